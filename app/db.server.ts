@@ -1,0 +1,30 @@
+/**
+ * The app's one database handle, opened lazily from DATABASE_URL (SQLite file by default).
+ * Modules receive `db` (or a transaction) as their first argument; only loaders/actions call getDb().
+ */
+import { databaseUrlFromEnv, openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+
+let handle: DatabaseHandle | undefined;
+
+export function getDatabaseHandle(): DatabaseHandle {
+  handle ??= openDatabase(databaseUrlFromEnv());
+  return handle;
+}
+
+export const getDb = () => getDatabaseHandle().db;
+
+/** Bring the schema up to date and, unless SEED_DEMO=false, load demo data into an empty database. */
+export async function prepareDatabase(): Promise<{ seeded: boolean }> {
+  const { db } = getDatabaseHandle();
+  await migrateToLatest(db);
+  if (process.env.SEED_DEMO === "false") return { seeded: false };
+  return { seeded: await seedDemoIfEmpty(db) };
+}
+
+export async function closeDatabase(): Promise<void> {
+  const h = handle;
+  handle = undefined;
+  await h?.close();
+}

@@ -1,0 +1,49 @@
+/**
+ * Renders every page to a complete HTML string on the server, in the reader's language.
+ * No streaming: pages are small and must arrive whole in the first round trip anyway.
+ */
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { renderToString } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n/i18n.server";
+import { log } from "~/modules/http/log.server";
+
+export { prepareDatabase, closeDatabase } from "~/db.server";
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  const locale = await getLocale(request);
+  const i18n = i18nextServer.cloneInstance({ lng: locale, initImmediate: false });
+  await i18n.changeLanguage(locale);
+  let html = renderToString(
+    <I18nextProvider i18n={i18n}>
+      <RemixServer context={remixContext} url={request.url} />
+    </I18nextProvider>,
+  );
+  // RemixServer leaves an empty Suspense marker after </html> (single fetch's data stream, which
+  // pages without scripts never read); it would make the document invalid HTML
+  html = html.replace(/<!--\$--><!--\/\$-->$/, "");
+  // GOV.UK: a page that shows an error summary says so first in its title
+  if (html.includes("data-error-summary")) {
+    html = html.replace("<title>", `<title>${i18n.t("common:errorTitlePrefix")}: `);
+  }
+  const chosen = chosenLanguage(request);
+  if (chosen) responseHeaders.append("Set-Cookie", await languageCookie.serialize(chosen));
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  responseHeaders.set("Content-Language", locale);
+  responseHeaders.append("Vary", "Cookie, Accept-Language");
+  return new Response("<!DOCTYPE html>" + html, { status: responseStatusCode, headers: responseHeaders });
+}
+
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  // a real fault in our code: log it as one line of JSON, without request bodies (personal data)
+  const e = error instanceof Error ? error : new Error(String(error));
+  log("error", "unhandled_error", { path: new URL(request.url).pathname, method: request.method, error: e.message, stack: e.stack });
+}

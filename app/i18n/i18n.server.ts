@@ -1,0 +1,64 @@
+/**
+ * i18next for the server. Translations are read from locales/<lng>/<ns>.json once, when this
+ * module is first loaded (i18next-fs-backend, synchronously), and shared by every request:
+ * a request gets a cheap clone fixed to its language, never a fresh load.
+ * Language detection (remix-i18next): ?lng=, then the language cookie, then Accept-Language.
+ */
+import { createCookie } from "@remix-run/node";
+import { createInstance, type TFunction } from "i18next";
+import Backend from "i18next-fs-backend";
+import { resolve } from "node:path";
+import { RemixI18Next } from "remix-i18next/server";
+import { FALLBACK_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES, isSupportedLanguage, type Language } from "./config";
+
+const localesDir = resolve(process.env.LOCALES_DIR ?? "locales");
+
+export const i18nextServer = createInstance();
+void i18nextServer.use(Backend).init({
+  supportedLngs: [...SUPPORTED_LANGUAGES],
+  fallbackLng: FALLBACK_LANGUAGE,
+  preload: [...SUPPORTED_LANGUAGES],
+  ns: [...NAMESPACES],
+  defaultNS: "common",
+  initImmediate: false, // load synchronously, now
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+  backend: { loadPath: `${localesDir}/{{lng}}/{{ns}}.json` },
+});
+
+export const languageCookie = createCookie("lng", {
+  path: "/",
+  httpOnly: true,
+  sameSite: "lax",
+  secure: (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://"),
+  maxAge: 60 * 60 * 24 * 365,
+});
+
+const detector = new RemixI18Next({
+  detection: {
+    supportedLanguages: [...SUPPORTED_LANGUAGES],
+    fallbackLanguage: FALLBACK_LANGUAGE,
+    cookie: languageCookie,
+    searchParamKey: "lng",
+  },
+});
+
+export async function getLocale(request: Request): Promise<Language> {
+  const lng = await detector.getLocale(request);
+  return isSupportedLanguage(lng) ? lng : FALLBACK_LANGUAGE;
+}
+
+/** The language explicitly chosen with ?lng= on this request, to remember in the cookie. */
+export function chosenLanguage(request: Request): Language | null {
+  const lng = new URL(request.url).searchParams.get("lng");
+  return isSupportedLanguage(lng) ? lng : null;
+}
+
+export function fixedT(locale: Language, ns: (typeof NAMESPACES)[number] = "common"): TFunction {
+  return i18nextServer.getFixedT(locale, ns);
+}
+
+export async function getT(request: Request, ns: (typeof NAMESPACES)[number] = "common") {
+  const locale = await getLocale(request);
+  return { locale, t: fixedT(locale, ns) };
+}

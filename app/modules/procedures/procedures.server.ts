@@ -1,0 +1,65 @@
+/** Reading procedures for residents. Drafts are never visible to the public. */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { acceptanceState, toProcedure, type AcceptanceState, type Procedure } from "./procedure";
+
+export interface ProcedureListItem {
+  slug: string;
+  title: string;
+  summary: string;
+  opensAt: string;
+  closesAt: string;
+  acceptance: AcceptanceState;
+}
+
+export interface ProcedureList {
+  open: ProcedureListItem[];
+  upcoming: ProcedureListItem[];
+  closed: ProcedureListItem[];
+}
+
+export async function listPublicProcedures(
+  db: Kysely<Database>,
+  organisationId: number,
+  now: Date = new Date(),
+): Promise<ProcedureList> {
+  const rows = await db
+    .selectFrom("procedures")
+    .select(["slug", "title", "summary", "opens_at", "closes_at", "status"])
+    .where("organisation_id", "=", organisationId)
+    .where("status", "!=", "draft")
+    .execute();
+  const items = rows.map((r) => ({
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    opensAt: r.opens_at,
+    closesAt: r.closes_at,
+    acceptance: acceptanceState({ status: r.status, opensAt: r.opens_at, closesAt: r.closes_at }, now),
+  }));
+  return {
+    // closing soonest first: what needs attention now
+    open: items.filter((i) => i.acceptance === "open").sort((a, b) => a.closesAt.localeCompare(b.closesAt)),
+    upcoming: items.filter((i) => i.acceptance === "not_yet_open").sort((a, b) => a.opensAt.localeCompare(b.opensAt)),
+    // most recently closed first
+    closed: items.filter((i) => i.acceptance === "closed").sort((a, b) => b.closesAt.localeCompare(a.closesAt)),
+  };
+}
+
+export async function findPublicProcedure(
+  db: Kysely<Database>,
+  organisationId: number,
+  slug: string,
+): Promise<Procedure | undefined> {
+  if (!/^[a-z0-9-]{1,100}$/.test(slug)) return undefined;
+  const row = await db
+    .selectFrom("procedures")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("slug", "=", slug)
+    .where("status", "!=", "draft")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
+  return toProcedure(row, questions);
+}

@@ -1,0 +1,143 @@
+/**
+ * Online submissions take three steps (form → check your answers → confirm), so the answers wait
+ * in a draft between them. The draft id is also the idempotency key of the final submission: a
+ * double click, a browser retry or back-and-resubmit all find the one submission already made.
+ * Once submitted, the draft keeps no answers, only the link to the submission and, for two hours,
+ * the receipt code so the confirmation page can be reloaded.
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import { isUniqueViolation } from "#db/connection.server";
+import type { Database } from "#db/schema";
+import { HttpError } from "~/modules/http/errors";
+import type { Procedure } from "~/modules/procedures/procedure";
+import { acceptanceState } from "~/modules/procedures/procedure";
+import { createSubmission } from "./submissions.server";
+import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
+
+export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
+
+const newDraftId = () => randomBytes(24).toString("base64url");
+const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
+
+export type DraftState =
+  | { state: "missing" }
+  | { state: "pending"; input: SubmissionInput }
+  | { state: "submitted"; submissionId: number; receiptCode: string | null; submittedAt: string };
+
+export async function saveDraft(
+  db: Kysely<Database>,
+  args: { draftId: string | null; procedureId: number; input: SubmissionInput; language: string; now?: Date },
+): Promise<string> {
+  const now = args.now ?? new Date();
+  const payload = JSON.stringify(args.input);
+  // expired drafts are removed as new ones arrive: no job needed for personal data to go away
+  await db.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
+  if (args.draftId) {
+    const updated = await db
+      .updateTable("submission_drafts")
+      .set({ payload_json: payload, language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
+      .where("id", "=", args.draftId)
+      .where("procedure_id", "=", args.procedureId)
+      .where("submission_id", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 1) return args.draftId;
+  }
+  const id = newDraftId();
+  await db
+    .insertInto("submission_drafts")
+    .values({
+      id,
+      procedure_id: args.procedureId,
+      payload_json: payload,
+      language: args.language,
+      submission_id: null,
+      receipt_code: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      expires_at: later(now, DRAFT_LIFETIME_MS),
+    })
+    .execute();
+  return id;
+}
+
+export async function readDraft(
+  db: Kysely<Database>,
+  draftId: string | null,
+  procedureId: number,
+  now: Date = new Date(),
+): Promise<DraftState> {
+  if (!draftId) return { state: "missing" };
+  const row = await db
+    .selectFrom("submission_drafts")
+    .selectAll()
+    .where("id", "=", draftId)
+    .where("procedure_id", "=", procedureId)
+    .where("expires_at", ">", now.toISOString())
+    .executeTakeFirst();
+  if (!row) return { state: "missing" };
+  if (row.submission_id !== null) {
+    return { state: "submitted", submissionId: row.submission_id, receiptCode: row.receipt_code, submittedAt: row.updated_at };
+  }
+  if (!row.payload_json) return { state: "missing" };
+  return { state: "pending", input: JSON.parse(row.payload_json) as SubmissionInput };
+}
+
+/**
+ * Turn the draft into a submission, exactly once. Returns the receipt code only after the
+ * transaction has committed (with SQLite's synchronous=FULL: after it is on disk).
+ */
+export async function submitDraft(
+  db: Kysely<Database>,
+  args: { draftId: string | null; procedure: Procedure; now?: Date },
+): Promise<{ receiptCode: string; submissionId: number }> {
+  const now = args.now ?? new Date();
+  const draft = await readDraft(db, args.draftId, args.procedure.id, now);
+  if (draft.state === "missing") throw new HttpError(404, "draft_missing");
+  if (draft.state === "submitted") return { receiptCode: draft.receiptCode ?? "", submissionId: draft.submissionId };
+
+  const acceptance = acceptanceState(args.procedure, now);
+  if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
+
+  // the stored answers pass the same rules again: nothing invalid reaches the submissions table
+  const fields = new Map(Object.entries(inputToValues(args.procedure, draft.input)));
+  const checked = validateSubmission(args.procedure, fields);
+  if (!checked.ok) throw new HttpError(404, "draft_missing");
+
+  const draftId = args.draftId!;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const result = await createSubmission(trx, {
+        procedure: args.procedure,
+        input: checked.input,
+        channel: "online",
+        language: (await trx.selectFrom("submission_drafts").select("language").where("id", "=", draftId).executeTakeFirstOrThrow()).language,
+        idempotencyKey: draftId,
+        now,
+      });
+      if (!result.created) throw new AlreadySubmitted();
+      await trx
+        .updateTable("submission_drafts")
+        .set({
+          submission_id: result.submissionId,
+          receipt_code: result.receiptCode,
+          payload_json: null,
+          updated_at: now.toISOString(),
+          expires_at: later(now, CONFIRMATION_LIFETIME_MS),
+        })
+        .where("id", "=", draftId)
+        .execute();
+      return { receiptCode: result.receiptCode, submissionId: result.submissionId };
+    });
+  } catch (error) {
+    // a concurrent request with the same draft won the race: answer with its submission
+    if (error instanceof AlreadySubmitted || isUniqueViolation(error)) {
+      const again = await readDraft(db, draftId, args.procedure.id, now);
+      if (again.state === "submitted") return { receiptCode: again.receiptCode ?? "", submissionId: again.submissionId };
+    }
+    throw error;
+  }
+}
+
+class AlreadySubmitted extends Error {}

@@ -1,0 +1,86 @@
+/** The form generated from a procedure's questions and contact block. Works without JavaScript. */
+import { useTranslation } from "react-i18next";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, TextField } from "~/components/fields";
+import { QuestionField } from "~/components/QuestionField";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { contactFieldName, questionFieldName, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
+import type { FieldError, FormValues } from "../validation";
+import { CONTACT_MAX_LENGTH } from "../validation";
+
+const CONTACT_INPUT: Record<ContactFieldKey, { type: "text" | "email" | "tel"; autoComplete: string; multiline?: boolean }> = {
+  name: { type: "text", autoComplete: "name" },
+  address: { type: "text", autoComplete: "street-address", multiline: true },
+  email: { type: "email", autoComplete: "email" },
+  phone: { type: "tel", autoComplete: "tel" },
+};
+
+export function SubmissionForm({
+  procedure,
+  action,
+  values = {},
+  errors = [],
+}: {
+  procedure: Procedure;
+  action: string;
+  values?: FormValues;
+  errors?: FieldError[];
+}) {
+  const { t } = useTranslation("submissions");
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message, e.params) : undefined;
+  };
+  const labelFor = (field: string) => {
+    const q = procedure.questions.find((x) => questionFieldName(x) === field);
+    if (q) return q.label;
+    const c = procedure.contactFields.find((x) => contactFieldName(x.key) === field);
+    return c ? t(`contact.${c.key}`) : field;
+  };
+  return (
+    <form method="post" action={action} noValidate className="form">
+      <ErrorSummary errors={errors} labelFor={labelFor} />
+      <h2 id="form-heading">{t("form.heading")}</h2>
+      <p>{t("form.intro")}</p>
+      {procedure.questions.map((q) => (
+        <QuestionField
+          key={q.id}
+          question={q}
+          values={values[questionFieldName(q)]}
+          error={errorFor(questionFieldName(q))}
+          contentLang={CONTENT_LANGUAGE}
+        />
+      ))}
+      {procedure.contactFields.length > 0 ? (
+        <fieldset className="fieldset fieldset--group">
+          <legend className="legend legend--heading">{t("contact.heading")}</legend>
+          <p className="hint">{t("contact.intro")}</p>
+          {procedure.contactFields.map((c) => {
+            const name = contactFieldName(c.key);
+            const input = CONTACT_INPUT[c.key];
+            return (
+              <TextField
+                key={c.key}
+                name={name}
+                label={t(`contact.${c.key}`)}
+                hint={
+                  <>
+                    {t("contact.purposePrefix")} <span lang={CONTENT_LANGUAGE}>{c.purpose}</span>
+                  </>
+                }
+                required={c.mode === "required"}
+                value={values[name]?.[0]}
+                error={errorFor(name)}
+                type={input.type}
+                autoComplete={input.autoComplete}
+                multiline={input.multiline}
+                maxLength={c.key === "address" ? CONTACT_MAX_LENGTH.address : null}
+              />
+            );
+          })}
+        </fieldset>
+      ) : null}
+      <Button>{t("form.continue")}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * Validates a submission against its procedure's questions and contact block. Pure and shared by
+ * every channel (online form, staff desk), so a phone submission obeys exactly the online rules.
+ *
+ * Two kinds of failure:
+ *  - a person's mistake (empty required answer, too long, bad e-mail): field errors, shown at each field;
+ *  - a request no form of ours can produce (unknown or repeated fields): `MalformedSubmission`,
+ *    answered with a 400 page.
+ */
+import { HttpError } from "~/modules/http/errors";
+import {
+  CONTACT_FIELDS,
+  contactFieldName,
+  questionFieldName,
+  type ContactFieldKey,
+  type Procedure,
+  type Question,
+} from "~/modules/procedures/procedure";
+
+export type FormFields = Map<string, string[]>;
+export type FormValues = Record<string, string[]>;
+
+export interface FieldError {
+  /** the form field name; the error summary links to the element with this id */
+  field: string;
+  /** translation key in the "submissions" namespace */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export interface AnswerInput {
+  questionId: number;
+  values: string[];
+}
+
+export type ContactInput = Partial<Record<ContactFieldKey, string>>;
+
+export interface SubmissionInput {
+  answers: AnswerInput[];
+  contact: ContactInput;
+}
+
+export type ValidationResult =
+  | { ok: true; input: SubmissionInput; values: FormValues }
+  | { ok: false; errors: FieldError[]; values: FormValues };
+
+export class MalformedSubmission extends HttpError {
+  constructor(reason: "unknown_field" | "repeated_field") {
+    super(400, reason);
+  }
+}
+
+export const CONTACT_MAX_LENGTH: Record<ContactFieldKey, number> = { name: 200, address: 500, email: 254, phone: 40 };
+
+// C0 controls except tab and newline, DEL, C1 controls, and the Unicode replacement character
+// (what a broken encoding turns into). Bidi overrides are rejected too: they make text lie about itself.
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
+const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
+const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
+
+export function normaliseText(raw: string): string {
+  return raw.replace(/\r\n?/g, "\n").normalize("NFC").trim();
+}
+
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function checkText(field: string, value: string, max: number, multiLine: boolean, errors: FieldError[]): boolean {
+  if (FORBIDDEN_CHARACTERS.test(value) || (!multiLine && /[\n\t]/.test(value))) {
+    errors.push({ field, message: "errors.forbiddenCharacters" });
+    return false;
+  }
+  const length = codePointLength(value);
+  if (length > max) {
+    errors.push({ field, message: "errors.tooLong", params: { max, length } });
+    return false;
+  }
+  return true;
+}
+
+function validateQuestion(q: Question, raw: string[], errors: FieldError[]): AnswerInput | null {
+  const field = questionFieldName(q);
+  const values = q.kind === "multiple_choice" ? raw : raw.map(normaliseText);
+  const given = values.filter((v) => v !== "");
+  if (given.length === 0) {
+    if (q.required) errors.push({ field, message: q.kind === "multiple_choice" ? "errors.chooseAtLeastOne" : q.kind === "short_text" || q.kind === "long_text" ? "errors.required" : "errors.chooseOne" });
+    return null;
+  }
+  switch (q.kind) {
+    case "short_text":
+    case "long_text":
+      if (!checkText(field, given[0], q.maxLength!, q.kind === "long_text", errors)) return null;
+      return { questionId: q.id, values: [given[0]] };
+    case "single_choice":
+      if (!q.options.some((o) => o.value === given[0])) {
+        errors.push({ field, message: "errors.invalidOption" });
+        return null;
+      }
+      return { questionId: q.id, values: [given[0]] };
+    case "multiple_choice": {
+      const unique = [...new Set(given)];
+      if (unique.length !== given.length || !unique.every((v) => q.options.some((o) => o.value === v))) {
+        errors.push({ field, message: "errors.invalidOption" });
+        return null;
+      }
+      // keep the options' own order, not the browser's
+      const ordered = q.options.map((o) => o.value).filter((v) => unique.includes(v));
+      return { questionId: q.id, values: ordered };
+    }
+    case "scale": {
+      const n = /^[0-9]$/.test(given[0]) ? Number(given[0]) : NaN;
+      if (!q.scale || !(n >= q.scale.min && n <= q.scale.max)) {
+        errors.push({ field, message: "errors.invalidOption" });
+        return null;
+      }
+      return { questionId: q.id, values: [String(n)] };
+    }
+    case "yes_no":
+      if (given[0] !== "yes" && given[0] !== "no") {
+        errors.push({ field, message: "errors.invalidOption" });
+        return null;
+      }
+      return { questionId: q.id, values: [given[0]] };
+  }
+}
+
+function validateContact(key: ContactFieldKey, value: string, errors: FieldError[]): boolean {
+  const field = contactFieldName(key);
+  if (!checkText(field, value, CONTACT_MAX_LENGTH[key], key === "address", errors)) return false;
+  if (key === "email" && !EMAIL.test(value)) {
+    errors.push({ field, message: "errors.invalidEmail" });
+    return false;
+  }
+  if (key === "phone" && (!PHONE.test(value) || value.replace(/\D/g, "").length < 5)) {
+    errors.push({ field, message: "errors.invalidPhone" });
+    return false;
+  }
+  return true;
+}
+
+/** The field names a procedure's form may send, and whether each may repeat. */
+export function allowedFields(procedure: Pick<Procedure, "questions" | "contactFields">): Map<string, boolean> {
+  const allowed = new Map<string, boolean>();
+  for (const q of procedure.questions) allowed.set(questionFieldName(q), q.kind === "multiple_choice");
+  for (const c of procedure.contactFields) allowed.set(contactFieldName(c.key), false);
+  return allowed;
+}
+
+/**
+ * Check the submitted fields. Throws MalformedSubmission for requests our forms never send;
+ * returns field errors for anything a person can correct.
+ */
+export function validateSubmission(
+  procedure: Pick<Procedure, "questions" | "contactFields">,
+  fields: FormFields,
+  extraAllowed: readonly string[] = [],
+): ValidationResult {
+  const allowed = allowedFields(procedure);
+  const values: FormValues = {};
+  for (const [name, list] of fields) {
+    if (extraAllowed.includes(name)) continue;
+    const repeatable = allowed.get(name);
+    if (repeatable === undefined) throw new MalformedSubmission("unknown_field");
+    if (!repeatable && list.length > 1) throw new MalformedSubmission("repeated_field");
+    values[name] = list;
+  }
+
+  const errors: FieldError[] = [];
+  const answers: AnswerInput[] = [];
+  for (const q of procedure.questions) {
+    const answer = validateQuestion(q, values[questionFieldName(q)] ?? [], errors);
+    if (answer) answers.push(answer);
+  }
+
+  const contact: ContactInput = {};
+  for (const c of procedure.contactFields) {
+    const value = normaliseText(values[contactFieldName(c.key)]?.[0] ?? "");
+    if (value === "") {
+      if (c.mode === "required") errors.push({ field: contactFieldName(c.key), message: `errors.contactRequired.${c.key}` });
+      continue;
+    }
+    if (validateContact(c.key, value, errors)) contact[c.key] = value;
+  }
+
+  if (errors.length > 0) return { ok: false, errors, values };
+  return { ok: true, input: { answers, contact }, values };
+}
+
+/** The form values that show a stored input again (for "change your answer"). */
+export function inputToValues(procedure: Pick<Procedure, "questions">, input: SubmissionInput): FormValues {
+  const values: FormValues = {};
+  for (const a of input.answers) {
+    const q = procedure.questions.find((x) => x.id === a.questionId);
+    if (q) values[questionFieldName(q)] = a.values;
+  }
+  for (const key of CONTACT_FIELDS) {
+    const v = input.contact[key];
+    if (v) values[contactFieldName(key)] = [v];
+  }
+  return values;
+}

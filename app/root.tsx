@@ -1,0 +1,105 @@
+/**
+ * The document. Resident pages ship no JavaScript: there is no <Scripts />, no live reload and
+ * no scroll restoration, only server-rendered HTML and one small stylesheet.
+ */
+import { Links, Outlet, isRouteErrorResponse, useLocation, useMatches, useRouteError } from "@remix-run/react";
+import type { LinksFunction } from "@remix-run/node";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { SiteHeader, SiteFooter } from "~/components/layout";
+import { directionOf } from "~/i18n/config";
+import type { ErrorPayload } from "~/modules/http/errors";
+import stylesheet from "~/styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+interface PageData {
+  pageTitle?: string;
+  organisation?: { slug: string; name: string };
+}
+
+function usePageData(): PageData {
+  const matches = useMatches();
+  const found: PageData = {};
+  for (const m of matches) {
+    const d = m.data as PageData | undefined;
+    if (d?.pageTitle) found.pageTitle = d.pageTitle;
+    if (d?.organisation) found.organisation = d.organisation;
+  }
+  return found;
+}
+
+function errorReason(error: unknown): { status: number; reason: string; next?: string } {
+  if (isRouteErrorResponse(error)) {
+    const payload = error.data as Partial<ErrorPayload> | undefined;
+    return { status: error.status, reason: payload?.reason ?? (error.status === 404 ? "not_found" : "generic"), next: payload?.next };
+  }
+  return { status: 500, reason: "server_error" };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation("common");
+  const error = useRouteError();
+  const page = usePageData();
+  const lang = i18n.language;
+  const title = error
+    ? `${t(`errors:reasons.${errorReason(error).reason}.title`)} – ${t("siteName")}`
+    : page.pageTitle
+      ? `${page.pageTitle} – ${t("siteName")}`
+      : t("siteName");
+  return (
+    <html lang={lang} dir={directionOf(lang)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <link rel="icon" href="data:," />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t("skipToContent")}
+        </a>
+        <SiteHeader organisation={error ? undefined : page.organisation} />
+        <main id="main" className="container" tabIndex={-1}>
+          {children}
+        </main>
+        <SiteFooter organisation={error ? undefined : page.organisation} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation("errors");
+  const location = useLocation();
+  const { status, reason, next } = errorReason(error);
+  return (
+    <div className="error-page">
+      <h1>{t(`reasons.${reason}.title`)}</h1>
+      <p>{t(`reasons.${reason}.body`)}</p>
+      <p>{t("whatToDo")}</p>
+      <ul>
+        {next ? (
+          <li>
+            <a href={next}>{t("continue")}</a>
+          </li>
+        ) : null}
+        {status !== 404 && !next ? (
+          <li>
+            <a href={location.pathname}>{t("tryAgain")}</a>
+          </li>
+        ) : null}
+        <li>
+          <a href="/">{t("home")}</a>
+        </li>
+      </ul>
+      <p className="hint">{t("statusCode", { status })}</p>
+    </div>
+  );
+}

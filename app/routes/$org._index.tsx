@@ -1,0 +1,73 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getDb } from "~/db.server";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate } from "~/i18n/format";
+import { getT } from "~/i18n/i18n.server";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
+import { listPublicProcedures, type ProcedureListItem } from "~/modules/procedures/procedures.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const organisation = await requireOrganisation(params);
+    const procedures = await listPublicProcedures(getDb(), organisation.id);
+    const { t } = await getT(request, "procedures");
+    return {
+      pageTitle: t("list.title", { organisation: organisation.name }),
+      organisation: publicOrganisation(organisation),
+      procedures,
+    };
+  });
+}
+
+function ProcedureCards({ items, orgSlug }: { items: ProcedureListItem[]; orgSlug: string }) {
+  const { t, i18n } = useTranslation("procedures");
+  return (
+    <ul className="cards">
+      {items.map((p) => (
+        <li key={p.slug} className="card">
+          <h3 className="card__title">
+            <a href={`/${orgSlug}/verfahren/${p.slug}`} lang={CONTENT_LANGUAGE}>
+              {p.title}
+            </a>
+          </h3>
+          <p lang={CONTENT_LANGUAGE}>{p.summary}</p>
+          <p className="card__meta">
+            {p.acceptance === "open"
+              ? t("list.openUntil", { date: formatDate(p.closesAt, i18n.language) })
+              : p.acceptance === "not_yet_open"
+                ? t("list.opensOn", { date: formatDate(p.opensAt, i18n.language) })
+                : t("list.closedOn", { date: formatDate(p.closesAt, i18n.language) })}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default function OrganisationHome() {
+  const { organisation, procedures } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("procedures");
+  return (
+    <>
+      <h1>{t("list.heading", { organisation: organisation.name })}</h1>
+      <p className="lead">{t("list.intro")}</p>
+      <section aria-labelledby="open-heading">
+        <h2 id="open-heading">{t("list.open")}</h2>
+        {procedures.open.length ? <ProcedureCards items={procedures.open} orgSlug={organisation.slug} /> : <p>{t("list.noneOpen")}</p>}
+      </section>
+      {procedures.upcoming.length ? (
+        <section aria-labelledby="upcoming-heading">
+          <h2 id="upcoming-heading">{t("list.upcoming")}</h2>
+          <ProcedureCards items={procedures.upcoming} orgSlug={organisation.slug} />
+        </section>
+      ) : null}
+      <section aria-labelledby="closed-heading">
+        <h2 id="closed-heading">{t("list.closed")}</h2>
+        {procedures.closed.length ? <ProcedureCards items={procedures.closed} orgSlug={organisation.slug} /> : <p>{t("list.noneClosed")}</p>}
+      </section>
+    </>
+  );
+}

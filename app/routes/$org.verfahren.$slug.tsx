@@ -1,0 +1,88 @@
+/** A procedure: what it is about, the short privacy notice, and the form (step 1 of 3). */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate } from "~/i18n/format";
+import { getLocale } from "~/i18n/i18n.server";
+import { HttpError } from "~/modules/http/errors";
+import { readForm } from "~/modules/http/form-body.server";
+import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
+import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { acceptanceState } from "~/modules/procedures/procedure";
+import { ShortPrivacyNotice } from "~/modules/procedures/ui/PrivacyNotice";
+import { ProcedureDetails } from "~/modules/procedures/ui/ProcedureDetails";
+import { draftIdFor, rememberDraft } from "~/modules/submissions/draft-cookie.server";
+import { readDraft, saveDraft } from "~/modules/submissions/drafts.server";
+import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
+import { inputToValues, validateSubmission } from "~/modules/submissions/validation";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { db, organisation, procedure, basePath } = await loadProcedureContext(request, params);
+    const acceptance = acceptanceState(procedure);
+    // answers not yet sent are shown again ("change your answer", or coming back later)
+    const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
+    return {
+      pageTitle: procedure.title,
+      organisation: publicOrganisation(organisation),
+      controller: organisation.controller_name,
+      procedure,
+      acceptance,
+      basePath,
+      values: draft?.state === "pending" ? inputToValues(procedure, draft.input) : {},
+    };
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    requirePost(request);
+    const { db, procedure, basePath } = await loadProcedureContext(request, params);
+    const acceptance = acceptanceState(procedure);
+    if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
+    const fields = await readForm(request);
+    const result = validateSubmission(procedure, fields);
+    if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
+    const draftId = await saveDraft(db, {
+      draftId: await draftIdFor(request, procedure.id),
+      procedureId: procedure.id,
+      input: result.input,
+      language: await getLocale(request),
+    });
+    return redirect(`${basePath}/pruefen`, {
+      status: 303,
+      headers: { "Set-Cookie": await rememberDraft(request, procedure.id, draftId) },
+    });
+  }, `/${params.org}/verfahren/${params.slug}`);
+}
+
+export default function ProcedurePage() {
+  const { procedure, acceptance, basePath, values, controller } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation("procedures");
+  return (
+    <>
+      <h1 lang={CONTENT_LANGUAGE}>{procedure.title}</h1>
+      <ProcedureDetails procedure={procedure} acceptance={acceptance} />
+      <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
+      {acceptance === "open" ? (
+        <SubmissionForm
+          procedure={procedure}
+          action={basePath}
+          values={actionData?.values ?? values}
+          errors={actionData?.errors ?? []}
+        />
+      ) : (
+        <div className="inset">
+          <h2>{t(`closedNotice.${acceptance}.title`)}</h2>
+          <p>
+            {t(`closedNotice.${acceptance}.body`, {
+              date: formatDate(acceptance === "closed" ? procedure.closesAt : procedure.opensAt, i18n.language),
+            })}
+          </p>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+/** The full privacy notice of one procedure (Art. 13 GDPR), composed from its settings. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate } from "~/i18n/format";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { personalDataDeletionDate } from "~/modules/procedures/procedure";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { organisation, procedure, basePath, t } = await loadProcedureContext(request, params);
+    return {
+      pageTitle: t("fullNotice.title"),
+      organisation: publicOrganisation(organisation),
+      controller: { name: organisation.controller_name, contact: organisation.controller_contact },
+      dpo: { name: organisation.dpo_name, contact: organisation.dpo_contact },
+      authority: organisation.supervisory_authority,
+      procedure: {
+        title: procedure.title,
+        legalBasis: procedure.legalBasis,
+        publicationPolicy: procedure.publicationPolicy,
+        retentionMonths: procedure.retentionMonths,
+        deletion: personalDataDeletionDate(procedure),
+        noticeVersion: procedure.noticeVersion,
+        contactFields: procedure.contactFields,
+      },
+      basePath,
+    };
+  });
+}
+
+export default function FullPrivacyNotice() {
+  const { controller, dpo, authority, procedure, basePath } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("procedures");
+  const de = CONTENT_LANGUAGE;
+  return (
+    <>
+      <p className="caption" lang={de}>
+        {procedure.title}
+      </p>
+      <h1>{t("fullNotice.title")}</h1>
+      <p className="hint">{t("fullNotice.version", { version: procedure.noticeVersion })}</p>
+      <h2>{t("fullNotice.controllerHeading")}</h2>
+      <p lang={de}>
+        {controller.name}
+        <br />
+        {controller.contact}
+      </p>
+      <h2>{t("fullNotice.dpoHeading")}</h2>
+      <p lang={de}>
+        {dpo.name}
+        <br />
+        {dpo.contact}
+      </p>
+      <h2>{t("fullNotice.whatHeading")}</h2>
+      <p>{t("fullNotice.answers")}</p>
+      {procedure.contactFields.length === 0 ? (
+        <p>{t("privacy.noPersonalData")}</p>
+      ) : (
+        <ul>
+          {procedure.contactFields.map((f) => (
+            <li key={f.key}>
+              <strong>{t(`privacy.fields.${f.key}`)}</strong> ({t(`privacy.mode.${f.mode}`)}): <span lang={de}>{f.purpose}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("fullNotice.legalBasisHeading")}</h2>
+      <p lang={de}>{procedure.legalBasis}</p>
+      <h2>{t("fullNotice.publicationHeading")}</h2>
+      <p lang={de}>{procedure.publicationPolicy}</p>
+      <h2>{t("fullNotice.retentionHeading")}</h2>
+      <p>
+        {t("privacy.deletion", {
+          date: formatDate(procedure.deletion, i18n.language),
+          count: procedure.retentionMonths,
+        })}
+      </p>
+      <h2>{t("fullNotice.recipientsHeading")}</h2>
+      <p>{t("fullNotice.recipients")}</p>
+      <h2>{t("fullNotice.rightsHeading")}</h2>
+      <ul>
+        <li>{t("fullNotice.rights.access")}</li>
+        <li>{t("fullNotice.rights.rectification")}</li>
+        <li>{t("fullNotice.rights.erasure")}</li>
+        <li>{t("fullNotice.rights.restriction")}</li>
+        <li>{t("fullNotice.rights.objection")}</li>
+      </ul>
+      <h2>{t("fullNotice.complaintHeading")}</h2>
+      <p>
+        {t("fullNotice.complaint")} <span lang={de}>{authority}</span>
+      </p>
+      <p>
+        <a href={basePath}>{t("fullNotice.back")}</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+/** Check your answers (step 2 of 3, WCAG 3.3.4): every answer with a link to change it, then send. */
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Button } from "~/components/fields";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { HttpError } from "~/modules/http/errors";
+import { readForm } from "~/modules/http/form-body.server";
+import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
+import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { acceptanceState, contactFieldName, questionFieldName } from "~/modules/procedures/procedure";
+import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
+import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { db, organisation, procedure, basePath, t } = await loadProcedureContext(request, params);
+    const draft = await readDraft(db, await draftIdFor(request, procedure.id), procedure.id);
+    if (draft.state === "submitted") throw redirect(`${basePath}/bestaetigung`, 303);
+    if (draft.state === "missing") throw new HttpError(404, "draft_missing");
+    const acceptance = acceptanceState(procedure);
+    if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
+    const rows = procedure.questions.map((q) => {
+      const values = draft.input.answers.find((a) => a.questionId === q.id)?.values ?? [];
+      const shown =
+        q.kind === "single_choice" || q.kind === "multiple_choice"
+          ? { text: values.map((v) => q.options.find((o) => o.value === v)?.label ?? v), lang: CONTENT_LANGUAGE }
+          : q.kind === "yes_no"
+            ? { text: values.map((v) => t(`submissions:${v}`)), lang: undefined }
+            : { text: values, lang: q.kind === "scale" ? undefined : undefined };
+      return { field: questionFieldName(q), label: q.label, labelLang: CONTENT_LANGUAGE, ...shown };
+    });
+    const contact = procedure.contactFields.map((c) => ({
+      field: contactFieldName(c.key),
+      label: t(`submissions:contact.${c.key}`),
+      text: draft.input.contact[c.key] ? [draft.input.contact[c.key]!] : [],
+    }));
+    return {
+      pageTitle: t("submissions:check.title"),
+      organisation: publicOrganisation(organisation),
+      procedureTitle: procedure.title,
+      basePath,
+      rows,
+      contact,
+    };
+  }, `/${params.org}/verfahren/${params.slug}`);
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    requirePost(request);
+    const { db, procedure, basePath } = await loadProcedureContext(request, params);
+    const fields = await readForm(request);
+    if (fields.size > 0) throw new HttpError(400, "unknown_field");
+    await submitDraft(db, { draftId: await draftIdFor(request, procedure.id), procedure });
+    // the submission is committed (and on disk) before the receipt code can be seen
+    return redirect(`${basePath}/bestaetigung`, 303);
+  }, `/${params.org}/verfahren/${params.slug}`);
+}
+
+function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; labelLang?: string; text: string[]; lang?: string }[]; basePath: string }) {
+  const { t } = useTranslation("submissions");
+  return (
+    <dl className="summary">
+      {rows.map((r) => (
+        <div className="summary__row" key={r.field}>
+          <dt className="summary__key" lang={r.labelLang}>
+            {r.label}
+          </dt>
+          <dd className="summary__value">
+            {r.text.length === 0 ? (
+              <span className="hint">{t("check.notAnswered")}</span>
+            ) : r.text.length === 1 ? (
+              <span className="pre" lang={r.lang}>
+                {r.text[0]}
+              </span>
+            ) : (
+              <ul lang={r.lang}>
+                {r.text.map((v) => (
+                  <li key={v}>{v}</li>
+                ))}
+              </ul>
+            )}
+          </dd>
+          <dd className="summary__action">
+            <a href={`${basePath}#${r.field}`}>
+              {t("check.change")}
+              <span className="visually-hidden" lang={r.labelLang}>
+                {" "}
+                {r.label}
+              </span>
+            </a>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export default function CheckAnswers() {
+  const { rows, contact, basePath, procedureTitle } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("submissions");
+  return (
+    <>
+      <p className="caption" lang={CONTENT_LANGUAGE}>
+        {procedureTitle}
+      </p>
+      <h1>{t("check.title")}</h1>
+      <h2>{t("check.answers")}</h2>
+      <AnswerRows rows={rows} basePath={basePath} />
+      {contact.length > 0 ? (
+        <>
+          <h2>{t("check.contact")}</h2>
+          <AnswerRows rows={contact} basePath={basePath} />
+        </>
+      ) : null}
+      <h2>{t("check.sendHeading")}</h2>
+      <p>{t("check.sendText")}</p>
+      <form method="post" action={`${basePath}/pruefen`}>
+        <Button>{t("check.send")}</Button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Opens the database named by a URL: `postgres://…` (or `postgresql://…`) for PostgreSQL, anything
+ * else is a SQLite file path (`file:` prefix optional). SQLite is opened for durability:
+ * WAL, synchronous=FULL (a commit is on disk before we answer), foreign keys, a busy timeout.
+ */
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Database } from "./schema";
+
+export type DatabaseEngine = "sqlite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: DatabaseEngine;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function openSqlite(file: string): SqliteDatabase.Database {
+  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return sqlite;
+}
+
+export function openDatabase(url: string): DatabaseHandle {
+  if (isPostgresUrl(url)) {
+    // bigint counts come back as strings from pg; callers convert with Number()
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: "postgres", close: () => db.destroy() };
+  }
+  const file = url.replace(/^file:/, "");
+  const sqlite = openSqlite(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: "sqlite", close: () => db.destroy() };
+}
+
+/** The database URL the app uses: DATABASE_URL, or the SQLite file data/teilhabe.sqlite. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_URL?.trim() || "data/teilhabe.sqlite";
+}
+
+/** Whether an error is a unique-constraint violation, on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | null;
+  return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || e?.code === "23505";
+}

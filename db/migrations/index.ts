@@ -1,0 +1,10 @@
+/**
+ * Migrations are listed here statically: a bundled server cannot read a migrations folder at run time.
+ * Append new ones; never reorder or edit shipped ones.
+ */
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_initial";
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+};

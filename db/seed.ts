@@ -1,0 +1,244 @@
+/**
+ * Demo data: one municipality with three procedures — an open consultation on a draft plan (every
+ * question type and the contact block), an open survey, and a closed procedure. Dates are relative
+ * to the moment of seeding so the demo always has something open.
+ */
+import type { Kysely } from "kysely";
+import type { Database, NewProcedure, NewQuestion } from "./schema";
+
+const DAY = 24 * 60 * 60 * 1000;
+const iso = (d: Date) => d.toISOString();
+
+type QuestionSeed = Omit<NewQuestion, "procedure_id" | "position">;
+
+async function insertProcedure(
+  db: Kysely<Database>,
+  procedure: Omit<NewProcedure, "created_at" | "updated_at">,
+  questions: QuestionSeed[],
+  now: Date,
+): Promise<number> {
+  const { id } = await db
+    .insertInto("procedures")
+    .values({ ...procedure, created_at: iso(now), updated_at: iso(now) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (questions.length) {
+    await db
+      .insertInto("questions")
+      .values(questions.map((q, i) => ({ ...q, procedure_id: id, position: i + 1 })))
+      .execute();
+  }
+  return id;
+}
+
+const options = (...labels: [string, string][]) => JSON.stringify(labels.map(([value, label]) => ({ value, label })));
+
+export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { id: organisationId } = await trx
+      .insertInto("organisations")
+      .values({
+        slug: "musterstadt",
+        name: "Stadt Musterstadt",
+        postal_address: "Rathausplatz 1, 31134 Musterstadt",
+        controller_name: "Stadt Musterstadt, vertreten durch die Bürgermeisterin",
+        controller_contact: "Rathausplatz 1, 31134 Musterstadt, beteiligung@musterstadt.example, 05121 301-0",
+        dpo_name: "Datenschutzbeauftragte der Stadt Musterstadt",
+        dpo_contact: "Rathausplatz 1, 31134 Musterstadt, datenschutz@musterstadt.example",
+        accessibility_contact: "barrierefreiheit@musterstadt.example, 05121 301-123",
+        supervisory_authority:
+          "Die Landesbeauftragte für den Datenschutz Niedersachsen, Prinzenstraße 5, 30159 Hannover",
+        created_at: iso(now),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+
+    await insertProcedure(
+      trx,
+      {
+        organisation_id: organisationId,
+        slug: "radverkehrsplan-2030",
+        title: "Radverkehrsplan 2030 – Entwurf zur Stellungnahme",
+        summary:
+          "Die Stadt hat einen Entwurf für den Radverkehrsplan 2030 erarbeitet. Sagen Sie uns, was Ihnen wichtig ist und wo es Probleme gibt.",
+        body:
+          "Der Radverkehrsplan legt fest, wo in den nächsten Jahren Radwege gebaut, verbreitert oder sicherer gemacht werden.\n\n" +
+          "Der Entwurf liegt im Rathaus (Zimmer 112) und in der Stadtbibliothek aus. Sie können online, per Telefon über die Behördennummer 115, am Bürgerbüro oder auf Papier Stellung nehmen.\n\n" +
+          "Alle Stellungnahmen werden geprüft und beantwortet. Die Ergebnisse veröffentlichen wir nach dem Ende der Beteiligung.",
+        kind: "consultation",
+        legal_basis: "Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz",
+        responsible_office: "Fachbereich Stadtplanung, Abteilung Verkehrsplanung",
+        opens_at: iso(new Date(now.getTime() - 14 * DAY)),
+        closes_at: iso(new Date(now.getTime() + 42 * DAY)),
+        status: "open",
+        retention_months: 6,
+        publication_policy: "Stellungnahmen werden ohne Namen und Kontaktdaten veröffentlicht.",
+        notice_version: "2026-11-01",
+        contact_name: "optional",
+        contact_name_purpose: "damit wir Sie in der Antwort persönlich ansprechen können",
+        contact_address: "optional",
+        contact_address_purpose: "damit wir Ihnen die Antwort auf Ihre Stellungnahme per Post schicken können",
+        contact_email: "optional",
+        contact_email_purpose: "damit wir Ihnen die Antwort auf Ihre Stellungnahme per E-Mail schicken können",
+        contact_phone: "off",
+        contact_phone_purpose: "",
+      },
+      [
+        {
+          kind: "long_text",
+          label: "Ihre Stellungnahme zum Entwurf",
+          hint: "Beschreiben Sie, was Ihnen am Entwurf gefällt oder fehlt. Nennen Sie, wenn möglich, den Ort.",
+          required: 1,
+          max_length: 3000,
+          options_json: "[]",
+        },
+        {
+          kind: "short_text",
+          label: "Welche Straße oder welcher Ort betrifft Ihre Stellungnahme?",
+          hint: "Zum Beispiel: Bahnhofstraße zwischen Markt und Bahnhof",
+          required: 0,
+          max_length: 120,
+          options_json: "[]",
+        },
+        {
+          kind: "single_choice",
+          label: "Wie sind Sie in der Stadt meistens unterwegs?",
+          hint: "",
+          required: 1,
+          max_length: null,
+          options_json: options(["bike", "Mit dem Fahrrad"], ["foot", "Zu Fuß"], ["bus", "Mit Bus oder Bahn"], ["car", "Mit dem Auto"]),
+        },
+        {
+          kind: "multiple_choice",
+          label: "Was ist Ihnen beim Radverkehr wichtig?",
+          hint: "Wählen Sie alles aus, was zutrifft.",
+          required: 0,
+          max_length: null,
+          options_json: options(
+            ["safety", "Sichere Kreuzungen"],
+            ["width", "Breitere Radwege"],
+            ["parking", "Mehr Abstellplätze"],
+            ["lighting", "Bessere Beleuchtung"],
+          ),
+        },
+        {
+          kind: "scale",
+          label: "Wie bewerten Sie den Entwurf insgesamt?",
+          hint: "",
+          required: 1,
+          max_length: null,
+          options_json: JSON.stringify({ minLabel: "sehr schlecht", maxLabel: "sehr gut" }),
+        },
+        {
+          kind: "yes_no",
+          label: "Fahren Sie mit Kindern Rad?",
+          hint: "",
+          required: 0,
+          max_length: null,
+          options_json: "[]",
+        },
+      ],
+      now,
+    );
+
+    await insertProcedure(
+      trx,
+      {
+        organisation_id: organisationId,
+        slug: "buergerhaushalt-2027",
+        title: "Bürgerhaushalt 2027: Wofür soll die Stadt Geld ausgeben?",
+        summary: "Eine kurze Umfrage zu den Schwerpunkten im Haushalt 2027. Sie dauert etwa 3 Minuten.",
+        body:
+          "Der Rat entscheidet im Frühjahr über den Haushalt 2027. Vorher möchten wir wissen, welche Bereiche Ihnen am wichtigsten sind.\n\n" +
+          "Die Umfrage ist anonym: Wir fragen nicht nach Ihrem Namen oder Ihren Kontaktdaten.",
+        kind: "survey",
+        legal_basis: "Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz",
+        responsible_office: "Fachbereich Finanzen",
+        opens_at: iso(new Date(now.getTime() - 3 * DAY)),
+        closes_at: iso(new Date(now.getTime() + 25 * DAY)),
+        status: "open",
+        retention_months: 3,
+        publication_policy: "Die Ergebnisse werden als Statistik veröffentlicht.",
+        notice_version: "2026-11-01",
+        contact_name: "off",
+        contact_name_purpose: "",
+        contact_address: "off",
+        contact_address_purpose: "",
+        contact_email: "off",
+        contact_email_purpose: "",
+        contact_phone: "off",
+        contact_phone_purpose: "",
+      },
+      [
+        {
+          kind: "single_choice",
+          label: "Welcher Bereich ist Ihnen am wichtigsten?",
+          hint: "",
+          required: 1,
+          max_length: null,
+          options_json: options(
+            ["schools", "Schulen und Kitas"],
+            ["roads", "Straßen und Radwege"],
+            ["culture", "Kultur und Sport"],
+            ["climate", "Klimaschutz"],
+          ),
+        },
+        {
+          kind: "scale",
+          label: "Wie zufrieden sind Sie mit den Leistungen der Stadt?",
+          hint: "",
+          required: 0,
+          max_length: null,
+          options_json: JSON.stringify({ minLabel: "gar nicht zufrieden", maxLabel: "sehr zufrieden" }),
+        },
+        {
+          kind: "short_text",
+          label: "Haben Sie einen konkreten Vorschlag?",
+          hint: "",
+          required: 0,
+          max_length: 200,
+          options_json: "[]",
+        },
+      ],
+      now,
+    );
+
+    await insertProcedure(
+      trx,
+      {
+        organisation_id: organisationId,
+        slug: "marktplatz",
+        title: "Neugestaltung des Marktplatzes",
+        summary: "Ideensammlung für einen neuen Marktplatz. Die Beteiligung ist beendet; die Auswertung läuft.",
+        body: "Vielen Dank für über 300 Ideen. Wir werten sie aus und veröffentlichen die Ergebnisse hier.",
+        kind: "idea_collection",
+        legal_basis: "Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz",
+        responsible_office: "Fachbereich Stadtplanung",
+        opens_at: iso(new Date(now.getTime() - 90 * DAY)),
+        closes_at: iso(new Date(now.getTime() - 30 * DAY)),
+        status: "closed",
+        retention_months: 6,
+        publication_policy: "Ideen werden ohne Namen veröffentlicht.",
+        notice_version: "2026-08-01",
+        contact_name: "off",
+        contact_name_purpose: "",
+        contact_address: "off",
+        contact_address_purpose: "",
+        contact_email: "optional",
+        contact_email_purpose: "damit wir Ihnen das Ergebnis schicken können",
+        contact_phone: "off",
+        contact_phone_purpose: "",
+      },
+      [{ kind: "long_text", label: "Ihre Idee für den Marktplatz", hint: "", required: 1, max_length: 2000, options_json: "[]" }],
+      now,
+    );
+  });
+}
+
+/** Seeds only a database without any organisation. Returns whether it seeded. */
+export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date = new Date()): Promise<boolean> {
+  const any = await db.selectFrom("organisations").select("id").limit(1).executeTakeFirst();
+  if (any) return false;
+  await seedDemo(db, now);
+  return true;
+}

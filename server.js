@@ -1,0 +1,48 @@
+/**
+ * The production server: Express in front of the Remix build. Compresses every response, serves
+ * hashed assets as immutable, prepares the database (migrate, seed demo data into an empty one),
+ * then listens on PORT (3000). Settings: see README, "Configuration".
+ */
+import compression from "compression";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+
+process.env.NODE_ENV ??= "production";
+
+const build = await import("./build/index.js");
+const { prepareDatabase, closeDatabase } = build.entry.module;
+const { seeded } = await prepareDatabase();
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
+app.use(express.static("public", { maxAge: "1h", index: false }));
+app.all(
+  "*",
+  createRequestHandler({ build, mode: process.env.NODE_ENV === "development" ? "development" : "production" }),
+);
+
+const port = Number(process.env.PORT ?? 3000);
+const server = app.listen(port, process.env.HOST, () => {
+  const address = server.address();
+  const shown = typeof address === "object" && address ? address.port : port;
+  console.log(
+    JSON.stringify({ time: new Date().toISOString(), level: "info", event: "listening", port: shown, seeded, url: `http://localhost:${shown}` }),
+  );
+});
+// slow clients cannot hold a connection forever
+server.headersTimeout = 15_000;
+server.requestTimeout = 30_000;
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  server.closeIdleConnections?.();
+  await closeDatabase();
+  process.exit(0);
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
