@@ -1,0 +1,59 @@
+/**
+ * Starts the production server (node server.js, built by the global setup) on a free port with a
+ * database of its own, the way an operator runs it. Returns its URL and what it logged.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase, type TestDatabase } from "./databases";
+
+export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface TestServer {
+  url: string;
+  database: TestDatabase;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  options: { engine?: "sqlite" | "postgres"; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase(options.engine ?? "sqlite");
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["server.js"], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = output.match(/"event":"listening","port":(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  child.removeAllListeners("exit");
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    logs: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await database.drop();
+    },
+  };
+}
