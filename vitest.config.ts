@@ -35,7 +35,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: ["tests/support/global-setup.ts"],
-          fileParallelism: false,
+          // one browser at a time: two cores
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -4,7 +4,7 @@
  * WAL, synchronous=FULL (a commit is on disk before we answer), foreign keys, a busy timeout.
  */
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from "kysely";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -32,6 +32,26 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   return sqlite;
 }
 
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock up front, so two processes writing
+ * the same file wait for each other (busy_timeout) instead of failing with "database is locked"
+ * when a reader tries to become a writer.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class DurableSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver({ database: this.sqlite });
+  }
+}
+
 export function openDatabase(url: string): DatabaseHandle {
   if (isPostgresUrl(url)) {
     // bigint counts come back as strings from pg; callers convert with Number()
@@ -41,7 +61,7 @@ export function openDatabase(url: string): DatabaseHandle {
   }
   const file = url.replace(/^file:/, "");
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new DurableSqliteDialect(sqlite) });
   return { db, engine: "sqlite", close: () => db.destroy() };
 }
 
