@@ -15,6 +15,16 @@ const { seeded } = await prepareDatabase();
 
 const app = express();
 app.disable("x-powered-by");
+// A request refused before its body was read (413) leaves bytes on the connection: close it
+// after the answer, or the client's next request on it would fail.
+app.use((req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    if (!req.complete) res.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  };
+  next();
+});
 app.use(compression());
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
 app.use(express.static("public", { maxAge: "1h", index: false }));

@@ -24,18 +24,26 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(
-  options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {},
-): Promise<Browser> {
+export interface LaunchOptions {
+  javaScriptEnabled?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * For contexts with JavaScript disabled: a second, JavaScript-enabled Chromium in which axe
+ * checks a copy of the page (axe cannot run where scripts are off). Started on first use.
+ */
+const axeMirrors = new WeakMap<BrowserContext, () => Promise<Page>>();
+
+async function launchContext(options: LaunchOptions): Promise<{ context: BrowserContext; profile: string }> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` (as root) or set CHROMIUM_PATH.`,
     );
   }
   const profile = mkdtempSync(join(tmpdir(), "teilhabe-chromium-"));
-  let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
+    const context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
       args: [
@@ -50,19 +58,40 @@ export async function launchBrowser(
       ],
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       viewport: options.viewport ?? DESKTOP,
+      // residents of a German municipality; pages pick other languages with ?lng=
       locale: "de-DE",
     });
+    return { context, profile };
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  const { context, profile } = await launchContext(options);
   const page = context.pages()[0] ?? (await context.newPage());
+  let mirror: Promise<{ context: BrowserContext; profile: string; page: Page }> | null = null;
+  if (options.javaScriptEnabled === false) {
+    axeMirrors.set(context, async () => {
+      mirror ??= launchContext({ javaScriptEnabled: true, viewport: options.viewport }).then(async (m) => ({
+        ...m,
+        page: m.context.pages()[0] ?? (await m.context.newPage()),
+      }));
+      return (await mirror).page;
+    });
+  }
   return {
     context,
     page,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (mirror) {
+        const m = await mirror;
+        await m.context.close();
+        rmSync(m.profile, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -82,18 +111,32 @@ export interface AxeViolation {
 /**
  * Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page and returns the violations as
  * readable lines, one per rule and element: `color-contrast (serious): Elements must meet …
- * → .hint`. An empty array means no violations.
+ * → .hint — Fix any of the following: …`. An empty array means no violations.
  *
- * Pages ship no JavaScript of their own; the automation injects axe anyway. Playwright's
- * addScriptTag and evaluate work even in a context with JavaScript disabled, but callers
- * that want certainty run axe in a JavaScript-enabled context (the accessibility suite does).
+ * Pages ship no JavaScript of their own; axe comes from the automation (addScriptTag) and its
+ * <script> element is removed again afterwards. A page in a context with JavaScript disabled
+ * cannot run axe (the injected script would not execute, axe's timers would never fire), so its
+ * current HTML is served at the same URL to a JavaScript-enabled twin and checked there; the
+ * stylesheet comes from the real server, so colours and layout are the page's own.
  */
 export async function axeCheck(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  // In a context with JavaScript disabled the injected <script> does not run; the automation's
-  // own evaluation still does, so axe is defined through it instead.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async (tags) => {
+  const mirror = axeMirrors.get(page.context());
+  let target = page;
+  if (mirror) {
+    target = await mirror();
+    const html = await page.content();
+    const url = page.url().replace(/#.*$/, "");
+    const isPage = (u: URL) => u.href === url;
+    await target.route(isPage, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    try {
+      await target.goto(url);
+    } finally {
+      await target.unroute(isPage);
+    }
+  }
+  const tag = await target.addScriptTag({ content: axeSource });
+  await tag.evaluate((el) => el.remove());
+  const violations = await target.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: Function } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
     return (result.violations as AxeViolation[]).map((v) => ({
