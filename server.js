@@ -27,7 +27,9 @@ app.use((req, res, next) => {
 });
 app.use(compression());
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-app.use(express.static("public", { maxAge: "1h", index: false }));
+// other public files (robots.txt, icons): only paths that look like files touch the disk
+const publicFiles = express.static("public", { maxAge: "1h", index: false });
+app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 app.all(
   "*",
   createRequestHandler({ build, mode: process.env.NODE_ENV === "development" ? "development" : "production" }),

@@ -1,12 +1,22 @@
 /** Dates in the reader's language, always in the municipality's time zone. */
 const TIME_ZONE = "Europe/Berlin";
 
+// Intl formatters are expensive to create and safe to share: one per language and style
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: withTime ? "short" : undefined, timeZone: TIME_ZONE });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: TIME_ZONE }).format(new Date(iso));
+  return formatter(locale, false).format(new Date(iso));
 }
 
 export function formatDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }).format(
-    new Date(iso),
-  );
+  return formatter(locale, true).format(new Date(iso));
 }
