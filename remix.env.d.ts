@@ -6,5 +6,10 @@ declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+  /** What server.js passes to every loader and action. */
+  interface AppLoadContext {
+    /** the client's address (behind a proxy only with TRUST_PROXY), for rate limits */
+    clientAddress: string;
+  }
 }
 export {};

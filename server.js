@@ -10,8 +10,16 @@ import { createRequestHandler } from "@remix-run/express";
 process.env.NODE_ENV ??= "production";
 
 const build = await import("./build/index.js");
-const { prepareDatabase, closeDatabase } = build.entry.module;
+const { prepareDatabase, closeDatabase, runScheduledJobs } = build.entry.module;
 const { seeded } = await prepareDatabase();
+
+// the retention job (and later ones) on a schedule; a lease in the database keeps instances from doubling up
+const jobsEveryMs = Number(process.env.JOBS_INTERVAL_MS ?? 15 * 60 * 1000);
+if (jobsEveryMs > 0) {
+  const runJobs = () => runScheduledJobs().catch(() => {});
+  setTimeout(runJobs, 5_000).unref();
+  setInterval(runJobs, jobsEveryMs).unref();
+}
 
 const app = express();
 app.disable("x-powered-by");
@@ -30,9 +38,15 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 // other public files (robots.txt, icons): only paths that look like files touch the disk
 const publicFiles = express.static("public", { maxAge: "1h", index: false });
 app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
+// behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or a hop count) lets req.ip be the client's
+if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
 app.all(
   "*",
-  createRequestHandler({ build, mode: process.env.NODE_ENV === "development" ? "development" : "production" }),
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV === "development" ? "development" : "production",
+    getLoadContext: (req) => ({ clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+  }),
 );
 
 const port = Number(process.env.PORT ?? 3000);

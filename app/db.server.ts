@@ -5,6 +5,7 @@
 import { databaseUrlFromEnv, openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
+import { runJobs } from "~/modules/jobs/jobs.server";
 
 let handle: DatabaseHandle | undefined;
 
@@ -27,4 +28,9 @@ export async function closeDatabase(): Promise<void> {
   const h = handle;
   handle = undefined;
   await h?.close();
+}
+
+/** The scheduled jobs (retention), for server.js's timer. */
+export async function runScheduledJobs() {
+  return runJobs(getDb());
 }

@@ -9,7 +9,7 @@ import { I18nextProvider } from "react-i18next";
 import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n/i18n.server";
 import { log } from "~/modules/http/log.server";
 
-export { prepareDatabase, closeDatabase } from "~/db.server";
+export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
 
 export default async function handleRequest(
   request: Request,

@@ -4,7 +4,7 @@
  * WAL, synchronous=FULL (a commit is on disk before we answer), foreign keys, a busy timeout.
  */
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from "kysely";
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from "kysely";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -74,4 +74,9 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | null;
   return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || e?.code === "23505";
+}
+
+/** Which engine a Kysely instance (or transaction) talks to, for the few statements that differ. */
+export function engineOf(db: { getExecutor(): { adapter: unknown } }): DatabaseEngine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }

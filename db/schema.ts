@@ -50,6 +50,9 @@ export interface ProcedureTable {
   contact_phone_purpose: string;
   created_at: string;
   updated_at: string;
+  /** 1 when the law keeps personal data until the procedure is concluded (formal planning procedures) */
+  erasure_hold: Generated<number>;
+  erasure_hold_reason: Generated<string>;
 }
 
 export type QuestionKind = "short_text" | "long_text" | "single_choice" | "multiple_choice" | "scale" | "yes_no";
@@ -86,6 +89,11 @@ export interface SubmissionTable {
   /** one submission per idempotency key: retries and double clicks find the first one */
   idempotency_key: string;
   created_at: string;
+  /** 1 consent given, 0 refused, null not asked (no contact data to notify) */
+  consent_results_notification: number | null;
+  erasure_requested_at: string | null;
+  personal_data_deleted_at: string | null;
+  withdrawn_at: string | null;
 }
 
 export interface AnswerTable {
@@ -96,7 +104,10 @@ export interface AnswerTable {
   value: string;
 }
 
-/** Personal data live apart from the answers so they can be erased or encrypted without touching content. */
+/**
+ * Personal data live apart from the answers so they can be erased or encrypted without touching
+ * content. Every value is AES-256-GCM ciphertext (app/modules/privacy/contact-crypto.server.ts).
+ */
 export interface ContactDetailsTable {
   submission_id: number;
   name: string | null;
@@ -104,6 +115,42 @@ export interface ContactDetailsTable {
   email: string | null;
   phone: string | null;
   created_at: string;
+  /** computed when stored from the procedure's retention rule; the retention job deletes the row then */
+  delete_after: string | null;
+}
+
+/** The per-submission privacy log: append-only and hash-chained. */
+export interface PrivacyEventTable {
+  id: Generated<number>;
+  organisation_id: number;
+  submission_id: number;
+  seq: number;
+  occurred_at: string;
+  type: string;
+  actor_role: string;
+  /** the internal account, for audits only; never shown to the resident */
+  actor_account_id: number | null;
+  /** JSON array of data categories touched */
+  data_categories: string;
+  purpose: string;
+  legal_basis: string;
+  /** parameters of the plain-language explanation */
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface JobLeaseTable {
+  name: string;
+  locked_until: string;
+  locked_by: string;
+  last_result: string | null;
 }
 
 /** Answers between the form and "check your answers"; emptied once submitted, deleted when expired. */
@@ -128,6 +175,9 @@ export interface Database {
   answers: AnswerTable;
   contact_details: ContactDetailsTable;
   submission_drafts: SubmissionDraftTable;
+  privacy_events: PrivacyEventTable;
+  rate_limits: RateLimitTable;
+  job_leases: JobLeaseTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -142,3 +192,4 @@ export type NewSubmission = Insertable<SubmissionTable>;
 export type AnswerRow = Selectable<AnswerTable>;
 export type ContactDetailsRow = Selectable<ContactDetailsTable>;
 export type SubmissionDraftRow = Selectable<SubmissionDraftTable>;
+export type PrivacyEventRow = Selectable<PrivacyEventTable>;

@@ -5,8 +5,17 @@
 import { useTranslation } from "react-i18next";
 import type { FieldError } from "~/modules/submissions/validation";
 
-export function ErrorSummary({ errors, labelFor }: { errors: FieldError[]; labelFor?: (field: string) => string }) {
-  const { t } = useTranslation(["common", "submissions"]);
+export function ErrorSummary({
+  errors,
+  labelFor,
+  namespace = "submissions",
+}: {
+  errors: FieldError[];
+  labelFor?: (field: string) => string;
+  /** where the error messages' translation keys live */
+  namespace?: string;
+}) {
+  const { t } = useTranslation(["common", namespace]);
   if (errors.length === 0) return null;
   return (
     <div className="error-summary" data-error-summary="" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} autoFocus>
@@ -18,7 +27,7 @@ export function ErrorSummary({ errors, labelFor }: { errors: FieldError[]; label
           <li key={e.field}>
             <a href={`#${e.field}`}>
               {labelFor ? <span className="visually-hidden">{labelFor(e.field)}: </span> : null}
-              {t(`submissions:${e.message}`, e.params)}
+              {t(`${namespace}:${e.message}`, e.params)}
             </a>
           </li>
         ))}

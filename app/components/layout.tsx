@@ -59,6 +59,9 @@ export function SiteFooter({ organisation }: { organisation: Org }) {
             <li>
               <a href={`/${organisation.slug}`}>{t("allProcedures")}</a>
             </li>
+            <li>
+              <a href={`/${organisation.slug}/beitrag`}>{t("footerLookup")}</a>
+            </li>
           </ul>
         ) : null}
       </div>

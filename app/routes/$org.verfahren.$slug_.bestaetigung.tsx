@@ -49,6 +49,9 @@ export default function Confirmation() {
         <li>{t("confirmation.next3")}</li>
       </ol>
       <p>
+        <a href={`${orgPath}/beitrag`}>{t("confirmation.lookupLink")}</a>
+      </p>
+      <p>
         <a href={orgPath}>{t("confirmation.backToList")}</a>
       </p>
     </>

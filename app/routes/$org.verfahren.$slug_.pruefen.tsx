@@ -8,7 +8,13 @@ import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
-import { acceptanceState, contactFieldName, questionFieldName } from "~/modules/procedures/procedure";
+import {
+  CONSENT_FIELD,
+  acceptanceState,
+  contactFieldName,
+  offersResultsNotification,
+  questionFieldName,
+} from "~/modules/procedures/procedure";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
 
@@ -35,6 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       label: t(`submissions:contact.${c.key}`),
       text: draft.input.contact[c.key] ? [draft.input.contact[c.key]!] : [],
     }));
+    if (offersResultsNotification(procedure)) {
+      contact.push({
+        field: CONSENT_FIELD,
+        label: t("submissions:consent.checkRow"),
+        text: [t(draft.input.consentResults ? "submissions:consent.given" : "submissions:consent.refused")],
+      });
+    }
     return {
       pageTitle: t("submissions:check.title"),
       organisation: publicOrganisation(organisation),

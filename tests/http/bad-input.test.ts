@@ -15,7 +15,7 @@ interface Case {
   name: string;
   method?: string;
   path?: string;
-  body?: string | Uint8Array;
+  body?: string;
   type?: string;
   status: number;
   /** what the German page says */

@@ -11,6 +11,8 @@ import { findOrganisationBySlug } from "~/modules/organisations/organisations.se
 import { findPublicProcedure, listPublicProcedures } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { readDraft, saveDraft, submitDraft } from "~/modules/submissions/drafts.server";
+import { openContactDetails } from "~/modules/privacy/contact-data.server";
+import { readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { countSubmissions, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
 import { validateSubmission, type SubmissionInput } from "~/modules/submissions/validation";
@@ -93,8 +95,19 @@ describe.each(engines)("submissions on %s", (engine) => {
     const answers = await handle.db.selectFrom("answers").select(["question_id", "value"]).where("submission_id", "=", submissionId).orderBy("id").execute();
     expect(answers.map((a) => a.value)).toEqual(["Mehr Radwege am Bahnhof, bitte.", "bike", "safety", "lighting", "4"]);
     expect(JSON.stringify(answers)).not.toContain("anna@example.org");
-    const contact = await handle.db.selectFrom("contact_details").selectAll().where("submission_id", "=", submissionId).executeTakeFirst();
-    expect(contact).toMatchObject({ name: "Anna Beispiel", email: "anna@example.org", postal_address: null, phone: null });
+    // contact data are ciphertext at rest, readable only through openContactDetails, which logs the access
+    const contact = await handle.db.selectFrom("contact_details").selectAll().where("submission_id", "=", submissionId).executeTakeFirstOrThrow();
+    expect(contact.name).toMatch(/^v1\./);
+    expect(JSON.stringify(contact)).not.toMatch(/Anna|example\.org/);
+    expect(contact.postal_address).toBeNull();
+    const opened = await handle.db.transaction().execute((trx) =>
+      openContactDetails(trx, { organisationId, submissionId }, { role: "moderator", accountId: 7 }, { purpose: "reply", legalBasis: "Art. 6" }),
+    );
+    expect(opened?.contact).toEqual({ name: "Anna Beispiel", email: "anna@example.org" });
+    const log = await readPrivacyLog(handle.db, submissionId);
+    expect(log.events.map((e) => e.type)).toEqual(["received", "notice_shown", "personal_data_stored", "personal_data_opened"]);
+    expect(log.events[3]).toMatchObject({ actorRole: "moderator", categories: ["name", "email"] });
+    expect(log.check.intact).toBe(true);
 
     // once submitted, the draft holds no answers any more
     const draft = await handle.db.selectFrom("submission_drafts").selectAll().where("id", "=", draftId).executeTakeFirstOrThrow();

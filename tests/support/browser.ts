@@ -87,8 +87,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
-      if (mirror) {
-        const m = await mirror;
+      const m = await mirror?.catch(() => null);
+      if (m) {
         await m.context.close();
         rmSync(m.profile, { recursive: true, force: true });
       }
@@ -124,6 +124,7 @@ export async function axeCheck(page: Page): Promise<string[]> {
   let target = page;
   if (mirror) {
     target = await mirror();
+    await target.setViewportSize(page.viewportSize() ?? DESKTOP);
     const html = await page.content();
     const url = page.url().replace(/#.*$/, "");
     const isPage = (u: URL) => u.href === url;
@@ -135,7 +136,7 @@ export async function axeCheck(page: Page): Promise<string[]> {
     }
   }
   const tag = await target.addScriptTag({ content: axeSource });
-  await tag.evaluate((el) => el.remove());
+  await tag.evaluate((el) => (el as Element).remove());
   const violations = await target.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: Function } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });

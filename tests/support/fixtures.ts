@@ -18,6 +18,8 @@ export function procedureWithEveryQuestionKind(overrides: Partial<Procedure> = {
     retentionMonths: 6,
     publicationPolicy: "",
     noticeVersion: "1",
+    erasureHold: false,
+    erasureHoldReason: "",
     contactFields: [
       { key: "name", mode: "optional", purpose: "Anrede" },
       { key: "address", mode: "optional", purpose: "Post" },

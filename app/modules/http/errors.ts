@@ -16,7 +16,10 @@ export type ErrorReason =
   | "too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
-  | "draft_missing";
+  | "draft_missing"
+  | "too_many_attempts"
+  | "receipt_session_missing"
+  | "withdraw_not_possible";
 
 export class HttpError extends Error {
   constructor(

@@ -46,6 +46,9 @@ export interface Procedure {
   retentionMonths: number;
   publicationPolicy: string;
   noticeVersion: string;
+  /** the law keeps personal data until the procedure is concluded (e.g. formal planning procedures) */
+  erasureHold: boolean;
+  erasureHoldReason: string;
   /** only the contact fields that are switched on, in display order */
   contactFields: ContactField[];
   questions: Question[];
@@ -110,6 +113,8 @@ export function toProcedure(row: ProcedureRow, questionRows: QuestionRow[]): Pro
     retentionMonths: row.retention_months,
     publicationPolicy: row.publication_policy,
     noticeVersion: row.notice_version,
+    erasureHold: row.erasure_hold === 1,
+    erasureHoldReason: row.erasure_hold_reason,
     contactFields,
     questions: [...questionRows].sort((a, b) => a.position - b.position).map(toQuestion),
   };
@@ -136,3 +141,12 @@ export function personalDataDeletionDate(procedure: Pick<Procedure, "closesAt" |
 /** Form field names, one place: `q12` for question 12, `contact_email` for the e-mail address. */
 export const questionFieldName = (q: Pick<Question, "id">) => `q${q.id}`;
 export const contactFieldName = (key: ContactFieldKey) => `contact_${key}`;
+
+/** Concluded: results are out, personal data kept "until the procedure is concluded" may go. */
+export const isConcluded = (p: Pick<Procedure, "status">) => p.status === "results_published" || p.status === "archived";
+
+/** Whether residents may choose to be told the result (needs an e-mail or postal address field). */
+export const offersResultsNotification = (p: Pick<Procedure, "contactFields">) =>
+  p.contactFields.some((c) => c.key === "email" || c.key === "address");
+
+export const CONSENT_FIELD = "consent_results";

@@ -12,6 +12,8 @@ import type { Database } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { acceptanceState } from "~/modules/procedures/procedure";
+import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { getKeyRing } from "~/modules/privacy/keys.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
 
@@ -19,6 +21,12 @@ export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
 const newDraftId = () => randomBytes(24).toString("base64url");
+
+// drafts may hold contact data: encrypted like contact_details, bound to the draft's id
+const sealPayload = (draftId: string, input: SubmissionInput) =>
+  encryptField(getKeyRing(), JSON.stringify(input), `submission_drafts:${draftId}`);
+const openPayload = (draftId: string, sealed: string) =>
+  JSON.parse(decryptField(getKeyRing(), sealed, `submission_drafts:${draftId}`)) as SubmissionInput;
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
 
 export type DraftState =
@@ -31,13 +39,12 @@ export async function saveDraft(
   args: { draftId: string | null; procedureId: number; input: SubmissionInput; language: string; now?: Date },
 ): Promise<string> {
   const now = args.now ?? new Date();
-  const payload = JSON.stringify(args.input);
   // expired drafts are removed as new ones arrive: no job needed for personal data to go away
   await db.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
   if (args.draftId) {
     const updated = await db
       .updateTable("submission_drafts")
-      .set({ payload_json: payload, language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
+      .set({ payload_json: sealPayload(args.draftId, args.input), language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
       .where("id", "=", args.draftId)
       .where("procedure_id", "=", args.procedureId)
       .where("submission_id", "is", null)
@@ -50,7 +57,7 @@ export async function saveDraft(
     .values({
       id,
       procedure_id: args.procedureId,
-      payload_json: payload,
+      payload_json: sealPayload(id, args.input),
       language: args.language,
       submission_id: null,
       receipt_code: null,
@@ -81,7 +88,12 @@ export async function readDraft(
     return { state: "submitted", submissionId: row.submission_id, receiptCode: row.receipt_code, submittedAt: row.updated_at };
   }
   if (!row.payload_json) return { state: "missing" };
-  return { state: "pending", input: JSON.parse(row.payload_json) as SubmissionInput };
+  try {
+    return { state: "pending", input: openPayload(row.id, row.payload_json) };
+  } catch {
+    // sealed with a key no longer held: as good as expired
+    return { state: "missing" };
+  }
 }
 
 /**

@@ -5,7 +5,10 @@
 import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Channel, Database } from "#db/schema";
-import type { Procedure } from "~/modules/procedures/procedure";
+import { personalDataDeletionDate, type Procedure } from "~/modules/procedures/procedure";
+import { categoriesOf, storeContactDetails } from "~/modules/privacy/contact-data.server";
+import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
+import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { generateReceiptCode } from "./receipt-code";
 import type { SubmissionInput } from "./validation";
 
@@ -13,8 +16,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export const hashReceiptCode = (compact: string) => createHash("sha256").update(compact).digest("hex");
 
+/** Channels where staff enter what a resident tells them, and read the privacy notice aloud. */
+export const SPOKEN_CHANNELS: readonly Channel[] = ["phone", "counter"];
+
 export interface NewSubmissionInput {
-  procedure: Pick<Procedure, "id" | "organisationId" | "noticeVersion">;
+  procedure: Pick<Procedure, "id" | "organisationId" | "noticeVersion" | "legalBasis" | "closesAt" | "retentionMonths">;
   input: SubmissionInput;
   channel: Channel;
   language: string;
@@ -30,7 +36,10 @@ export type CreatedSubmission =
   | { created: true; submissionId: number; receiptCode: string }
   | { created: false; submissionId: number };
 
-/** Must run inside a transaction: the submission, its answers and contact data commit together. */
+/**
+ * Must run inside a transaction: the submission, its answers, its contact data (encrypted, in their
+ * own table) and the first events of its privacy log commit together.
+ */
 export async function createSubmission(trx: Transaction<Database>, s: NewSubmissionInput): Promise<CreatedSubmission> {
   const existing = await trx
     .selectFrom("submissions")
@@ -62,6 +71,10 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       response_state: "pending",
       idempotency_key: s.idempotencyKey,
       created_at: now,
+      consent_results_notification: null,
+      erasure_requested_at: null,
+      personal_data_deleted_at: null,
+      withdrawn_at: null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -71,19 +84,61 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
   );
   if (answerRows.length > 0) await trx.insertInto("answers").values(answerRows).execute();
 
-  const c = s.input.contact;
-  if (c.name || c.address || c.email || c.phone) {
-    await trx
-      .insertInto("contact_details")
-      .values({
-        submission_id: submissionId,
-        name: c.name ?? null,
-        postal_address: c.address ?? null,
-        email: c.email ?? null,
-        phone: c.phone ?? null,
-        created_at: now,
-      })
-      .execute();
+  const at = new Date(now);
+  const target = { organisationId: s.procedure.organisationId, submissionId };
+  const assisted = s.channel !== "online";
+  await appendPrivacyEvent(trx, target, {
+    type: "received",
+    actorRole: assisted ? "staff" : "resident",
+    actorAccountId: s.enteredByAccountId ?? null,
+    categories: ["content"],
+    purpose: "participation",
+    legalBasis: s.procedure.legalBasis,
+    details: { channel: s.channel },
+    occurredAt: at,
+  });
+  await appendPrivacyEvent(trx, target, {
+    type: SPOKEN_CHANNELS.includes(s.channel) ? "notice_read_aloud" : "notice_shown",
+    actorRole: assisted ? "staff" : "system",
+    actorAccountId: s.enteredByAccountId ?? null,
+    categories: [],
+    purpose: "transparency",
+    legalBasis: "Art. 13 DSGVO",
+    details: { version: s.procedure.noticeVersion },
+    occurredAt: at,
+  });
+
+  const contact = s.input.contact;
+  const categories = categoriesOf(contact);
+  if (categories.length > 0) {
+    const deleteAfter = personalDataDeletionDate(s.procedure);
+    await storeContactDetails(trx, submissionId, contact, deleteAfter, at);
+    await appendPrivacyEvent(trx, target, {
+      type: "personal_data_stored",
+      actorRole: assisted ? "staff" : "resident",
+      actorAccountId: s.enteredByAccountId ?? null,
+      categories,
+      purpose: "reply",
+      legalBasis: s.procedure.legalBasis,
+      details: { until: deleteAfter },
+      occurredAt: at,
+    });
+    if (s.input.consentResults !== undefined) {
+      await trx
+        .updateTable("submissions")
+        .set({ consent_results_notification: s.input.consentResults ? 1 : 0 })
+        .where("id", "=", submissionId)
+        .execute();
+      await appendPrivacyEvent(trx, target, {
+        type: s.input.consentResults ? "consent_given" : "consent_refused",
+        actorRole: assisted ? "staff" : "resident",
+        actorAccountId: s.enteredByAccountId ?? null,
+        categories: ["consent"],
+        purpose: "results_notification",
+        legalBasis: CONSENT_LEGAL_BASIS,
+        occurredAt: at,
+      });
+    }
   }
   return { created: true, submissionId, receiptCode };
 }

@@ -9,8 +9,10 @@
  */
 import { HttpError } from "~/modules/http/errors";
 import {
+  CONSENT_FIELD,
   CONTACT_FIELDS,
   contactFieldName,
+  offersResultsNotification,
   questionFieldName,
   type ContactFieldKey,
   type Procedure,
@@ -38,6 +40,8 @@ export type ContactInput = Partial<Record<ContactFieldKey, string>>;
 export interface SubmissionInput {
   answers: AnswerInput[];
   contact: ContactInput;
+  /** consent to be told the result (an optional purpose); undefined when not offered */
+  consentResults?: boolean;
 }
 
 export type ValidationResult =
@@ -146,6 +150,7 @@ export function allowedFields(procedure: Pick<Procedure, "questions" | "contactF
   const allowed = new Map<string, boolean>();
   for (const q of procedure.questions) allowed.set(questionFieldName(q), q.kind === "multiple_choice");
   for (const c of procedure.contactFields) allowed.set(contactFieldName(c.key), false);
+  if (offersResultsNotification(procedure)) allowed.set(CONSENT_FIELD, false);
   return allowed;
 }
 
@@ -185,8 +190,22 @@ export function validateSubmission(
     if (validateContact(c.key, value, errors)) contact[c.key] = value;
   }
 
+  let consentResults: boolean | undefined;
+  if (offersResultsNotification(procedure)) {
+    const raw = values[CONSENT_FIELD]?.[0];
+    if (raw !== undefined && raw !== "yes") {
+      errors.push({ field: CONSENT_FIELD, message: "errors.invalidOption" });
+    } else {
+      consentResults = raw === "yes";
+      // the result can only be sent to an address we were given
+      if (consentResults && !contact.email && !contact.address && !errors.some((e) => e.field.startsWith("contact_"))) {
+        errors.push({ field: CONSENT_FIELD, message: "errors.consentNeedsAddress" });
+      }
+    }
+  }
+
   if (errors.length > 0) return { ok: false, errors, values };
-  return { ok: true, input: { answers, contact }, values };
+  return { ok: true, input: { answers, contact, consentResults }, values };
 }
 
 /** The form values that show a stored input again (for "change your answer"). */
@@ -200,5 +219,6 @@ export function inputToValues(procedure: Pick<Procedure, "questions">, input: Su
     const v = input.contact[key];
     if (v) values[contactFieldName(key)] = [v];
   }
+  if (input.consentResults) values[CONSENT_FIELD] = ["yes"];
   return values;
 }

@@ -1,10 +1,17 @@
 /** The form generated from a procedure's questions and contact block. Works without JavaScript. */
 import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { Button, TextField } from "~/components/fields";
+import { Button, ChoiceField, TextField } from "~/components/fields";
 import { QuestionField } from "~/components/QuestionField";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
-import { contactFieldName, questionFieldName, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
+import {
+  CONSENT_FIELD,
+  contactFieldName,
+  offersResultsNotification,
+  questionFieldName,
+  type ContactFieldKey,
+  type Procedure,
+} from "~/modules/procedures/procedure";
 import type { FieldError, FormValues } from "../validation";
 import { CONTACT_MAX_LENGTH } from "../validation";
 
@@ -35,6 +42,7 @@ export function SubmissionForm({
     const q = procedure.questions.find((x) => questionFieldName(x) === field);
     if (q) return q.label;
     const c = procedure.contactFields.find((x) => contactFieldName(x.key) === field);
+    if (field === CONSENT_FIELD) return t("consent.legend");
     return c ? t(`contact.${c.key}`) : field;
   };
   return (
@@ -78,6 +86,17 @@ export function SubmissionForm({
               />
             );
           })}
+          {offersResultsNotification(procedure) ? (
+            <ChoiceField
+              name={CONSENT_FIELD}
+              type="checkbox"
+              label={t("consent.legend")}
+              hint={t("consent.hint")}
+              items={[{ value: "yes", label: t("consent.label") }]}
+              values={values[CONSENT_FIELD]}
+              error={errorFor(CONSENT_FIELD)}
+            />
+          ) : null}
         </fieldset>
       ) : null}
       <Button>{t("form.continue")}</Button>

@@ -1,0 +1,57 @@
+/**
+ * Scheduled jobs. Each run takes a lease row in the database first, so when several app instances
+ * share one database only one of them runs a job at a time.
+ */
+import { hostname } from "node:os";
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { log } from "~/modules/http/log.server";
+import { runRetention } from "~/modules/privacy/retention.server";
+
+const holder = `${hostname()}:${process.pid}`;
+
+async function takeLease(db: Kysely<Database>, name: string, leaseMs: number, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + leaseMs).toISOString();
+  await db.insertInto("job_leases").values({ name, locked_until: now.toISOString(), locked_by: "", last_result: null }).onConflict((oc) => oc.column("name").doNothing()).execute();
+  const taken = await db
+    .updateTable("job_leases")
+    .set({ locked_until: until, locked_by: holder })
+    .where("name", "=", name)
+    .where("locked_until", "<=", now.toISOString())
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
+}
+
+async function releaseLease(db: Kysely<Database>, name: string, result: unknown) {
+  await db
+    .updateTable("job_leases")
+    .set({ locked_until: new Date().toISOString(), last_result: JSON.stringify(result) })
+    .where("name", "=", name)
+    .where("locked_by", "=", holder)
+    .execute();
+}
+
+export const JOBS = {
+  retention: (db: Kysely<Database>, now: Date) => runRetention(db, now),
+} as const;
+
+/** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */
+export async function runJobs(db: Kysely<Database>, now: Date = new Date()): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const [name, job] of Object.entries(JOBS)) {
+    if (!(await takeLease(db, name, 10 * 60 * 1000, now))) {
+      results[name] = "skipped";
+      continue;
+    }
+    try {
+      results[name] = await job(db, now);
+      log("info", "job_finished", { job: name, result: results[name] });
+    } catch (error) {
+      results[name] = { error: error instanceof Error ? error.message : String(error) };
+      log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await releaseLease(db, name, results[name]);
+    }
+  }
+  return results;
+}

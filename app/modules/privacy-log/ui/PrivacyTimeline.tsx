@@ -1,0 +1,54 @@
+/** A submission's privacy log as its author reads it: when, what, who (as a role), why, in plain words. */
+import { useTranslation } from "react-i18next";
+import { formatDate, formatDateTime } from "~/i18n/format";
+import type { PrivacyEvent } from "../events";
+
+export function useExplainEvent() {
+  const { t, i18n } = useTranslation("privacy");
+  return (e: PrivacyEvent) => {
+    const d = e.details;
+    return t(`events.${e.type}.explanation`, {
+      channel: d.channel ? t(`channels.${d.channel}`) : "",
+      version: d.version ?? "",
+      until: typeof d.until === "string" ? formatDate(d.until, i18n.language) : "",
+      actor: t(`actors.${e.actorRole}`),
+      categories: e.categories.map((c) => t(`categories.${c}`)).join(", "),
+      reason: d.reason ? t(`deletionReasons.${d.reason}`) : "",
+      context: e.type === "erasure_requested" && d.held ? "held" : undefined,
+    });
+  };
+}
+
+export function PrivacyTimeline({ events }: { events: PrivacyEvent[] }) {
+  const { t, i18n } = useTranslation("privacy");
+  const explain = useExplainEvent();
+  return (
+    <ol className="timeline">
+      {events.map((e) => (
+        <li key={e.seq} className="timeline__item">
+          <h3 className="timeline__title">{t(`events.${e.type}.title`)}</h3>
+          <p className="timeline__meta">
+            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt, i18n.language)}</time> · {t(`actors.${e.actorRole}`)}
+          </p>
+          <p>{explain(e)}</p>
+          <dl className="timeline__facts">
+            {e.categories.length > 0 ? (
+              <div>
+                <dt>{t("timeline.categories")}</dt>
+                <dd>{e.categories.map((c) => t(`categories.${c}`)).join(", ")}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>{t("timeline.purpose")}</dt>
+              <dd>{t(`purposes.${e.purpose}`)}</dd>
+            </div>
+            <div>
+              <dt>{t("timeline.legalBasis")}</dt>
+              <dd lang="de">{e.legalBasis}</dd>
+            </div>
+          </dl>
+        </li>
+      ))}
+    </ol>
+  );
+}
