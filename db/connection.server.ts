@@ -56,6 +56,9 @@ export function openDatabase(url: string): DatabaseHandle {
   if (isPostgresUrl(url)) {
     // bigint counts come back as strings from pg; callers convert with Number()
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+    // an idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next query
+    pool.on("error", (error) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "warn", event: "postgres_idle_client_error", error: error.message })));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: "postgres", close: () => db.destroy() };
   }

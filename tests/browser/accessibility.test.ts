@@ -186,7 +186,7 @@ describe.each(LANGUAGES)("resident pages in %s", (lng) => {
   test.each(PAGES)("$name", async (state) => {
     await page.setViewportSize(DESKTOP);
     const response = await state.reach(lng);
-    expect(response.status(), `HTTP status of ${page.url()}`).toBe(state.status);
+    expect(response.status(), `HTTP status of ${page.url()}; server log:\n${server.logs().slice(-3000)}`).toBe(state.status);
     await state.shows();
 
     // language and direction of the page (WCAG 3.1.1), and the text really in that language

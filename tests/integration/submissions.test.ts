@@ -105,8 +105,8 @@ describe.each(engines)("submissions on %s", (engine) => {
     );
     expect(opened?.contact).toEqual({ name: "Anna Beispiel", email: "anna@example.org" });
     const log = await readPrivacyLog(handle.db, submissionId);
-    expect(log.events.map((e) => e.type)).toEqual(["received", "notice_shown", "personal_data_stored", "personal_data_opened"]);
-    expect(log.events[3]).toMatchObject({ actorRole: "moderator", categories: ["name", "email"] });
+    expect(log.events.map((e) => e.type)).toEqual(["received", "notice_shown", "personal_data_stored", "consent_refused", "personal_data_opened"]);
+    expect(log.events[4]).toMatchObject({ actorRole: "moderator", categories: ["name", "email"] });
     expect(log.check.intact).toBe(true);
 
     // once submitted, the draft holds no answers any more

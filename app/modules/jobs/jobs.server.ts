@@ -22,10 +22,13 @@ async function takeLease(db: Kysely<Database>, name: string, leaseMs: number, no
   return Number(taken.numUpdatedRows) === 1;
 }
 
-async function releaseLease(db: Kysely<Database>, name: string, result: unknown) {
+/** After a run the job rests this long, so instances on the same schedule do not repeat each other's work. */
+const REST_MS = Number(process.env.JOBS_REST_MS ?? 5 * 60 * 1000);
+
+async function releaseLease(db: Kysely<Database>, name: string, result: unknown, startedAt: Date) {
   await db
     .updateTable("job_leases")
-    .set({ locked_until: new Date().toISOString(), last_result: JSON.stringify(result) })
+    .set({ locked_until: new Date(startedAt.getTime() + REST_MS).toISOString(), last_result: JSON.stringify(result) })
     .where("name", "=", name)
     .where("locked_by", "=", holder)
     .execute();
@@ -50,7 +53,7 @@ export async function runJobs(db: Kysely<Database>, now: Date = new Date()): Pro
       results[name] = { error: error instanceof Error ? error.message : String(error) };
       log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) });
     } finally {
-      await releaseLease(db, name, results[name]);
+      await releaseLease(db, name, results[name], now);
     }
   }
   return results;

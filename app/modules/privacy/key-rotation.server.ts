@@ -1,0 +1,45 @@
+/**
+ * Key rotation: after a new key is put first in CONTACT_DATA_KEYS (the old one kept after it),
+ * every stored ciphertext is decrypted with whichever key sealed it and sealed again with the new
+ * one. Once this has run, the old key can be removed from CONTACT_DATA_KEYS.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "./contact-crypto.server";
+
+const CONTACT_COLUMNS = [
+  ["name", "name"],
+  ["postal_address", "address"],
+  ["email", "email"],
+  ["phone", "phone"],
+] as const;
+
+export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<{ contactRows: number; drafts: number }> {
+  let contactRows = 0;
+  const rows = await db.selectFrom("contact_details").selectAll().execute();
+  for (const row of rows) {
+    const update: Partial<Record<(typeof CONTACT_COLUMNS)[number][0], string>> = {};
+    for (const [column, key] of CONTACT_COLUMNS) {
+      const stored = row[column];
+      if (!stored) continue;
+      const aad = `contact_details:${row.submission_id}:${key}`;
+      // values stored before encryption existed are sealed now too
+      const plain = isEncrypted(stored) ? (needsReencryption(ring, stored) ? decryptField(ring, stored, aad) : null) : stored;
+      if (plain !== null) update[column] = encryptField(ring, plain, aad);
+    }
+    if (Object.keys(update).length > 0) {
+      await db.updateTable("contact_details").set(update).where("submission_id", "=", row.submission_id).execute();
+      contactRows++;
+    }
+  }
+  let drafts = 0;
+  const pending = await db.selectFrom("submission_drafts").select(["id", "payload_json"]).where("payload_json", "is not", null).execute();
+  for (const d of pending) {
+    if (!d.payload_json || !needsReencryption(ring, d.payload_json)) continue;
+    const aad = `submission_drafts:${d.id}`;
+    const plain = isEncrypted(d.payload_json) ? decryptField(ring, d.payload_json, aad) : d.payload_json;
+    await db.updateTable("submission_drafts").set({ payload_json: encryptField(ring, plain, aad) }).where("id", "=", d.id).execute();
+    drafts++;
+  }
+  return { contactRows, drafts };
+}
