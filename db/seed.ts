@@ -220,6 +220,10 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
         retention_months: 6,
         publication_policy: "Ideen werden ohne Namen veröffentlicht.",
         notice_version: "2026-08-01",
+        // part of the formal land-use planning (Bauleitplanung): statements are kept until it concludes
+        erasure_hold: 1,
+        erasure_hold_reason:
+          "Die Ideensammlung ist Teil der förmlichen Bauleitplanung (§ 3 BauGB). Stellungnahmen mit Namen müssen bis zum Abschluss des Verfahrens aufbewahrt werden.",
         contact_name: "off",
         contact_name_purpose: "",
         contact_address: "off",

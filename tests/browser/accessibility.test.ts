@@ -166,14 +166,16 @@ const PAGES: PageState[] = [
   },
 ];
 
-/** Elements sticking out to the right of a 320 px viewport, for a readable reflow failure. */
+/** Elements sticking out of a 320 px viewport on the scrolling side, for a readable reflow failure. */
 function overflowingElements(): Promise<string[]> {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
+    const rtl = getComputedStyle(document.documentElement).direction === "rtl";
     const out: string[] = [];
     for (const el of Array.from(document.body.querySelectorAll("*"))) {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) {
+      // only the side that scrolls: the end side (right in ltr, left in rtl)
+      if (r.width > 0 && (rtl ? r.left < -0.5 : r.right > width + 0.5)) {
         const cls = el.getAttribute("class");
         out.push(`<${el.tagName.toLowerCase()}${cls ? ` class="${cls}"` : ""}> spans ${Math.round(r.left)}…${Math.round(r.right)} px`);
       }

@@ -1,6 +1,6 @@
 /**
- * The resident journey in a browser with JavaScript switched off, as many residents (and every
- * resident of a locked-down municipal PC) use it: form → errors → corrections → check your
+ * The resident journey in a browser with JavaScript switched off (the pages need none):
+ * form → errors → corrections → check your
  * answers → change an answer → send → receipt code; sending twice; and the whole survey done
  * with the keyboard alone, with a visible focus indicator at every Tab stop.
  */
