@@ -20,7 +20,13 @@ export function buildIfStale({ quiet = false } = {}) {
   const stale = !existsSync(buildFile) || Math.max(...sources.map(newestMtime)) > statSync(buildFile).mtimeMs;
   if (!stale) return;
   if (!quiet) console.log("Building the app (remix build)…");
-  const result = spawnSync(join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: quiet ? "pipe" : "inherit" });
+  // always a production build: vitest sets NODE_ENV=test, which would make a development build
+  // that the production server cannot run
+  const result = spawnSync(join(root, "node_modules/.bin/remix"), ["build"], {
+    cwd: root,
+    stdio: quiet ? "pipe" : "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) {
     if (quiet) process.stderr.write(String(result.stderr ?? ""));
     throw new Error("remix build failed. Run `npm ci` first, then try again.");
