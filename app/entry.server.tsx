@@ -36,6 +36,11 @@ export default async function handleRequest(
   const chosen = chosenLanguage(request);
   if (chosen) responseHeaders.append("Set-Cookie", await languageCookie.serialize(chosen));
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // pages behind a receipt code or a staff sign-in must not be kept by the browser's or any cache:
+  // on a shared computer, Back after signing out must not bring them back
+  if (/\/(beitrag\/|verwaltung|anmelden|einladung)/.test(new URL(request.url).pathname)) {
+    responseHeaders.set("Cache-Control", "no-store");
+  }
   responseHeaders.set("Content-Language", locale);
   responseHeaders.append("Vary", "Cookie, Accept-Language");
   return new Response("<!DOCTYPE html>" + html, { status: responseStatusCode, headers: responseHeaders });

@@ -17,6 +17,8 @@ export interface OrganisationTable {
   accessibility_contact: string;
   supervisory_authority: string;
   created_at: string;
+  /** the organisation's own privacy-policy text, shown with every procedure's full notice */
+  privacy_policy: Generated<string>;
 }
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";
@@ -53,6 +55,8 @@ export interface ProcedureTable {
   /** 1 when the law keeps personal data until the procedure is concluded (formal planning procedures) */
   erasure_hold: Generated<number>;
   erasure_hold_reason: Generated<string>;
+  /** set on a draft made by editing an opened procedure: the procedure it was copied from */
+  derived_from_id: number | null;
 }
 
 export type QuestionKind = "short_text" | "long_text" | "single_choice" | "multiple_choice" | "scale" | "yes_no";
@@ -167,6 +171,67 @@ export interface SubmissionDraftTable {
   expires_at: string;
 }
 
+export type Role = "admin" | "moderator" | "staff";
+
+export interface AccountTable {
+  id: Generated<number>;
+  organisation_id: number;
+  /** stored lower-case */
+  email: string;
+  display_name: string;
+  /** null until an invitation is accepted */
+  password_hash: string | null;
+  password_changed_at: string | null;
+  /** AES-256-GCM ciphertext of the base32 TOTP secret */
+  totp_secret: string | null;
+  totp_enabled: Generated<number>;
+  /** the last TOTP time step used: a code cannot be replayed */
+  totp_last_step: number | null;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountRoleTable {
+  account_id: number;
+  role: Role;
+}
+
+export interface StaffSessionTable {
+  id_hash: string;
+  account_id: number;
+  organisation_id: number;
+  csrf_token: string;
+  second_factor_done: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  client_address: string;
+}
+
+export interface AccountTokenTable {
+  token_hash: string;
+  account_id: number;
+  purpose: "invite" | "reset";
+  expires_at: string;
+  used_at: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** What staff and admins did: who, what, when, from where. Separate from residents' privacy logs. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  organisation_id: number;
+  account_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  details_json: string;
+  client_address: string;
+  occurred_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -178,6 +243,11 @@ export interface Database {
   privacy_events: PrivacyEventTable;
   rate_limits: RateLimitTable;
   job_leases: JobLeaseTable;
+  accounts: AccountTable;
+  account_roles: AccountRoleTable;
+  staff_sessions: StaffSessionTable;
+  account_tokens: AccountTokenTable;
+  audit_log: AuditLogTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -193,3 +263,6 @@ export type AnswerRow = Selectable<AnswerTable>;
 export type ContactDetailsRow = Selectable<ContactDetailsTable>;
 export type SubmissionDraftRow = Selectable<SubmissionDraftTable>;
 export type PrivacyEventRow = Selectable<PrivacyEventTable>;
+export type AccountRow = Selectable<AccountTable>;
+export type StaffSessionRow = Selectable<StaffSessionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

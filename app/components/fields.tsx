@@ -51,7 +51,8 @@ export function TextField(
     value?: string;
     multiline?: boolean;
     maxLength?: number | null;
-    type?: "text" | "email" | "tel";
+    type?: "text" | "email" | "tel" | "password" | "date" | "number";
+    inputMode?: "numeric" | "text";
     autoComplete?: string;
     width?: "full" | "half";
   },
@@ -86,7 +87,8 @@ export function TextField(
         <input
           className={`input${props.width === "half" ? " input--half" : ""}`}
           type={type}
-          spellCheck={type === "email" ? false : undefined}
+          spellCheck={type === "email" || type === "password" ? false : undefined}
+          inputMode={props.inputMode}
           {...common}
         />
       )}

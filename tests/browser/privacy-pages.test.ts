@@ -245,7 +245,8 @@ function overflowingElements(): Promise<string[]> {
       // only the side that scrolls: the end side (right in ltr, left in rtl)
       if (r.width > 0 && (rtl ? r.left < -0.5 : r.right > width + 0.5)) {
         const cls = el.getAttribute("class");
-        out.push(`<${el.tagName.toLowerCase()}${cls ? ` class="${cls}"` : ""}> spans ${Math.round(r.left)}…${Math.round(r.right)} px`);
+        const text = (el.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 60);
+        out.push(`<${el.tagName.toLowerCase()}${cls ? ` class="${cls}"` : ""}> spans ${Math.round(r.left)}…${Math.round(r.right)} px${text ? ` "${text}"` : ""}`);
       }
     }
     return out.slice(0, 8);

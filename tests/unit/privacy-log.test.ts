@@ -42,7 +42,7 @@ describe("the hash chain", () => {
   it("detects a changed field in any event, and names where", () => {
     for (const field of ["occurred_at", "type", "actor_role", "data_categories", "purpose", "legal_basis", "details_json"] as const) {
       const events = chain(4);
-      (events[1] as Record<string, unknown>)[field] = field === "details_json" ? '{"a":99}' : "x";
+      (events[1] as unknown as Record<string, unknown>)[field] = field === "details_json" ? '{"a":99}' : "x";
       expect(verifyChain(events), field).toMatchObject({ intact: false, brokenAt: 2 });
     }
     const recomputed = chain(4);

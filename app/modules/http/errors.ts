@@ -19,7 +19,11 @@ export type ErrorReason =
   | "draft_missing"
   | "too_many_attempts"
   | "receipt_session_missing"
-  | "withdraw_not_possible";
+  | "withdraw_not_possible"
+  | "forbidden"
+  | "csrf"
+  | "cross_site_request"
+  | "link_invalid";
 
 export class HttpError extends Error {
   constructor(

@@ -13,6 +13,23 @@ export async function withErrorPages<T>(fn: () => Promise<T>, next?: string): Pr
   }
 }
 
+/**
+ * Every state-changing request: a POST from one of our own pages. Browsers say where a request
+ * comes from (Sec-Fetch-Site, else Origin); a form posted from another site is refused.
+ */
 export function requirePost(request: Request) {
   if (request.method !== "POST") throw new HttpError(405, "method_not_allowed");
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new HttpError(403, "cross_site_request");
+  const origin = request.headers.get("origin");
+  if (!site && origin && origin !== "null") {
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = null;
+    }
+    if (originHost !== host) throw new HttpError(403, "cross_site_request");
+  }
 }

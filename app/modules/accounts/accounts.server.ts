@@ -1,0 +1,210 @@
+/**
+ * Staff accounts: sign-in with throttling, the TOTP second factor, invitations and password resets
+ * (one-time links, 72 hours), removing access. Every change is written to the audit log by the caller.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { AccountRow, Database, Role } from "#db/schema";
+import { hitRateLimit } from "~/modules/http/rate-limit.server";
+import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { getKeyRing } from "~/modules/privacy/keys.server";
+import { dummyVerify, hashPassword, verifyPassword } from "./password.server";
+import { verifyTotp } from "./totp.server";
+import { endAllSessions } from "./sessions.server";
+
+export const TOKEN_LIFETIME_MS = 72 * 60 * 60 * 1000;
+export const SIGN_IN_LIMITS = {
+  perAccount: { limit: 10, windowMs: 15 * 60 * 1000 },
+  perClient: { limit: 30, windowMs: 15 * 60 * 1000 },
+};
+
+export interface Account {
+  id: number;
+  organisationId: number;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  active: boolean;
+  totpEnabled: boolean;
+  hasPassword: boolean;
+}
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase().normalize("NFC");
+
+async function rolesOf(db: Kysely<Database>, accountId: number): Promise<Role[]> {
+  const rows = await db.selectFrom("account_roles").select("role").where("account_id", "=", accountId).execute();
+  return rows.map((r) => r.role).sort();
+}
+
+async function toAccount(db: Kysely<Database>, row: AccountRow): Promise<Account> {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: await rolesOf(db, row.id),
+    active: row.active === 1,
+    totpEnabled: row.totp_enabled === 1,
+    hasPassword: row.password_hash !== null,
+  };
+}
+
+export async function getAccount(db: Kysely<Database>, id: number): Promise<Account | undefined> {
+  const row = await db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toAccount(db, row) : undefined;
+}
+
+export async function listAccounts(db: Kysely<Database>, organisationId: number): Promise<Account[]> {
+  const rows = await db.selectFrom("accounts").selectAll().where("organisation_id", "=", organisationId).orderBy("email").execute();
+  return Promise.all(rows.map((r) => toAccount(db, r)));
+}
+
+export async function createAccount(
+  db: Kysely<Database>,
+  args: { organisationId: number; email: string; displayName: string; roles: Role[]; password?: string; totpSecret?: string; now?: Date },
+): Promise<Account> {
+  const now = (args.now ?? new Date()).toISOString();
+  const { id } = await db
+    .insertInto("accounts")
+    .values({
+      organisation_id: args.organisationId,
+      email: normaliseEmail(args.email),
+      display_name: args.displayName,
+      password_hash: args.password ? await hashPassword(args.password) : null,
+      password_changed_at: args.password ? now : null,
+      totp_secret: null,
+      totp_last_step: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (args.roles.length) await db.insertInto("account_roles").values(args.roles.map((role) => ({ account_id: id, role }))).execute();
+  if (args.totpSecret) await enableTotp(db, id, args.totpSecret);
+  return (await getAccount(db, id))!;
+}
+
+export type SignInResult = { ok: true; account: Account } | { ok: false; reason: "invalid" | "throttled" };
+
+/**
+ * Check e-mail and password. An unknown e-mail, a wrong password and a removed account get the
+ * same answer after the same work; attempts are limited per account and per client address.
+ */
+export async function checkPassword(
+  db: Kysely<Database>,
+  args: { email: string; password: string; clientKey: string; now?: Date },
+): Promise<SignInResult> {
+  const email = normaliseEmail(args.email).slice(0, 254);
+  const perClient = await hitRateLimit(db, `signin-client:${args.clientKey}`, { ...SIGN_IN_LIMITS.perClient, now: args.now });
+  const perAccount = await hitRateLimit(db, `signin-account:${email}`, { ...SIGN_IN_LIMITS.perAccount, now: args.now });
+  if (!perClient.allowed || !perAccount.allowed) return { ok: false, reason: "throttled" };
+  const row = await db.selectFrom("accounts").selectAll().where("email", "=", email).executeTakeFirst();
+  if (!row || !row.password_hash || row.active !== 1) {
+    await dummyVerify(args.password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!(await verifyPassword(args.password.slice(0, 1024), row.password_hash))) return { ok: false, reason: "invalid" };
+  return { ok: true, account: await toAccount(db, row) };
+}
+
+const totpAad = (accountId: number) => `accounts:${accountId}:totp`;
+
+/** Store a (verified) TOTP secret, encrypted like contact data. */
+export async function enableTotp(db: Kysely<Database>, accountId: number, secret: string): Promise<void> {
+  await db
+    .updateTable("accounts")
+    .set({ totp_secret: encryptField(getKeyRing(), secret, totpAad(accountId)), totp_enabled: 1, totp_last_step: null, updated_at: new Date().toISOString() })
+    .where("id", "=", accountId)
+    .execute();
+}
+
+/** Check a TOTP code; a code is accepted once (its time step is remembered). */
+export async function checkTotp(db: Kysely<Database>, accountId: number, code: string, now: Date = new Date()): Promise<boolean> {
+  const row = await db.selectFrom("accounts").select(["totp_secret", "totp_last_step", "totp_enabled"]).where("id", "=", accountId).executeTakeFirst();
+  if (!row?.totp_secret || row.totp_enabled !== 1) return false;
+  const secret = decryptField(getKeyRing(), row.totp_secret, totpAad(accountId));
+  const result = verifyTotp(secret, code, { at: now, lastUsedStep: row.totp_last_step === null ? null : Number(row.totp_last_step) });
+  if (!result.ok) return false;
+  // only one request can claim this step
+  const claimed = await db
+    .updateTable("accounts")
+    .set({ totp_last_step: result.step })
+    .where("id", "=", accountId)
+    .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", result.step)]))
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
+export async function setPassword(db: Kysely<Database>, accountId: number, password: string, now: Date = new Date()): Promise<void> {
+  await db
+    .updateTable("accounts")
+    .set({ password_hash: await hashPassword(password), password_changed_at: now.toISOString(), updated_at: now.toISOString() })
+    .where("id", "=", accountId)
+    .execute();
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** A one-time link token (invitation or password reset), valid 72 hours. Only its hash is stored. */
+export async function createAccountToken(
+  db: Kysely<Database>,
+  args: { accountId: number; purpose: "invite" | "reset"; createdBy: number | null; now?: Date },
+): Promise<string> {
+  const now = args.now ?? new Date();
+  const token = randomBytes(32).toString("base64url");
+  // a new link replaces any earlier one
+  await db.deleteFrom("account_tokens").where("account_id", "=", args.accountId).where("used_at", "is", null).execute();
+  await db
+    .insertInto("account_tokens")
+    .values({
+      token_hash: hashToken(token),
+      account_id: args.accountId,
+      purpose: args.purpose,
+      expires_at: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString(),
+      used_at: null,
+      created_by: args.createdBy,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return token;
+}
+
+export async function findAccountToken(db: Kysely<Database>, token: string, now: Date = new Date()) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const row = await db
+    .selectFrom("account_tokens")
+    .innerJoin("accounts", "accounts.id", "account_tokens.account_id")
+    .select(["account_tokens.token_hash", "account_tokens.purpose", "account_tokens.account_id", "accounts.email", "accounts.organisation_id", "accounts.active"])
+    .where("account_tokens.token_hash", "=", hashToken(token))
+    .where("account_tokens.used_at", "is", null)
+    .where("account_tokens.expires_at", ">", now.toISOString())
+    .executeTakeFirst();
+  return row && row.active === 1 ? row : undefined;
+}
+
+/** Use a one-time link: set the password, spend the token, end every old session. */
+export async function redeemAccountToken(db: Kysely<Database>, token: string, password: string, now: Date = new Date()) {
+  const found = await findAccountToken(db, token, now);
+  if (!found) return undefined;
+  const spent = await db
+    .updateTable("account_tokens")
+    .set({ used_at: now.toISOString() })
+    .where("token_hash", "=", found.token_hash)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  if (Number(spent.numUpdatedRows) !== 1) return undefined;
+  await setPassword(db, found.account_id, password, now);
+  await endAllSessions(db, found.account_id);
+  return found;
+}
+
+export async function deactivateAccount(db: Kysely<Database>, accountId: number): Promise<void> {
+  await db.updateTable("accounts").set({ active: 0, updated_at: new Date().toISOString() }).where("id", "=", accountId).execute();
+  await db.deleteFrom("account_tokens").where("account_id", "=", accountId).execute();
+  await endAllSessions(db, accountId);
+}
+
+export async function setRoles(db: Kysely<Database>, accountId: number, roles: Role[]): Promise<void> {
+  await db.deleteFrom("account_roles").where("account_id", "=", accountId).execute();
+  if (roles.length) await db.insertInto("account_roles").values(roles.map((role) => ({ account_id: accountId, role }))).execute();
+}

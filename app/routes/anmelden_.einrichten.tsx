@@ -1,0 +1,75 @@
+/** Setting up the second factor: scan the QR code or type the secret, then confirm with a code. */
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, TextField } from "~/components/fields";
+import { getT } from "~/i18n/i18n.server";
+import { enableTotp } from "~/modules/accounts/accounts.server";
+import { qrCodeSvg } from "~/modules/accounts/qr.server";
+import { completeSignIn, pendingTotpSecret, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
+import { formatSecretForTyping, otpauthUri, verifyTotp } from "~/modules/accounts/totp.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { readForm } from "~/modules/http/form-body.server";
+import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { db, account } = await requirePendingSecondFactor(request);
+  if (account.totpEnabled) throw new Response(null, { status: 303, headers: { Location: "/anmelden/code" } });
+  const secret = await pendingTotpSecret(db, account.id);
+  const { t } = await getT(request, "staff");
+  const uri = otpauthUri({ secret, accountName: account.email, issuer: "Teilhabe" });
+  return {
+    pageTitle: t("setup.title"),
+    qr: await qrCodeSvg(uri, t("setup.qrLabel")),
+    typed: formatSecretForTyping(secret),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    requirePost(request);
+    const { db, account } = await requirePendingSecondFactor(request);
+    if (account.totpEnabled) throw new HttpError(409, "link_invalid");
+    const fields = await readForm(request, { maxBytes: 1024 });
+    for (const name of fields.keys()) if (name !== "code") throw new HttpError(400, "unknown_field");
+    const secret = await pendingTotpSecret(db, account.id);
+    const result = verifyTotp(secret, fields.get("code")?.[0] ?? "");
+    if (!result.ok) return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
+    await enableTotp(db, account.id, secret);
+    await db.updateTable("accounts").set({ totp_last_step: result.step }).where("id", "=", account.id).execute();
+    const clientAddress = context?.clientAddress ?? "unknown";
+    await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_set_up", clientAddress });
+    return completeSignIn(request, account.id, account.organisationId, clientAddress, new URL(request.url).searchParams.get("weiter"));
+  });
+}
+
+export default function SetUpSecondFactor() {
+  const { qr, typed } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("staff");
+  const errors = actionData?.errors ?? [];
+  return (
+    <>
+      <h1>{t("setup.title")}</h1>
+      <p>{t("setup.intro")}</p>
+      <ol className="steps">
+        <li>{t("setup.step1")}</li>
+        <li>
+          {t("setup.step2")}
+          <div className="qr" dangerouslySetInnerHTML={{ __html: qr }} />
+          <p>
+            {t("setup.typed")} <code className="secret" dir="ltr">{typed}</code>
+          </p>
+        </li>
+        <li>{t("setup.step3")}</li>
+      </ol>
+      <form method="post" noValidate className="form">
+        <ErrorSummary errors={errors} namespace="staff" />
+        <TextField name="code" label={t("code.label")} hint={t("code.hint")} autoComplete="one-time-code" inputMode="numeric" width="half" error={errors[0] ? t(errors[0].message) : undefined} required />
+        <Button>{t("setup.submit")}</Button>
+      </form>
+    </>
+  );
+}
