@@ -5,6 +5,7 @@
 import { databaseUrlFromEnv, openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
+import { seedDemoAccounts } from "~/modules/accounts/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 
 let handle: DatabaseHandle | undefined;
@@ -21,7 +22,10 @@ export async function prepareDatabase(): Promise<{ seeded: boolean }> {
   const { db } = getDatabaseHandle();
   await migrateToLatest(db);
   if (process.env.SEED_DEMO === "false") return { seeded: false };
-  return { seeded: await seedDemoIfEmpty(db) };
+  const seeded = await seedDemoIfEmpty(db);
+  // demo accounts belong to the demo data: also added to a demo database made before they existed
+  await seedDemoAccounts(db);
+  return { seeded };
 }
 
 export async function closeDatabase(): Promise<void> {

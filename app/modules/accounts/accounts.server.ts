@@ -8,7 +8,7 @@ import type { AccountRow, Database, Role } from "#db/schema";
 import { hitRateLimit } from "~/modules/http/rate-limit.server";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
-import { dummyVerify, hashPassword, verifyPassword } from "./password.server";
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "./password.server";
 import { verifyTotp } from "./totp.server";
 import { endAllSessions } from "./sessions.server";
 
@@ -104,6 +104,8 @@ export async function checkPassword(
     return { ok: false, reason: "invalid" };
   }
   if (!(await verifyPassword(args.password.slice(0, 1024), row.password_hash))) return { ok: false, reason: "invalid" };
+  // stored with weaker parameters than today's: upgrade now that we have the password
+  if (needsRehash(row.password_hash)) await setPassword(db, row.id, args.password, args.now);
   return { ok: true, account: await toAccount(db, row) };
 }
 

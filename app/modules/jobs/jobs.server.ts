@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { log } from "~/modules/http/log.server";
+import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 
 const holder = `${hostname()}:${process.pid}`;
@@ -36,6 +37,7 @@ async function releaseLease(db: Kysely<Database>, name: string, result: unknown,
 
 export const JOBS = {
   retention: (db: Kysely<Database>, now: Date) => runRetention(db, now),
+  sessions: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeExpiredSessions(db, now) }),
 } as const;
 
 /** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */
