@@ -33,6 +33,28 @@ app.use((req, res, next) => {
   };
   next();
 });
+// Requests from other sites: Remix would refuse a cross-origin form POST with a bare 500, so we
+// note it here (removing the Origin header) and let the app answer with a clear 403 page.
+app.use((req, _res, next) => {
+  delete req.headers["x-teilhabe-cross-site"];
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const site = req.headers["sec-fetch-site"];
+    const origin = req.headers.origin;
+    let cross = typeof site === "string" && site !== "same-origin" && site !== "none";
+    if (!site && origin && origin !== "null") {
+      try {
+        cross = new URL(origin).host !== req.headers.host;
+      } catch {
+        cross = true;
+      }
+    }
+    if (cross) {
+      req.headers["x-teilhabe-cross-site"] = "1";
+      delete req.headers.origin;
+    }
+  }
+  next();
+});
 app.use(compression());
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
 // other public files (robots.txt, icons): only paths that look like files touch the disk

@@ -13,3 +13,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/${params.org}/beitrag`, { status: 303, headers: { "Set-Cookie": await endReceiptSession() } });
   });
 }
+
+/** Only reached when signing out fails (e.g. a request from another site): the root error page shows. */
+export default function SignOutPage() {
+  return null;
+}

@@ -3,7 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
-import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
+import { requirePost, withResourceErrors } from "~/modules/http/route-errors.server";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
 import { exportSubmission } from "~/modules/privacy/rights.server";
 
@@ -12,7 +12,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return withErrorPages(async () => {
+  return withResourceErrors(request, async () => {
     requirePost(request);
     const { submissionId } = await requireReceiptSession(request, params);
     const exported = await exportSubmission(getDb(), submissionId);

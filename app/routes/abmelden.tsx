@@ -18,3 +18,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect("/anmelden?hinweis=signedOut", { status: 303, headers: { "Set-Cookie": await endSession(db, request) } });
   });
 }
+
+/** Only reached when signing out fails (e.g. a request from another site): the root error page shows. */
+export default function SignOutPage() {
+  return null;
+}

@@ -1,3 +1,4 @@
+import { getT } from "~/i18n/i18n.server";
 import { HttpError, errorResponse } from "./errors";
 
 /**
@@ -19,6 +20,8 @@ export async function withErrorPages<T>(fn: () => Promise<T>, next?: string): Pr
  */
 export function requirePost(request: Request) {
   if (request.method !== "POST") throw new HttpError(405, "method_not_allowed");
+  // set by server.js, which removes any such header a client sends
+  if (request.headers.get("x-teilhabe-cross-site") === "1") throw new HttpError(403, "cross_site_request");
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw new HttpError(403, "cross_site_request");
   const origin = request.headers.get("origin");
@@ -31,5 +34,20 @@ export function requirePost(request: Request) {
       originHost = null;
     }
     if (originHost !== host) throw new HttpError(403, "cross_site_request");
+  }
+}
+
+/**
+ * For resource routes (downloads), which have no error page of their own: our HttpErrors become a
+ * short plain-text answer in the reader's language.
+ */
+export async function withResourceErrors(request: Request, fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const { t } = await getT(request, "errors");
+    const body = `${t(`reasons.${error.reason}.title`)}\n\n${t(`reasons.${error.reason}.body`)}\n`;
+    return new Response(body, { status: error.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
