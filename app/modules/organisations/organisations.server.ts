@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Organisation } from "#db/schema";
+import { HttpError } from "~/modules/http/errors";
 
 export async function listOrganisations(db: Kysely<Database>): Promise<Pick<Organisation, "id" | "slug" | "name">[]> {
   return db.selectFrom("organisations").select(["id", "slug", "name"]).orderBy("name").execute();
@@ -8,4 +9,132 @@ export async function listOrganisations(db: Kysely<Database>): Promise<Pick<Orga
 export async function findOrganisationBySlug(db: Kysely<Database>, slug: string): Promise<Organisation | undefined> {
   if (!/^[a-z0-9-]{1,64}$/.test(slug)) return undefined;
   return db.selectFrom("organisations").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------
+// Settings (admins) and creating an organisation (npm run org:create)
+
+export type OrganisationSettingKey =
+  | "name"
+  | "postal_address"
+  | "controller_name"
+  | "controller_contact"
+  | "dpo_name"
+  | "dpo_contact"
+  | "accessibility_contact"
+  | "supervisory_authority"
+  | "privacy_policy";
+
+export interface OrganisationSettingField {
+  key: OrganisationSettingKey;
+  /** in Unicode code points; the column sizes of migrations 0001 and 0003 (privacy_policy is `text`) */
+  max: number;
+  required: boolean;
+  /** several lines allowed (addresses, contact blocks, the policy) */
+  multiline: boolean;
+}
+
+/** The editable settings, in the order the form shows them. */
+export const ORGANISATION_SETTINGS: readonly OrganisationSettingField[] = [
+  { key: "name", max: 200, required: true, multiline: false },
+  { key: "postal_address", max: 500, required: true, multiline: true },
+  { key: "controller_name", max: 200, required: true, multiline: false },
+  { key: "controller_contact", max: 500, required: true, multiline: true },
+  { key: "dpo_name", max: 200, required: true, multiline: false },
+  { key: "dpo_contact", max: 500, required: true, multiline: true },
+  { key: "accessibility_contact", max: 500, required: false, multiline: true },
+  { key: "supervisory_authority", max: 500, required: true, multiline: true },
+  { key: "privacy_policy", max: 20_000, required: false, multiline: true },
+];
+
+export type OrganisationSettings = Record<OrganisationSettingKey, string>;
+
+export interface SettingsError {
+  field: string;
+  /** translation key in the "accounts" namespace */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export async function getOrganisationSettings(db: Kysely<Database>, organisationId: number): Promise<OrganisationSettings | undefined> {
+  return db
+    .selectFrom("organisations")
+    .select(ORGANISATION_SETTINGS.map((f) => f.key))
+    .where("id", "=", organisationId)
+    .executeTakeFirst();
+}
+
+// C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
+
+const codePoints = (s: string) => Array.from(s).length;
+
+/**
+ * The settings form, checked. Unknown or repeated fields are a form no page of ours produces
+ * (HttpError 400); a person's mistakes (empty, too long, control characters) are field errors.
+ */
+export function validateOrganisationSettings(
+  fields: Map<string, string[]>,
+): { ok: true; values: OrganisationSettings } | { ok: false; errors: SettingsError[]; values: OrganisationSettings } {
+  for (const [name, list] of fields) {
+    if (!ORGANISATION_SETTINGS.some((f) => f.key === name)) throw new HttpError(400, "unknown_field");
+    if (list.length > 1) throw new HttpError(400, "repeated_field");
+  }
+  const values = {} as OrganisationSettings;
+  const errors: SettingsError[] = [];
+  for (const f of ORGANISATION_SETTINGS) {
+    const value = (fields.get(f.key)?.[0] ?? "").replace(/\r\n?/g, "\n").normalize("NFC").trim();
+    values[f.key] = value;
+    if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
+    else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
+    else if (codePoints(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+  }
+  return errors.length ? { ok: false, errors, values } : { ok: true, values };
+}
+
+/** Store the settings; returns the names of the fields that changed (for the audit log). */
+export async function updateOrganisationSettings(
+  db: Kysely<Database>,
+  organisationId: number,
+  values: OrganisationSettings,
+): Promise<OrganisationSettingKey[]> {
+  const before = await getOrganisationSettings(db, organisationId);
+  if (!before) throw new HttpError(404, "not_found");
+  const changed = ORGANISATION_SETTINGS.map((f) => f.key).filter((k) => before[k] !== values[k]);
+  if (changed.length === 0) return [];
+  await db
+    .updateTable("organisations")
+    .set(Object.fromEntries(changed.map((k) => [k, values[k]])))
+    .where("id", "=", organisationId)
+    .execute();
+  return changed;
+}
+
+/** Paths at the top level that are pages of their own: an organisation there could not be reached. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["anmelden", "abmelden", "einladung", "build", "verwaltung", "api", "assets", "static"]);
+
+/** Lower-case letters, digits and hyphens, 2–64 characters, not starting or ending with a hyphen. */
+export function isValidSlug(slug: string): boolean {
+  return /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(slug) && slug.length >= 2 && !RESERVED_SLUGS.has(slug);
+}
+
+/** A new organisation with only its slug and name; the rest is filled in at /<slug>/verwaltung/einstellungen. */
+export async function createOrganisation(db: Kysely<Database>, args: { slug: string; name: string; now?: Date }): Promise<number> {
+  const { id } = await db
+    .insertInto("organisations")
+    .values({
+      slug: args.slug,
+      name: args.name,
+      postal_address: "",
+      controller_name: "",
+      controller_contact: "",
+      dpo_name: "",
+      dpo_contact: "",
+      accessibility_contact: "",
+      supervisory_authority: "",
+      created_at: (args.now ?? new Date()).toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
 }

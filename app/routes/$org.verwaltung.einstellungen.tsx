@@ -1,0 +1,103 @@
+/**
+ * The organisation's settings (admins only): name, address, who is responsible for data protection,
+ * accessibility contact, supervisory authority, privacy policy. They appear in every procedure's
+ * privacy notice and in residents' data-rights pages. Audited with the names of the changed fields.
+ */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import {
+  ORGANISATION_SETTINGS,
+  getOrganisationSettings,
+  updateOrganisationSettings,
+  validateOrganisationSettings,
+} from "~/modules/organisations/organisations.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["admin"]);
+    const settings = await getOrganisationSettings(getDb(), user.organisationId);
+    if (!settings) throw new HttpError(404, "not_found");
+    const { t } = await getT(request, "accounts");
+    return {
+      pageTitle: t("settings.title"),
+      csrfToken: user.csrfToken,
+      settings,
+      fields: ORGANISATION_SETTINGS,
+      saved: new URL(request.url).searchParams.get("hinweis") === "settingsSaved",
+      self: `/${user.organisationSlug}/verwaltung/einstellungen`,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["admin"]);
+    const result = validateOrganisationSettings(fields);
+    if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
+    const db = getDb();
+    const changed = await updateOrganisationSettings(db, user.organisationId, result.values);
+    if (changed.length) {
+      await audit(db, {
+        organisationId: user.organisationId,
+        accountId: user.id,
+        action: "organisation_settings_changed",
+        targetType: "organisation",
+        targetId: user.organisationId,
+        details: { fields: changed.join(",") },
+        clientAddress: context.clientAddress,
+      });
+    }
+    return redirect(`/${user.organisationSlug}/verwaltung/einstellungen?hinweis=settingsSaved`, 303);
+  });
+}
+
+export default function Settings() {
+  const { csrfToken, settings, fields, saved, self } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("accounts");
+  const errors = actionData?.errors ?? [];
+  const values = actionData?.values ?? settings;
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message, e.params) : undefined;
+  };
+  return (
+    <>
+      <h1>{t("settings.title")}</h1>
+      {saved && !actionData ? (
+        <div className="notice notice--success" role="status">
+          <p>{t("notices.settingsSaved")}</p>
+        </div>
+      ) : null}
+      <p>{t("settings.intro")}</p>
+      <form method="post" action={self} noValidate className="form">
+        <ErrorSummary errors={errors} namespace="accounts" labelFor={(field) => t(`settings.fields.${field}.label`)} />
+        <CsrfField token={csrfToken} />
+        {fields.map((f) => (
+          <TextField
+            key={f.key}
+            name={f.key}
+            label={t(`settings.fields.${f.key}.label`)}
+            hint={t(`settings.fields.${f.key}.hint`)}
+            value={values[f.key]}
+            multiline={f.multiline}
+            maxLength={f.max}
+            error={errorFor(f.key)}
+            required={f.required}
+          />
+        ))}
+        <Button>{t("settings.submit")}</Button>
+      </form>
+    </>
+  );
+}
