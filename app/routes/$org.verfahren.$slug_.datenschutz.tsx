@@ -7,6 +7,7 @@ import { formatDate } from "~/i18n/format";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
+import { Paragraphs } from "~/components/Paragraphs";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -17,6 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       controller: { name: organisation.controller_name, contact: organisation.controller_contact },
       dpo: { name: organisation.dpo_name, contact: organisation.dpo_contact },
       authority: organisation.supervisory_authority,
+      privacyPolicy: organisation.privacy_policy,
       procedure: {
         title: procedure.title,
         legalBasis: procedure.legalBasis,
@@ -32,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function FullPrivacyNotice() {
-  const { controller, dpo, authority, procedure, basePath } = useLoaderData<typeof loader>();
+  const { controller, dpo, authority, procedure, basePath, privacyPolicy } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   const de = CONTENT_LANGUAGE;
   return (
@@ -92,6 +94,12 @@ export default function FullPrivacyNotice() {
       <p>
         {t("fullNotice.complaint")} <span lang={de}>{authority}</span>
       </p>
+      {privacyPolicy ? (
+        <>
+          <h2>{t("fullNotice.organisationPolicyHeading")}</h2>
+          <Paragraphs text={privacyPolicy} lang={de} />
+        </>
+      ) : null}
       <p>
         <a href={basePath}>{t("fullNotice.back")}</a>
       </p>
