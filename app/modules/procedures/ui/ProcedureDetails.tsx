@@ -2,8 +2,10 @@
 import { useTranslation } from "react-i18next";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
+import { renderMarkdown } from "../markdown";
 import type { AcceptanceState, Procedure } from "../procedure";
 
+/** Plain text in paragraphs (blank lines between them), for texts that are not Markdown. */
 export function Paragraphs({ text, lang }: { text: string; lang?: string }) {
   return (
     <div lang={lang}>
@@ -45,7 +47,8 @@ export function ProcedureDetails({ procedure, acceptance }: { procedure: Procedu
         </div>
       </dl>
       <h2>{t("detail.about")}</h2>
-      <Paragraphs text={procedure.body} lang={CONTENT_LANGUAGE} />
+      {/* safe by construction: the renderer escapes all text and writes only its own elements; `#` is an h3 under this h2 */}
+      <div lang={CONTENT_LANGUAGE} dangerouslySetInnerHTML={{ __html: renderMarkdown(procedure.body, { headingOffset: 2 }) }} />
     </>
   );
 }

@@ -1,0 +1,259 @@
+/**
+ * One procedure for admins: its state and the next step (open, close, archive), its questions,
+ * and its details. What may still change depends on the state: once open, the form residents
+ * fill in and what the privacy notice promised stay as they were (a new draft copy changes them).
+ */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate, formatDateTime } from "~/i18n/format";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import {
+  archiveProcedure,
+  canArchive,
+  canClose,
+  canOpen,
+  closeProcedure,
+  editableFields,
+  getProcedureForAdmin,
+  openProcedure,
+  parseId,
+  PROCEDURE_FIELDS,
+  questionsFrozen,
+  takeIntent,
+  updateProcedure,
+} from "~/modules/procedures/admin.server";
+import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
+import { ProcedureFields } from "./$org.verwaltung.verfahren.neu";
+
+const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived"] as const;
+const INTENTS = ["details", "open", "close", "archive"] as const;
+const LIFECYCLE = {
+  open: { run: openProcedure, action: "procedure_opened", notice: "opened" },
+  close: { run: closeProcedure, action: "procedure_closed", notice: "closed" },
+  archive: { run: archiveProcedure, action: "procedure_archived", notice: "archived" },
+} as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["admin"]);
+    const id = parseId(params.id);
+    const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, id);
+    if (!procedure) throw new HttpError(404, "procedure_not_found");
+    const derivedFrom = procedure.derivedFromId === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, procedure.derivedFromId);
+    const { t } = await getT(request, "admin");
+    const notice = new URL(request.url).searchParams.get("hinweis");
+    return {
+      pageTitle: `${procedure.title} – ${t("edit.caption")}`,
+      csrfToken: user.csrfToken,
+      base: `/${user.organisationSlug}/verwaltung`,
+      organisationSlug: user.organisationSlug,
+      procedure,
+      derivedFrom: derivedFrom ? { id: derivedFrom.id, title: derivedFrom.title } : null,
+      editable: editableFields(procedure.status),
+      fixed: PROCEDURE_FIELDS.filter((f) => !editableFields(procedure.status).includes(f)),
+      frozen: questionsFrozen(procedure.status),
+      next: { open: canOpen(procedure.status), close: canClose(procedure.status), archive: canArchive(procedure.status) },
+      notice: NOTICES.find((n) => n === notice) ?? null,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["admin"]);
+    const id = parseId(params.id);
+    if (id === null) throw new HttpError(404, "procedure_not_found");
+    const db = getDb();
+    const intent = takeIntent(fields, INTENTS);
+    const here = `/${user.organisationSlug}/verwaltung/verfahren/${id}`;
+    const entry = { organisationId: user.organisationId, accountId: user.id, targetType: "procedure", targetId: id, clientAddress: context.clientAddress };
+
+    if (intent === "details") {
+      const result = await updateProcedure(db, user.organisationId, id, fields);
+      if (!result.ok) return data({ intent, errors: result.errors, values: result.values }, { status: result.status });
+      if (result.changed.length === 0) return redirect(`${here}?hinweis=unchanged`, 303);
+      await audit(db, { ...entry, action: "procedure_updated", details: { fields: result.changed.join(",") } });
+      return redirect(`${here}?hinweis=saved`, 303);
+    }
+
+    if (fields.size > 0) throw new HttpError(400, "unknown_field");
+    const step = LIFECYCLE[intent];
+    const result = await step.run(db, user.organisationId, id);
+    if (!result.ok) return data({ intent, errors: result.errors, values: null }, { status: result.status });
+    await audit(db, { ...entry, action: step.action, details: { from: result.from, to: result.to } });
+    return redirect(`${here}?hinweis=${step.notice}`, 303);
+  }, `/${params.org}/verwaltung/verfahren/${params.id}`);
+}
+
+export default function ProcedureAdmin() {
+  const { procedure, derivedFrom, editable, fixed, frozen, next, notice, csrfToken, base, organisationSlug } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation(["admin", "staff", "procedures"]);
+  const errors = actionData?.errors ?? [];
+  const here = `${base}/verfahren/${procedure.id}`;
+  const publicPath = `/${organisationSlug}/verfahren/${procedure.slug}`;
+
+  const lifecycleForm = (intent: "open" | "close" | "archive", secondary = false) => (
+    <form method="post" action={here} className="form">
+      <CsrfField token={csrfToken} />
+      <input type="hidden" name="intent" value={intent} />
+      <p className="hint">{t(`admin:lifecycle.${intent}Hint`)}</p>
+      <Button secondary={secondary}>{t(`admin:lifecycle.${intent}`)}</Button>
+    </form>
+  );
+
+  return (
+    <>
+      <p className="caption">{t("admin:edit.caption")}</p>
+      <h1 lang={CONTENT_LANGUAGE}>{procedure.title}</h1>
+      {notice ? (
+        <div className="notice notice--success" role="status">
+          <p>{t(`admin:notices.${notice}`)}</p>
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} namespace="admin" />
+      {derivedFrom ? (
+        <p>
+          {t("admin:edit.derivedFrom")}{" "}
+          <a href={`${base}/verfahren/${derivedFrom.id}`} lang={CONTENT_LANGUAGE}>
+            {derivedFrom.title}
+          </a>
+        </p>
+      ) : null}
+
+      <section id="lifecycle" aria-labelledby="lifecycle-heading" tabIndex={-1}>
+        <h2 id="lifecycle-heading">{t("admin:lifecycle.heading")}</h2>
+        <dl className="facts">
+          <div>
+            <dt>{t("admin:lifecycle.status")}</dt>
+            <dd>{t(`staff:status.${procedure.status}`)}</dd>
+          </div>
+          <div>
+            <dt>{t("admin:lifecycle.period")}</dt>
+            <dd>
+              {t("staff:dashboard.period", {
+                from: formatDateTime(procedure.opensAt, i18n.language),
+                until: formatDateTime(procedure.closesAt, i18n.language),
+              })}
+            </dd>
+          </div>
+          <div>
+            <dt>{t("admin:lifecycle.submissions")}</dt>
+            <dd>{procedure.submissionCount}</dd>
+          </div>
+          <div>
+            <dt>{t("admin:lifecycle.address")}</dt>
+            <dd>{procedure.status === "draft" ? <code>{publicPath}</code> : <a href={publicPath}>{publicPath}</a>}</dd>
+          </div>
+        </dl>
+        {next.open ? lifecycleForm("open") : null}
+        {next.close ? lifecycleForm("close", true) : null}
+        {next.archive ? lifecycleForm("archive", true) : null}
+      </section>
+
+      <section aria-labelledby="questions-heading">
+        <h2 id="questions-heading">{t("admin:questions.title")}</h2>
+        {procedure.questions.length === 0 ? (
+          <p>{t("admin:questions.none")}</p>
+        ) : (
+          <ol>
+            {procedure.questions.map((q) => (
+              <li key={q.id}>
+                <span lang={CONTENT_LANGUAGE}>{q.label}</span> <span className="hint">({t(`admin:questionKinds.${q.kind}`)})</span>
+              </li>
+            ))}
+          </ol>
+        )}
+        <ul>
+          <li>
+            <a href={`${here}/fragen`}>{frozen ? t("admin:links.questionsFrozen") : t("admin:links.questions")}</a>
+          </li>
+          <li>
+            <a href={`${here}/vorschau`}>{t("admin:links.preview")}</a>
+          </li>
+        </ul>
+        {frozen ? (
+          <form method="post" action={`${here}/fragen`} className="form">
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="intent" value="copy" />
+            <p className="hint">{t("admin:questions.frozenBody")}</p>
+            <Button secondary>{t("admin:questions.copy")}</Button>
+          </form>
+        ) : null}
+      </section>
+
+      <section id="details" aria-labelledby="details-heading" tabIndex={-1}>
+        <h2 id="details-heading">{t("admin:edit.detailsHeading")}</h2>
+        {fixed.length > 0 && procedure.status !== "draft" ? (
+          <>
+            <h3>{t("admin:form.fixed")}</h3>
+            <p className="hint">{t(procedure.status === "archived" ? "admin:edit.archivedNote" : "admin:form.fixedIntro")}</p>
+            <dl className="summary">
+              {fixed
+                .filter((f) => !f.endsWith("_purpose"))
+                .map((f) => (
+                  <div className="summary__row" key={f}>
+                    <dt className="summary__key">{f.startsWith("contact_") ? t(`admin:contactFields.${f.slice(8)}`) : t(`admin:form.${f}`)}</dt>
+                    <dd className="summary__value">
+                      <FixedValue field={f} values={procedure.formValues} opensAt={procedure.opensAt} closesAt={procedure.closesAt} locale={i18n.language} />
+                    </dd>
+                  </div>
+                ))}
+            </dl>
+          </>
+        ) : null}
+        {editable.length > 0 ? (
+          <form method="post" action={here} noValidate className="form">
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="intent" value="details" />
+            <ProcedureFields
+              values={actionData?.intent === "details" && actionData.values ? actionData.values : procedure.formValues}
+              errors={actionData?.intent === "details" ? errors : []}
+              editable={editable}
+              organisationSlug={organisationSlug}
+            />
+            <Button>{t("admin:form.save")}</Button>
+          </form>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+function FixedValue({ field, values, opensAt, closesAt, locale }: { field: string; values: Record<string, string>; opensAt: string; closesAt: string; locale: string }) {
+  const { t } = useTranslation(["admin", "procedures"]);
+  const v = values[field] ?? "";
+  if (field === "kind") return <>{t(`procedures:kinds.${v}`, { defaultValue: v })}</>;
+  if (field === "opens_on") return <>{formatDate(opensAt, locale)}</>;
+  if (field === "closes_on") return <>{formatDate(closesAt, locale)}</>;
+  if (field === "retention_months") return <>{t("admin:form.retentionValue", { months: v })}</>;
+  const key = CONTACT_FIELDS.find((k) => field === `contact_${k}`);
+  if (key) {
+    return (
+      <>
+        {t(`admin:contactModes.${v}`)}
+        {v !== "off" ? (
+          <>
+            {": "}
+            <span lang={CONTENT_LANGUAGE}>{values[`contact_${key}_purpose`]}</span>
+          </>
+        ) : null}
+      </>
+    );
+  }
+  return (
+    <span className="pre" lang={CONTENT_LANGUAGE}>
+      {v}
+    </span>
+  );
+}

@@ -1,0 +1,353 @@
+/**
+ * The question editor (admins only): add a question, edit one (?frage=<id>), move it up or down,
+ * remove it — each a small form told apart by `intent`, no JavaScript needed. Once the procedure
+ * has opened the questions are frozen: the page lists them and offers a new draft copy instead.
+ */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, ChoiceField, TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import {
+  addQuestion,
+  copyAsDraft,
+  getProcedureForAdmin,
+  MAX_LENGTH_LIMIT,
+  moveQuestion,
+  parseId,
+  QUESTION_KINDS,
+  QUESTION_LIMITS,
+  questionFormValues,
+  questionsFrozen,
+  removeQuestion,
+  takeId,
+  takeIntent,
+  updateQuestion,
+  type AdminFormValues,
+} from "~/modules/procedures/admin.server";
+import type { Question } from "~/modules/procedures/procedure";
+import type { FieldError } from "~/modules/submissions/validation";
+
+const NOTICES = ["added", "updated", "unchanged", "moved", "removed", "copied"] as const;
+const INTENTS = ["add", "update", "move", "remove", "copy"] as const;
+const NEW_QUESTION_VALUES: AdminFormValues = { kind: "long_text" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["admin"]);
+    const id = parseId(params.id);
+    const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, id);
+    if (!procedure) throw new HttpError(404, "procedure_not_found");
+    const url = new URL(request.url);
+    const frozen = questionsFrozen(procedure.status);
+    let editing: { id: number; position: number; values: AdminFormValues } | null = null;
+    const wanted = url.searchParams.get("frage");
+    if (wanted !== null && !frozen) {
+      const q = procedure.questions.find((x) => String(x.id) === wanted);
+      if (!q) throw new HttpError(404, "not_found");
+      editing = { id: q.id, position: procedure.questions.indexOf(q) + 1, values: questionFormValues(q) };
+    }
+    const { t } = await getT(request, "admin");
+    const notice = url.searchParams.get("hinweis");
+    return {
+      pageTitle: `${t("questions.title")} – ${procedure.title}`,
+      csrfToken: user.csrfToken,
+      base: `/${user.organisationSlug}/verwaltung/verfahren/${procedure.id}`,
+      procedure: { id: procedure.id, title: procedure.title, status: procedure.status, questions: procedure.questions },
+      frozen,
+      editing,
+      notice: NOTICES.find((n) => n === notice) ?? null,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["admin"]);
+    const id = parseId(params.id);
+    if (id === null) throw new HttpError(404, "procedure_not_found");
+    const db = getDb();
+    const intent = takeIntent(fields, INTENTS);
+    const here = `/${user.organisationSlug}/verwaltung/verfahren/${id}/fragen`;
+    const entry = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
+
+    switch (intent) {
+      case "add": {
+        const result = await addQuestion(db, user.organisationId, id, fields);
+        if (!result.ok) return data({ intent, questionId: null, errors: result.errors, values: result.values }, { status: result.status });
+        await audit(db, { ...entry, action: "question_added", targetType: "question", targetId: result.id, details: { procedure_id: id } });
+        return redirect(`${here}?hinweis=added#frage-${result.id}`, 303);
+      }
+      case "update": {
+        const questionId = takeId(fields, "question_id");
+        const result = await updateQuestion(db, user.organisationId, id, questionId, fields);
+        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: result.values }, { status: result.status });
+        if (result.changed.length === 0) return redirect(`${here}?hinweis=unchanged#frage-${questionId}`, 303);
+        await audit(db, { ...entry, action: "question_updated", targetType: "question", targetId: questionId, details: { procedure_id: id, fields: result.changed.join(",") } });
+        return redirect(`${here}?hinweis=updated#frage-${questionId}`, 303);
+      }
+      case "move": {
+        const questionId = takeId(fields, "question_id");
+        const direction = fields.get("direction") ?? [];
+        fields.delete("direction");
+        if (fields.size > 0 || direction.length !== 1 || (direction[0] !== "up" && direction[0] !== "down")) throw new HttpError(400, "unknown_field");
+        const result = await moveQuestion(db, user.organisationId, id, questionId, direction[0]);
+        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: null }, { status: result.status });
+        if (result.moved) {
+          await audit(db, { ...entry, action: "question_moved", targetType: "question", targetId: questionId, details: { procedure_id: id, direction: direction[0], position: result.position } });
+        }
+        return redirect(`${here}?hinweis=moved#frage-${questionId}`, 303);
+      }
+      case "remove": {
+        const questionId = takeId(fields, "question_id");
+        if (fields.size > 0) throw new HttpError(400, "unknown_field");
+        const result = await removeQuestion(db, user.organisationId, id, questionId);
+        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: null }, { status: result.status });
+        await audit(db, { ...entry, action: "question_removed", targetType: "question", targetId: questionId, details: { procedure_id: id } });
+        return redirect(`${here}?hinweis=removed`, 303);
+      }
+      case "copy": {
+        if (fields.size > 0) throw new HttpError(400, "unknown_field");
+        const copy = await copyAsDraft(db, user.organisationId, id);
+        await audit(db, { ...entry, action: "procedure_copied", targetType: "procedure", targetId: copy.id, details: { from: id, slug: copy.slug } });
+        return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${copy.id}/fragen?hinweis=copied`, 303);
+      }
+    }
+  }, `/${params.org}/verwaltung/verfahren/${params.id}/fragen`);
+}
+
+export default function QuestionEditor() {
+  const { procedure, frozen, editing, notice, csrfToken, base } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("admin");
+  const errors = actionData?.errors ?? [];
+  const questions = procedure.questions;
+  // a failed edit shows that question's form again, with what was typed
+  const failedEdit = actionData?.intent === "update" && actionData.questionId ? questions.find((q) => q.id === actionData.questionId) : undefined;
+  const edit = failedEdit
+    ? { id: failedEdit.id, position: questions.indexOf(failedEdit) + 1, values: actionData?.values ?? {} }
+    : editing
+      ? { ...editing, values: editing.values }
+      : null;
+  const formValues = (actionData?.intent === "add" ? actionData.values : null) ?? NEW_QUESTION_VALUES;
+  const formErrors = actionData?.intent === "add" || actionData?.intent === "update" ? errors : [];
+
+  const small = (intent: "move" | "remove", q: Question, label: string, direction?: "up" | "down") => (
+    <form method="post" action={base + "/fragen"}>
+      <CsrfField token={csrfToken} />
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="question_id" value={q.id} />
+      {direction ? <input type="hidden" name="direction" value={direction} /> : null}
+      <button type="submit" className="link-button">
+        {label}
+        <span className="visually-hidden" lang={CONTENT_LANGUAGE}>
+          {": "}
+          {q.label}
+        </span>
+      </button>
+    </form>
+  );
+
+  return (
+    <>
+      <p className="caption" lang={CONTENT_LANGUAGE}>
+        {procedure.title}
+      </p>
+      <h1>{t("questions.title")}</h1>
+      {notice ? (
+        <div className="notice notice--success" role="status">
+          <p>{t(`notices.${notice}`)}</p>
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} namespace="admin" />
+      <p>
+        <a href={base}>{t("links.back")}</a> · <a href={`${base}/vorschau`}>{t("links.preview")}</a>
+      </p>
+
+      {frozen ? (
+        <div className="inset" id="questions" tabIndex={-1}>
+          <h2>{t("questions.frozenTitle")}</h2>
+          <p>{t("questions.frozenBody")}</p>
+          <form method="post" action={base + "/fragen"}>
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="intent" value="copy" />
+            <Button secondary>{t("questions.copy")}</Button>
+          </form>
+        </div>
+      ) : null}
+
+      {questions.length === 0 ? (
+        <p id={frozen ? undefined : "questions"}>{t("questions.none")}</p>
+      ) : (
+        <ol className="list" id={frozen ? undefined : "questions"}>
+          {questions.map((q, i) => (
+            <li key={q.id} id={`frage-${q.id}`}>
+              <h2>
+                <span lang={CONTENT_LANGUAGE}>{q.label}</span>
+              </h2>
+              <QuestionSummary question={q} />
+              {frozen ? null : (
+                <ul className="list">
+                  <li>
+                    <a href={`${base}/fragen?frage=${q.id}#question-form`}>
+                      {t("questions.edit")}
+                      <span className="visually-hidden" lang={CONTENT_LANGUAGE}>
+                        {": "}
+                        {q.label}
+                      </span>
+                    </a>
+                  </li>
+                  {i > 0 ? <li>{small("move", q, t("questions.moveUp"), "up")}</li> : null}
+                  {i < questions.length - 1 ? <li>{small("move", q, t("questions.moveDown"), "down")}</li> : null}
+                  <li>{small("remove", q, t("questions.remove"))}</li>
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+
+      {frozen ? null : edit ? (
+        <form method="post" action={base + "/fragen"} noValidate className="form" id="question-form">
+          <h2>{t("questions.editHeading", { n: edit.position })}</h2>
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="update" />
+          <input type="hidden" name="question_id" value={edit.id} />
+          <QuestionFields values={edit.values} errors={formErrors} />
+          <Button>{t("questions.save")}</Button>{" "}
+          <a href={`${base}/fragen#frage-${edit.id}`}>{t("questions.cancel")}</a>
+        </form>
+      ) : (
+        <form method="post" action={base + "/fragen"} noValidate className="form" id="question-form">
+          <h2>{t("questions.addHeading")}</h2>
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="add" />
+          <QuestionFields values={formValues} errors={formErrors} />
+          <Button>{t("questions.add")}</Button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function QuestionSummary({ question: q }: { question: Question }) {
+  const { t } = useTranslation("admin");
+  return (
+    <dl className="summary">
+      <div className="summary__row">
+        <dt className="summary__key">{t("questions.fields.kind")}</dt>
+        <dd className="summary__value">
+          {t(`questionKinds.${q.kind}`)}, {q.required ? t("questions.required") : t("questions.optional")}
+        </dd>
+      </div>
+      {q.hint ? (
+        <div className="summary__row">
+          <dt className="summary__key">{t("questions.fields.hint")}</dt>
+          <dd className="summary__value" lang={CONTENT_LANGUAGE}>
+            {q.hint}
+          </dd>
+        </div>
+      ) : null}
+      {q.maxLength ? (
+        <div className="summary__row">
+          <dt className="summary__key">{t("questions.fields.max_length")}</dt>
+          <dd className="summary__value">{q.maxLength}</dd>
+        </div>
+      ) : null}
+      {q.options.length > 0 ? (
+        <div className="summary__row">
+          <dt className="summary__key">{t("questions.fields.options")}</dt>
+          <dd className="summary__value">
+            <ul lang={CONTENT_LANGUAGE}>
+              {q.options.map((o) => (
+                <li key={o.value}>{o.label}</li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      ) : null}
+      {q.scale ? (
+        <div className="summary__row">
+          <dt className="summary__key">{t("questions.fields.scale")}</dt>
+          <dd className="summary__value">
+            {t("questions.scaleValue", { min: q.scale.min, max: q.scale.max, minLabel: q.scale.minLabel, maxLabel: q.scale.maxLabel })}
+          </dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}
+
+/** The question's fields. Without JavaScript the form shows every kind's extras, each group saying when it applies. */
+function QuestionFields({ values, errors }: { values: AdminFormValues; errors: FieldError[] }) {
+  const { t } = useTranslation("admin");
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message, e.params) : undefined;
+  };
+  const field = (name: string, opts: { hint?: string; required?: boolean; multiline?: boolean; max?: number; width?: "half"; inputMode?: "numeric" } = {}) => (
+    <TextField
+      name={name}
+      label={t(`questions.fields.${name}`)}
+      hint={opts.hint}
+      value={values[name]}
+      error={errorFor(name)}
+      required={opts.required}
+      multiline={opts.multiline}
+      maxLength={opts.max}
+      width={opts.width}
+      inputMode={opts.inputMode}
+    />
+  );
+  return (
+    <>
+      <ChoiceField
+        name="kind"
+        type="radio"
+        label={t("questions.fields.kind")}
+        items={QUESTION_KINDS.map((k) => ({ value: k, label: t(`questionKinds.${k}`) }))}
+        values={values.kind ? [values.kind] : []}
+        error={errorFor("kind")}
+        required
+      />
+      {field("label", { hint: t("questions.fields.labelHint"), required: true, max: QUESTION_LIMITS.label })}
+      {field("hint", { hint: t("questions.fields.hintHint"), max: QUESTION_LIMITS.hint })}
+      <ChoiceField
+        name="required"
+        type="checkbox"
+        label={t("questions.fields.required")}
+        items={[{ value: "yes", label: t("questions.fields.requiredLabel") }]}
+        values={values.required === "yes" ? ["yes"] : []}
+        error={errorFor("required")}
+      />
+      <fieldset className="fieldset fieldset--group">
+        <legend className="legend legend--heading">{t("questions.fields.textOnly")}</legend>
+        {field("max_length", {
+          hint: t("questions.fields.maxLengthHint", { short: MAX_LENGTH_LIMIT.short_text, long: MAX_LENGTH_LIMIT.long_text }),
+          width: "half",
+          inputMode: "numeric",
+        })}
+      </fieldset>
+      <fieldset className="fieldset fieldset--group">
+        <legend className="legend legend--heading">{t("questions.fields.choiceOnly")}</legend>
+        {field("options", {
+          hint: t("questions.fields.optionsHint", { min: QUESTION_LIMITS.minOptions, max: QUESTION_LIMITS.maxOptions }),
+          multiline: true,
+        })}
+      </fieldset>
+      <fieldset className="fieldset fieldset--group">
+        <legend className="legend legend--heading">{t("questions.fields.scaleOnly")}</legend>
+        {field("scale_min_label", { hint: t("questions.fields.scaleMinHint"), max: QUESTION_LIMITS.scaleLabel })}
+        {field("scale_max_label", { hint: t("questions.fields.scaleMaxHint"), max: QUESTION_LIMITS.scaleLabel })}
+      </fieldset>
+    </>
+  );
+}
