@@ -27,7 +27,7 @@ export function ErrorSummary({
           <li key={e.field}>
             <a href={`#${e.field}`}>
               {labelFor ? <span className="visually-hidden">{labelFor(e.field)}: </span> : null}
-              {t(`${namespace}:${e.message}`, e.params)}
+              {t(e.message.includes(":") ? e.message : `${namespace}:${e.message}`, e.params)}
             </a>
           </li>
         ))}

@@ -67,6 +67,11 @@ export default function ProcedurePage() {
       <ProcedureDetails procedure={procedure} acceptance={acceptance} />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
       {acceptance === "open" ? (
+        <p>
+          <a href={`${basePath}/papier`}>{t("paper.link")}</a> · <a href={`${basePath}/papier?gross=1`}>{t("paper.linkLarge")}</a>
+        </p>
+      ) : null}
+      {acceptance === "open" ? (
         <SubmissionForm
           procedure={procedure}
           action={basePath}

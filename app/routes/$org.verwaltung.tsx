@@ -23,6 +23,7 @@ export default function StaffArea() {
   const isAdmin = staff.roles.includes("admin");
   const links = [
     { href: base, label: t("nav.dashboard"), show: true },
+    { href: `${base}/schalter`, label: t("nav.desk"), show: staff.roles.includes("staff") },
     { href: `${base}/verfahren/neu`, label: t("nav.newProcedure"), show: isAdmin },
     { href: `${base}/konten`, label: t("nav.accounts"), show: isAdmin },
     { href: `${base}/einstellungen`, label: t("nav.settings"), show: isAdmin },

@@ -22,6 +22,7 @@ export const PRIVACY_EVENT_TYPES = [
   "erasure_requested",
   "personal_data_deleted",
   "submission_withdrawn",
+  "status_looked_up",
 ] as const;
 export type PrivacyEventType = (typeof PRIVACY_EVENT_TYPES)[number];
 

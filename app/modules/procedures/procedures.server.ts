@@ -63,3 +63,17 @@ export async function findPublicProcedure(
   const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
   return toProcedure(row, questions);
 }
+
+/** A procedure by id within an organisation (staff use: includes closed ones, not drafts). */
+export async function findProcedureById(db: Kysely<Database>, organisationId: number, id: number): Promise<Procedure | undefined> {
+  const row = await db
+    .selectFrom("procedures")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", id)
+    .where("status", "!=", "draft")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
+  return toProcedure(row, questions);
+}

@@ -1,4 +1,5 @@
 /** The form generated from a procedure's questions and contact block. Works without JavaScript. */
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, ChoiceField, TextField } from "~/components/fields";
@@ -27,11 +28,23 @@ export function SubmissionForm({
   action,
   values = {},
   errors = [],
+  before,
+  hidden = {},
+  submitLabel,
+  extraLabels = {},
+  heading = true,
 }: {
   procedure: Procedure;
   action: string;
   values?: FormValues;
   errors?: FieldError[];
+  /** fields shown before the questions (the staff desk's channel details) */
+  before?: ReactNode;
+  hidden?: Record<string, string>;
+  submitLabel?: string;
+  /** labels for error-summary entries of fields in `before` */
+  extraLabels?: Record<string, string>;
+  heading?: boolean;
 }) {
   const { t } = useTranslation("submissions");
   const errorFor = (field: string) => {
@@ -43,13 +56,22 @@ export function SubmissionForm({
     if (q) return q.label;
     const c = procedure.contactFields.find((x) => contactFieldName(x.key) === field);
     if (field === CONSENT_FIELD) return t("consent.legend");
+    if (extraLabels[field]) return extraLabels[field];
     return c ? t(`contact.${c.key}`) : field;
   };
   return (
     <form method="post" action={action} noValidate className="form">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <ErrorSummary errors={errors} labelFor={labelFor} />
-      <h2 id="form-heading">{t("form.heading")}</h2>
-      <p>{t("form.intro")}</p>
+      {before}
+      {heading ? (
+        <>
+          <h2 id="form-heading">{t("form.heading")}</h2>
+          <p>{t("form.intro")}</p>
+        </>
+      ) : null}
       {procedure.questions.map((q) => (
         <QuestionField
           key={q.id}
@@ -99,7 +121,7 @@ export function SubmissionForm({
           ) : null}
         </fieldset>
       ) : null}
-      <Button>{t("form.continue")}</Button>
+      <Button>{submitLabel ?? t("form.continue")}</Button>
     </form>
   );
 }

@@ -1,0 +1,131 @@
+/**
+ * The paper form of a procedure, generated from the same questions as the online form, for
+ * residents who want paper and for staff who print batches (?anzahl=N). ?gross=1 prints large.
+ * Each copy carries its own form number, which staff type in when they enter it.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { randomInt } from "node:crypto";
+import { useTranslation } from "react-i18next";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate } from "~/i18n/format";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { personalDataDeletionDate, type Question } from "~/modules/procedures/procedure";
+import { RECEIPT_ALPHABET } from "~/modules/submissions/receipt-code";
+
+const formNumber = (procedureId: number) =>
+  `F${procedureId}-${Array.from({ length: 6 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join("")}`;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { organisation, procedure, t } = await loadProcedureContext(request, params);
+    const url = new URL(request.url);
+    const copies = Math.min(50, Math.max(1, Number.parseInt(url.searchParams.get("anzahl") ?? "1", 10) || 1));
+    return {
+      pageTitle: t("paper.title", { title: procedure.title }),
+      organisation: publicOrganisation(organisation),
+      postalAddress: organisation.postal_address,
+      procedure,
+      large: url.searchParams.get("gross") === "1",
+      numbers: Array.from({ length: copies }, () => formNumber(procedure.id)),
+      deletion: personalDataDeletionDate(procedure),
+      controller: organisation.controller_name,
+    };
+  });
+}
+
+function Boxes({ items }: { items: string[] }) {
+  return (
+    <ul className="paper__boxes">
+      {items.map((label) => (
+        <li key={label}>
+          <span className="paper__box" aria-hidden="true" /> {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PaperQuestion({ q, n }: { q: Question; n: number }) {
+  const { t } = useTranslation(["procedures", "submissions"]);
+  const lines = q.kind === "long_text" ? 8 : q.kind === "short_text" ? 1 : 0;
+  return (
+    <div className="paper__question">
+      <h3>
+        {n}. <span lang={CONTENT_LANGUAGE}>{q.label}</span> <span className="requirement">{q.required ? t("common:required") : t("common:optional")}</span>
+      </h3>
+      {q.hint ? (
+        <p className="hint" lang={CONTENT_LANGUAGE}>
+          {q.hint}
+        </p>
+      ) : null}
+      {q.kind === "single_choice" ? <p className="hint">{t("paper.tickOne")}</p> : null}
+      {q.kind === "multiple_choice" ? <p className="hint">{t("paper.tickAll")}</p> : null}
+      {q.kind === "single_choice" || q.kind === "multiple_choice" ? <Boxes items={q.options.map((o) => o.label)} /> : null}
+      {q.kind === "scale" && q.scale ? (
+        <Boxes items={Array.from({ length: q.scale.max - q.scale.min + 1 }, (_, i) => {
+          const v = q.scale!.min + i;
+          return v === q.scale!.min ? `${v} (${q.scale!.minLabel})` : v === q.scale!.max ? `${v} (${q.scale!.maxLabel})` : String(v);
+        })} />
+      ) : null}
+      {q.kind === "yes_no" ? <Boxes items={[t("submissions:yes"), t("submissions:no")]} /> : null}
+      {lines > 0 ? (
+        <div className="paper__lines" style={{ minHeight: `${lines * 2}em` }} aria-label={t("paper.writeHere")} role="img" />
+      ) : null}
+    </div>
+  );
+}
+
+export default function PaperForm() {
+  const { procedure, large, numbers, postalAddress, deletion, controller } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("procedures");
+  return (
+    <div className={large ? "paper paper--large" : "paper"}>
+      <p className="no-print">{t("paper.printHint")}</p>
+      {numbers.map((number, copy) => (
+        <article className="paper__copy" key={number} aria-labelledby={`paper-title-${copy}`}>
+          <p className="paper__number">
+            {t("paper.formNumber")} <strong>{number}</strong>
+          </p>
+          <h1 id={`paper-title-${copy}`} lang={CONTENT_LANGUAGE}>
+            {procedure.title}
+          </h1>
+          <p>{t("paper.sendTo", { date: formatDate(procedure.closesAt, i18n.language) })}</p>
+          <p className="paper__address" lang={CONTENT_LANGUAGE}>
+            {procedure.responsibleOffice}
+            <br />
+            {postalAddress}
+          </p>
+          <h2>{t("paper.questions")}</h2>
+          {procedure.questions.map((q, i) => (
+            <PaperQuestion key={q.id} q={q} n={i + 1} />
+          ))}
+          {procedure.contactFields.length > 0 ? (
+            <>
+              <h2>{t("paper.contactHeading")}</h2>
+              <p>{t("paper.contactIntro")}</p>
+              {procedure.contactFields.map((f) => (
+                <div className="paper__question" key={f.key}>
+                  <h3>
+                    {t(`privacy.fields.${f.key}`)} <span className="requirement">({t(`privacy.mode.${f.mode}`)})</span>
+                  </h3>
+                  <p className="hint">
+                    {t("paper.purpose")} <span lang={CONTENT_LANGUAGE}>{f.purpose}</span>
+                  </p>
+                  <div className="paper__lines" style={{ minHeight: f.key === "address" ? "6em" : "2em" }} aria-label={t("paper.writeHere")} role="img" />
+                </div>
+              ))}
+            </>
+          ) : null}
+          <h2>{t("privacy.heading")}</h2>
+          <p>
+            {t("privacy.controller")} <span lang={CONTENT_LANGUAGE}>{controller}</span>. {t("privacy.legalBasis")} <span lang={CONTENT_LANGUAGE}>{procedure.legalBasis}</span>.
+          </p>
+          {procedure.contactFields.length > 0 ? <p>{t("privacy.deletion", { date: formatDate(deletion, i18n.language), count: procedure.retentionMonths })}</p> : null}
+          <p>{t("paper.receipt")}</p>
+        </article>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+/** Entering one submission for a resident: the resident form plus how it came in. */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ChoiceField, TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/i18n/format";
+import { getLocale, getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import {
+  SPOKEN,
+  deskAcceptance,
+  findDeskProcedure,
+  isAssistedChannel,
+  newEntryKey,
+  readDeskMeta,
+  saveDeskSubmission,
+  type AssistedChannel,
+} from "~/modules/assisted-entry/desk.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { personalDataDeletionDate } from "~/modules/procedures/procedure";
+import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
+import { validateSubmission, type FieldError } from "~/modules/submissions/validation";
+
+async function load(request: Request, params: Record<string, string | undefined>, forAction: boolean) {
+  const channel = params.channel ?? "";
+  const id = Number(params.procedureId);
+  if (!isAssistedChannel(channel) || !Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
+  const { user, fields } = forAction ? await requireStaffAction(request, params, ["staff"]) : { user: await requireStaff(request, params, ["staff"]), fields: null };
+  const procedure = await findDeskProcedure(getDb(), user.organisationId, id);
+  if (!procedure) throw new HttpError(404, "procedure_not_found");
+  return { user, fields, procedure, channel: channel as AssistedChannel };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, procedure, channel } = await load(request, params, false);
+    const acceptance = deskAcceptance(procedure, channel, null);
+    if (SPOKEN.includes(channel) && acceptance !== "ok") throw new HttpError(403, acceptance === "not_yet_open" ? "procedure_not_yet_open" : "procedure_closed");
+    const { t } = await getT(request, "desk");
+    const org = await getDb().selectFrom("organisations").select(["controller_name"]).where("id", "=", user.organisationId).executeTakeFirstOrThrow();
+    return {
+      pageTitle: `${t(`channels.${channel}`)}: ${procedure.title}`,
+      procedure,
+      channel,
+      csrfToken: user.csrfToken,
+      entryKey: newEntryKey(),
+      controller: org.controller_name,
+      deletion: personalDataDeletionDate(procedure),
+      base: `/${user.organisationSlug}/verwaltung/schalter`,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields, procedure, channel } = await load(request, params, true);
+    const desk = readDeskMeta(fields!, channel);
+    const checked = validateSubmission(procedure, fields!);
+    const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(checked.ok ? [] : checked.errors)];
+    const values = { ...checked.values, ...desk.values };
+    if (desk.meta) {
+      const acceptance = deskAcceptance(procedure, channel, desk.meta.receivedOn);
+      if (acceptance === "received_after_closing" || acceptance === "received_before_opening" || acceptance === "received_in_future") {
+        errors.push({ field: "received_on", message: `desk:errors.${acceptance}` });
+      } else if (acceptance !== "ok") {
+        throw new HttpError(403, acceptance === "not_yet_open" ? "procedure_not_yet_open" : "procedure_closed");
+      }
+    } else if (desk.errors.some((e) => e.field === "entry_key")) {
+      errors.push({ field: "entry_key", message: "desk:errors.reload" });
+    }
+    if (errors.length > 0 || !checked.ok || !desk.meta) {
+      return data({ errors, values, duplicateOf: null as number | null }, { status: 400 });
+    }
+    const db = getDb();
+    const result = await saveDeskSubmission(db, {
+      procedure,
+      channel,
+      input: checked.input,
+      meta: desk.meta,
+      accountId: user.id,
+      language: await getLocale(request),
+    });
+    if (!result.saved) {
+      return data(
+        { errors: [{ field: "source_reference", message: "desk:errors.duplicateReference" }], values, duplicateOf: result.duplicateOf },
+        { status: 409 },
+      );
+    }
+    await audit(db, {
+      organisationId: user.organisationId,
+      accountId: user.id,
+      action: "submission_entered",
+      targetType: "submission",
+      targetId: result.key.replace(/^desk-/, ""),
+      details: { channel, procedure: procedure.id },
+      clientAddress: context?.clientAddress,
+    });
+    return redirect(`/${user.organisationSlug}/verwaltung/schalter/beleg/${desk.meta.entryKey}`, 303);
+  });
+}
+
+export default function DeskEntry() {
+  const { procedure, channel, csrfToken, entryKey, controller, deletion, base } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation("desk");
+  const errors = actionData?.errors ?? [];
+  const values = actionData?.values ?? {};
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message) : undefined;
+  };
+  const spoken = SPOKEN.includes(channel);
+  const before = (
+    <>
+      <CsrfField token={csrfToken} />
+      {actionData?.duplicateOf ? (
+        <div className="notice" role="status">
+          <p>
+            {t("form.duplicate")} <a href={`${base}/eintrag/${actionData.duplicateOf}`}>{t("form.duplicateLink")}</a>
+          </p>
+        </div>
+      ) : null}
+      {spoken ? (
+        <section className="script" aria-labelledby="script-heading">
+          <h2 id="script-heading">{t("script.heading")}</h2>
+          <p className="hint">{t("script.instruction")}</p>
+          <blockquote className="script__text" lang="de">
+            <p>{t("script.intro", { controller, lng: "de" })}</p>
+            {procedure.contactFields.length > 0 ? (
+              <p>
+                {t("script.contact", { lng: "de" })}{" "}
+                {procedure.contactFields.map((f) => `${t(`fields.${f.key}`, { lng: "de" })} (${f.purpose})`).join("; ")}.{" "}
+                {t("script.deletion", { date: formatDate(deletion, "de"), lng: "de" })}
+              </p>
+            ) : (
+              <p>{t("script.noContact", { lng: "de" })}</p>
+            )}
+            <p>{t("script.rights", { lng: "de" })}</p>
+          </blockquote>
+          <ChoiceField
+            name="notice_read"
+            type="checkbox"
+            label={t("script.confirmLegend")}
+            items={[{ value: "yes", label: t("script.confirm") }]}
+            values={values.notice_read}
+            error={errorFor("notice_read")}
+            required
+          />
+        </section>
+      ) : (
+        <section aria-labelledby="post-heading">
+          <h2 id="post-heading">{t("post.heading")}</h2>
+          <TextField name="source_reference" label={t(`post.reference.${channel}`)} hint={t("post.referenceHint")} value={values.source_reference?.[0]} error={errorFor("source_reference")} required width="half" autoComplete="off" />
+          <TextField name="received_on" type="date" label={t("post.receivedOn")} hint={t("post.receivedOnHint", { date: formatDate(procedure.closesAt, i18n.language) })} value={values.received_on?.[0]} error={errorFor("received_on")} required width="half" />
+        </section>
+      )}
+      <h2>{t("form.answers")}</h2>
+    </>
+  );
+  return (
+    <>
+      <p className="caption" lang="de">
+        {procedure.title}
+      </p>
+      <h1>{t(`form.title.${channel}`)}</h1>
+      <SubmissionForm
+        procedure={procedure}
+        action={`${base}/${procedure.id}/${channel}`}
+        values={values}
+        errors={errors}
+        before={before}
+        hidden={{ entry_key: entryKey }}
+        submitLabel={t("form.save")}
+        extraLabels={{ notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
+        heading={false}
+      />
+    </>
+  );
+}
