@@ -1,0 +1,169 @@
+/**
+ * Assisted entry over HTTP: phone, counter, paper and letter submissions go through the same
+ * pipeline as online ones, with the channel, the notice read aloud, paper references and dates.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { createAccount } from "~/modules/accounts/accounts.server";
+import { Client, mainOf, textOf } from "../support/http";
+import { startServer, type TestServer } from "../support/server";
+import { DEMO, csrfOf, signIn } from "../support/staff";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+describe("the staff desk", () => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let staff: Client;
+  let procedureId: number;
+  let closedId: number;
+  const desk = "/musterstadt/verwaltung/schalter";
+
+  async function formFor(path: string) {
+    const html = await (await staff.get(path)).text();
+    return { html, csrf: csrfOf(html), entryKey: html.match(/name="entry_key" value="([^"]+)"/)![1] };
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    h = openDatabase(server.database.url);
+    staff = (await signIn(server.url, DEMO.staff)).client;
+    procedureId = (await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id;
+    closedId = (await h.db.selectFrom("procedures").select("id").where("slug", "=", "marktplatz").executeTakeFirstOrThrow()).id;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  it("lists procedures with their channels: phone and counter only while open, post also after closing", async () => {
+    const text = textOf(mainOf(await (await staff.get(desk)).text()));
+    expect(text).toContain("Radverkehrsplan 2030");
+    const html = await (await staff.get(desk)).text();
+    expect(html).toContain(`href="${desk}/${procedureId}/phone"`);
+    expect(html).toContain(`href="${desk}/${closedId}/paper"`);
+    expect(html).not.toContain(`href="${desk}/${closedId}/phone"`);
+    expect((await staff.get(`${desk}/${closedId}/phone`)).status).toBe(403);
+  });
+
+  it("takes a phone submission only after the notice was read aloud; the receipt code is spelled for reading back", async () => {
+    const { html, csrf, entryKey } = await formFor(`${desk}/${procedureId}/phone`);
+    expect(textOf(html)).toContain("Datenschutzhinweis vorlesen");
+    expect(textOf(html)).toContain("damit wir Ihnen die Antwort auf Ihre Stellungnahme per E-Mail schicken können");
+    const answers: [string, string][] = [["_csrf", csrf], ["entry_key", entryKey], ["q1", "Telefonisch: mehr Licht im Park."], ["q3", "foot"], ["q5", "3"], ["contact_name", "Hanna Telefon"]];
+    const missing = await staff.post(`${desk}/${procedureId}/phone`, answers);
+    expect(missing.status).toBe(400);
+    expect(textOf(await missing.text())).toContain("Bestätigen Sie, dass Sie den Datenschutzhinweis vorgelesen haben.");
+    expect(await h.db.selectFrom("submissions").select("id").where("channel", "=", "phone").execute()).toHaveLength(0);
+
+    const { csrf: csrf2, entryKey: key2 } = await formFor(`${desk}/${procedureId}/phone`);
+    const body: [string, string][] = [["_csrf", csrf2], ["entry_key", key2], ["notice_read", "yes"], ...answers.slice(2)];
+    // a double click: the same form sent twice
+    const [a, b] = await Promise.all([staff.post(`${desk}/${procedureId}/phone`, body), staff.post(`${desk}/${procedureId}/phone`, body)]);
+    expect(a.status).toBe(303);
+    expect(b.status).toBe(303);
+    expect(a.headers.get("location")).toBe(`${desk}/beleg/${key2}`);
+    const rows = await h.db.selectFrom("submissions").selectAll().where("channel", "=", "phone").execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].entered_by_account_id).not.toBeNull();
+
+    const receipt = await (await staff.get(a.headers.get("location")!)).text();
+    const code = textOf(receipt).match(/Eingangscode: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z])/)![1];
+    expect(textOf(receipt)).toMatch(/(Null|Eins|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|[A-Z] wie [A-ZÄÖÜ][a-zäöüß]+)/);
+    expect(textOf(receipt)).toContain("Nächsten Beitrag erfassen");
+    expect(receipt).toContain(`href="${desk}/${procedureId}/phone"`);
+
+    // the resident sees it as entered by the service centre, by phone, with the notice read aloud
+    const resident = new Client(server.url);
+    expect((await resident.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
+    const log = textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()));
+    expect(log).toContain("Ihr Beitrag ist eingegangen (am Telefon). Eingegeben von: eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters.");
+    expect(log).toContain("Datenschutzhinweis vorgelesen");
+    expect(log).not.toContain("Sami Service");
+    const en = new Client(server.url, { "accept-language": "en" });
+    await en.post("/musterstadt/beitrag", [["code", code]]);
+    const enLog = textOf(mainOf(await (await en.get("/musterstadt/beitrag/protokoll")).text()));
+    expect(enLog).toMatch(/by phone/i);
+    expect(enLog).toMatch(/service centre/i);
+  });
+
+  it("records paper with its form number and date received; the same number twice is refused with a link", async () => {
+    const { csrf, entryKey } = await formFor(`${desk}/${procedureId}/paper`);
+    const body = (key: string, c: string, ref: string): [string, string][] => [["_csrf", c], ["entry_key", key], ["source_reference", ref], ["received_on", today()], ["q1", "Auf Papier."], ["q3", "bus"], ["q5", "2"]];
+    const first = await staff.post(`${desk}/${procedureId}/paper`, body(entryKey, csrf, "F1-ABC123"));
+    expect(first.status).toBe(303);
+    const row = await h.db.selectFrom("submissions").selectAll().where("source_reference", "=", "F1-ABC123").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ channel: "paper", received_on: today() });
+    const again = await formFor(`${desk}/${procedureId}/paper`);
+    const dup = await staff.post(`${desk}/${procedureId}/paper`, body(again.entryKey, again.csrf, "F1-ABC123"));
+    expect(dup.status).toBe(409);
+    const html = await dup.text();
+    expect(textOf(html)).toContain("Diese Nummer ist in diesem Verfahren schon erfasst");
+    expect(html).toContain(`href="${desk}/eintrag/${row.id}"`);
+    expect(await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "F1-ABC123").execute()).toHaveLength(1);
+    expect((await staff.get(`${desk}/eintrag/${row.id}`)).status).toBe(200);
+  });
+
+  it("accepts late entry of post received before the closing date, and refuses post received after it", async () => {
+    const closed = await h.db.selectFrom("procedures").select(["closes_at", "opens_at"]).where("id", "=", closedId).executeTakeFirstOrThrow();
+    const inTime = closed.closes_at.slice(0, 10);
+    const late = new Date(new Date(closed.closes_at).getTime() + 2 * 86400_000).toISOString().slice(0, 10);
+    const questionId = (await h.db.selectFrom("questions").select("id").where("procedure_id", "=", closedId).executeTakeFirstOrThrow()).id;
+    const f1 = await formFor(`${desk}/${closedId}/letter`);
+    const ok = await staff.post(`${desk}/${closedId}/letter`, [["_csrf", f1.csrf], ["entry_key", f1.entryKey], ["source_reference", "Az 61.2/77"], ["received_on", inTime], [`q${questionId}`, "Ein Brief, pünktlich angekommen."]]);
+    expect(ok.status).toBe(303);
+    const f2 = await formFor(`${desk}/${closedId}/letter`);
+    const refused = await staff.post(`${desk}/${closedId}/letter`, [["_csrf", f2.csrf], ["entry_key", f2.entryKey], ["source_reference", "Az 61.2/78"], ["received_on", late], [`q${questionId}`, "Zu spät."]]);
+    expect(refused.status).toBe(400);
+    expect(textOf(await refused.text())).toContain("nach dem Ende der Beteiligung");
+    expect(await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "Az 61.2/78").execute()).toHaveLength(0);
+  });
+
+  it("looks up a caller's submission by code without showing personal data, and records the look-up", async () => {
+    const row = await h.db.selectFrom("submissions").select("id").where("channel", "=", "phone").executeTakeFirstOrThrow();
+    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const page = await staff.get(`${desk}/suche`);
+    const csrf = csrfOf(await page.text());
+    const res = await staff.post(`${desk}/suche`, [["_csrf", csrf], ["code", draft.receipt_code!.toLowerCase()]]);
+    expect(res.status).toBe(200);
+    const text = textOf(mainOf(await res.text()));
+    expect(text).toContain("Eingegangen, noch nicht geprüft");
+    expect(text).not.toContain("Hanna");
+    const events = await h.db.selectFrom("privacy_events").select(["type", "actor_role"]).where("submission_id", "=", row.id).orderBy("seq").execute();
+    expect(events.at(-1)).toEqual({ type: "status_looked_up", actor_role: "staff" });
+    const wrong = await staff.post(`${desk}/suche`, [["_csrf", csrf], ["code", "K7M4-2QXP-9ABR-T"]]);
+    expect(wrong.status).toBe(400);
+  });
+
+  it("keeps residents, moderators and other organisations' staff away from the desk", async () => {
+    expect((await new Client(server.url).get(desk)).status).toBe(303);
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;
+    expect((await moderator.get(desk)).status).toBe(403);
+    expect((await moderator.get(`${desk}/${procedureId}/phone`)).status).toBe(403);
+    const demoOrg = await h.db.selectFrom("organisations").selectAll().where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = demoOrg;
+    const other = await h.db.insertInto("organisations").values({ ...copy, slug: "andere-stadt", name: "Andere Stadt" }).returning("id").executeTakeFirstOrThrow();
+    await createAccount(h.db, { organisationId: other.id, email: "service@andere.example", displayName: "Andere", roles: ["staff"], password: "ein-anderes-passwort-1" });
+    const foreign = (await signIn(server.url, "service@andere.example", { password: "ein-anderes-passwort-1" })).client;
+    expect((await foreign.get(desk)).status).toBe(404);
+    expect((await foreign.get(`/andere-stadt/verwaltung/schalter/${procedureId}/phone`)).status).toBe(404);
+    const someone = await h.db.selectFrom("submissions").select("id").where("channel", "=", "paper").executeTakeFirstOrThrow();
+    expect((await foreign.get(`/andere-stadt/verwaltung/schalter/eintrag/${someone.id}`)).status).toBe(404);
+  });
+
+  it("prints paper forms from the same questions, numbered, also in large print and in batches", async () => {
+    const page = await new Client(server.url).get("/musterstadt/verfahren/radverkehrsplan-2030/papier?anzahl=3");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const numbers = [...html.matchAll(/Formularnummer:(?:<!-- -->)? <strong>(F\d+-[0-9A-Z]{6})<\/strong>/g)].map((m) => m[1]);
+    expect(numbers).toHaveLength(3);
+    expect(new Set(numbers).size).toBe(3);
+    const text = textOf(html);
+    expect(text).toContain("Ihre Stellungnahme zum Entwurf");
+    expect(text).toContain("Mit dem Fahrrad");
+    expect(text).toContain("Rathausplatz 1, 31134 Musterstadt");
+    expect(text).toMatch(/bis zum \d+\. \S+ \d{4} zurückschicken/);
+    const large = await (await new Client(server.url).get("/musterstadt/verfahren/radverkehrsplan-2030/papier?gross=1")).text();
+    expect(large).toContain('class="paper paper--large"');
+  });
+});
