@@ -57,6 +57,8 @@ export interface ProcedureTable {
   erasure_hold_reason: Generated<string>;
   /** set on a draft made by editing an opened procedure: the procedure it was copied from */
   derived_from_id: number | null;
+  /** the moderators' summary on the results page */
+  results_summary: Generated<string>;
 }
 
 export type QuestionKind = "short_text" | "long_text" | "single_choice" | "multiple_choice" | "scale" | "yes_no";
@@ -98,6 +100,11 @@ export interface SubmissionTable {
   erasure_requested_at: string | null;
   personal_data_deleted_at: string | null;
   withdrawn_at: string | null;
+  not_published_reason: string | null;
+  moderated_by: number | null;
+  moderated_at: string | null;
+  /** the official response (Abwägung); several submissions may share one */
+  response_id: number | null;
 }
 
 export interface AnswerTable {
@@ -232,6 +239,27 @@ export interface AuditLogTable {
   occurred_at: string;
 }
 
+export type ResponseDecision = "accepted" | "partly_accepted" | "not_accepted" | "noted";
+
+export interface ResponseTable {
+  id: Generated<number>;
+  organisation_id: number;
+  procedure_id: number;
+  decision: ResponseDecision;
+  text: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The public version of an answer whose original contains personal data; the original stays internal. */
+export interface AnswerRedactionTable {
+  answer_id: number;
+  public_value: string;
+  redacted_by: number | null;
+  redacted_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -248,6 +276,8 @@ export interface Database {
   staff_sessions: StaffSessionTable;
   account_tokens: AccountTokenTable;
   audit_log: AuditLogTable;
+  responses: ResponseTable;
+  answer_redactions: AnswerRedactionTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

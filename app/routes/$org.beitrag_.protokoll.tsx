@@ -67,6 +67,18 @@ export default function SubmissionLog() {
         </div>
       </dl>
 
+      {o.response ? (
+        <section aria-labelledby="response-heading" className="inset">
+          <h2 id="response-heading">{t("log.responseHeading")}</h2>
+          <p>
+            <strong>{t(`decisions.${o.response.decision}`)}</strong> · {formatDate(o.response.createdAt, lng)}
+          </p>
+          <p className="pre" lang="de">
+            {o.response.text}
+          </p>
+        </section>
+      ) : null}
+
       <section aria-labelledby="data-heading">
         <h2 id="data-heading">{t("log.dataHeading")}</h2>
         {o.personalData.length > 0 ? (

@@ -24,6 +24,7 @@ export default function StaffArea() {
   const links = [
     { href: base, label: t("nav.dashboard"), show: true },
     { href: `${base}/schalter`, label: t("nav.desk"), show: staff.roles.includes("staff") },
+    { href: `${base}/moderation`, label: t("nav.moderation"), show: staff.roles.includes("moderator") },
     { href: `${base}/verfahren/neu`, label: t("nav.newProcedure"), show: isAdmin },
     { href: `${base}/konten`, label: t("nav.accounts"), show: isAdmin },
     { href: `${base}/einstellungen`, label: t("nav.settings"), show: isAdmin },

@@ -74,6 +74,8 @@ export interface SubmissionOverview {
   canWithdraw: boolean;
   events: PrivacyEvent[];
   chainIntact: boolean;
+  /** the council's official answer, once given */
+  response: { decision: string; text: string; createdAt: string } | null;
 }
 
 const toHeld = (contact: ContactDetails): HeldData[] =>
@@ -123,6 +125,14 @@ export async function describeSubmission(db: Kysely<Database>, submissionId: num
       canWithdraw: acceptance === "open" && submission.withdrawn_at === null,
       events: log.events,
       chainIntact: log.check.intact,
+      response: submission.response_id
+        ? await trx
+            .selectFrom("responses")
+            .select(["decision", "text", "created_at as createdAt"])
+            .where("id", "=", submission.response_id)
+            .executeTakeFirst()
+            .then((r) => r ?? null)
+        : null,
     };
   });
 }

@@ -1,0 +1,334 @@
+/**
+ * Moderation: the queue, publishing (as is or redacted), not publishing with a reason, and the
+ * official response. Every decision is written into the submitter's privacy log in the same
+ * transaction. Not publishing never means not considered: such submissions still get a response.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Channel, Database, ResponseDecision } from "#db/schema";
+import { HttpError } from "~/modules/http/errors";
+import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
+import { detectPersonalData, type Finding } from "./personal-data";
+
+export const NOT_PUBLISHED_REASONS = ["insult", "personal_data_of_others", "off_topic", "duplicate", "advertising", "unlawful"] as const;
+export type NotPublishedReason = (typeof NOT_PUBLISHED_REASONS)[number];
+export const RESPONSE_DECISIONS: readonly ResponseDecision[] = ["accepted", "partly_accepted", "not_accepted", "noted"];
+export const QUEUE_STATES = ["received", "published", "published_redacted", "not_published", "withdrawn"] as const;
+export const QUEUE_PAGE_SIZE = 25;
+export const RESPONSE_MAX = 10_000;
+const PUBLICATION_LEGAL_BASIS = "Art. 6 Abs. 1 lit. e DSGVO";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function moderationProcedures(db: Db, organisationId: number) {
+  const procedures = await db
+    .selectFrom("procedures")
+    .select(["id", "title", "status", "closes_at"])
+    .where("organisation_id", "=", organisationId)
+    .where("status", "!=", "draft")
+    .orderBy("closes_at", "desc")
+    .execute();
+  const counts = await db
+    .selectFrom("submissions")
+    .select(["procedure_id", "state", (eb) => eb.fn.countAll().as("n")])
+    .where("organisation_id", "=", organisationId)
+    .groupBy(["procedure_id", "state"])
+    .execute();
+  const answered = await db
+    .selectFrom("submissions")
+    .select(["procedure_id", (eb) => eb.fn.countAll().as("n")])
+    .where("organisation_id", "=", organisationId)
+    .where("response_state", "=", "answered")
+    .groupBy("procedure_id")
+    .execute();
+  return procedures.map((p) => {
+    const byState: Record<string, number> = {};
+    for (const c of counts) if (c.procedure_id === p.id) byState[c.state] = Number(c.n);
+    return { ...p, byState, answered: Number(answered.find((a) => a.procedure_id === p.id)?.n ?? 0) };
+  });
+}
+
+export async function procedureForModeration(db: Db, organisationId: number, procedureId: number): Promise<Procedure> {
+  const row = await db
+    .selectFrom("procedures")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", procedureId)
+    .where("status", "!=", "draft")
+    .executeTakeFirst();
+  if (!row) throw new HttpError(404, "not_found");
+  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
+  return toProcedure(row, questions);
+}
+
+export interface QueueFilter {
+  channel?: Channel;
+  state?: (typeof QUEUE_STATES)[number];
+  responded?: "yes" | "no";
+  /** keyset pagination: submissions after this id (stays fast with a million rows) */
+  after?: number;
+}
+
+export interface QueueRow {
+  id: number;
+  createdAt: string;
+  channel: Channel;
+  state: string;
+  responseState: string;
+  excerpt: string;
+  excerptRedacted: boolean;
+}
+
+/** One page of the queue, oldest first; the excerpt is the public version of the first text answer. */
+export async function listQueue(db: Db, organisationId: number, procedure: Procedure, filter: QueueFilter) {
+  let q = db
+    .selectFrom("submissions")
+    .select(["id", "created_at", "channel", "state", "response_state"])
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedure.id);
+  if (filter.channel) q = q.where("channel", "=", filter.channel);
+  if (filter.state) q = q.where("state", "=", filter.state);
+  if (filter.responded) q = q.where("response_state", filter.responded === "yes" ? "=" : "!=", "answered");
+  if (filter.after) q = q.where("id", ">", filter.after);
+  const rows = await q.orderBy("id").limit(QUEUE_PAGE_SIZE + 1).execute();
+  const page = rows.slice(0, QUEUE_PAGE_SIZE);
+  const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
+  const excerpts = new Map<number, { value: string; redacted: boolean }>();
+  if (textQuestion && page.length) {
+    const answers = await db
+      .selectFrom("answers")
+      .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+      .select(["answers.submission_id", "answers.value", "answer_redactions.public_value"])
+      .where("answers.question_id", "=", textQuestion.id)
+      .where("answers.submission_id", "in", page.map((r) => r.id))
+      .execute();
+    for (const a of answers) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
+  }
+  const items: QueueRow[] = page.map((r) => {
+    const e = excerpts.get(r.id);
+    return {
+      id: r.id,
+      createdAt: r.created_at,
+      channel: r.channel,
+      state: r.state,
+      responseState: r.response_state,
+      excerpt: e ? (e.value.length > 160 ? `${e.value.slice(0, 157)}…` : e.value) : "",
+      excerptRedacted: e?.redacted ?? false,
+    };
+  });
+  return { items, next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null };
+}
+
+export interface ReviewAnswer {
+  answerId: number;
+  questionId: number;
+  question: string;
+  kind: string;
+  /** the text as submitted (internal) */
+  original: string;
+  /** what is or would be published */
+  publicValue: string;
+  redacted: boolean;
+  findings: Finding[];
+}
+
+async function loadSubmission(db: Db, organisationId: number, submissionId: number) {
+  const submission = await db
+    .selectFrom("submissions")
+    .selectAll()
+    .where("id", "=", submissionId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!submission) throw new HttpError(404, "not_found");
+  return submission;
+}
+
+/** Everything a moderator reviews — the answers with personal data marked, never the contact data. */
+export async function submissionForReview(db: Db, organisationId: number, submissionId: number) {
+  const submission = await loadSubmission(db, organisationId, submissionId);
+  const procedure = await procedureForModeration(db, organisationId, submission.procedure_id);
+  const rows = await db
+    .selectFrom("answers")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "=", submissionId)
+    .orderBy("answers.id")
+    .execute();
+  const answers: ReviewAnswer[] = [];
+  for (const q of procedure.questions) {
+    for (const r of rows.filter((x) => x.question_id === q.id)) {
+      const label = q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value;
+      const free = q.kind === "short_text" || q.kind === "long_text";
+      answers.push({
+        answerId: r.id,
+        questionId: q.id,
+        question: q.label,
+        kind: q.kind,
+        original: label,
+        publicValue: r.public_value ?? label,
+        redacted: r.public_value !== null,
+        findings: free ? detectPersonalData(r.public_value ?? r.value) : [],
+      });
+    }
+  }
+  const contact = await db.selectFrom("contact_details").select(["name", "postal_address", "email", "phone"]).where("submission_id", "=", submissionId).executeTakeFirst();
+  const response = submission.response_id
+    ? await db.selectFrom("responses").selectAll().where("id", "=", submission.response_id).executeTakeFirst()
+    : undefined;
+  return {
+    submission,
+    procedure,
+    answers,
+    // which contact data exist (not their values): opening them is a separate, logged step
+    contactCategories: contact ? (["name", "postal_address", "email", "phone"] as const).filter((k) => contact[k]) : [],
+    response: response ?? null,
+  };
+}
+
+const target = (s: { organisation_id: number; id: number }) => ({ organisationId: s.organisation_id, submissionId: s.id });
+
+/**
+ * Publish a submission, with the moderator's redactions of free-text answers (answer id → public
+ * text). Personal data still found in what would be published must be confirmed as checked.
+ */
+export async function publishSubmission(
+  db: Kysely<Database>,
+  args: { organisationId: number; submissionId: number; moderatorId: number; redactions: Map<number, string>; confirmedChecked: boolean; now?: Date },
+): Promise<{ ok: true; redacted: boolean } | { ok: false; findings: number }> {
+  const now = args.now ?? new Date();
+  return db.transaction().execute(async (trx) => {
+    const review = await submissionForReview(trx, args.organisationId, args.submissionId);
+    if (review.submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
+    const freeText = new Map(review.answers.filter((a) => a.kind === "short_text" || a.kind === "long_text").map((a) => [a.answerId, a]));
+    for (const id of args.redactions.keys()) if (!freeText.has(id)) throw new HttpError(400, "unknown_field");
+    let anyRedaction = false;
+    let remaining = 0;
+    for (const [answerId, answer] of freeText) {
+      const proposed = args.redactions.get(answerId);
+      const publicValue = proposed ?? answer.publicValue;
+      if (publicValue !== answer.original) anyRedaction = true;
+      remaining += detectPersonalData(publicValue).length;
+    }
+    if (remaining > 0 && !args.confirmedChecked) return { ok: false, findings: remaining };
+    for (const [answerId, answer] of freeText) {
+      const proposed = args.redactions.get(answerId);
+      if (proposed === undefined) continue;
+      await trx.deleteFrom("answer_redactions").where("answer_id", "=", answerId).execute();
+      if (proposed !== answer.original) {
+        await trx.insertInto("answer_redactions").values({ answer_id: answerId, public_value: proposed, redacted_by: args.moderatorId, redacted_at: now.toISOString() }).execute();
+      }
+    }
+    const state = anyRedaction ? "published_redacted" : "published";
+    await trx
+      .updateTable("submissions")
+      .set({ state, not_published_reason: null, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
+      .where("id", "=", args.submissionId)
+      .execute();
+    if (anyRedaction) {
+      await appendPrivacyEvent(trx, target(review.submission), {
+        type: "redacted",
+        actorRole: "moderator",
+        actorAccountId: args.moderatorId,
+        categories: ["content"],
+        purpose: "publication",
+        legalBasis: PUBLICATION_LEGAL_BASIS,
+        occurredAt: now,
+      });
+    }
+    await appendPrivacyEvent(trx, target(review.submission), {
+      type: "published",
+      actorRole: "moderator",
+      actorAccountId: args.moderatorId,
+      categories: ["content"],
+      purpose: "publication",
+      legalBasis: PUBLICATION_LEGAL_BASIS,
+      details: { redacted: anyRedaction },
+      occurredAt: now,
+    });
+    return { ok: true, redacted: anyRedaction };
+  });
+}
+
+export async function doNotPublish(
+  db: Kysely<Database>,
+  args: { organisationId: number; submissionId: number; moderatorId: number; reason: NotPublishedReason; now?: Date },
+): Promise<void> {
+  const now = args.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
+    if (submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
+    await trx
+      .updateTable("submissions")
+      .set({ state: "not_published", not_published_reason: args.reason, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
+      .where("id", "=", args.submissionId)
+      .execute();
+    await appendPrivacyEvent(trx, target(submission), {
+      type: "not_published",
+      actorRole: "moderator",
+      actorAccountId: args.moderatorId,
+      categories: ["content"],
+      purpose: "moderation",
+      legalBasis: PUBLICATION_LEGAL_BASIS,
+      details: { reason: args.reason },
+      occurredAt: now,
+    });
+  });
+}
+
+/** One official response for one or more submissions of the same procedure. */
+export async function respond(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; submissionIds: number[]; moderatorId: number; decision: ResponseDecision; text: string; now?: Date },
+): Promise<number> {
+  const now = args.now ?? new Date();
+  const ids = [...new Set(args.submissionIds)];
+  if (ids.length === 0 || ids.length > 500) throw new HttpError(400, "unknown_field");
+  return db.transaction().execute(async (trx) => {
+    const submissions = await trx
+      .selectFrom("submissions")
+      .select(["id", "organisation_id", "state"])
+      .where("organisation_id", "=", args.organisationId)
+      .where("procedure_id", "=", args.procedureId)
+      .where("id", "in", ids)
+      .execute();
+    if (submissions.length !== ids.length) throw new HttpError(404, "not_found");
+    if (submissions.some((s) => s.state === "withdrawn")) throw new HttpError(409, "withdraw_not_possible");
+    const { id } = await trx
+      .insertInto("responses")
+      .values({
+        organisation_id: args.organisationId,
+        procedure_id: args.procedureId,
+        decision: args.decision,
+        text: args.text,
+        created_by: args.moderatorId,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("submissions").set({ response_id: id, response_state: "answered" }).where("id", "in", ids).execute();
+    for (const s of submissions) {
+      await appendPrivacyEvent(trx, target(s), {
+        type: "response_given",
+        actorRole: "moderator",
+        actorAccountId: args.moderatorId,
+        categories: ["content"],
+        purpose: "moderation",
+        legalBasis: PUBLICATION_LEGAL_BASIS,
+        details: { decision: args.decision, group: ids.length > 1 },
+        occurredAt: now,
+      });
+    }
+    return id;
+  });
+}
+
+/** The official response a resident sees on their page. */
+export async function responseFor(db: Db, submissionId: number) {
+  return db
+    .selectFrom("responses")
+    .innerJoin("submissions", "submissions.response_id", "responses.id")
+    .select(["responses.decision", "responses.text", "responses.created_at"])
+    .where("submissions.id", "=", submissionId)
+    .executeTakeFirst();
+}

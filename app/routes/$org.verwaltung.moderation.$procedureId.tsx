@@ -1,0 +1,138 @@
+/** The moderation queue of one procedure: filter, page through, select several to answer together. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Button } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/i18n/format";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff } from "~/modules/accounts/permissions.server";
+import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { QUEUE_STATES, listQueue, procedureForModeration, type QueueFilter } from "~/modules/moderation/moderation.server";
+
+function parseFilter(url: URL): QueueFilter {
+  const channel = url.searchParams.get("kanal") ?? "";
+  const state = url.searchParams.get("stand") ?? "";
+  const responded = url.searchParams.get("antwort") ?? "";
+  const after = Number(url.searchParams.get("nach") ?? "0");
+  return {
+    channel: (CHANNELS as readonly string[]).includes(channel) ? (channel as QueueFilter["channel"]) : undefined,
+    state: (QUEUE_STATES as readonly string[]).includes(state) ? (state as QueueFilter["state"]) : undefined,
+    responded: responded === "yes" || responded === "no" ? responded : undefined,
+    after: Number.isInteger(after) && after > 0 ? after : undefined,
+  };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["moderator"]);
+    const id = Number(params.procedureId);
+    if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, id);
+    const url = new URL(request.url);
+    const filter = parseFilter(url);
+    const queue = await listQueue(db, user.organisationId, procedure, filter);
+    const { t } = await getT(request, "moderation");
+    const nextParams = new URLSearchParams(url.searchParams);
+    if (queue.next) nextParams.set("nach", String(queue.next));
+    return {
+      pageTitle: t("queue.title", { title: procedure.title }),
+      procedure: { id: procedure.id, title: procedure.title },
+      filter,
+      queue,
+      nextHref: queue.next ? `?${nextParams}` : null,
+      base: `/${user.organisationSlug}/verwaltung/moderation`,
+    };
+  });
+}
+
+export default function Queue() {
+  const { procedure, filter, queue, nextHref, base } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(["moderation", "staff"]);
+  return (
+    <>
+      <p className="caption" lang="de">
+        {procedure.title}
+      </p>
+      <h1>{t("queue.heading")}</h1>
+      <form method="get" className="filters">
+        <div className="field">
+          <label className="label" htmlFor="kanal">
+            {t("queue.channel")}
+          </label>
+          <select id="kanal" name="kanal" className="input input--half" defaultValue={filter.channel ?? ""}>
+            <option value="">{t("queue.all")}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`staff:channels.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="stand">
+            {t("queue.state")}
+          </label>
+          <select id="stand" name="stand" className="input input--half" defaultValue={filter.state ?? ""}>
+            <option value="">{t("queue.all")}</option>
+            {QUEUE_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`states.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="antwort">
+            {t("queue.responded")}
+          </label>
+          <select id="antwort" name="antwort" className="input input--half" defaultValue={filter.responded ?? ""}>
+            <option value="">{t("queue.all")}</option>
+            <option value="no">{t("queue.notYet")}</option>
+            <option value="yes">{t("queue.answered")}</option>
+          </select>
+        </div>
+        <Button secondary>{t("queue.filter")}</Button>
+      </form>
+      {queue.items.length === 0 ? (
+        <p>{t("queue.empty")}</p>
+      ) : (
+        <form method="get" action={`${base}/${procedure.id}/antwort`}>
+          <ul className="queue">
+            {queue.items.map((s) => (
+              <li key={s.id} className="queue__item">
+                <div className="choice">
+                  <input className="choice__input" type="checkbox" name="id" value={s.id} id={`sel-${s.id}`} />
+                  <label className="choice__label" htmlFor={`sel-${s.id}`}>
+                    <span className="visually-hidden">{t("queue.select", { id: s.id })}</span>
+                    <span aria-hidden="true">#{s.id}</span>
+                  </label>
+                </div>
+                <div className="queue__body">
+                  <p className="queue__meta">
+                    <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {formatDateTime(s.createdAt, i18n.language)} · {t(`staff:channels.${s.channel}`)} ·{" "}
+                    {t(`states.${s.state}`)} · {t(`responseStates.${s.responseState}`)}
+                  </p>
+                  {s.excerpt ? (
+                    <p lang="de" className="pre">
+                      {s.excerpt}
+                    </p>
+                  ) : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+          <Button>{t("queue.respondSelected")}</Button>
+        </form>
+      )}
+      {nextHref ? (
+        <p>
+          <a href={nextHref}>{t("queue.next")}</a>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,245 @@
+/** Reviewing one submission: publish (as is or redacted), do not publish (with a reason), respond. */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, ChoiceField, TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/i18n/format";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { NOT_PUBLISHED_REASONS, RESPONSE_DECISIONS, RESPONSE_MAX, doNotPublish, publishSubmission, respond, submissionForReview, type NotPublishedReason } from "~/modules/moderation/moderation.server";
+import { suggestRedaction } from "~/modules/moderation/personal-data";
+import { MarkedText } from "~/modules/moderation/ui/MarkedText";
+import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
+import type { ResponseDecision } from "#db/schema";
+import type { FieldError } from "~/modules/submissions/validation";
+
+const submissionId = (params: Record<string, string | undefined>) => {
+  const id = Number(params.id);
+  if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
+  return id;
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["moderator"]);
+    const review = await submissionForReview(getDb(), user.organisationId, submissionId(params));
+    const { t } = await getT(request, "moderation");
+    return {
+      pageTitle: t("review.title", { id: review.submission.id }),
+      csrfToken: user.csrfToken,
+      base: `/${user.organisationSlug}/verwaltung/moderation`,
+      s: {
+        id: review.submission.id,
+        createdAt: review.submission.created_at,
+        channel: review.submission.channel,
+        state: review.submission.state,
+        reason: review.submission.not_published_reason,
+        responseState: review.submission.response_state,
+      },
+      procedure: { id: review.procedure.id, title: review.procedure.title },
+      answers: review.answers.map((a) => ({ ...a, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
+      contactCategories: review.contactCategories,
+      response: review.response,
+      done: new URL(request.url).searchParams.get("erledigt"),
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const id = submissionId(params);
+    const db = getDb();
+    const one = (name: string) => {
+      const v = fields.get(name);
+      if (v && v.length > 1) throw new HttpError(400, "repeated_field");
+      return v?.[0];
+    };
+    const intent = one("intent");
+    const base = `/${user.organisationSlug}/verwaltung/moderation/beitrag/${id}`;
+    const auditIt = (action: string, details: Record<string, string | number | boolean | null> = {}) =>
+      audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "submission", targetId: id, details, clientAddress: context?.clientAddress });
+
+    if (intent === "publish") {
+      const redactions = new Map<number, string>();
+      for (const [name, values] of fields) {
+        const m = /^public_(\d+)$/.exec(name);
+        if (m) {
+          if (values.length > 1) throw new HttpError(400, "repeated_field");
+          const text = values[0].replace(/\r\n?/g, "\n").trim();
+          if (text.length > 10_000) return data({ errors: [{ field: name, message: "moderation:errors.tooLong" }] as FieldError[], contact: null }, { status: 400 });
+          redactions.set(Number(m[1]), text);
+        } else if (!["intent", "confirm_checked"].includes(name)) throw new HttpError(400, "unknown_field");
+      }
+      const result = await publishSubmission(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id, redactions, confirmedChecked: one("confirm_checked") === "yes" });
+      if (!result.ok) return data({ errors: [{ field: "confirm_checked", message: "moderation:errors.findingsLeft" }] as FieldError[], contact: null }, { status: 400 });
+      await auditIt(result.redacted ? "submission_published_redacted" : "submission_published");
+      return redirect(`${base}?erledigt=published`, 303);
+    }
+    if (intent === "not_publish") {
+      const reason = one("reason") ?? "";
+      if (!(NOT_PUBLISHED_REASONS as readonly string[]).includes(reason)) {
+        return data({ errors: [{ field: "reason", message: "moderation:errors.reason" }] as FieldError[], contact: null }, { status: 400 });
+      }
+      await doNotPublish(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id, reason: reason as NotPublishedReason });
+      await auditIt("submission_not_published", { reason });
+      return redirect(`${base}?erledigt=not_published`, 303);
+    }
+    if (intent === "respond") {
+      const decision = one("decision") ?? "";
+      const text = (one("response_text") ?? "").replace(/\r\n?/g, "\n").trim();
+      const errors: FieldError[] = [];
+      if (!(RESPONSE_DECISIONS as readonly string[]).includes(decision)) errors.push({ field: "decision", message: "moderation:errors.decision" });
+      if (!text) errors.push({ field: "response_text", message: "moderation:errors.responseText" });
+      else if (text.length > RESPONSE_MAX) errors.push({ field: "response_text", message: "moderation:errors.tooLong" });
+      if (errors.length) return data({ errors, contact: null }, { status: 400 });
+      const review = await submissionForReview(db, user.organisationId, id);
+      await respond(db, { organisationId: user.organisationId, procedureId: review.procedure.id, submissionIds: [id], moderatorId: user.id, decision: decision as ResponseDecision, text });
+      await auditIt("response_given", { decision });
+      return redirect(`${base}?erledigt=responded`, 303);
+    }
+    if (intent === "open_contact") {
+      const review = await submissionForReview(db, user.organisationId, id);
+      const opened = await db.transaction().execute((trx) =>
+        openContactDetails(trx, { organisationId: user.organisationId, submissionId: id }, { role: "moderator", accountId: user.id }, { purpose: "reply", legalBasis: review.procedure.legalBasis }),
+      );
+      await auditIt("contact_data_opened");
+      return { errors: [] as FieldError[], contact: (opened?.contact ?? {}) as ContactDetails };
+    }
+    throw new HttpError(400, "unknown_field");
+  });
+}
+
+export default function Review() {
+  const { s, procedure, answers, contactCategories, response, csrfToken, base, done } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation(["moderation", "staff", "privacy"]);
+  const errors = actionData?.errors ?? [];
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message) : undefined;
+  };
+  const anyFindings = answers.some((a) => a.findings.length > 0);
+  return (
+    <>
+      <p className="caption" lang="de">
+        <a href={`${base}/${procedure.id}`}>{procedure.title}</a>
+      </p>
+      <h1>{t("review.heading", { id: s.id })}</h1>
+      {done ? (
+        <div className="notice notice--success" role="status">
+          <p>{t(`review.done.${done}`, { defaultValue: "" })}</p>
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} namespace="moderation" />
+      <dl className="facts">
+        <div>
+          <dt>{t("privacy:log.received")}</dt>
+          <dd>{formatDateTime(s.createdAt, i18n.language)}</dd>
+        </div>
+        <div>
+          <dt>{t("privacy:log.channel")}</dt>
+          <dd>{t(`staff:channels.${s.channel}`)}</dd>
+        </div>
+        <div>
+          <dt>{t("queue.state")}</dt>
+          <dd>
+            {t(`states.${s.state}`)}
+            {s.reason ? ` (${t(`reasons.${s.reason}`)})` : ""}
+          </dd>
+        </div>
+      </dl>
+
+      <form method="post" noValidate>
+        <CsrfField token={csrfToken} />
+        <input type="hidden" name="intent" value="publish" />
+        <h2>{t("review.answers")}</h2>
+        {answers.map((a) =>
+          a.kind === "short_text" || a.kind === "long_text" ? (
+            <div key={a.answerId} className="review-answer">
+              <h3 lang="de">{a.question}</h3>
+              {a.findings.length ? <p className="error-message">{t("review.findings", { count: a.findings.length })}</p> : null}
+              <MarkedText text={a.publicValue} findings={a.findings} />
+              <TextField
+                name={`public_${a.answerId}`}
+                label={t("review.publicText")}
+                hint={a.findings.length ? t("review.suggestionHint") : t("review.publicTextHint")}
+                value={a.suggestion}
+                multiline
+                error={errorFor(`public_${a.answerId}`)}
+              />
+            </div>
+          ) : (
+            <div key={a.answerId} className="review-answer">
+              <h3 lang="de">{a.question}</h3>
+              <p lang="de">{a.original}</p>
+            </div>
+          ),
+        )}
+        {anyFindings ? (
+          <ChoiceField name="confirm_checked" type="checkbox" label={t("review.confirmLegend")} items={[{ value: "yes", label: t("review.confirm") }]} error={errorFor("confirm_checked")} />
+        ) : null}
+        <Button>{t("review.publish")}</Button>
+      </form>
+
+      <form method="post" noValidate>
+        <CsrfField token={csrfToken} />
+        <input type="hidden" name="intent" value="not_publish" />
+        <h2>{t("review.notPublishHeading")}</h2>
+        <p className="hint">{t("review.notPublishHint")}</p>
+        <ChoiceField name="reason" type="radio" label={t("review.reason")} items={NOT_PUBLISHED_REASONS.map((r) => ({ value: r, label: t(`reasons.${r}`) }))} error={errorFor("reason")} />
+        <Button secondary>{t("review.notPublish")}</Button>
+      </form>
+
+      <section aria-labelledby="response-heading">
+        <h2 id="response-heading">{t("review.responseHeading")}</h2>
+        {response ? (
+          <div className="inset">
+            <p>
+              <strong>{t(`decisions.${response.decision}`)}</strong>
+            </p>
+            <p className="pre" lang="de">
+              {response.text}
+            </p>
+          </div>
+        ) : null}
+        <form method="post" noValidate>
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="respond" />
+          <ChoiceField name="decision" type="radio" label={t("review.decision")} items={RESPONSE_DECISIONS.map((d) => ({ value: d, label: t(`decisions.${d}`) }))} error={errorFor("decision")} required />
+          <TextField name="response_text" label={t("review.responseText")} hint={t("review.responseHint")} multiline error={errorFor("response_text")} required />
+          <Button>{response ? t("review.respondAgain") : t("review.respond")}</Button>
+        </form>
+      </section>
+
+      <section aria-labelledby="contact-heading">
+        <h2 id="contact-heading">{t("review.contactHeading")}</h2>
+        {contactCategories.length === 0 ? (
+          <p>{t("review.noContact")}</p>
+        ) : actionData?.contact ? (
+          <dl className="facts">
+            {Object.entries(actionData.contact).map(([k, v]) => (
+              <div key={k}>
+                <dt>{t(`privacy:categories.${k}`)}</dt>
+                <dd className="pre">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <form method="post">
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="intent" value="open_contact" />
+            <p>{t("review.contactHint")}</p>
+            <Button secondary>{t("review.openContact")}</Button>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * Moderation over HTTP: the queue, publishing with the detector's redaction, not publishing with a
+ * reason, answering one and a group, opening contact data deliberately — each step in the
+ * submitter's privacy log.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { Client, mainOf, textOf } from "../support/http";
+import { startServer, type TestServer } from "../support/server";
+import { DEMO, csrfOf, signIn } from "../support/staff";
+
+const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
+
+describe("moderation", () => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let mod: Client;
+  let procedureId: number;
+  const base = "/musterstadt/verwaltung/moderation";
+  const codes: string[] = [];
+
+  async function participate(text: string, email = "") {
+    const c = new Client(server.url);
+    const form: [string, string][] = [["q1", text], ["q3", "bike"], ["q5", "4"]];
+    if (email) form.push(["contact_email", email]);
+    await c.post(PROCEDURE, form);
+    await c.post(`${PROCEDURE}/pruefen`, "");
+    const code = textOf(await (await c.get(`${PROCEDURE}/bestaetigung`)).text()).match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/)![0];
+    codes.push(code);
+    return code;
+  }
+  const idOf = async (text: string) => (await h.db.selectFrom("answers").select("submission_id").where("value", "=", text).executeTakeFirstOrThrow()).submission_id;
+  const logOf = async (code: string) => {
+    const c = new Client(server.url);
+    await c.post("/musterstadt/beitrag", [["code", code]]);
+    return textOf(mainOf(await (await c.get("/musterstadt/beitrag/protokoll")).text()));
+  };
+
+  beforeAll(async () => {
+    server = await startServer();
+    h = openDatabase(server.database.url);
+    procedureId = (await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id;
+    await participate("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.", "max@example.org");
+    await participate("Mehr Fahrradständer am Bahnhof, bitte.");
+    await participate("Mehr Fahrradständer am Bahnhof!");
+    await participate("Idioten!");
+    mod = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  it("shows the queue with filters, and only to moderators", async () => {
+    const page = await mod.get(`${base}/${procedureId}`);
+    expect(page.status).toBe(200);
+    const text = textOf(mainOf(await page.text()));
+    expect(text).toContain("Mehr Fahrradständer am Bahnhof, bitte.");
+    const filtered = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?kanal=phone`)).text()));
+    expect(filtered).toContain("Keine Beiträge für diese Auswahl.");
+    const staff = (await signIn(server.url, DEMO.staff)).client;
+    expect((await staff.get(`${base}/${procedureId}`)).status).toBe(403);
+    expect((await new Client(server.url).get(base)).status).toBe(303);
+  });
+
+  it("marks personal data in free text and publishes the redacted version; the original stays internal", async () => {
+    const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
+    const html = await (await mod.get(`${base}/beitrag/${id}`)).text();
+    expect(html).toContain('<mark class="finding">');
+    expect(textOf(html)).toContain("mögliche persönliche Angaben gefunden");
+    expect(html).not.toContain("max@example.org"); // contact data are not shown without opening them
+    const suggestion = html.match(/<textarea[^>]*name="public_(\d+)"[^>]*>([^<]*)<\/textarea>/)!;
+    expect(suggestion[2]).toContain("[E-Mail entfernt]");
+    expect(suggestion[2]).toContain("[Telefonnummer entfernt]");
+    // trying to publish the original text as is: refused until confirmed
+    const csrf = csrfOf(html);
+    const asIs = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "publish"], [`public_${suggestion[1]}`, "Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an."]]);
+    expect(asIs.status).toBe(400);
+    expect(textOf(await asIs.text())).toContain("enthält noch mögliche persönliche Angaben");
+    const ok = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "publish"], [`public_${suggestion[1]}`, suggestion[2].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&")]]);
+    expect(ok.status).toBe(303);
+    const row = await h.db.selectFrom("submissions").select(["state", "moderated_by"]).where("id", "=", id).executeTakeFirstOrThrow();
+    expect(row.state).toBe("published_redacted");
+    const original = await h.db.selectFrom("answers").select("value").where("id", "=", Number(suggestion[1])).executeTakeFirstOrThrow();
+    expect(original.value).toContain("max.muster@example.org");
+    const log = await logOf(codes[0]);
+    expect(log).toContain("Text unkenntlich gemacht");
+    expect(log).toContain("Beitrag veröffentlicht");
+    expect(log).toContain("Veröffentlicht, persönliche Angaben unkenntlich gemacht");
+  });
+
+  it("does not publish with a reason, and still answers it", async () => {
+    const id = await idOf("Idioten!");
+    const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());
+    expect((await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "not_publish"]])).status).toBe(400);
+    expect((await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "not_publish"], ["reason", "insult"]])).status).toBe(303);
+    expect((await h.db.selectFrom("submissions").select(["state", "not_published_reason"]).where("id", "=", id).executeTakeFirstOrThrow())).toEqual({ state: "not_published", not_published_reason: "insult" });
+    const answered = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "respond"], ["decision", "noted"], ["response_text", "Wir haben Ihren Beitrag zur Kenntnis genommen."]]);
+    expect(answered.status).toBe(303);
+    const log = await logOf(codes[3]);
+    expect(log).toContain("Beitrag nicht veröffentlicht");
+    expect(log).toContain("Antwort der Verwaltung");
+    expect(log).toContain("Zur Kenntnis genommen");
+    expect(log).toContain("Wir haben Ihren Beitrag zur Kenntnis genommen.");
+  });
+
+  it("answers a group of equal submissions with one response", async () => {
+    const a = await idOf("Mehr Fahrradständer am Bahnhof, bitte.");
+    const b = await idOf("Mehr Fahrradständer am Bahnhof!");
+    const page = await mod.get(`${base}/${procedureId}/antwort?id=${a}&id=${b}`);
+    expect(page.status).toBe(200);
+    const csrf = csrfOf(await page.text());
+    const res = await mod.post(`${base}/${procedureId}/antwort`, [["_csrf", csrf], ["id", String(a)], ["id", String(b)], ["decision", "accepted"], ["response_text", "Am Bahnhof kommen 200 neue Fahrradbügel."]]);
+    expect(res.status).toBe(303);
+    const rows = await h.db.selectFrom("submissions").select(["response_id", "response_state"]).where("id", "in", [a, b]).execute();
+    expect(new Set(rows.map((r) => r.response_id)).size).toBe(1);
+    expect(rows.every((r) => r.response_state === "answered")).toBe(true);
+    for (const code of [codes[1], codes[2]]) expect(await logOf(code)).toContain("Am Bahnhof kommen 200 neue Fahrradbügel.");
+  });
+
+  it("opens contact data only on purpose, and records it", async () => {
+    const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
+    const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());
+    const res = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "open_contact"]]);
+    expect(res.status).toBe(200);
+    expect(textOf(await res.text())).toContain("max@example.org");
+    const last = await h.db.selectFrom("privacy_events").select(["type", "actor_role"]).where("submission_id", "=", id).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    expect(last).toEqual({ type: "personal_data_opened", actor_role: "moderator" });
+    const audit = await h.db.selectFrom("audit_log").select("action").where("action", "=", "contact_data_opened").execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it("refuses actions without the CSRF token and unknown intents, storing nothing", async () => {
+    const id = await idOf("Mehr Fahrradständer am Bahnhof, bitte.");
+    const before = await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", id).execute();
+    expect((await mod.post(`${base}/beitrag/${id}`, [["intent", "not_publish"], ["reason", "insult"]])).status).toBe(403);
+    const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());
+    expect((await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrf], ["intent", "delete_everything"]])).status).toBe(400);
+    expect(await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", id).execute()).toHaveLength(before.length);
+  });
+});
