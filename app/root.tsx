@@ -90,7 +90,7 @@ export function ErrorBoundary() {
             <a href={next}>{t("continue")}</a>
           </li>
         ) : null}
-        {status !== 404 && !next ? (
+        {![403, 404, 405].includes(status) && !next ? (
           <li>
             <a href={location.pathname}>{t("tryAgain")}</a>
           </li>

@@ -100,6 +100,10 @@ const PAGES: PageRow[] = [
   { page: "schalter",                    path: () => `${M}/schalter`,                        expect: [S, 200, F,   F,   X] },
   { page: "schalter/<id>/phone",         path: (i) => `${M}/schalter/${i.demoOpen}/phone`,   expect: [S, 200, F,   F,   X] },
   { page: "schalter/suche",              path: () => `${M}/schalter/suche`,                  expect: [S, 200, F,   F,   X] },
+  // moderation: moderators only
+  { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, F,   X] },
+  { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, F,   X] },
+  { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   X] },
   // across organisations: the other organisation's URLs, and procedure ids of the wrong organisation
   { page: "other org: dashboard",        path: () => N,                                      expect: [S, X,   X,   X,   200] },
   { page: "other org: konten",           path: () => `${N}/konten`,                          expect: [S, X,   X,   X,   200] },
