@@ -103,7 +103,8 @@ const PAGES: PageRow[] = [
   // moderation: moderators only
   { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, F,   X] },
   { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, F,   X] },
-  { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   X] },
+  // their admin has no moderator role: refused before any look-up
+  { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   F] },
   // across organisations: the other organisation's URLs, and procedure ids of the wrong organisation
   { page: "other org: dashboard",        path: () => N,                                      expect: [S, X,   X,   X,   200] },
   { page: "other org: konten",           path: () => `${N}/konten`,                          expect: [S, X,   X,   X,   200] },
