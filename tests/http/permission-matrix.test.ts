@@ -103,6 +103,7 @@ const PAGES: PageRow[] = [
   // moderation: moderators only
   { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, F,   X] },
   { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, F,   X] },
+  { page: "moderation/<their id>",       path: (i) => `${M}/moderation/${i.theirs}`,         expect: [S, F,   X,   F,   X] },
   // their admin has no moderator role: refused before any look-up
   { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   F] },
   // across organisations: the other organisation's URLs, and procedure ids of the wrong organisation
