@@ -260,6 +260,32 @@ export interface AnswerRedactionTable {
   redacted_at: string;
 }
 
+export type OutboxKind = "result_email";
+/** pending → sent; failed (retried at next_attempt_at, given up when that is null); cancelled when the contact data went */
+export type OutboxState = "pending" | "sent" | "failed" | "cancelled";
+
+/**
+ * Notifications waiting to be sent. No address here: it is opened from contact_details at send
+ * time (app/modules/notifications/outbox.server.ts), so it stays encrypted and every read is logged.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  organisation_id: number;
+  submission_id: number;
+  kind: OutboxKind;
+  subject: string;
+  body_text: string;
+  /** the language of subject and body */
+  language: string;
+  state: OutboxState;
+  attempts: Generated<number>;
+  /** the transport's error, with any e-mail address removed */
+  last_error: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -278,6 +304,7 @@ export interface Database {
   audit_log: AuditLogTable;
   responses: ResponseTable;
   answer_redactions: AnswerRedactionTable;
+  outbox: OutboxTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -296,3 +323,4 @@ export type PrivacyEventRow = Selectable<PrivacyEventTable>;
 export type AccountRow = Selectable<AccountTable>;
 export type StaffSessionRow = Selectable<StaffSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type OutboxRow = Selectable<OutboxTable>;

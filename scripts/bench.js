@@ -9,7 +9,8 @@
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, root } from "./build-if-stale.js";
@@ -100,10 +101,94 @@ const elapsed = (Date.now() - before) / 1000;
 results.push(summary("POST form + POST send (pairs)", submitResult));
 
 // count what was stored, through the server's own database
-const { openDatabase } = await import("./bench-db.js");
+const { openDatabase, seedPublishedFixture } = await import("./bench-db.js");
 const counted = await openDatabase(databaseUrl);
 console.table(results);
 console.log(`Submissions stored: ${counted} in ${elapsed.toFixed(1)} s = ${(counted / elapsed).toFixed(0)} submissions/s`);
+
+// Phase 2 (SQLite): a closed procedure with BENCH_FIXTURE (100 000) published submissions and
+// responses: the results page and the moderation queue under load (p95), and the CSV export's
+// peak memory in the server process.
+const fixture = Number(process.env.BENCH_FIXTURE ?? 100_000);
+if (fixture > 0 && !databaseUrl.startsWith("postgres")) {
+  const seededIn = Date.now();
+  const { slug, procedureId } = seedPublishedFixture(databaseUrl, fixture);
+  console.log(`\nFixture: ${fixture} published submissions with responses in "${slug}" (seeded in ${((Date.now() - seededIn) / 1000).toFixed(1)} s)`);
+  const cookie = await signInModerator(url);
+  const fixtureResults = [];
+  fixtureResults.push(await latencies("GET results page (first page)", `${url}/musterstadt/verfahren/${slug}/ergebnisse`, {}));
+  fixtureResults.push(await latencies("GET results page 2000", `${url}/musterstadt/verfahren/${slug}/ergebnisse?seite=2000`, {}));
+  fixtureResults.push(await latencies("GET moderation queue", `${url}/musterstadt/verwaltung/moderation/${procedureId}`, { cookie }));
+  fixtureResults.push(await latencies("GET queue, filtered, deep page", `${url}/musterstadt/verwaltung/moderation/${procedureId}?kanal=paper&nach=90000`, { cookie }));
+  console.table(fixtureResults);
+  const { bytes, peakRssMb, baseRssMb, seconds } = await exportPeak(`${url}/musterstadt/verfahren/${slug}/daten.csv`, server.pid);
+  console.log(`CSV export of ${fixture} submissions: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; server RSS ${baseRssMb} MB before, peak ${peakRssMb} MB during`);
+}
+
+async function latencies(name, target, headers) {
+  const durations = [];
+  let failures = 0;
+  const until = Date.now() + Math.min(seconds, 10) * 1000;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        const res = await fetch(target, { headers, redirect: "manual" });
+        await res.arrayBuffer();
+        durations.push(performance.now() - t0);
+        if (res.status !== 200) failures++;
+      }
+    }),
+  );
+  durations.sort((a, b) => a - b);
+  const at = (p) => durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))].toFixed(1);
+  return { scenario: name, requests: durations.length, "p50 ms": at(50), "p95 ms": at(95), "p99 ms": at(99), "non-200": failures };
+}
+
+/** The demo moderator, signed in with the demo TOTP secret. */
+async function signInModerator(base) {
+  const res = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "email=moderation%40demo.example&password=teilhabe-demo",
+  });
+  let cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  const code = await fetch(`${base}/anmelden/code`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
+  });
+  cookie = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  return cookie;
+}
+
+function totp(secret) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const h = createHmac("sha1", key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
+
+/** Download an export while sampling the server's resident memory. */
+async function exportPeak(target, pid) {
+  const rss = () => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  const base = Math.round(rss());
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
+  const t0 = Date.now();
+  const res = await fetch(target);
+  let bytes = 0;
+  for await (const chunk of res.body) bytes += chunk.length;
+  clearInterval(timer);
+  return { bytes, peakRssMb: Math.round(peak), baseRssMb: base, seconds: (Date.now() - t0) / 1000 };
+}
 
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));

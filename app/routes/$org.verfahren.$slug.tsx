@@ -60,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ProcedurePage() {
   const { procedure, acceptance, basePath, values, controller } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation("procedures");
+  const { t, i18n } = useTranslation(["procedures", "results"]);
   return (
     <>
       <h1 lang={CONTENT_LANGUAGE}>{procedure.title}</h1>
@@ -86,6 +86,11 @@ export default function ProcedurePage() {
               date: formatDate(acceptance === "closed" ? procedure.closesAt : procedure.opensAt, i18n.language),
             })}
           </p>
+          {procedure.status === "results_published" ? (
+            <p>
+              {t("results:procedureLink.intro")} <a href={`${basePath}/ergebnisse`}>{t("results:procedureLink.link")}</a>
+            </p>
+          ) : null}
         </div>
       )}
     </>

@@ -58,6 +58,9 @@ export default function Queue() {
         {procedure.title}
       </p>
       <h1>{t("queue.heading")}</h1>
+      <p>
+        <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a>
+      </p>
       <form method="get" className="filters">
         <div className="field">
           <label className="label" htmlFor="kanal">

@@ -8,6 +8,7 @@ import * as m0002 from "./0002_privacy_log";
 import * as m0003 from "./0003_accounts";
 import * as m0004 from "./0004_assisted_entry";
 import * as m0005 from "./0005_moderation";
+import * as m0006 from "./0006_outbox";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003_accounts": m0003,
   "0004_assisted_entry": m0004,
   "0005_moderation": m0005,
+  "0006_outbox": m0006,
 };

@@ -8,6 +8,7 @@ import type { Database } from "#db/schema";
 import { log } from "~/modules/http/log.server";
 import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
 import { runRetention } from "~/modules/privacy/retention.server";
+import { runOutbox } from "~/modules/notifications/outbox.server";
 
 const holder = `${hostname()}:${process.pid}`;
 
@@ -38,6 +39,8 @@ async function releaseLease(db: Kysely<Database>, name: string, result: unknown,
 export const JOBS = {
   retention: (db: Kysely<Database>, now: Date) => runRetention(db, now),
   sessions: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeExpiredSessions(db, now) }),
+  // result e-mails, when SMTP_URL is set (otherwise they stay pending)
+  outbox: (db: Kysely<Database>, now: Date) => runOutbox(db, now),
 } as const;
 
 /** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */

@@ -1,0 +1,812 @@
+/**
+ * Results of a procedure: the moderators' summary, statistics with small groups suppressed, the
+ * published submissions with their responses, and the open-data files (CSV, JSON, DCAT-AP.de).
+ *
+ * What is public here is never personal data: contact details are never read by this module, free
+ * text is the moderated public version (answer_redactions.public_value when there is one), and
+ * every count below MIN_GROUP_SIZE is shown as "fewer than 5", in statistics and channel counts
+ * alike. No totals are published next to suppressed counts, so a suppressed group cannot be
+ * worked out by subtraction.
+ *
+ * Submissions are numbered by their rank within the procedure (1 = the first received): stable,
+ * since submissions are never deleted, and unrelated to the database id.
+ *
+ * The exports are streams that page through the database with keyset pagination
+ * (EXPORT_PAGE_SIZE rows per query, the next page only when the stream is read): this module holds
+ * one page at a time however many submissions there are.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import { engineOf } from "#db/connection.server";
+import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision } from "#db/schema";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { fixedT } from "~/i18n/i18n.server";
+import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
+import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { berlinDay } from "~/modules/procedures/admin.server";
+import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { markdownToPlainText } from "~/modules/procedures/markdown";
+import type { Procedure, Question } from "~/modules/procedures/procedure";
+import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------------------------
+
+/** Groups smaller than this are not shown as a number (anywhere: page, chart, table, files). */
+export const MIN_GROUP_SIZE = 5;
+export const RESULTS_PAGE_SIZE = 20;
+export const EXPORT_PAGE_SIZE = 1000;
+/** Submissions whose privacy logs get their entries in one transaction. */
+export const PUBLISH_BATCH_SIZE = 200;
+export const SUMMARY_MAX = 20_000;
+export const PUBLISHED_STATES = ["published", "published_redacted"] as const;
+export const CHART_KINDS: readonly QuestionKind[] = ["single_choice", "multiple_choice", "scale", "yes_no"];
+export const TEXT_KINDS: readonly QuestionKind[] = ["short_text", "long_text"];
+export const LICENSE_URI = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0";
+/** Results can be published from these states; published results can be updated. */
+export const PUBLISHABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation"];
+export const SUMMARY_EDITABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation", "results_published"];
+const PUBLICATION_LEGAL_BASIS = "Art. 6 Abs. 1 lit. e DSGVO";
+
+/**
+ * Free text on the results page is cut (at a word) so that a page of 20 stays light: the text
+ * answers of one submission share EXCERPT_MAX characters (at least EXCERPT_MIN each), a response
+ * gets RESPONSE_EXCERPT_MAX. The open data have every text in full.
+ */
+export const EXCERPT_MAX = 500;
+export const EXCERPT_MIN = 150;
+export const RESPONSE_EXCERPT_MAX = 400;
+
+/** Each of `count` text answers of one submission gets this many characters on the page. */
+export const excerptLength = (count: number) => Math.max(EXCERPT_MIN, Math.floor(EXCERPT_MAX / Math.max(1, count)));
+
+/** A count as it may be published: the number, or null for a group smaller than MIN_GROUP_SIZE. */
+export const suppress = (n: number): number | null => (n < MIN_GROUP_SIZE ? null : n);
+
+export const isPublished = (state: string) => (PUBLISHED_STATES as readonly string[]).includes(state);
+
+/** Text cut at a word boundary to at most `max` characters, with an ellipsis when it was cut. */
+export function excerpt(text: string, max: number = EXCERPT_MAX): { text: string; cut: boolean } {
+  const chars = [...text];
+  if (chars.length <= max) return { text, cut: false };
+  let cut = chars.slice(0, max - 1).join("");
+  const space = cut.search(/\s\S*$/);
+  if (space > max / 2) cut = cut.slice(0, space);
+  return { text: `${cut.trimEnd()}…`, cut: true };
+}
+
+// C0 controls except tab and newline, DEL, C1 controls, the replacement character and bidi overrides
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
+
+/** The summary as the staff form sends it: normalised, or what the moderator has to correct. */
+export function validateSummary(raw: string, { required }: { required: boolean }): { ok: true; summary: string } | { ok: false; errors: FieldError[] } {
+  const summary = normaliseText(raw);
+  if (summary === "") return required ? { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.summaryRequired" }] } : { ok: true, summary };
+  if (FORBIDDEN_CHARACTERS.test(summary)) return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.forbiddenCharacters" }] };
+  const length = codePointLength(summary);
+  if (length > SUMMARY_MAX) return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.summaryTooLong", params: { max: SUMMARY_MAX, length } }] };
+  return { ok: true, summary };
+}
+
+/** `?seite=` of the results page: 1 when absent, null when it cannot be a page number. */
+export function parsePage(raw: string | null): number | null {
+  if (raw === null || raw === "") return 1;
+  return /^[1-9][0-9]{0,5}$/.test(raw) ? Number(raw) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV (RFC 4180)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One CSV field: quoted when it contains a comma, a double quote or a line break (quotes doubled).
+ * Text that a spreadsheet would run as a formula (= + - @ or a tab/CR first) gets a leading
+ * apostrophe (OWASP's advice against CSV injection): the data come from the public.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  let v = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** A CSV record with its CRLF line ending. */
+export const csvRow = (fields: (string | number | null | undefined)[]) => `${fields.map(csvField).join(",")}\r\n`;
+
+export const CSV_BOM = "\uFEFF";
+
+// ---------------------------------------------------------------------------------------------
+// Reading the procedure
+// ---------------------------------------------------------------------------------------------
+
+export interface ResultsProcedure {
+  id: number;
+  organisationId: number;
+  status: ProcedureStatus;
+  title: string;
+  summary: string;
+  resultsSummary: string;
+  updatedAt: string;
+}
+
+async function procedureRow(db: Db, organisationId: number, procedureId: number): Promise<ResultsProcedure | undefined> {
+  const row = await db
+    .selectFrom("procedures")
+    .select(["id", "organisation_id", "status", "title", "summary", "results_summary", "updated_at"])
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", procedureId)
+    .where("status", "!=", "draft")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    status: row.status,
+    title: row.title,
+    summary: row.summary,
+    resultsSummary: row.results_summary,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The moderators' summary (Markdown source) of a procedure. */
+export async function resultsSummaryOf(db: Db, procedureId: number): Promise<string> {
+  const row = await db.selectFrom("procedures").select("results_summary").where("id", "=", procedureId).executeTakeFirst();
+  return row?.results_summary ?? "";
+}
+
+/** When the results were first published (the audit log), else the procedure's last change. */
+export async function resultsDates(db: Db, organisationId: number, procedureId: number): Promise<{ issued: string; modified: string }> {
+  const first = await db
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.min("occurred_at").as("at"))
+    .where("organisation_id", "=", organisationId)
+    .where("action", "=", "results_published")
+    .where("target_type", "=", "procedure")
+    .where("target_id", "=", String(procedureId))
+    .executeTakeFirst();
+  const row = await db.selectFrom("procedures").select("updated_at").where("id", "=", procedureId).executeTakeFirstOrThrow();
+  const issued = (first?.at as string | null | undefined) ?? row.updated_at;
+  return { issued, modified: row.updated_at > issued ? row.updated_at : issued };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+// ---------------------------------------------------------------------------------------------
+
+export interface ChannelCount {
+  channel: Channel;
+  count: number | null;
+}
+
+/** Submissions per channel (withdrawn ones left out), suppressed. */
+export async function channelCounts(db: Db, procedureId: number): Promise<ChannelCount[]> {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["channel", (eb) => eb.fn.countAll().as("n")])
+    .where("procedure_id", "=", procedureId)
+    .where("state", "!=", "withdrawn")
+    .groupBy("channel")
+    .execute();
+  return CHANNELS.map((channel) => ({ channel, count: suppress(Number(rows.find((r) => r.channel === channel)?.n ?? 0)) }));
+}
+
+export interface CountRow {
+  value: string;
+  label: string;
+  /** null: fewer than MIN_GROUP_SIZE */
+  count: number | null;
+}
+
+export interface QuestionStatistics {
+  questionId: number;
+  /** the question's place in the form, 1 for the first */
+  number: number;
+  kind: QuestionKind;
+  label: string;
+  rows: CountRow[];
+}
+
+/** The words for values that are not procedure content (yes/no), in the reader's language. */
+export interface ValueLabels {
+  yes: string;
+  no: string;
+}
+
+/** The possible answers of a chart question, in the form's order. */
+export function answerOptions(q: Question, labels: ValueLabels): { value: string; label: string }[] {
+  switch (q.kind) {
+    case "single_choice":
+    case "multiple_choice":
+      return q.options.map((o) => ({ value: o.value, label: o.label }));
+    case "scale": {
+      const s = q.scale ?? { min: 1, max: 5, minLabel: "", maxLabel: "" };
+      const out: { value: string; label: string }[] = [];
+      for (let n = s.min; n <= s.max; n++) {
+        const end = n === s.min ? s.minLabel : n === s.max ? s.maxLabel : "";
+        out.push({ value: String(n), label: end ? `${n} (${end})` : String(n) });
+      }
+      return out;
+    }
+    case "yes_no":
+      return [
+        { value: "yes", label: labels.yes },
+        { value: "no", label: labels.no },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Raw answer counts per chart question and value, over every submission not withdrawn. */
+export async function rawAnswerCounts(db: Db, procedure: Pick<Procedure, "id" | "questions">): Promise<Map<number, Map<string, number>>> {
+  const ids = procedure.questions.filter((q) => CHART_KINDS.includes(q.kind)).map((q) => q.id);
+  const result = new Map<number, Map<string, number>>(ids.map((id) => [id, new Map()]));
+  if (ids.length === 0) return result;
+  const rows = await db
+    .selectFrom("answers")
+    .innerJoin("submissions", "submissions.id", "answers.submission_id")
+    .select(["answers.question_id", "answers.value", (eb) => eb.fn.count("answers.submission_id").distinct().as("n")])
+    .where("submissions.procedure_id", "=", procedure.id)
+    .where("submissions.state", "!=", "withdrawn")
+    .where("answers.question_id", "in", ids)
+    .groupBy(["answers.question_id", "answers.value"])
+    .execute();
+  for (const r of rows) result.get(r.question_id)!.set(r.value, Number(r.n));
+  return result;
+}
+
+/**
+ * For every single-choice, multiple-choice, scale and yes/no question: how often each answer was
+ * given, by every submission that was not withdrawn (not publishing a text does not drop its
+ * choices), with groups below MIN_GROUP_SIZE suppressed.
+ */
+export async function questionStatistics(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ValueLabels): Promise<QuestionStatistics[]> {
+  const raw = await rawAnswerCounts(db, procedure);
+  return procedure.questions
+    .map((q, i) => ({ q, number: i + 1 }))
+    .filter(({ q }) => CHART_KINDS.includes(q.kind))
+    .map(({ q, number }) => ({
+      questionId: q.id,
+      number,
+      kind: q.kind,
+      label: q.label,
+      rows: answerOptions(q, labels).map((o) => ({ ...o, count: suppress(raw.get(q.id)?.get(o.value) ?? 0) })),
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published submissions
+// ---------------------------------------------------------------------------------------------
+
+export interface PublishedSubmission {
+  /** rank within the procedure by arrival: stable and anonymous (not the database id) */
+  number: number;
+  /** the day it was received (paper and letters: the day the post came in) */
+  receivedOn: string;
+  channel: Channel;
+  /** public values per question id: text (the redacted version where there is one) or option values */
+  answers: Map<number, string[]>;
+  response: { decision: ResponseDecision; text: string } | null;
+}
+
+interface SubmissionRef {
+  id: number;
+  number: number;
+  created_at: string;
+  received_on: string | null;
+  channel: Channel;
+  response_id: number | null;
+}
+
+/** Answers (public version) and responses of a set of published submissions. Never contact data. */
+async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubmission[]> {
+  if (refs.length === 0) return [];
+  const ids = refs.map((r) => r.id);
+  const answers = await db
+    .selectFrom("answers")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "in", ids)
+    .orderBy("answers.id")
+    .execute();
+  const responseIds = [...new Set(refs.map((r) => r.response_id).filter((id): id is number => id !== null))];
+  const responses = responseIds.length
+    ? await db.selectFrom("responses").select(["id", "decision", "text"]).where("id", "in", responseIds).execute()
+    : [];
+  const byId = new Map<number, PublishedSubmission>();
+  const out = refs.map((r) => {
+    const response = r.response_id === null ? undefined : responses.find((x) => x.id === r.response_id);
+    const item: PublishedSubmission = {
+      number: r.number,
+      receivedOn: r.received_on ?? berlinDay(r.created_at),
+      channel: r.channel,
+      answers: new Map(),
+      response: response ? { decision: response.decision, text: response.text } : null,
+    };
+    byId.set(r.id, item);
+    return item;
+  });
+  for (const a of answers) {
+    const item = byId.get(a.submission_id)!;
+    const list = item.answers.get(a.question_id) ?? [];
+    list.push(a.public_value ?? a.value);
+    item.answers.set(a.question_id, list);
+  }
+  return out;
+}
+
+export async function countPublished(db: Db, procedureId: number): Promise<number> {
+  const row = await db
+    .selectFrom("submissions")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("procedure_id", "=", procedureId)
+    .where("state", "in", PUBLISHED_STATES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. */
+export async function publishedPage(db: Db, procedureId: number, page: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
+  const total = await countPublished(db, procedureId);
+  const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
+  if (page > pages || total === 0) return { items: [], total, pages };
+  // the rank counts every submission of the procedure, so numbers never change when a moderation decision does
+  const ranked = db
+    .selectFrom("submissions")
+    .select(["id", "state", "created_at", "received_on", "channel", "response_id", sql<number>`row_number() over (order by id)`.as("number")])
+    .where("procedure_id", "=", procedureId)
+    .as("ranked");
+  const rows = await db
+    .selectFrom(ranked)
+    .select(["id", "number", "created_at", "received_on", "channel", "response_id"])
+    .where("state", "in", PUBLISHED_STATES)
+    .orderBy("id")
+    .limit(RESULTS_PAGE_SIZE)
+    .offset((page - 1) * RESULTS_PAGE_SIZE)
+    .execute();
+  const items = await withContent(
+    db,
+    rows.map((r) => ({ ...r, number: Number(r.number) })),
+  );
+  return { items, total, pages };
+}
+
+/**
+ * Every published submission in batches, first received first, with keyset pagination over the
+ * procedure's submissions (`id > last`, pageSize rows per query): memory stays at one batch.
+ */
+export async function* publishedBatches(
+  db: Db,
+  procedureId: number,
+  { pageSize = EXPORT_PAGE_SIZE, signal }: { pageSize?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<PublishedSubmission[]> {
+  let after = 0;
+  let rank = 0;
+  for (;;) {
+    if (signal?.aborted) return;
+    const rows = await db
+      .selectFrom("submissions")
+      .select(["id", "state", "created_at", "received_on", "channel", "response_id"])
+      .where("procedure_id", "=", procedureId)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].id;
+    const refs: SubmissionRef[] = [];
+    for (const r of rows) {
+      rank++;
+      if (isPublished(r.state)) refs.push({ ...r, number: rank });
+    }
+    if (refs.length > 0) yield await withContent(db, refs);
+    if (rows.length < pageSize) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Open data
+// ---------------------------------------------------------------------------------------------
+
+/** The words the files use (always German, the language of the procedure's content). */
+export interface ExportLabels extends ValueLabels {
+  columns: { number: string; received: string; channel: string; decision: string; response: string };
+  channels: Record<Channel, string>;
+  decisions: Record<ResponseDecision, string>;
+}
+
+/** The files' words, from the German translations (the files do not change with the reader's language). */
+export function exportLabels(): ExportLabels {
+  const t = fixedT(CONTENT_LANGUAGE, "results");
+  const p = fixedT(CONTENT_LANGUAGE, "privacy");
+  return {
+    yes: t("yes"),
+    no: t("no"),
+    columns: { number: t("export.number"), received: t("export.received"), channel: t("export.channel"), decision: t("export.decision"), response: t("export.response") },
+    channels: Object.fromEntries(CHANNELS.map((c) => [c, t(`channels.${c}`)])) as Record<Channel, string>,
+    decisions: Object.fromEntries(RESPONSE_DECISIONS.map((d) => [d, p(`decisions.${d}`)])) as Record<ResponseDecision, string>,
+  };
+}
+
+/** One answer as the CSV shows it: text, option labels ("; " between several), number, Ja/Nein. */
+function csvAnswer(q: Question, values: string[] | undefined, labels: ExportLabels): string {
+  if (!values || values.length === 0) return "";
+  switch (q.kind) {
+    case "single_choice":
+    case "multiple_choice":
+      return values.map((v) => q.options.find((o) => o.value === v)?.label ?? v).join("; ");
+    case "yes_no":
+      return values.map((v) => (v === "yes" ? labels.yes : v === "no" ? labels.no : v)).join("; ");
+    default:
+      return values.join("; ");
+  }
+}
+
+/** One answer as the JSON has it: text, option value, option values (multiple choice), number. */
+function jsonAnswer(q: Question, values: string[] | undefined): string | number | string[] | null {
+  if (!values || values.length === 0) return q.kind === "multiple_choice" ? [] : null;
+  if (q.kind === "multiple_choice") return values;
+  if (q.kind === "scale") return Number(values[0]);
+  return values[0];
+}
+
+const questionKey = (number: number) => `frage_${number}`;
+
+/** A ReadableStream of UTF-8 text from an async generator of strings, one chunk per pull. */
+function textStream(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { value, done } = await source.next();
+          if (done) return controller.close();
+          if (value) return controller.enqueue(encoder.encode(value));
+        }
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
+}
+
+export interface ExportOptions {
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The CSV file: UTF-8 with BOM, RFC 4180 (comma, CRLF, quotes as needed), one row per published
+ * submission: number, day received, channel, each question's public answer, decision, response.
+ */
+export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ExportLabels, options: ExportOptions = {}): ReadableStream<Uint8Array> {
+  async function* lines(): AsyncGenerator<string> {
+    const c = labels.columns;
+    yield CSV_BOM + csvRow([c.number, c.received, c.channel, ...procedure.questions.map((q) => q.label), c.decision, c.response]);
+    for await (const batch of publishedBatches(db, procedure.id, options)) {
+      let chunk = "";
+      for (const s of batch) {
+        chunk += csvRow([
+          s.number,
+          s.receivedOn,
+          labels.channels[s.channel],
+          ...procedure.questions.map((q) => csvAnswer(q, s.answers.get(q.id), labels)),
+          s.response ? labels.decisions[s.response.decision] : "",
+          s.response?.text ?? "",
+        ]);
+      }
+      yield chunk;
+    }
+  }
+  return textStream(lines());
+}
+
+const countJson = (count: number | null) => (count === null ? { count: null, suppressed: true } : { count, suppressed: false });
+
+export interface JsonExportMeta {
+  title: string;
+  organisation: string;
+  url: string;
+  opensAt: string;
+  closesAt: string;
+  issued: string;
+  modified: string;
+}
+
+/**
+ * The JSON file: what the CSV has (with option values instead of labels, the labels listed per
+ * question) plus the statistics per question and per channel, suppressed as on the page.
+ */
+export function jsonExport(
+  db: Db,
+  procedure: Pick<Procedure, "id" | "questions">,
+  meta: JsonExportMeta,
+  labels: ExportLabels,
+  options: ExportOptions = {},
+): ReadableStream<Uint8Array> {
+  async function* parts(): AsyncGenerator<string> {
+    const [channels, statistics] = await Promise.all([channelCounts(db, procedure.id), questionStatistics(db, procedure, labels)]);
+    const head = {
+      title: meta.title,
+      publisher: meta.organisation,
+      url: meta.url,
+      license: LICENSE_URI,
+      participation: { from: meta.opensAt, until: meta.closesAt },
+      issued: meta.issued,
+      modified: meta.modified,
+      notes:
+        "Ohne Namen und Kontaktdaten. Freitexte in der veröffentlichten (ggf. geschwärzten) Fassung. " +
+        `Gruppen mit weniger als ${MIN_GROUP_SIZE} Antworten sind unterdrückt (count: null, suppressed: true). ` +
+        "Die Statistik zählt alle nicht zurückgezogenen Beiträge, die Liste enthält die veröffentlichten.",
+      minimumGroupSize: MIN_GROUP_SIZE,
+      questions: procedure.questions.map((q, i) => ({
+        key: questionKey(i + 1),
+        label: q.label,
+        kind: q.kind,
+        ...(CHART_KINDS.includes(q.kind) ? { options: answerOptions(q, labels) } : {}),
+      })),
+      statistics: {
+        channels: channels.map((c) => ({ channel: c.channel, label: labels.channels[c.channel], ...countJson(c.count) })),
+        questions: statistics.map((s) => ({
+          key: questionKey(s.number),
+          label: s.label,
+          kind: s.kind,
+          counts: s.rows.map((r) => ({ value: r.value, label: r.label, ...countJson(r.count) })),
+        })),
+      },
+    };
+    const text = JSON.stringify(head);
+    yield `${text.slice(0, -1)},"submissions":[`;
+    let first = true;
+    for await (const batch of publishedBatches(db, procedure.id, options)) {
+      let chunk = "";
+      for (const s of batch) {
+        const answers: Record<string, unknown> = {};
+        procedure.questions.forEach((q, i) => (answers[questionKey(i + 1)] = jsonAnswer(q, s.answers.get(q.id))));
+        chunk += `${first ? "\n" : ",\n"}${JSON.stringify({ number: s.number, received: s.receivedOn, channel: s.channel, answers, response: s.response })}`;
+        first = false;
+      }
+      yield chunk;
+    }
+    yield "\n]}\n";
+  }
+  return textStream(parts());
+}
+
+/** The public origin for absolute links: PUBLIC_ORIGIN when set, else the request's own. */
+export function publicOrigin(request: Request): string {
+  const configured = (process.env.PUBLIC_ORIGIN ?? "").trim().replace(/\/+$/, "");
+  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : new URL(request.url).origin;
+}
+
+/** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution. */
+export function dcatMetadata(args: {
+  origin: string;
+  basePath: string;
+  organisation: string;
+  title: string;
+  procedureSummary: string;
+  resultsSummary: string;
+  opensAt: string;
+  closesAt: string;
+  issued: string;
+  modified: string;
+}) {
+  const base = `${args.origin}${args.basePath}`;
+  const de = (value: string) => ({ "@value": value, "@language": "de" });
+  const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
+  const license = { "@id": LICENSE_URI };
+  const description = [args.procedureSummary, markdownToPlainText(args.resultsSummary)].filter((s) => s.trim() !== "").join("\n\n");
+  const distribution = (file: string, title: string, format: string, mediaType: string) => ({
+    "@id": `${base}/${file}`,
+    "@type": "dcat:Distribution",
+    "dct:title": de(title),
+    "dcat:accessURL": { "@id": `${base}/${file}` },
+    "dcat:downloadURL": { "@id": `${base}/${file}` },
+    "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
+    "dcat:mediaType": { "@id": `https://www.iana.org/assignments/media-types/${mediaType}` },
+    "dct:license": license,
+    "dct:issued": dateTime(args.issued),
+    "dct:modified": dateTime(args.modified),
+  });
+  return {
+    "@context": {
+      dcat: "http://www.w3.org/ns/dcat#",
+      dct: "http://purl.org/dc/terms/",
+      dcatde: "http://dcat-ap.de/def/dcatde/",
+      foaf: "http://xmlns.com/foaf/0.1/",
+      vcard: "http://www.w3.org/2006/vcard/ns#",
+      xsd: "http://www.w3.org/2001/XMLSchema#",
+    },
+    "@id": `${base}/dcat.jsonld#dataset`,
+    "@type": "dcat:Dataset",
+    "dct:identifier": `${base}/ergebnisse`,
+    "dct:title": de(`Ergebnisse: ${args.title}`),
+    "dct:description": de(description || args.title),
+    "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
+    "dcat:contactPoint": { "@type": "vcard:Organization", "vcard:fn": args.organisation },
+    "dct:issued": dateTime(args.issued),
+    "dct:modified": dateTime(args.modified),
+    "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
+    "dcat:theme": { "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE" },
+    "dcat:keyword": ["Bürgerbeteiligung", "Beteiligungsverfahren"],
+    "dcat:landingPage": { "@id": `${base}/ergebnisse` },
+    "dct:accessRights": { "@id": "http://publications.europa.eu/resource/authority/access-right/PUBLIC" },
+    "dct:license": license,
+    "dct:temporal": { "@type": "dct:PeriodOfTime", "dcat:startDate": dateTime(args.opensAt), "dcat:endDate": dateTime(args.closesAt) },
+    "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
+    "dcat:distribution": [
+      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv"),
+      distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishing (moderators)
+// ---------------------------------------------------------------------------------------------
+
+export interface ResultsOverview {
+  procedure: ResultsProcedure;
+  published: number;
+  unreviewed: number;
+  notPublished: number;
+  /** published submissions whose logs do not yet say they are in the results */
+  pendingLogs: number;
+}
+
+/** What the staff page shows: the procedure's state, the summary, how many will be in the results. */
+export async function resultsOverview(db: Db, organisationId: number, procedureId: number): Promise<ResultsOverview | undefined> {
+  const procedure = await procedureRow(db, organisationId, procedureId);
+  if (!procedure) return undefined;
+  const byState = await db
+    .selectFrom("submissions")
+    .select(["state", (eb) => eb.fn.countAll().as("n")])
+    .where("procedure_id", "=", procedureId)
+    .groupBy("state")
+    .execute();
+  const n = (state: string) => Number(byState.find((r) => r.state === state)?.n ?? 0);
+  const pending =
+    procedure.status === "results_published"
+      ? await db
+          .selectFrom("submissions")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("procedure_id", "=", procedureId)
+          .where("state", "in", PUBLISHED_STATES)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom("privacy_events").select("privacy_events.id").whereRef("privacy_events.submission_id", "=", "submissions.id").where("privacy_events.type", "=", "included_in_results"))),
+          )
+          .executeTakeFirstOrThrow()
+      : { n: 0 };
+  return {
+    procedure,
+    published: n("published") + n("published_redacted"),
+    unreviewed: n("received"),
+    notPublished: n("not_published"),
+    pendingLogs: Number(pending.n),
+  };
+}
+
+export type SummaryResult = { ok: true; changed: boolean } | { ok: false; status: 400 | 409; errors: FieldError[] };
+
+const WRONG_STATUS: FieldError[] = [{ field: "results-status", message: "moderation:results.errors.wrongStatus" }];
+const wrongStatus = { ok: false, status: 409, errors: WRONG_STATUS } as const;
+
+/** Saves the summary without publishing (or changes it on published results). */
+export async function saveSummary(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; summary: string; now?: Date },
+): Promise<SummaryResult> {
+  const checked = validateSummary(args.summary, { required: false });
+  if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+  const row = await procedureRow(db, args.organisationId, args.procedureId);
+  if (!row) return wrongStatus;
+  if (!SUMMARY_EDITABLE.includes(row.status)) return wrongStatus;
+  if (row.resultsSummary === checked.summary) return { ok: true, changed: false };
+  const result = await db
+    .updateTable("procedures")
+    .set({ results_summary: checked.summary, updated_at: (args.now ?? new Date()).toISOString() })
+    .where("organisation_id", "=", args.organisationId)
+    .where("id", "=", args.procedureId)
+    .where("status", "in", SUMMARY_EDITABLE)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? { ok: true, changed: true } : wrongStatus;
+}
+
+export type PublishResult =
+  | { ok: true; firstPublication: boolean; logged: number }
+  | { ok: false; status: 400 | 409; errors: FieldError[] };
+
+/**
+ * Publishes the results: closed or in evaluation → results published, with the summary. Then every
+ * published submission gets `included_in_results` and `included_in_open_data` in its privacy log,
+ * in batches of `batchSize`, each batch one transaction. Running it again on published results
+ * (also after an interruption) saves the summary and adds only the entries still missing.
+ */
+export async function publishResults(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; moderatorId: number; summary: string; now?: Date; batchSize?: number },
+): Promise<PublishResult> {
+  const now = args.now ?? new Date();
+  const checked = validateSummary(args.summary, { required: true });
+  if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+  const flipped = await db.transaction().execute(async (trx) => {
+    const row = await procedureRow(trx, args.organisationId, args.procedureId);
+    if (!row) return null;
+    if (PUBLISHABLE.includes(row.status) || row.status === "results_published") {
+      const result = await trx
+        .updateTable("procedures")
+        .set({ status: "results_published", results_summary: checked.summary, updated_at: now.toISOString() })
+        .where("organisation_id", "=", args.organisationId)
+        .where("id", "=", args.procedureId)
+        .where("status", "=", row.status) // nobody changed it in between
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return null;
+      return { first: row.status !== "results_published" };
+    }
+    return null;
+  });
+  if (!flipped) return wrongStatus;
+  const logged = await recordInclusion(db, { ...args, now, batchSize: args.batchSize ?? PUBLISH_BATCH_SIZE });
+  return { ok: true, firstPublication: flipped.first, logged };
+}
+
+/** Adds the two entries to the log of every published submission that does not have them yet. */
+async function recordInclusion(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; moderatorId: number; now: Date; batchSize: number },
+): Promise<number> {
+  let after = 0;
+  let logged = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const ids = (
+        await trx
+          .selectFrom("submissions")
+          .select("id")
+          .where("organisation_id", "=", args.organisationId)
+          .where("procedure_id", "=", args.procedureId)
+          .where("state", "in", PUBLISHED_STATES)
+          .where("id", ">", after)
+          .orderBy("id")
+          .limit(args.batchSize)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return null;
+      // a second run at the same time waits here, then sees what this one wrote (SQLite transactions are exclusive anyway)
+      if (engineOf(trx) === "postgres") await sql`select id from submissions where id in (${sql.join(ids)}) order by id for update`.execute(trx);
+      const done = new Set(
+        (await trx.selectFrom("privacy_events").select("submission_id").where("submission_id", "in", ids).where("type", "=", "included_in_results").execute()).map(
+          (r) => r.submission_id,
+        ),
+      );
+      let n = 0;
+      for (const submissionId of ids) {
+        if (done.has(submissionId)) continue;
+        const target = { organisationId: args.organisationId, submissionId };
+        for (const type of ["included_in_results", "included_in_open_data"] as const) {
+          await appendPrivacyEvent(trx, target, {
+            type,
+            actorRole: "moderator",
+            actorAccountId: args.moderatorId,
+            categories: ["content"],
+            purpose: "publication",
+            legalBasis: PUBLICATION_LEGAL_BASIS,
+            occurredAt: args.now,
+          });
+        }
+        n++;
+      }
+      return { last: ids[ids.length - 1], n };
+    });
+    if (!batch) return logged;
+    after = batch.last;
+    logged += batch.n;
+  }
+}

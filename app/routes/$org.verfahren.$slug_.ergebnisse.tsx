@@ -1,0 +1,246 @@
+/**
+ * The results of a procedure, once published: the summary, submissions per channel, every choice
+ * question as a chart with its table (small groups suppressed), the published submissions with the
+ * council's responses (20 per page, ?seite=N) and links to the open data. Never personal data.
+ * Before the results are out: a 404 that says so.
+ */
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { formatDate } from "~/i18n/format";
+import { fixedT } from "~/i18n/i18n.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { renderMarkdown } from "~/modules/procedures/markdown";
+import {
+  MIN_GROUP_SIZE,
+  RESPONSE_EXCERPT_MAX,
+  TEXT_KINDS,
+  channelCounts,
+  excerpt,
+  excerptLength,
+  parsePage,
+  publishedPage,
+  questionStatistics,
+  resultsSummaryOf,
+} from "~/modules/results/results.server";
+import { BarChart } from "~/modules/results/ui/BarChart";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const { db, organisation, procedure, basePath, locale } = await loadProcedureContext(request, params);
+    const t = fixedT(locale, "results");
+    const common = { organisation: publicOrganisation(organisation), basePath, title: procedure.title };
+    if (procedure.status !== "results_published") {
+      return data({ ...common, pageTitle: t("notPublished.title"), results: null }, { status: 404 });
+    }
+    const page = parsePage(new URL(request.url).searchParams.get("seite"));
+    if (page === null) throw new HttpError(404, "not_found");
+    const [summary, channels, statistics, published] = await Promise.all([
+      resultsSummaryOf(db, procedure.id),
+      channelCounts(db, procedure.id),
+      questionStatistics(db, procedure, { yes: t("yes"), no: t("no") }),
+      publishedPage(db, procedure.id, page),
+    ]);
+    if (page > published.pages) throw new HttpError(404, "not_found");
+    const textQuestions = procedure.questions.filter((q) => TEXT_KINDS.includes(q.kind));
+    return data({
+      ...common,
+      pageTitle: `${t("title")}: ${procedure.title}`,
+      results: {
+        summaryHtml: renderMarkdown(summary, { headingOffset: 2 }),
+        channels,
+        statistics,
+        page,
+        pages: published.pages,
+        total: published.total,
+        submissions: published.items.map((s) => {
+          const texts = textQuestions.map((q) => ({ id: q.id, label: q.label, text: (s.answers.get(q.id) ?? []).join("\n") })).filter((a) => a.text !== "");
+          const length = excerptLength(texts.length);
+          return {
+            number: s.number,
+            receivedOn: s.receivedOn,
+            channel: s.channel,
+            texts: texts.map((a) => ({ ...a, text: excerpt(a.text, length).text })),
+            response: s.response ? { decision: s.response.decision, text: excerpt(s.response.text, RESPONSE_EXCERPT_MAX).text } : null,
+          };
+        }),
+      },
+    });
+  });
+}
+
+/** Nothing is sent to this page: a clear 405, not Remix's logged one. */
+export async function action({ params }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    throw new HttpError(405, "method_not_allowed");
+  }, `/${params.org}/verfahren/${params.slug}/ergebnisse`);
+}
+
+export default function ResultsPage() {
+  const { title, basePath, results } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(["results", "privacy"]);
+  const de = CONTENT_LANGUAGE;
+  if (!results) {
+    return (
+      <>
+        <p className="caption" lang={de}>
+          {title}
+        </p>
+        <h1>{t("notPublished.title")}</h1>
+        <p>{t("notPublished.body")}</p>
+        <p>
+          <a href={basePath}>{t("back")}</a>
+        </p>
+      </>
+    );
+  }
+  const number = new Intl.NumberFormat(i18n.language);
+  const count = (n: number | null) => (n === null ? t("fewerThan", { limit: MIN_GROUP_SIZE }) : number.format(n));
+  const pageHref = (p: number) => (p === 1 ? "?" : `?seite=${p}`);
+  return (
+    <>
+      <p className="caption" lang={de}>
+        {title}
+      </p>
+      <h1>{t("title")}</h1>
+      {results.summaryHtml ? (
+        <>
+          <h2>{t("summaryHeading")}</h2>
+          {/* safe by construction: the renderer escapes all text and writes only its own elements; `#` is an h3 under this h2 */}
+          <div lang={de} dangerouslySetInnerHTML={{ __html: results.summaryHtml }} />
+        </>
+      ) : null}
+
+      <h2>{t("channels.heading")}</h2>
+      <div className="table-wrap" role="region" aria-labelledby="channels-caption" tabIndex={0}>
+        <table className="table">
+          <caption id="channels-caption">{t("channels.caption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("channels.channel")}</th>
+              <th scope="col" className="num">
+                {t("channels.count")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.channels.map((c) => (
+              <tr key={c.channel}>
+                <th scope="row">{t(`channels.${c.channel}`)}</th>
+                <td className="num">{count(c.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t("questions.heading")}</h2>
+      {results.statistics.length === 0 ? (
+        <p>{t("questions.none")}</p>
+      ) : (
+        <>
+          <p>{t("questions.intro", { limit: MIN_GROUP_SIZE })}</p>
+          {results.statistics.map((s) => (
+            <section key={s.questionId} aria-labelledby={`q${s.number}`}>
+              <h3 id={`q${s.number}`} lang={de}>
+                {s.label}
+              </h3>
+              <BarChart
+                id={`chart${s.number}`}
+                question={s.label}
+                questionLang={de}
+                rows={s.rows.map((r) => ({ key: r.value, label: r.label, lang: s.kind === "yes_no" ? undefined : de, count: r.count }))}
+                minGroupSize={MIN_GROUP_SIZE}
+                headerLabel={t("questions.answer")}
+                note={s.kind === "multiple_choice" ? t("questions.multiple") : undefined}
+              />
+            </section>
+          ))}
+        </>
+      )}
+
+      <h2 id="beitraege">{t("published.heading")}</h2>
+      {results.total === 0 ? (
+        <p>{t("published.none")}</p>
+      ) : (
+        <>
+          <p>{t("published.intro")}</p>
+          <p>{t("published.total", { number: number.format(results.total) })}</p>
+          <ul className="cards">
+            {results.submissions.map((s) => (
+              <li key={s.number} className="card">
+                <h3 className="card__title">{t("published.item", { number: s.number })}</h3>
+                <p className="card__meta">{t("published.meta", { date: formatDate(s.receivedOn, i18n.language), channel: t(`channels.${s.channel}`) })}</p>
+                {s.texts.map((a) => (
+                  <div key={a.id} lang={de}>
+                    <p className="card__meta">{a.label}</p>
+                    <p className="pre">{a.text}</p>
+                  </div>
+                ))}
+                {s.response ? (
+                  <div className="inset">
+                    <p>
+                      <strong>{t("published.response", { decision: t(`privacy:decisions.${s.response.decision}`) })}</strong>
+                    </p>
+                    <p className="pre" lang={de}>
+                      {s.response.text}
+                    </p>
+                  </div>
+                ) : (
+                  <p>{t("published.noResponse")}</p>
+                )}
+              </li>
+            ))}
+          </ul>
+          {results.pages > 1 ? (
+            <nav aria-label={t("published.pagination")}>
+              <ul className="channel-links">
+                {results.page > 1 ? (
+                  <li>
+                    <a href={`${pageHref(results.page - 1)}#beitraege`} rel="prev">
+                      {t("published.previous")}
+                    </a>
+                  </li>
+                ) : null}
+                <li aria-current="page">{t("published.pageOf", { page: results.page, pages: results.pages })}</li>
+                {results.page < results.pages ? (
+                  <li>
+                    <a href={`${pageHref(results.page + 1)}#beitraege`} rel="next">
+                      {t("published.next")}
+                    </a>
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+          ) : null}
+        </>
+      )}
+
+      <h2>{t("openData.heading")}</h2>
+      <p>{t("openData.intro")}</p>
+      <ul>
+        <li>
+          <a href={`${basePath}/daten.csv`} type="text/csv">
+            {t("openData.csv")}
+          </a>
+        </li>
+        <li>
+          <a href={`${basePath}/daten.json`} type="application/json">
+            {t("openData.json")}
+          </a>
+        </li>
+        <li>
+          <a href={`${basePath}/dcat.jsonld`} type="application/ld+json">
+            {t("openData.dcat")}
+          </a>
+        </li>
+      </ul>
+      <p>
+        <a href={basePath}>{t("back")}</a>
+      </p>
+    </>
+  );
+}

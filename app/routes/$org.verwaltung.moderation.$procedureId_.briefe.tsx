@@ -1,0 +1,195 @@
+/**
+ * Result letters as one print document: one letter per page, the address in the window of a DL
+ * envelope (DIN 5008, form B). Visiting only counts the letters; the names and addresses are
+ * opened by a deliberate POST ("Briefe erstellen"), recorded in each submission's privacy log and
+ * in the audit log. The letters are in German whatever the staff member's language.
+ */
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { Button } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/i18n/format";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { procedureForModeration } from "~/modules/moderation/moderation.server";
+import { resultLetters, resultLettersOverview, type ResultLetter } from "~/modules/notifications/letters.server";
+import { NOTIFICATION_LANGUAGE, resultsUrlFor } from "~/modules/notifications/outbox.server";
+
+const procedureIdOf = (params: Record<string, string | undefined>) => {
+  const id = Number(params.procedureId);
+  if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
+  return id;
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["moderator"]);
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const overview = await resultLettersOverview(db, user.organisationId, procedure.id);
+    const { t } = await getT(request, "moderation");
+    return {
+      pageTitle: t("letters.title", { title: procedure.title }),
+      csrfToken: user.csrfToken,
+      procedure: { id: procedure.id, title: procedure.title },
+      published: overview.published,
+      count: overview.count,
+      base: `/${user.organisationSlug}/verwaltung/moderation`,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    if (fields.size > 0) throw new HttpError(400, "unknown_field");
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const origin = process.env.PUBLIC_ORIGIN?.trim().replace(/\/+$/, "") || new URL(request.url).origin;
+    const now = new Date();
+    const result = await resultLetters(db, user.organisationId, procedure.id, {
+      accountId: user.id,
+      resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug),
+      now,
+    });
+    if (!result.published) return data({ notPublished: true as const, document: null }, { status: 409 });
+    await audit(db, {
+      organisationId: user.organisationId,
+      accountId: user.id,
+      action: "contact_data_opened",
+      targetType: "procedure",
+      targetId: procedure.id,
+      details: { purpose: "result_letters", letters: result.letters.length },
+      clientAddress: context?.clientAddress,
+    });
+    return { notPublished: false as const, document: { date: now.toISOString(), sender: result.sender, letters: result.letters } };
+  });
+}
+
+/**
+ * Screen: each letter a bordered block. Print (A4, 15 mm top and bottom margins, so positions are
+ * 15 mm less than on paper): DIN 5008 form B — address field 45 mm from the top and 20 mm from the
+ * left edge, 85 × 45 mm, return address on top, recipient from 17.7 mm; fold mark at 105 mm;
+ * the text from 98 mm; one letter per page, a long one continues on the next.
+ */
+const LETTER_CSS = `
+.letter{border:1px solid #b1b4b6;padding:1.5rem;margin-block:2rem;max-width:42rem}
+.letter__window{margin-block-end:1.5rem}
+.letter__return{font-size:.8rem;text-decoration:underline;margin:0 0 .5rem}
+.letter__recipient,.letter__info{margin:0 0 1.5rem}
+.letter__subject{font-weight:700}
+@media print{
+  @page{size:A4;margin:15mm 0}
+  #main{max-width:none;margin:0;padding:0}
+  .letter{position:relative;box-sizing:border-box;width:210mm;min-height:267mm;max-width:none;margin:0;padding:83mm 20mm 0 25mm;border:0;font-size:11pt;line-height:1.4;break-after:page}
+  .letter:last-child{break-after:auto}
+  .letter::before{content:"";position:absolute;top:90mm;left:5mm;width:5mm;border-top:.2mm solid #000}
+  .letter__window{position:absolute;top:30mm;left:20mm;width:85mm;height:45mm;margin:0;overflow:hidden}
+  .letter__return{font-size:7pt;margin:0}
+  .letter__recipient{position:absolute;top:17.7mm;left:0;right:0;margin:0}
+  .letter__info{position:absolute;top:35mm;left:125mm;width:75mm}
+  .letter p{orphans:3;widows:3}
+}`;
+
+/** Address lines as written; "Hauptstr. 1, 31134 Musterstadt" on one line becomes two. */
+const addressLines = (address: string) =>
+  address
+    .split(/\n|,\s*(?=\d{5}\b)/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: number; total: number; date: string; sender: { organisation: string; office: string; address: string } }) {
+  const { t } = useTranslation("moderation");
+  const headingId = `letter-${letter.submissionId}`;
+  return (
+    <article className="letter" aria-labelledby={headingId}>
+      <h2 id={headingId} className="visually-hidden">
+        {t("letters.letterOf", { n, total })}
+      </h2>
+      <div lang={NOTIFICATION_LANGUAGE}>
+        <div className="letter__window">
+          <p className="letter__return">
+            {sender.organisation} · {sender.address.replace(/\s*\n\s*/g, ", ")}
+          </p>
+          <p className="letter__recipient">
+            {[...(letter.name ? [letter.name] : []), ...addressLines(letter.address)].map((line, i) => (
+              <span key={i}>
+                {i > 0 ? <br /> : null}
+                {line}
+              </span>
+            ))}
+          </p>
+        </div>
+        <p className="letter__info">
+          {sender.office}
+          <br />
+          {sender.organisation}
+          <br />
+          {formatDate(date, NOTIFICATION_LANGUAGE)}
+        </p>
+        <p className="letter__subject">{letter.subject}</p>
+        {letter.body.split("\n\n").map((paragraph, i) => (
+          <p key={i}>
+            {paragraph.split("\n").map((line, j) => (
+              <span key={j}>
+                {j > 0 ? <br /> : null}
+                {line}
+              </span>
+            ))}
+          </p>
+        ))}
+      </div>
+    </article>
+  );
+}
+
+export default function ResultLetters() {
+  const { procedure, published, count, csrfToken, base } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("moderation");
+  const document = actionData?.document ?? null;
+  const notPublished = !published || actionData?.notPublished;
+  return (
+    <>
+      <style dangerouslySetInnerHTML={{ __html: LETTER_CSS }} />
+      <div className="no-print">
+        <p className="caption" lang="de">
+          <a href={`${base}/${procedure.id}`}>{procedure.title}</a>
+        </p>
+        <h1>{t("letters.heading")}</h1>
+        <p>{t("letters.intro")}</p>
+        {notPublished ? (
+          <div className="notice" role="status">
+            <p>{t("letters.notPublished")}</p>
+          </div>
+        ) : document ? (
+          <div className="notice notice--success" role="status">
+            <p>{document.letters.length ? t("letters.created", { count: document.letters.length }) : t("letters.none")}</p>
+          </div>
+        ) : count === 0 ? (
+          <p>{t("letters.none")}</p>
+        ) : (
+          <form method="post">
+            <CsrfField token={csrfToken} />
+            <p>{t("letters.recipients", { count })}</p>
+            <p className="hint">{t("letters.openHint")}</p>
+            <Button>{t("letters.create")}</Button>
+          </form>
+        )}
+        <p>
+          <a href={`${base}/${procedure.id}`}>{t("letters.back")}</a>
+        </p>
+      </div>
+      {document
+        ? document.letters.map((letter, i) => (
+            <Letter key={letter.submissionId} letter={letter} n={i + 1} total={document.letters.length} date={document.date} sender={document.sender} />
+          ))
+        : null}
+    </>
+  );
+}

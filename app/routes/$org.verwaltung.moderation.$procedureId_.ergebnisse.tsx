@@ -1,0 +1,186 @@
+/** Publishing the results of a procedure: the summary (Markdown), then publish or update. Moderators only. */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { procedureForModeration } from "~/modules/moderation/moderation.server";
+import { parseId } from "~/modules/procedures/admin.server";
+import { renderMarkdown } from "~/modules/procedures/markdown";
+import { queueResultNotifications, resultsUrlFor } from "~/modules/notifications/outbox.server";
+import { PUBLISHABLE, SUMMARY_EDITABLE, publishResults, resultsOverview, saveSummary } from "~/modules/results/results.server";
+import type { FieldError } from "~/modules/submissions/validation";
+
+const DONE = ["saved", "published", "updated"] as const;
+
+function procedureIdOf(params: Record<string, string | undefined>): number {
+  const id = parseId(params.procedureId);
+  if (id === null) throw new HttpError(404, "not_found");
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["moderator"]);
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const overview = await resultsOverview(db, user.organisationId, procedure.id);
+    if (!overview) throw new HttpError(404, "not_found");
+    const { t } = await getT(request, "moderation");
+    const done = new URL(request.url).searchParams.get("erledigt") ?? "";
+    return {
+      pageTitle: t("results.title", { title: procedure.title }),
+      csrfToken: user.csrfToken,
+      procedure: { id: procedure.id, title: procedure.title, status: overview.procedure.status },
+      editable: SUMMARY_EDITABLE.includes(overview.procedure.status),
+      publishable: PUBLISHABLE.includes(overview.procedure.status) || overview.procedure.status === "results_published",
+      summary: overview.procedure.resultsSummary,
+      counts: { published: overview.published, unreviewed: overview.unreviewed, notPublished: overview.notPublished, pendingLogs: overview.pendingLogs },
+      done: (DONE as readonly string[]).includes(done) ? done : null,
+      queueHref: `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}`,
+      publicHref: `/${user.organisationSlug}/verfahren/${procedure.slug}/ergebnisse`,
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    for (const [name, values] of fields) {
+      if (name !== "intent" && name !== "summary") throw new HttpError(400, "unknown_field");
+      if (values.length !== 1) throw new HttpError(400, "repeated_field");
+    }
+    const intent = fields.get("intent")?.[0];
+    const summary = fields.get("summary")?.[0] ?? "";
+    const here = `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}/ergebnisse`;
+    const auditIt = (action: string, details: Record<string, string | number | boolean | null> = {}) =>
+      audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "procedure", targetId: procedure.id, details, clientAddress: context?.clientAddress });
+
+    if (intent === "save") {
+      const result = await saveSummary(db, { organisationId: user.organisationId, procedureId: procedure.id, summary });
+      if (!result.ok) return data({ errors: result.errors, summary }, { status: result.status });
+      if (result.changed) await auditIt("results_summary_saved");
+      return redirect(`${here}?erledigt=saved`, 303);
+    }
+    if (intent === "publish") {
+      const result = await publishResults(db, { organisationId: user.organisationId, procedureId: procedure.id, moderatorId: user.id, summary });
+      if (!result.ok) return data({ errors: result.errors, summary }, { status: result.status });
+      // residents who asked to be told the result: queued once, sent by the outbox job
+      const origin = process.env.PUBLIC_ORIGIN ?? new URL(request.url).origin;
+      const { queued } = await queueResultNotifications(db, {
+        organisationId: user.organisationId,
+        procedureId: procedure.id,
+        resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug),
+      });
+      await auditIt(result.firstPublication ? "results_published" : "results_updated", { logged: result.logged, notifications: queued });
+      return redirect(`${here}?erledigt=${result.firstPublication ? "published" : "updated"}`, 303);
+    }
+    throw new HttpError(400, "unknown_field");
+  });
+}
+
+export default function PublishResults() {
+  const { procedure, editable, publishable, summary, counts, done, csrfToken, queueHref, publicHref } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation(["moderation", "staff"]);
+  const errors: FieldError[] = actionData?.errors ?? [];
+  const errorFor = (field: string) => {
+    const e = errors.find((x) => x.field === field);
+    return e ? t(e.message, e.params) : undefined;
+  };
+  const published = procedure.status === "results_published";
+  return (
+    <>
+      <p className="caption" lang={CONTENT_LANGUAGE}>
+        <a href={queueHref}>{procedure.title}</a>
+      </p>
+      <h1>{t("results.heading")}</h1>
+      {done ? (
+        <div className="notice notice--success" role="status">
+          <p>{t(`results.done.${done}`)}</p>
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} namespace="moderation" />
+      <p>{t("results.intro")}</p>
+      <dl className="facts">
+        <div>
+          <dt>{t("results.status")}</dt>
+          <dd id="results-status">{t(`staff:status.${procedure.status}`)}</dd>
+        </div>
+        <div>
+          <dt>{t("results.published")}</dt>
+          <dd>{counts.published}</dd>
+        </div>
+        <div>
+          <dt>{t("results.notPublished")}</dt>
+          <dd>{counts.notPublished}</dd>
+        </div>
+        <div>
+          <dt>{t("results.unreviewed")}</dt>
+          <dd>{counts.unreviewed}</dd>
+        </div>
+      </dl>
+      {published ? (
+        <p>
+          <a href={publicHref}>{t("results.publicLink")}</a>
+        </p>
+      ) : null}
+      {counts.unreviewed > 0 && editable ? (
+        <div className="notice">
+          <p>{t("results.unreviewedWarning", { count: counts.unreviewed })}</p>
+        </div>
+      ) : null}
+      {counts.pendingLogs > 0 ? (
+        <div className="notice">
+          <p>{t("results.pending", { count: counts.pendingLogs })}</p>
+        </div>
+      ) : null}
+      {editable ? (
+        <form method="post" noValidate>
+          <CsrfField token={csrfToken} />
+          <TextField
+            name="summary"
+            label={t("results.summary")}
+            hint={t("results.summaryHint")}
+            value={actionData?.summary ?? summary}
+            multiline
+            error={errorFor("summary")}
+            required
+          />
+          {publishable ? <p className="hint">{t("results.publishHint")}</p> : null}
+          <div className="channel-links">
+            {publishable ? (
+              <button type="submit" name="intent" value="publish" className="button">
+                {published ? t("results.update") : t("results.publish")}
+              </button>
+            ) : null}
+            <button type="submit" name="intent" value="save" className="button button--secondary">
+              {t("results.save")}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="inset">
+          <p>{procedure.status === "archived" ? t("results.archived") : t("results.notYet")}</p>
+        </div>
+      )}
+      <h2>{t("results.preview")}</h2>
+      {summary ? (
+        // safe by construction: the renderer escapes all text and writes only its own elements
+        <div lang={CONTENT_LANGUAGE} dangerouslySetInnerHTML={{ __html: renderMarkdown(summary, { headingOffset: 2 }) }} />
+      ) : (
+        <p>{t("results.noSummary")}</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,354 @@
+/**
+ * Results against real databases (SQLite, and PostgreSQL when TEST_DATABASE_URL is set): statistics
+ * equal counts made independently from the rows, small groups suppressed, the export streams page
+ * through thousands of submissions once each, and publishing writes every published submission's
+ * privacy log (once, also when run again).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+import type { Channel } from "#db/schema";
+import { doNotPublish, publishSubmission, respond } from "~/modules/moderation/moderation.server";
+import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
+import type { Procedure } from "~/modules/procedures/procedure";
+import { findProcedureById, findPublicProcedure } from "~/modules/procedures/procedures.server";
+import {
+  MIN_GROUP_SIZE,
+  channelCounts,
+  csvExport,
+  exportLabels,
+  jsonExport,
+  publishResults,
+  publishedBatches,
+  publishedPage,
+  questionStatistics,
+  resultsOverview,
+  suppress,
+} from "~/modules/results/results.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+
+const LABELS = { yes: "Ja", no: "Nein" };
+
+/** RFC 4180 records (quoted fields, doubled quotes, CRLF), read independently of the writer. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  const field = /"((?:[^"]|"")*)"|([^,"\r\n]*)/y;
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    field.lastIndex = i;
+    const m = field.exec(text)!;
+    row.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+    i = field.lastIndex;
+    if (text[i] === ",") i++;
+    else if (text.startsWith("\r\n", i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
+  }
+  return rows;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ text: string; chunks: number }> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let text = "";
+  let chunks = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks++;
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text: text + decoder.decode(), chunks };
+}
+
+describe.each(engines)("results on %s", (engine) => {
+  let testDb: TestDatabase;
+  let h: DatabaseHandle;
+  let orgId: number;
+  let moderatorId: number;
+  let consultation: Procedure;
+  let sequence = 0;
+  const ids: number[] = [];
+
+  async function submit(answers: Record<number, string[]>, channel: Channel = "online", contact: Record<string, string> = {}) {
+    const result = await h.db.transaction().execute((trx) =>
+      createSubmission(trx, {
+        procedure: consultation,
+        input: { answers: Object.entries(answers).map(([q, values]) => ({ questionId: Number(q), values })), contact },
+        channel,
+        language: "de",
+        idempotencyKey: `results-${engine}-${++sequence}`,
+      }),
+    );
+    ids.push(result.submissionId);
+    return result.submissionId;
+  }
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(engine);
+    h = openDatabase(testDb.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    orgId = (await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow()).id;
+    const { id } = await h.db
+      .insertInto("accounts")
+      .values({ organisation_id: orgId, email: "mod@test.example", display_name: "Mod", password_hash: null, password_changed_at: null, totp_secret: null, totp_last_step: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    moderatorId = id;
+    consultation = (await findPublicProcedure(h.db, orgId, "radverkehrsplan-2030"))!;
+    const [text, place, mode, wishes, grade, kids] = consultation.questions;
+    // a spread that gives groups above and below the threshold: 12 bike, 6 foot, 3 bus, 1 car, …
+    const modes = ["bike", "bike", "foot", "bike", "bus", "bike", "foot", "bike", "car", "bike", "foot", "bus", "bike", "foot", "bike", "bike", "foot", "bus", "bike", "foot", "bike", "bike"];
+    const channels: Channel[] = ["online", "online", "phone", "online", "paper", "online", "online", "counter", "online", "online", "phone", "online", "online", "online", "phone", "online", "online", "letter", "online", "phone", "online", "phone"];
+    for (let i = 0; i < modes.length; i++) {
+      const answers: Record<number, string[]> = {
+        [text.id]: [`Beitrag Nummer ${i}: mehr sichere Radwege, bitte.`],
+        [mode.id]: [modes[i]],
+        [grade.id]: [String((i % 5) + 1)],
+      };
+      if (i % 3 !== 0) answers[place.id] = [`Straße ${i}`];
+      if (i % 2 === 0) answers[wishes.id] = i % 4 === 0 ? ["safety", "width"] : ["safety"];
+      if (i % 4 !== 3) answers[kids.id] = [i % 6 === 0 ? "no" : "yes"];
+      await submit(answers, channels[i], i % 5 === 0 ? { name: "Anna Beispiel", email: `anna${i}@example.org` } : {});
+    }
+    // one withdrawn (answers gone, state withdrawn): it must not count anywhere
+    const withdrawn = ids[3];
+    await h.db.deleteFrom("answers").where("submission_id", "=", withdrawn).execute();
+    await h.db.updateTable("submissions").set({ state: "withdrawn", withdrawn_at: new Date().toISOString() }).where("id", "=", withdrawn).execute();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await testDb?.drop();
+  });
+
+  it("counts answers per question exactly as the rows say, small groups suppressed", async () => {
+    const stats = await questionStatistics(h.db, consultation, LABELS);
+    expect(stats.map((s) => s.kind)).toEqual(["single_choice", "multiple_choice", "scale", "yes_no"]);
+    // independently: every answer row of a submission that was not withdrawn, counted here in JS
+    const rows = await h.db
+      .selectFrom("answers")
+      .innerJoin("submissions", "submissions.id", "answers.submission_id")
+      .select(["answers.question_id", "answers.value", "answers.submission_id", "submissions.state"])
+      .where("submissions.procedure_id", "=", consultation.id)
+      .execute();
+    for (const s of stats) {
+      for (const r of s.rows) {
+        const raw = new Set(rows.filter((a) => a.question_id === s.questionId && a.value === r.value && a.state !== "withdrawn").map((a) => a.submission_id)).size;
+        expect(r.count, `${s.label} / ${r.label} (raw ${raw})`).toBe(raw >= MIN_GROUP_SIZE ? raw : null);
+      }
+    }
+    const mode = stats.find((s) => s.kind === "single_choice")!;
+    // the withdrawn submission (a bike) is not counted: 12 - 1
+    expect(mode.rows.map((r) => [r.value, r.count])).toEqual([
+      ["bike", 11],
+      ["foot", 6],
+      ["bus", null],
+      ["car", null],
+    ]);
+    const grade = stats.find((s) => s.kind === "scale")!;
+    expect(grade.rows.map((r) => r.label)).toEqual(["1 (sehr schlecht)", "2", "3", "4", "5 (sehr gut)"]);
+    const kids = stats.find((s) => s.kind === "yes_no")!;
+    expect(kids.rows.map((r) => r.label)).toEqual(["Ja", "Nein"]);
+  });
+
+  it("counts submissions per channel, withdrawn ones left out, small channels suppressed", async () => {
+    const counts = await channelCounts(h.db, consultation.id);
+    const rows = await h.db.selectFrom("submissions").select(["channel", "state"]).where("procedure_id", "=", consultation.id).execute();
+    for (const c of counts) {
+      const raw = rows.filter((r) => r.channel === c.channel && r.state !== "withdrawn").length;
+      expect(c.count, c.channel).toBe(suppress(raw));
+    }
+    expect(counts.map((c) => c.channel)).toEqual(["online", "phone", "paper", "counter", "letter"]);
+    expect(counts.find((c) => c.channel === "online")!.count).toBe(13); // 14 online, one withdrawn
+    expect(counts.find((c) => c.channel === "phone")!.count).toBe(5);
+    expect(counts.find((c) => c.channel === "paper")!.count).toBeNull();
+  });
+
+  it("publishes the results: status, summary, and both entries in every published submission's log, once", async () => {
+    // moderation first: some published (one redacted), some not, the rest left unreviewed
+    const review = ids.filter((id) => id !== ids[3]);
+    for (const id of review.slice(0, 9)) {
+      await publishSubmission(h.db, { organisationId: orgId, submissionId: id, moderatorId, redactions: new Map(), confirmedChecked: true });
+    }
+    const textAnswer = await h.db.selectFrom("answers").select("id").where("submission_id", "=", review[9]).where("question_id", "=", consultation.questions[0].id).executeTakeFirstOrThrow();
+    await publishSubmission(h.db, { organisationId: orgId, submissionId: review[9], moderatorId, redactions: new Map([[textAnswer.id, "Öffentliche Fassung"]]), confirmedChecked: true });
+    await doNotPublish(h.db, { organisationId: orgId, submissionId: review[10], moderatorId, reason: "off_topic" });
+    await respond(h.db, { organisationId: orgId, procedureId: consultation.id, submissionIds: review.slice(0, 4), moderatorId, decision: "accepted", text: "Wird umgesetzt." });
+
+    // not while it is open; not without a summary
+    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Text" })).toMatchObject({ ok: false, status: 409 });
+    await h.db.updateTable("procedures").set({ status: "closed" }).where("id", "=", consultation.id).execute();
+    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "  " })).toMatchObject({ ok: false, status: 400 });
+    expect((await findProcedureById(h.db, orgId, consultation.id))!.status).toBe("closed");
+
+    const result = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "# Ergebnis\r\n\r\nDanke.", batchSize: 3 });
+    expect(result).toEqual({ ok: true, firstPublication: true, logged: 10 });
+    const row = await h.db.selectFrom("procedures").select(["status", "results_summary"]).where("id", "=", consultation.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "results_published", results_summary: "# Ergebnis\n\nDanke." });
+
+    const subs = await h.db.selectFrom("submissions").select(["id", "state"]).where("procedure_id", "=", consultation.id).execute();
+    for (const s of subs) {
+      const types = (await readPrivacyLog(h.db, s.id)).events.map((e) => e.type);
+      const published = s.state === "published" || s.state === "published_redacted";
+      expect(types.filter((t) => t === "included_in_results"), `submission ${s.id} (${s.state})`).toHaveLength(published ? 1 : 0);
+      expect(types.filter((t) => t === "included_in_open_data"), `submission ${s.id} (${s.state})`).toHaveLength(published ? 1 : 0);
+    }
+    const event = (await readPrivacyLog(h.db, review[0])).events.at(-1)!;
+    expect(event).toMatchObject({ type: "included_in_open_data", actorRole: "moderator", purpose: "publication", categories: ["content"] });
+
+    // again (an update, or after an interruption): the summary changes, no entry is written twice
+    const again = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." });
+    expect(again).toEqual({ ok: true, firstPublication: false, logged: 0 });
+    // a submission published afterwards is caught up by the next run
+    await publishSubmission(h.db, { organisationId: orgId, submissionId: review[11], moderatorId, redactions: new Map(), confirmedChecked: true });
+    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(1);
+    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." })).toEqual({ ok: true, firstPublication: false, logged: 1 });
+    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(0);
+    const chains = await verifyAllChains(h.db);
+    expect(chains.broken).toEqual([]);
+  });
+
+  it("lists the published submissions with stable numbers, public text and responses, never contact data", async () => {
+    const page = await publishedPage(h.db, consultation.id, 1);
+    expect(page.total).toBe(11);
+    expect(page.pages).toBe(1);
+    const published = await h.db
+      .selectFrom("submissions")
+      .select(["id", "state"])
+      .where("procedure_id", "=", consultation.id)
+      .orderBy("id")
+      .execute();
+    const expectedNumbers = published.map((s, i) => ({ ...s, number: i + 1 })).filter((s) => s.state.startsWith("published")).map((s) => s.number);
+    expect(page.items.map((s) => s.number)).toEqual(expectedNumbers);
+    const texts = page.items.map((s) => s.answers.get(consultation.questions[0].id)![0]);
+    expect(texts).toContain("Öffentliche Fassung");
+    expect(texts.filter((t) => t.startsWith("Beitrag Nummer"))).toHaveLength(10);
+    expect(page.items.filter((s) => s.response?.text === "Wird umgesetzt.")).toHaveLength(4);
+    expect(JSON.stringify(page.items.map((s) => [...s.answers.values()]))).not.toMatch(/anna|@example/);
+    // the same numbers in the export
+    const batches: number[] = [];
+    for await (const b of publishedBatches(h.db, consultation.id, { pageSize: 4 })) batches.push(...b.map((s) => s.number));
+    expect(batches).toEqual(expectedNumbers);
+    expect(await publishedPage(h.db, consultation.id, 2)).toMatchObject({ items: [], total: 11 });
+  });
+
+  it("streams thousands of published submissions page by page, each exactly once", async () => {
+    const marktplatz = (await findPublicProcedure(h.db, orgId, "marktplatz"))!;
+    const q = marktplatz.questions[0];
+    const total = 2500;
+    const now = new Date().toISOString();
+    // direct inserts, 250 a statement; every 7th not published, every 10th redacted
+    for (let start = 0; start < total; start += 250) {
+      const inserted = await h.db
+        .insertInto("submissions")
+        .values(
+          Array.from({ length: 250 }, (_, k) => {
+            const i = start + k;
+            return {
+              organisation_id: orgId,
+              procedure_id: marktplatz.id,
+              receipt_code_hash: `bulk-${engine}-${i}`,
+              channel: (i % 11 === 0 ? "paper" : "online") as Channel,
+              entered_by_account_id: null,
+              source_reference: null,
+              received_on: i % 11 === 0 ? "2026-01-15" : null,
+              notice_version: "1",
+              language: "de",
+              state: i % 7 === 0 ? "not_published" : i % 10 === 0 ? "published_redacted" : "published",
+              response_state: "pending",
+              idempotency_key: `bulk-${engine}-${i}`,
+              created_at: now,
+              consent_results_notification: null,
+              erasure_requested_at: null,
+              personal_data_deleted_at: null,
+              withdrawn_at: null,
+            };
+          }),
+        )
+        .returning("id")
+        .execute();
+      const answers = await h.db
+        .insertInto("answers")
+        .values(inserted.map((s, k) => ({ submission_id: s.id, question_id: q.id, value: `Idee ${start + k}, mit "Zitat"\nund Zeile zwei` })))
+        .returning(["id", "submission_id"])
+        .execute();
+      const redacted = answers.filter((_, k) => (start + k) % 10 === 0 && (start + k) % 7 !== 0);
+      if (redacted.length) {
+        await h.db
+          .insertInto("answer_redactions")
+          .values(redacted.map((a) => ({ answer_id: a.id, public_value: `Geschwärzt ${a.submission_id}`, redacted_by: moderatorId, redacted_at: now })))
+          .execute();
+      }
+    }
+    const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % 7 !== 0);
+
+    const csv = await readAll(csvExport(h.db, marktplatz, exportLabels(), { pageSize: 300 }));
+    expect(csv.text.startsWith("\uFEFF")).toBe(true);
+    // one chunk for the header, then one per page of 300 (each has published ones)
+    expect(csv.chunks).toBe(1 + Math.ceil(total / 300));
+    const records = parseCsv(csv.text.slice(1));
+    expect(records[0]).toEqual(["Nummer", "Eingangsdatum", "Eingangsweg", q.label, "Entscheidung", "Antwort der Verwaltung"]);
+    const data = records.slice(1);
+    expect(data).toHaveLength(expected.length);
+    expect(data.map((r) => Number(r[0]))).toEqual(expected.map((i) => i + 1));
+    expect(new Set(data.map((r) => r[0])).size).toBe(data.length);
+    for (const [k, i] of expected.entries()) {
+      const r = data[k];
+      if (i % 10 === 0) expect(r[3]).toMatch(/^Geschwärzt \d+$/);
+      else expect(r[3]).toBe(`Idee ${i}, mit "Zitat"\nund Zeile zwei`);
+      expect(r[2]).toBe(i % 11 === 0 ? "Papierformular" : "Online");
+      if (i % 11 === 0) expect(r[1]).toBe("2026-01-15");
+      else expect(r[1]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+
+    const json = await readAll(
+      jsonExport(
+        h.db,
+        marktplatz,
+        { title: "Marktplatz", organisation: "Stadt Musterstadt", url: "http://x/ergebnisse", opensAt: marktplatz.opensAt, closesAt: marktplatz.closesAt, issued: now, modified: now },
+        exportLabels(),
+        { pageSize: 1000 },
+      ),
+    );
+    const parsed = JSON.parse(json.text);
+    expect(parsed.submissions).toHaveLength(expected.length);
+    expect(parsed.submissions.map((s: { number: number }) => s.number)).toEqual(expected.map((i) => i + 1));
+    expect(parsed.submissions[0]).toMatchObject({ number: 2, channel: "online", answers: { frage_1: 'Idee 1, mit "Zitat"\nund Zeile zwei' }, response: null });
+    expect(parsed.statistics.channels.find((c: { channel: string }) => c.channel === "paper")).toMatchObject({ count: Math.ceil(total / 11), suppressed: false });
+    expect(parsed.statistics.channels.find((c: { channel: string }) => c.channel === "phone")).toEqual({ channel: "phone", label: "Telefon", count: null, suppressed: true });
+    expect(parsed.license).toBe("http://dcat-ap.de/def/licenses/dl-zero-de/2.0");
+    expect(json.text).not.toMatch(/anna|example\.org/);
+
+    // the page and the files number alike; deep pages work
+    const last = await publishedPage(h.db, marktplatz.id, Math.ceil(expected.length / 20));
+    expect(last.items.map((s) => s.number)).toEqual(expected.slice(Math.floor((expected.length - 1) / 20) * 20).map((i) => i + 1));
+  });
+
+  it("stops reading the database when the download is cancelled", async () => {
+    const marktplatz = (await findPublicProcedure(h.db, orgId, "marktplatz"))!;
+    const controller = new AbortController();
+    const reader = csvExport(h.db, marktplatz, exportLabels(), { pageSize: 100, signal: controller.signal }).getReader();
+    await reader.read(); // header
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    controller.abort();
+    // at most what was already asked for, then the end
+    let more = 0;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+      more++;
+    }
+    expect(more).toBeLessThanOrEqual(1);
+    // cancelling a fresh stream ends its generator without reading further
+    const other = csvExport(h.db, marktplatz, exportLabels(), { pageSize: 100 }).getReader();
+    await other.read();
+    await other.cancel();
+  });
+});
