@@ -1,5 +1,6 @@
 /** Counts stored submissions for the benchmark without bundling the app's TypeScript. */
 import Database from "better-sqlite3";
+import { createHash } from "node:crypto";
 import pg from "pg";
 
 export async function openDatabase(url) {
@@ -45,7 +46,7 @@ export function seedPublishedFixture(file, count) {
       const { lastInsertRowid } = insertSubmission.run(
         procedure.organisation_id,
         procedure.id,
-        `bench${i}`.padEnd(64, "0"),
+        createHash("sha256").update(`bench-${i}`).digest("hex"),
         channels[i % channels.length],
         i % 10 === 0 ? "published_redacted" : "published",
         `bench-${i}`,

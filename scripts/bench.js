@@ -110,6 +110,11 @@ console.log(`Submissions stored: ${counted} in ${elapsed.toFixed(1)} s = ${(coun
 // responses: the results page and the moderation queue under load (p95), and the CSV export's
 // peak memory in the server process.
 const fixture = Number(process.env.BENCH_FIXTURE ?? 100_000);
+process.on("uncaughtException", (error) => {
+  console.error(error);
+  server.kill("SIGTERM");
+  process.exit(1);
+});
 if (fixture > 0 && !databaseUrl.startsWith("postgres")) {
   const seededIn = Date.now();
   const { slug, procedureId } = seedPublishedFixture(databaseUrl, fixture);
