@@ -205,11 +205,15 @@ describe.each(engines)("results on %s", (engine) => {
     // again (an update, or after an interruption): the summary changes, no entry is written twice
     const again = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." });
     expect(again).toEqual({ ok: true, firstPublication: false, logged: 0 });
-    // a submission published afterwards is caught up by the next run
+    // a submission published after the results are out joins them at once, with both log entries
     await publishSubmission(h.db, { organisationId: orgId, submissionId: review[11], moderatorId, redactions: new Map(), confirmedChecked: true });
-    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(1);
-    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." })).toEqual({ ok: true, firstPublication: false, logged: 1 });
+    const late = (await readPrivacyLog(h.db, review[11])).events.map((e) => e.type);
+    expect(late.slice(-3)).toEqual(["published", "included_in_results", "included_in_open_data"]);
     expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(0);
+    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." })).toEqual({ ok: true, firstPublication: false, logged: 0 });
+    // published again (an edited redaction): no second inclusion entry
+    await publishSubmission(h.db, { organisationId: orgId, submissionId: review[11], moderatorId, redactions: new Map(), confirmedChecked: true });
+    expect((await readPrivacyLog(h.db, review[11])).events.filter((e) => e.type === "included_in_results")).toHaveLength(1);
     const chains = await verifyAllChains(h.db);
     expect(chains.broken).toEqual([]);
   });

@@ -245,6 +245,28 @@ export async function publishSubmission(
       details: { redacted: anyRedaction },
       occurredAt: now,
     });
+    // results already out: a submission published now joins them (and the open data) at once
+    if (review.procedure.status === "results_published") {
+      const already = await trx
+        .selectFrom("privacy_events")
+        .select("id")
+        .where("submission_id", "=", args.submissionId)
+        .where("type", "=", "included_in_results")
+        .executeTakeFirst();
+      if (!already) {
+        for (const type of ["included_in_results", "included_in_open_data"] as const) {
+          await appendPrivacyEvent(trx, target(review.submission), {
+            type,
+            actorRole: "moderator",
+            actorAccountId: args.moderatorId,
+            categories: ["content"],
+            purpose: "publication",
+            legalBasis: PUBLICATION_LEGAL_BASIS,
+            occurredAt: now,
+          });
+        }
+      }
+    }
     return { ok: true, redacted: anyRedaction };
   });
 }

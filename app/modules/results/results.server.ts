@@ -353,20 +353,30 @@ export async function publishedPage(db: Db, procedureId: number, page: number): 
   const total = await countPublished(db, procedureId);
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
-  // the rank counts every submission of the procedure, so numbers never change when a moderation decision does
-  const ranked = db
+  // the rank counts every submission of the procedure, so numbers never change when a moderation
+  // decision does. Worked out for this page only (one count below the page, the ids within it),
+  // not by numbering every submission on every request.
+  const pageRows = await db
     .selectFrom("submissions")
-    .select(["id", "state", "created_at", "received_on", "channel", "response_id", sql<number>`row_number() over (order by id)`.as("number")])
+    .select(["id", "created_at", "received_on", "channel", "response_id"])
     .where("procedure_id", "=", procedureId)
-    .as("ranked");
-  const rows = await db
-    .selectFrom(ranked)
-    .select(["id", "number", "created_at", "received_on", "channel", "response_id"])
     .where("state", "in", PUBLISHED_STATES)
     .orderBy("id")
     .limit(RESULTS_PAGE_SIZE)
     .offset((page - 1) * RESULTS_PAGE_SIZE)
     .execute();
+  if (pageRows.length === 0) return { items: [], total, pages };
+  const first = pageRows[0].id;
+  const last = pageRows[pageRows.length - 1].id;
+  const before = await db
+    .selectFrom("submissions")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("procedure_id", "=", procedureId)
+    .where("id", "<", first)
+    .executeTakeFirstOrThrow();
+  const within = await db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).where("id", ">=", first).where("id", "<=", last).orderBy("id").execute();
+  const rankOf = new Map(within.map((r, i) => [r.id, Number(before.n) + i + 1]));
+  const rows = pageRows.map((r) => ({ ...r, number: rankOf.get(r.id)! }));
   const items = await withContent(
     db,
     rows.map((r) => ({ ...r, number: Number(r.number) })),
