@@ -10,6 +10,7 @@ import Backend from "i18next-fs-backend";
 import { resolve } from "node:path";
 import { RemixI18Next } from "remix-i18next/server";
 import { FALLBACK_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES, isSupportedLanguage, type Language } from "./config";
+import { servedOverHttps } from "~/modules/http/secrets.server";
 
 const localesDir = resolve(process.env.LOCALES_DIR ?? "locales");
 
@@ -30,7 +31,7 @@ export const languageCookie = createCookie("lng", {
   path: "/",
   httpOnly: true,
   sameSite: "lax",
-  secure: (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://"),
+  secure: servedOverHttps(),
   maxAge: 60 * 60 * 24 * 365,
 });
 

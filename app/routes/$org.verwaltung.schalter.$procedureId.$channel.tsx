@@ -19,6 +19,7 @@ import {
   type AssistedChannel,
 } from "~/modules/assisted-entry/desk.server";
 import { audit } from "~/modules/audit/audit.server";
+import { getOrganisationSettings } from "~/modules/organisations/organisations.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const acceptance = deskAcceptance(procedure, channel, null);
     if (SPOKEN.includes(channel) && acceptance !== "ok") throw new HttpError(403, acceptance === "not_yet_open" ? "procedure_not_yet_open" : "procedure_closed");
     const { t } = await getT(request, "desk");
-    const org = await getDb().selectFrom("organisations").select(["controller_name"]).where("id", "=", user.organisationId).executeTakeFirstOrThrow();
+    const org = (await getOrganisationSettings(getDb(), user.organisationId))!;
     return {
       pageTitle: `${t(`channels.${channel}`)}: ${procedure.title}`,
       procedure,

@@ -37,8 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const secret = await pendingTotpSecret(db, account.id);
     const result = verifyTotp(secret, fields.get("code")?.[0] ?? "");
     if (!result.ok) return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
-    await enableTotp(db, account.id, secret);
-    await db.updateTable("accounts").set({ totp_last_step: result.step }).where("id", "=", account.id).execute();
+    await enableTotp(db, account.id, secret, result.step);
     const clientAddress = context?.clientAddress ?? "unknown";
     await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_set_up", clientAddress });
     return completeSignIn(request, account.id, account.organisationId, clientAddress, new URL(request.url).searchParams.get("weiter"));

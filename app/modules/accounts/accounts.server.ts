@@ -2,7 +2,7 @@
  * Staff accounts: sign-in with throttling, the TOTP second factor, invitations and password resets
  * (one-time links, 72 hours), removing access. Every change is written to the audit log by the caller.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AccountRow, Database, Role } from "#db/schema";
 import { hitRateLimit } from "~/modules/http/rate-limit.server";
@@ -10,7 +10,7 @@ import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.ser
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "./password.server";
 import { verifyTotp } from "./totp.server";
-import { endAllSessions } from "./sessions.server";
+import { endAllSessions, hashToken } from "./sessions.server";
 
 export const TOKEN_LIFETIME_MS = 72 * 60 * 60 * 1000;
 export const SIGN_IN_LIMITS = {
@@ -111,11 +111,14 @@ export async function checkPassword(
 
 const totpAad = (accountId: number) => `accounts:${accountId}:totp`;
 
-/** Store a (verified) TOTP secret, encrypted like contact data. */
-export async function enableTotp(db: Kysely<Database>, accountId: number, secret: string): Promise<void> {
+/**
+ * Store a (verified) TOTP secret, encrypted like contact data. `usedStep` is the time step of the
+ * code that confirmed it, so that code cannot sign in a second time.
+ */
+export async function enableTotp(db: Kysely<Database>, accountId: number, secret: string, usedStep: number | null = null): Promise<void> {
   await db
     .updateTable("accounts")
-    .set({ totp_secret: encryptField(getKeyRing(), secret, totpAad(accountId)), totp_enabled: 1, totp_last_step: null, updated_at: new Date().toISOString() })
+    .set({ totp_secret: encryptField(getKeyRing(), secret, totpAad(accountId)), totp_enabled: 1, totp_last_step: usedStep, updated_at: new Date().toISOString() })
     .where("id", "=", accountId)
     .execute();
 }
@@ -145,7 +148,6 @@ export async function setPassword(db: Kysely<Database>, accountId: number, passw
     .execute();
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** A one-time link token (invitation or password reset), valid 72 hours. Only its hash is stored. */
 export async function createAccountToken(

@@ -8,13 +8,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { Database, StaffSessionRow } from "#db/schema";
+import { servedOverHttps } from "~/modules/http/secrets.server";
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 /** last_seen_at is written at most this often, not on every request */
 const TOUCH_EVERY_MS = 60 * 1000;
 
-const secure = () => (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://");
+const secure = servedOverHttps;
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 /** `__Host-` in production: only this host, only over HTTPS, path / — no subdomain can set it. */
@@ -29,7 +30,8 @@ export function sessionCookie() {
   return cookie;
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+/** Tokens (sessions, one-time links) are stored as their SHA-256 only. */
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export async function createSession(
   db: Kysely<Database>,

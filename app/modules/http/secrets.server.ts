@@ -9,6 +9,9 @@ import { dirname, join, resolve } from "node:path";
 import { databaseUrlFromEnv, isPostgresUrl } from "#db/connection.server";
 import { log } from "./log.server";
 
+/** Served over HTTPS (PUBLIC_ORIGIN says so): cookies are Secure, the session cookie gets `__Host-`. */
+export const servedOverHttps = () => (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://");
+
 /** The folder that holds demo-mode secrets: beside the database file. */
 export function secretsDir(env: NodeJS.ProcessEnv = process.env): string {
   const url = databaseUrlFromEnv(env);

@@ -3,7 +3,7 @@
  * signed so it cannot be changed, and lasts 30 minutes. The code itself never goes into a URL.
  */
 import { createCookie } from "@remix-run/node";
-import { getCookieSecret } from "~/modules/http/secrets.server";
+import { getCookieSecret, servedOverHttps } from "~/modules/http/secrets.server";
 
 export const RECEIPT_SESSION_SECONDS = 30 * 60;
 
@@ -13,7 +13,7 @@ function receiptCookie() {
     path: "/",
     httpOnly: true,
     sameSite: "lax",
-    secure: (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://"),
+    secure: servedOverHttps(),
     maxAge: RECEIPT_SESSION_SECONDS,
     secrets: [getCookieSecret()],
   });

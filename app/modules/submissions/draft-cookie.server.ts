@@ -3,6 +3,7 @@
  * HttpOnly and SameSite=Lax; it holds random draft ids only, never answers.
  */
 import { createCookie } from "@remix-run/node";
+import { servedOverHttps } from "~/modules/http/secrets.server";
 
 const MAX_DRAFTS = 5;
 
@@ -10,7 +11,7 @@ export const draftCookie = createCookie("teilhabe_form", {
   path: "/",
   httpOnly: true,
   sameSite: "lax",
-  secure: (process.env.PUBLIC_ORIGIN ?? "").startsWith("https://"),
+  secure: servedOverHttps(),
   maxAge: 60 * 60 * 24,
 });
 

@@ -1,22 +1,12 @@
 /** A submission's privacy log as its author reads it: when, what, who (as a role), why, in plain words. */
 import { useTranslation } from "react-i18next";
-import { formatDate, formatDateTime } from "~/i18n/format";
+import { formatDateTime } from "~/i18n/format";
+import { explainEvent } from "../explain";
 import type { PrivacyEvent } from "../events";
 
 export function useExplainEvent() {
   const { t, i18n } = useTranslation("privacy");
-  return (e: PrivacyEvent) => {
-    const d = e.details;
-    return t(`events.${e.type}.explanation`, {
-      channel: d.channel ? t(`channels.${d.channel}`) : "",
-      version: d.version ?? "",
-      until: typeof d.until === "string" ? formatDate(d.until, i18n.language) : "",
-      actor: t(`actors.${e.actorRole}`),
-      categories: e.categories.map((c) => t(`categories.${c}`)).join(", "),
-      reason: d.reason ? t(`deletionReasons.${d.reason}`) : "",
-      context: e.type === "erasure_requested" && d.held ? "held" : undefined,
-    });
-  };
+  return (e: PrivacyEvent) => explainEvent(e, t, i18n.language);
 }
 
 export function PrivacyTimeline({ events }: { events: PrivacyEvent[] }) {
