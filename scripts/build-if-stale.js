@@ -1,10 +1,16 @@
-/** Runs `remix build` when there is no build or any source is newer than it. Used by npm start and the tests. */
+/**
+ * Runs `remix build` when there is no build or any source is newer than it. Used by npm start and the tests.
+ * A lock directory keeps two processes (two test runs, npm start beside npm test) from building at once:
+ * `remix build` deletes the previous assets, so parallel builds would break each other.
+ */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
+const lockDir = join(root, ".build-lock");
+const LOCK_STALE_MS = 5 * 60 * 1000;
 
 function newestMtime(path) {
   const s = statSync(path);
@@ -14,21 +20,50 @@ function newestMtime(path) {
   return newest;
 }
 
-export function buildIfStale({ quiet = false } = {}) {
+function isStale() {
   const buildFile = join(root, "build/index.js");
   const sources = ["app", "db", "remix.config.js", "package-lock.json"].map((p) => join(root, p)).filter(existsSync);
-  const stale = !existsSync(buildFile) || Math.max(...sources.map(newestMtime)) > statSync(buildFile).mtimeMs;
-  if (!stale) return;
-  if (!quiet) console.log("Building the app (remix build)…");
-  // always a production build: vitest sets NODE_ENV=test, which would make a development build
-  // that the production server cannot run
-  const result = spawnSync(join(root, "node_modules/.bin/remix"), ["build"], {
-    cwd: root,
-    stdio: quiet ? "pipe" : "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (result.status !== 0) {
-    if (quiet) process.stderr.write(String(result.stderr ?? ""));
-    throw new Error("remix build failed. Run `npm ci` first, then try again.");
+  return !existsSync(buildFile) || Math.max(...sources.map(newestMtime)) > statSync(buildFile).mtimeMs;
+}
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function withBuildLock(fn) {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      // a lock left behind by a killed build
+      try {
+        if (Date.now() - statSync(lockDir).mtimeMs > LOCK_STALE_MS) rmSync(lockDir, { recursive: true, force: true });
+      } catch {}
+      sleep(250);
+    }
   }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+export function buildIfStale({ quiet = false } = {}) {
+  if (!isStale()) return;
+  withBuildLock(() => {
+    if (!isStale()) return; // another process built it while we waited
+    if (!quiet) console.log("Building the app (remix build)…");
+    // always a production build: vitest sets NODE_ENV=test, which would make a development build
+    // that the production server cannot run
+    const result = spawnSync(join(root, "node_modules/.bin/remix"), ["build"], {
+      cwd: root,
+      stdio: quiet ? "pipe" : "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (result.status !== 0) {
+      if (quiet) process.stderr.write(String(result.stderr ?? ""));
+      throw new Error("remix build failed. Run `npm ci` first, then try again.");
+    }
+  });
 }

@@ -1,7 +1,10 @@
 /** Site header (name, language switcher made of plain links) and footer. */
 import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { LANGUAGE_NAMES, STAFF_LANGUAGES, SUPPORTED_LANGUAGES } from "~/i18n/config";
+
+/** Staff pages (German and English only) offer only those languages. */
+const STAFF_PATH = /^\/(?:[^/]+\/verwaltung|anmelden|abmelden|einladung)(?:\/|$)/;
 
 type Org = { slug: string; name: string } | undefined;
 
@@ -11,7 +14,7 @@ export function LanguageSwitcher() {
   return (
     <nav className="languages" aria-label={t("languageNav")}>
       <ul>
-        {SUPPORTED_LANGUAGES.map((lng) => {
+        {(STAFF_PATH.test(location.pathname) ? STAFF_LANGUAGES : SUPPORTED_LANGUAGES).map((lng) => {
           const params = new URLSearchParams(location.search);
           params.set("lng", lng);
           const current = i18n.language === lng;

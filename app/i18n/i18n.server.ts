@@ -9,7 +9,7 @@ import { createInstance, type TFunction } from "i18next";
 import Backend from "i18next-fs-backend";
 import { resolve } from "node:path";
 import { RemixI18Next } from "remix-i18next/server";
-import { FALLBACK_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES, isSupportedLanguage, type Language } from "./config";
+import { FALLBACK_LANGUAGE, NAMESPACES, STAFF_LANGUAGES, SUPPORTED_LANGUAGES, isSupportedLanguage, type Language } from "./config";
 import { servedOverHttps } from "~/modules/http/secrets.server";
 
 const localesDir = resolve(process.env.LOCALES_DIR ?? "locales");
@@ -44,9 +44,17 @@ const detector = new RemixI18Next({
   },
 });
 
+const STAFF_PATH = /^\/(?:[^/]+\/verwaltung|anmelden|abmelden|einladung)(?:\/|$)/;
+
 export async function getLocale(request: Request): Promise<Language> {
   const lng = await detector.getLocale(request);
-  return isSupportedLanguage(lng) ? lng : FALLBACK_LANGUAGE;
+  const locale = isSupportedLanguage(lng) ? lng : FALLBACK_LANGUAGE;
+  // staff pages exist in German and English only: another choice shows them in German, declared
+  // as German, rather than German text marked as Turkish
+  if (!(STAFF_LANGUAGES as readonly string[]).includes(locale) && STAFF_PATH.test(new URL(request.url).pathname)) {
+    return FALLBACK_LANGUAGE;
+  }
+  return locale;
 }
 
 /** The language explicitly chosen with ?lng= on this request, to remember in the cookie. */

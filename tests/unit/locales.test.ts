@@ -1,10 +1,11 @@
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SUPPORTED_LANGUAGES } from "~/i18n/config";
 
 const LOCALES_DIR = join(process.cwd(), "locales");
 const SOURCE = "de";
-const LOCALES = ["de", "en", "ar"] as const;
+const LOCALES = SUPPORTED_LANGUAGES;
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 const ARABIC_LETTER = /[\u0600-\u06FF]/;
