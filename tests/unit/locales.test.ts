@@ -2,6 +2,7 @@ import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { longSentences } from "../support/leichte-sprache";
 
 const LOCALES_DIR = join(process.cwd(), "locales");
 const SOURCE = "de";
@@ -14,6 +15,15 @@ const ARABIC_LETTER = /[\u0600-\u06FF]/;
 const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
   en: new Set(["Teilhabe", "Name", "Code", "System", "Moderation", "IBAN"]),
   ar: new Set(["Teilhabe"]),
+  // Leichte Sprache rewrites German; only these short values were easy already and stay as they are
+  "de-x-ls": new Set([
+    "Teilhabe", "Fehler", "Weiter", "Ja", "Nein", "Name", "Nummer", "Telefon", "Brief", "Antwort", "Ergebnisse",
+    "Ändern", "Jetzt löschen", "Ihre Rechte", "Ihre Antworten", "Sie selbst", "am Telefon", "auf Papier",
+    "Ohne Internet", "E-Mail-Adresse", "Offene Daten", "Wie geht es weiter?", "Das hat nicht geklappt",
+    "Wer ist verantwortlich?", "Wer bekommt Ihre Daten?", "Ihre persönlichen Daten", "Persönliche Daten löschen",
+    "Persönliche Daten gespeichert", "Persönliche Daten gelöscht", "Ihre Antworten sind nicht mehr da",
+    "Bitte wählen Sie eine Antwort aus.", "weniger als {{limit}}", "Seite {{page}} von {{pages}}",
+  ]),
 };
 /** Values that need not contain an Arabic letter. */
 const NON_ARABIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe"]);
@@ -161,6 +171,16 @@ describe("locale files", () => {
                 if (source?.values.some(([, v]) => v === value)) untranslated.push(`${key}: ${JSON.stringify(value)}`);
               }
               expect(untranslated, `values identical to German in ${locale}/${ns}`).toEqual([]);
+            });
+          }
+
+          if (locale === "de-x-ls") {
+            it("keeps every sentence short (Leichte Sprache: one statement per sentence)", () => {
+              const long: string[] = [];
+              for (const [key, value] of load(locale, ns).flat) {
+                for (const sentence of longSentences(value)) long.push(`${key}: ${sentence}`);
+              }
+              expect(long, `sentences too long in ${locale}/${ns}`).toEqual([]);
             });
           }
 
