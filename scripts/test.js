@@ -2,6 +2,7 @@
  * `npm test`: everything a change must pass, in one command.
  *  1. Chromium for the browser tests: found at CHROMIUM_PATH or /usr/bin/chromium, installed with
  *     apt-get when running as root, otherwise we stop and say what to run.
+ *     Java (17 or later) for the HTML check (vnu-jar): installed the same way (default-jre-headless).
  *  2. A fresh production build (the HTTP and browser suites test what `npm start` serves).
  *  3. Type check (tsc --noEmit).
  *  4. vitest: unit, integration (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), HTTP, browser.
@@ -35,6 +36,25 @@ function ensureChromium() {
 }
 
 process.env.CHROMIUM_PATH = ensureChromium();
+
+function ensureJava() {
+  const java = process.env.JAVA_PATH || "java";
+  if (spawnSync(java, ["-version"], { stdio: "ignore" }).status === 0) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && existsSync("/usr/bin/apt-get")) {
+    console.log("Java is missing (needed by the HTML check, vnu-jar): installing default-jre-headless…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    if (run("apt-get", ["update", "-qq"], { env }).status === 0 && run("apt-get", ["install", "-y", "-qq", "default-jre-headless"], { env }).status === 0) return;
+  }
+  console.error(
+    "Java 17 or later is needed for the HTML check (Nu Html Checker) and was not found.\n" +
+      "Install it with:  sudo apt-get update && sudo apt-get install -y default-jre-headless\n" +
+      "or point JAVA_PATH at a java binary, then run npm test again.",
+  );
+  process.exit(1);
+}
+
+ensureJava();
 
 try {
   buildIfStale();
