@@ -41,6 +41,19 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // SIGKILL under load, backup and restore (tests/crash); two instances, cluster workers (tests/scale)
+          name: "crash",
+          include: ["tests/crash/**/*.test.ts", "tests/scale/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          globalSetup: ["tests/support/global-setup.ts"],
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
     ],
   },
 });
