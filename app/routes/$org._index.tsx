@@ -8,6 +8,7 @@ import { getT } from "~/i18n/i18n.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
 import { listPublicProcedures, type ProcedureListItem } from "~/modules/procedures/procedures.server";
+import { EASY_READ_LANGUAGE, EASY_READ_LINK_TEXT } from "~/modules/leichte-sprache/site-guide";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -54,6 +55,11 @@ export default function OrganisationHome() {
     <>
       <h1>{t("list.heading", { organisation: organisation.name })}</h1>
       <p className="lead">{t("list.intro")}</p>
+      <p>
+        <a href={`/${organisation.slug}/leichte-sprache`} lang="de" hrefLang={EASY_READ_LANGUAGE}>
+          {EASY_READ_LINK_TEXT}
+        </a>
+      </p>
       <section aria-labelledby="open-heading">
         <h2 id="open-heading">{t("list.open")}</h2>
         {procedures.open.length ? <ProcedureCards items={procedures.open} orgSlug={organisation.slug} /> : <p>{t("list.noneOpen")}</p>}
