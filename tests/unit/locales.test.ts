@@ -15,6 +15,10 @@ const ARABIC_LETTER = /[\u0600-\u06FF]/;
 const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
   en: new Set(["Teilhabe", "Name", "Code", "System", "Moderation", "IBAN"]),
   ar: new Set(["Teilhabe"]),
+  tr: new Set(["Teilhabe", "Telefon"]),
+  uk: new Set(["Teilhabe"]),
+  ru: new Set(["Teilhabe"]),
+  pl: new Set(["Teilhabe"]),
   // Leichte Sprache rewrites German; only these short values were easy already and stay as they are
   "de-x-ls": new Set([
     "Teilhabe", "Fehler", "Weiter", "Ja", "Nein", "Name", "Nummer", "Telefon", "Brief", "Antwort", "Ergebnisse",
@@ -27,6 +31,10 @@ const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
 };
 /** Values that need not contain an Arabic letter. */
 const NON_ARABIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe"]);
+/** Languages written in Cyrillic script, and the values there that need not contain a Cyrillic letter. */
+const CYRILLIC_LOCALES: ReadonlySet<string> = new Set(["uk", "ru"]);
+const CYRILLIC_LETTER = /[\u0400-\u04FF]/;
+const NON_CYRILLIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe"]);
 
 /** A value made only of placeholders, whitespace and punctuation needs no translation. */
 function isPlaceholderOnly(value: string): boolean {
@@ -192,6 +200,17 @@ describe("locale files", () => {
                 if (!ARABIC_LETTER.test(value)) latinOnly.push(`${key}: ${JSON.stringify(value)}`);
               }
               expect(latinOnly, `values without Arabic letters in ${locale}/${ns}`).toEqual([]);
+            });
+          }
+
+          if (CYRILLIC_LOCALES.has(locale)) {
+            it("contains Cyrillic script in every value", () => {
+              const latinOnly: string[] = [];
+              for (const [key, value] of load(locale, ns).flat) {
+                if (NON_CYRILLIC_ALLOWED.has(value) || isPlaceholderOnly(value)) continue;
+                if (!CYRILLIC_LETTER.test(value)) latinOnly.push(`${key}: ${JSON.stringify(value)}`);
+              }
+              expect(latinOnly, `values without Cyrillic letters in ${locale}/${ns}`).toEqual([]);
             });
           }
         });
