@@ -10,6 +10,7 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { audit } from "~/modules/audit/audit.server";
+import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
@@ -82,7 +83,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         procedureId: procedure.id,
         resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug),
       });
-      await auditIt(result.firstPublication ? "results_published" : "results_updated", { logged: result.logged, notifications: queued });
+      await auditIt(result.firstPublication ? "results_published" : "results_updated", { published: result.published, notifications: queued });
+      // the privacy-log entries: written by the job, started now rather than at the next schedule
+      startJob(db, "results_inclusion");
       return redirect(`${here}?erledigt=${result.firstPublication ? "published" : "updated"}`, 303);
     }
     throw new HttpError(400, "unknown_field");

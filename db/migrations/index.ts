@@ -10,6 +10,7 @@ import * as m0004 from "./0004_assisted_entry";
 import * as m0005 from "./0005_moderation";
 import * as m0006 from "./0006_outbox";
 import * as m0007 from "./0007_queue_index";
+import * as m0010 from "./0010-results-snapshots";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005_moderation": m0005,
   "0006_outbox": m0006,
   "0007_queue_index": m0007,
+  "0010-results-snapshots": m0010,
 };

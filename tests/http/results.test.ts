@@ -5,7 +5,9 @@
  * results once the procedure is closed. Then: the results page shows the database's numbers in chart
  * and table alike, small groups suppressed, 20 submissions a page; the CSV, JSON and DCAT files parse;
  * none of it contains any of the personal data, nor anything that looks like an e-mail address or
- * a phone number; the page stays within 14 KB compressed in every language.
+ * a phone number; the page stays within 14 KB compressed in every language. The privacy-log entries
+ * come from the inclusion job the publication starts; a submission published (or taken back) after
+ * the results are out changes the page's numbers at once.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -69,6 +71,17 @@ const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Z
 const PHONE_PATTERN = /(?:\+\d{2}|\b0)[1-9]\d{1,4}[ /-]?\d{4,}/;
 
 const decode = (s: string) => textOf(s).trim();
+
+/** Waits for something the server does in the background (the inclusion job), up to 30 s. */
+async function eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 /** The charts of a results page: per question, the label, the numbers in the drawing and the table rows. */
 function chartsOf(html: string) {
   return [...html.matchAll(/<section aria-labelledby="q\d+">([\s\S]*?)<\/section>/g)].map(([, body]) => {
@@ -262,7 +275,7 @@ describe("results", () => {
     expect((await h.db.selectFrom("procedures").select(["status", "results_summary"]).where("id", "=", procedureId).executeTakeFirstOrThrow())).toEqual({ status: "closed", results_summary: "" });
   });
 
-  it("publishes the results: summary, status, audit, and every published submission's privacy log", async () => {
+  it("publishes the results: summary, status, audit, and (by the job it starts) every published submission's privacy log", async () => {
     const csrf = csrfOf(await (await mod.get(staffPage)).text());
     const summary = "# Überblick\n\nViele **Rückmeldungen** zur Bahnhofstraße.\n\n- Radweg wird breiter\n- Ampel wird geprüft";
     const saved = await mod.post(staffPage, [["_csrf", csrf], ["intent", "save"], ["summary", "Entwurf"]]);
@@ -282,7 +295,13 @@ describe("results", () => {
       { action: "results_published", target_id: String(procedureId) },
     ]);
     const subs = await h.db.selectFrom("submissions").select(["id", "state"]).where("procedure_id", "=", procedureId).execute();
-    const events = await h.db.selectFrom("privacy_events").select(["submission_id", "type"]).where("type", "in", ["included_in_results", "included_in_open_data"]).execute();
+    // scheduled jobs are off in this server: the publication itself started the job
+    const events = await eventually(
+      "logged",
+      () => h.db.selectFrom("privacy_events").select(["submission_id", "type"]).where("type", "in", ["included_in_results", "included_in_open_data"]).execute(),
+      (rows) => rows.length >= 2 * 25,
+    );
+    expect(await eventually("done", () => h.db.selectFrom("results_inclusion").select("done_at").where("procedure_id", "=", procedureId).executeTakeFirstOrThrow(), (r) => r.done_at !== null)).toBeTruthy();
     for (const s of subs) {
       const expected = s.state === "published" || s.state === "published_redacted" ? 1 : 0;
       expect(events.filter((e) => e.submission_id === s.id && e.type === "included_in_results"), `${s.id} ${s.state}`).toHaveLength(expected);
@@ -481,6 +500,42 @@ describe("results", () => {
       const text = name.includes("(") ? textOf(mainOf(body)) : body;
       expect(detectPersonalData(text).filter((f) => f.kind === "email" || f.kind === "phone"), `${name}: the detector finds personal data`).toEqual([]);
     }
+  });
+
+  it("changes the page's numbers at once when a submission is published, or taken back, after the results are out", async () => {
+    const totalOf = async () => textOf(mainOf(await (await new Client(server.url).get(RESULTS)).text())).match(/Veröffentlichte Beiträge insgesamt: (\d+)/)![1];
+    const csvRows = async () => (await (await new Client(server.url).get(FILES[0])).text()).trim().split("\r\n").length - 1;
+    const jsonCount = async () => (await (await new Client(server.url).get(FILES[1])).json()).submissions.length;
+    expect(await totalOf()).toBe("25");
+    const unreviewed = await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).where("state", "=", "received").orderBy("id").execute();
+    expect(unreviewed).toHaveLength(4);
+    // a late publication: on the page, in both files, in the submitter's log (once)
+    await publish(unreviewed[0].id);
+    expect(await totalOf()).toBe("26");
+    expect(await csvRows()).toBe(26);
+    expect(await jsonCount()).toBe(26);
+    const late = await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", unreviewed[0].id).where("type", "like", "included_in_%").execute();
+    expect(late.map((e) => e.type).sort()).toEqual(["included_in_open_data", "included_in_results"]);
+    // published again (nothing changes) and then not published after all: 26, then 25
+    await publish(unreviewed[0].id);
+    expect(await totalOf()).toBe("26");
+    const html = await (await mod.get(`${ORG}/verwaltung/moderation/beitrag/${unreviewed[0].id}`)).text();
+    expect((await mod.post(`${ORG}/verwaltung/moderation/beitrag/${unreviewed[0].id}`, [["_csrf", csrfOf(html)], ["intent", "not_publish"], ["reason", "duplicate"]])).status).toBe(303);
+    expect(await totalOf()).toBe("25");
+    expect(await csvRows()).toBe(25);
+    // the count the page shows is the stored one, and it equals the rows
+    const stored = await h.db.selectFrom("results_snapshots").select("published_count").where("procedure_id", "=", procedureId).executeTakeFirstOrThrow();
+    const rows = await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).where("state", "in", ["published", "published_redacted"]).execute();
+    expect(stored.published_count).toBe(rows.length);
+    expect(rows).toHaveLength(25);
+    // moderation decides what is shown, not what counts: the charts keep their numbers
+    const main = mainOf(await (await new Client(server.url).get(RESULTS)).text());
+    expect(chartsOf(main)[0].rows).toEqual([
+      ["Mit dem Fahrrad", "12"],
+      ["Zu Fuß", "13"],
+      ["Mit Bus oder Bahn", "weniger als 5"],
+      ["Mit dem Auto", "weniger als 5"],
+    ]);
   });
 
   for (const lng of ["de", "en", "ar"]) {

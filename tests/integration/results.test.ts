@@ -1,8 +1,9 @@
 /**
  * Results against real databases (SQLite, and PostgreSQL when TEST_DATABASE_URL is set): statistics
  * equal counts made independently from the rows, small groups suppressed, the export streams page
- * through thousands of submissions once each, and publishing writes every published submission's
- * privacy log (once, also when run again).
+ * through thousands of submissions once each, publishing stores the statistics (a snapshot that
+ * follows later moderation, withdrawals and erasure) and the inclusion job writes every published
+ * submission's privacy log exactly once — also when it runs twice at the same time or is cut short.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
@@ -10,6 +11,8 @@ import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import type { Channel } from "#db/schema";
 import { doNotPublish, publishSubmission, respond } from "~/modules/moderation/moderation.server";
+import { runJobs } from "~/modules/jobs/jobs.server";
+import { requestErasure } from "~/modules/privacy/rights.server";
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { findProcedureById, findPublicProcedure } from "~/modules/procedures/procedures.server";
@@ -24,8 +27,10 @@ import {
   publishedPage,
   questionStatistics,
   resultsOverview,
+  resultsStatistics,
   suppress,
 } from "~/modules/results/results.server";
+import { runResultsInclusion } from "~/modules/results/inclusion.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
@@ -88,6 +93,14 @@ describe.each(engines)("results on %s", (engine) => {
     ids.push(result.submissionId);
     return result.submissionId;
   }
+
+  /**
+   * A second app instance for things done at the same time. PostgreSQL: its own pool. SQLite: the
+   * same handle — two connections in one process would block each other's (one) thread on the
+   * write lock; separate processes wait for each other, and one process's transactions queue on
+   * its connection, which is what running twice at once means there.
+   */
+  const twin = (other: DatabaseHandle) => (engine === "sqlite" ? h : other);
 
   beforeAll(async () => {
     testDb = await createTestDatabase(engine);
@@ -187,10 +200,17 @@ describe.each(engines)("results on %s", (engine) => {
     expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "  " })).toMatchObject({ ok: false, status: 400 });
     expect((await findProcedureById(h.db, orgId, consultation.id))!.status).toBe("closed");
 
-    const result = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "# Ergebnis\r\n\r\nDanke.", batchSize: 3 });
-    expect(result).toEqual({ ok: true, firstPublication: true, logged: 10 });
+    const result = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "# Ergebnis\r\n\r\nDanke." });
+    expect(result).toEqual({ ok: true, firstPublication: true, published: 10 });
     const row = await h.db.selectFrom("procedures").select(["status", "results_summary"]).where("id", "=", consultation.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: "results_published", results_summary: "# Ergebnis\n\nDanke." });
+    // the request only asked for the log entries: the job writes them, a few batches at a time
+    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(10);
+    expect(await h.db.selectFrom("privacy_events").select("id").where("type", "=", "included_in_results").execute()).toEqual([]);
+    expect(await runResultsInclusion(h.db, new Date(), { batchSize: 3, maxBatches: 2 })).toEqual({ finished: 0, logged: 6, more: true });
+    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(4);
+    expect(await runResultsInclusion(h.db, new Date(), { batchSize: 3 })).toEqual({ finished: 1, logged: 4, more: false });
+    expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(0);
 
     const subs = await h.db.selectFrom("submissions").select(["id", "state"]).where("procedure_id", "=", consultation.id).execute();
     for (const s of subs) {
@@ -204,18 +224,158 @@ describe.each(engines)("results on %s", (engine) => {
 
     // again (an update, or after an interruption): the summary changes, no entry is written twice
     const again = await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." });
-    expect(again).toEqual({ ok: true, firstPublication: false, logged: 0 });
+    expect(again).toEqual({ ok: true, firstPublication: false, published: 10 });
+    expect(await runResultsInclusion(h.db)).toEqual({ finished: 1, logged: 0, more: false });
     // a submission published after the results are out joins them at once, with both log entries
     await publishSubmission(h.db, { organisationId: orgId, submissionId: review[11], moderatorId, redactions: new Map(), confirmedChecked: true });
     const late = (await readPrivacyLog(h.db, review[11])).events.map((e) => e.type);
     expect(late.slice(-3)).toEqual(["published", "included_in_results", "included_in_open_data"]);
     expect((await resultsOverview(h.db, orgId, consultation.id))!.pendingLogs).toBe(0);
-    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." })).toEqual({ ok: true, firstPublication: false, logged: 0 });
+    expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Neu." })).toEqual({ ok: true, firstPublication: false, published: 11 });
+    expect(await runResultsInclusion(h.db)).toEqual({ finished: 1, logged: 0, more: false });
     // published again (an edited redaction): no second inclusion entry
     await publishSubmission(h.db, { organisationId: orgId, submissionId: review[11], moderatorId, redactions: new Map(), confirmedChecked: true });
     expect((await readPrivacyLog(h.db, review[11])).events.filter((e) => e.type === "included_in_results")).toHaveLength(1);
     const chains = await verifyAllChains(h.db);
     expect(chains.broken).toEqual([]);
+  });
+
+  it("shows stored statistics that follow every later change a resident would notice", async () => {
+    /** What the rows say now, counted independently of the snapshot. */
+    async function live() {
+      return {
+        channels: await channelCounts(h.db, consultation.id),
+        statistics: await questionStatistics(h.db, consultation, LABELS),
+        published: (await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", consultation.id).where("state", "in", ["published", "published_redacted"]).execute()).length,
+      };
+    }
+    const stored = () => resultsStatistics(h.db, consultation, LABELS);
+    const snapshotRow = () => h.db.selectFrom("results_snapshots").selectAll().where("procedure_id", "=", consultation.id).executeTakeFirstOrThrow();
+    expect(await stored()).toEqual(await live());
+    expect((await stored()).published).toBe(11);
+    const before = await snapshotRow();
+
+    // another app instance on the same database reads the same numbers (nothing kept in one process)
+    const other = openDatabase(testDb.url);
+    try {
+      expect(await resultsStatistics(other.db, consultation, LABELS)).toEqual(await live());
+
+      // a late publication (a submission nobody had reviewed yet) joins the count at once, in both instances
+      const unreviewed = await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", consultation.id).where("state", "=", "received").orderBy("id").execute();
+      expect(unreviewed.length).toBeGreaterThanOrEqual(2);
+      await publishSubmission(other.db, { organisationId: orgId, submissionId: unreviewed[0].id, moderatorId, redactions: new Map(), confirmedChecked: true });
+      expect((await stored()).published).toBe(12);
+      expect(await stored()).toEqual(await live());
+      // published twice (a double click, or from two instances at once): counted once
+      await Promise.all([
+        publishSubmission(h.db, { organisationId: orgId, submissionId: unreviewed[1].id, moderatorId, redactions: new Map(), confirmedChecked: true }),
+        publishSubmission(twin(other).db, { organisationId: orgId, submissionId: unreviewed[1].id, moderatorId, redactions: new Map(), confirmedChecked: true }),
+      ]);
+      expect((await stored()).published).toBe(13);
+      // taken back: not published after all
+      await doNotPublish(h.db, { organisationId: orgId, submissionId: unreviewed[1].id, moderatorId, reason: "duplicate" });
+      await doNotPublish(h.db, { organisationId: orgId, submissionId: unreviewed[1].id, moderatorId, reason: "duplicate" });
+      expect(await resultsStatistics(other.db, consultation, LABELS)).toEqual(await live());
+      expect((await stored()).published).toBe(12);
+      // the moderation decisions moved the stored number; the counts were not made again
+      expect((await snapshotRow()).computed_at).toBe(before.computed_at);
+    } finally {
+      await other.close();
+    }
+
+    // erasure of a submitter's personal data: the content stays, so every number stays
+    const withContact = await h.db.selectFrom("contact_details").innerJoin("submissions", "submissions.id", "contact_details.submission_id").select("submissions.id").where("submissions.procedure_id", "=", consultation.id).executeTakeFirstOrThrow();
+    const numbers = await stored();
+    expect((await requestErasure(h.db, withContact.id)).outcome).toBe("deleted");
+    expect(await stored()).toEqual(numbers);
+    expect(await stored()).toEqual(await live());
+
+    // a submission withdrawn after counting (the rules allow it only while open; any path that does
+    // it, here plain SQL) and one arriving late: the stored counts are made again on the next read
+    const bike = (await stored()).statistics[0].rows[0].count!;
+    const online = (await stored()).channels[0].count!;
+    const bikeRider = await h.db
+      .selectFrom("answers")
+      .innerJoin("submissions", "submissions.id", "answers.submission_id")
+      .select("submissions.id")
+      .where("submissions.procedure_id", "=", consultation.id)
+      .where("submissions.state", "=", "published")
+      .where("submissions.channel", "=", "online")
+      .where("answers.question_id", "=", consultation.questions[2].id)
+      .where("answers.value", "=", "bike")
+      .where("submissions.response_id", "is", null)
+      .executeTakeFirstOrThrow();
+    await h.db.deleteFrom("answers").where("submission_id", "=", bikeRider.id).execute();
+    await h.db.updateTable("submissions").set({ state: "withdrawn", withdrawn_at: new Date().toISOString() }).where("id", "=", bikeRider.id).execute();
+    const afterWithdrawal = await stored();
+    expect(afterWithdrawal.statistics[0].rows[0].count).toBe(bike - 1);
+    expect(afterWithdrawal.channels[0].count).toBe(online - 1);
+    expect(afterWithdrawal.published).toBe(numbers.published - 1);
+    expect(afterWithdrawal).toEqual(await live());
+    await submit({ [consultation.questions[0].id]: ["Spät, aber da."], [consultation.questions[2].id]: ["bike"], [consultation.questions[4].id]: ["3"] });
+    expect(await stored()).toEqual(await live());
+    expect((await stored()).statistics[0].rows[0].count).toBe(bike);
+  });
+
+  it("writes each inclusion entry exactly once: two runs at once, two instances' scheduled runs, a run cut short", async () => {
+    const procedure = (await findPublicProcedure(h.db, orgId, "buergerhaushalt-2027"))!;
+    const choice = procedure.questions.find((q) => q.kind === "single_choice")!;
+    let n = 0;
+    /** A new submission of the survey, stored as published (no moderation steps: only the job writes inclusion entries). */
+    async function publishedSubmission() {
+      const { submissionId } = await h.db.transaction().execute((trx) =>
+        createSubmission(trx, {
+          procedure,
+          input: { answers: [{ questionId: choice.id, values: [choice.options[n % choice.options.length].value] }], contact: {} },
+          channel: "online",
+          language: "de",
+          idempotencyKey: `inclusion-${engine}-${++n}`,
+        }),
+      );
+      await h.db.updateTable("submissions").set({ state: "published" }).where("id", "=", submissionId).execute();
+      return submissionId;
+    }
+    const entries = async (ids: number[]) => {
+      const rows = await h.db.selectFrom("privacy_events").select(["submission_id", "type"]).where("submission_id", "in", ids).where("type", "like", "included_in_%").execute();
+      return ids.map((id) => rows.filter((r) => r.submission_id === id).map((r) => r.type).sort());
+    };
+    const both = ["included_in_open_data", "included_in_results"];
+    const other = twin(openDatabase(testDb.url));
+    try {
+      const first: number[] = [];
+      for (let i = 0; i < 12; i++) first.push(await publishedSubmission());
+      await h.db.updateTable("procedures").set({ status: "closed" }).where("id", "=", procedure.id).execute();
+      expect(await publishResults(h.db, { organisationId: orgId, procedureId: procedure.id, moderatorId, summary: "Haushalt." })).toMatchObject({ ok: true, published: 12 });
+
+      // two runs at once without leases (as when a lease ran out mid-run): every entry once
+      const [a, b] = await Promise.all([runResultsInclusion(h.db, new Date(), { batchSize: 3 }), runResultsInclusion(other.db, new Date(), { batchSize: 3 })]);
+      expect(a.logged + b.logged).toBe(12);
+      expect(await entries(first)).toEqual(first.map(() => both));
+
+      // more published (as by a path that writes no entries) and the results updated: two instances'
+      // scheduled runs at the same moment — one takes the lease, the other skips; nothing twice
+      const second: number[] = [];
+      for (let i = 0; i < 7; i++) second.push(await publishedSubmission());
+      expect(await publishResults(h.db, { organisationId: orgId, procedureId: procedure.id, moderatorId, summary: "Haushalt, ergänzt." })).toMatchObject({ ok: true, published: 19 });
+      expect((await resultsOverview(h.db, orgId, procedure.id))!.pendingLogs).toBe(19);
+      const at = new Date(Date.now() + 60_000);
+      const [x, y] = await Promise.all([runJobs(h.db, at), runJobs(other.db, at)]);
+      expect([x.results_inclusion, y.results_inclusion].filter((r) => r === "skipped")).toHaveLength(1);
+      expect([x.results_inclusion, y.results_inclusion].find((r) => r !== "skipped")).toMatchObject({ logged: 7, more: false });
+      expect(await entries([...first, ...second])).toEqual([...first, ...second].map(() => both));
+      expect((await resultsOverview(h.db, orgId, procedure.id))!.pendingLogs).toBe(0);
+
+      // a run cut short carries on where it stopped
+      const third: number[] = [];
+      for (let i = 0; i < 5; i++) third.push(await publishedSubmission());
+      await publishResults(h.db, { organisationId: orgId, procedureId: procedure.id, moderatorId, summary: "Haushalt, nochmals ergänzt." });
+      expect(await runResultsInclusion(h.db, new Date(), { batchSize: 10, maxBatches: 2 })).toMatchObject({ logged: 1, more: true });
+      expect(await runResultsInclusion(other.db, new Date(), { batchSize: 10 })).toMatchObject({ logged: 4, more: false, finished: 1 });
+      expect(await entries([...first, ...second, ...third])).toEqual([...first, ...second, ...third].map(() => both));
+      expect((await verifyAllChains(h.db)).broken).toEqual([]);
+    } finally {
+      if (other !== h) await other.close();
+    }
   });
 
   it("lists the published submissions with stable numbers, public text and responses, never contact data", async () => {

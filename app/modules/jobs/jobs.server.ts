@@ -9,6 +9,7 @@ import { log } from "~/modules/http/log.server";
 import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
+import { runResultsInclusion } from "~/modules/results/inclusion.server";
 
 const holder = `${hostname()}:${process.pid}`;
 
@@ -27,16 +28,21 @@ async function takeLease(db: Kysely<Database>, name: string, leaseMs: number, no
 /** After a run the job rests this long, so instances on the same schedule do not repeat each other's work. */
 const REST_MS = Number(process.env.JOBS_REST_MS ?? 5 * 60 * 1000);
 
+/** Jobs that only work off what is asked of them rest not at all: a new request is taken up at once. */
+const NO_REST = new Set(["results_inclusion"]);
+
 async function releaseLease(db: Kysely<Database>, name: string, result: unknown, startedAt: Date) {
   await db
     .updateTable("job_leases")
-    .set({ locked_until: new Date(startedAt.getTime() + REST_MS).toISOString(), last_result: JSON.stringify(result) })
+    .set({ locked_until: new Date(startedAt.getTime() + (NO_REST.has(name) ? 0 : REST_MS)).toISOString(), last_result: JSON.stringify(result) })
     .where("name", "=", name)
     .where("locked_by", "=", holder)
     .execute();
 }
 
 export const JOBS = {
+  // "included in results / open data" in the privacy logs after a publication (before the outbox: same run)
+  results_inclusion: (db: Kysely<Database>, now: Date) => runResultsInclusion(db, now),
   retention: (db: Kysely<Database>, now: Date) => runRetention(db, now),
   sessions: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeExpiredSessions(db, now) }),
   // result e-mails, when SMTP_URL is set (otherwise they stay pending)
@@ -62,4 +68,25 @@ export async function runJobs(db: Kysely<Database>, now: Date = new Date()): Pro
     }
   }
   return results;
+}
+
+/**
+ * Start one job now, in the background, if its lease is free (a request asked for it: e.g. results
+ * were published). Failures are logged; the scheduled run picks up what is left.
+ */
+export function startJob(db: Kysely<Database>, name: keyof typeof JOBS): void {
+  const now = new Date();
+  void (async () => {
+    if (!(await takeLease(db, name, 10 * 60 * 1000, now))) return;
+    let result: unknown;
+    try {
+      result = await JOBS[name](db, now);
+      log("info", "job_finished", { job: name, result });
+    } catch (error) {
+      result = { error: error instanceof Error ? error.message : String(error) };
+      log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await releaseLease(db, name, result, now);
+    }
+  })().catch((error) => log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) }));
 }

@@ -3,11 +3,14 @@
  * official response. Every decision is written into the submitter's privacy log in the same
  * transaction. Not publishing never means not considered: such submissions still get a response.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { engineOf } from "#db/connection.server";
 import type { Channel, Database, ResponseDecision } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
+import { logInclusion } from "~/modules/results/inclusion.server";
+import { adjustPublishedCount, isPublishedState } from "~/modules/results/snapshot.server";
 import { detectPersonalData, type Finding } from "./personal-data";
 
 export const NOT_PUBLISHED_REASONS = ["insult", "personal_data_of_others", "off_topic", "duplicate", "advertising", "unlawful"] as const;
@@ -188,6 +191,15 @@ export async function submissionForReview(db: Db, organisationId: number, submis
 const target = (s: { organisation_id: number; id: number }) => ({ organisationId: s.organisation_id, submissionId: s.id });
 
 /**
+ * PostgreSQL: hold the submission for the decision's transaction, so that two decisions at once
+ * (a double click, two moderators) are made one after the other, each seeing the state the other
+ * left — the published count moves once. SQLite write transactions are exclusive already.
+ */
+async function holdSubmission(trx: Transaction<Database>, organisationId: number, submissionId: number) {
+  if (engineOf(trx) === "postgres") await sql`select id from submissions where id = ${submissionId} and organisation_id = ${organisationId} for update`.execute(trx);
+}
+
+/**
  * Publish a submission, with the moderator's redactions of free-text answers (answer id → public
  * text). Personal data still found in what would be published must be confirmed as checked.
  */
@@ -197,6 +209,7 @@ export async function publishSubmission(
 ): Promise<{ ok: true; redacted: boolean } | { ok: false; findings: number }> {
   const now = args.now ?? new Date();
   return db.transaction().execute(async (trx) => {
+    await holdSubmission(trx, args.organisationId, args.submissionId);
     const review = await submissionForReview(trx, args.organisationId, args.submissionId);
     if (review.submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
     const freeText = new Map(review.answers.filter((a) => a.kind === "short_text" || a.kind === "long_text").map((a) => [a.answerId, a]));
@@ -224,6 +237,8 @@ export async function publishSubmission(
       .set({ state, not_published_reason: null, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
       .where("id", "=", args.submissionId)
       .execute();
+    // the stored results count follows (results page, files)
+    await adjustPublishedCount(trx, review.submission.procedure_id, isPublishedState(review.submission.state) ? 0 : 1);
     if (anyRedaction) {
       await appendPrivacyEvent(trx, target(review.submission), {
         type: "redacted",
@@ -246,27 +261,7 @@ export async function publishSubmission(
       occurredAt: now,
     });
     // results already out: a submission published now joins them (and the open data) at once
-    if (review.procedure.status === "results_published") {
-      const already = await trx
-        .selectFrom("privacy_events")
-        .select("id")
-        .where("submission_id", "=", args.submissionId)
-        .where("type", "=", "included_in_results")
-        .executeTakeFirst();
-      if (!already) {
-        for (const type of ["included_in_results", "included_in_open_data"] as const) {
-          await appendPrivacyEvent(trx, target(review.submission), {
-            type,
-            actorRole: "moderator",
-            actorAccountId: args.moderatorId,
-            categories: ["content"],
-            purpose: "publication",
-            legalBasis: PUBLICATION_LEGAL_BASIS,
-            occurredAt: now,
-          });
-        }
-      }
-    }
+    if (review.procedure.status === "results_published") await logInclusion(trx, target(review.submission), args.moderatorId, now);
     return { ok: true, redacted: anyRedaction };
   });
 }
@@ -277,6 +272,7 @@ export async function doNotPublish(
 ): Promise<void> {
   const now = args.now ?? new Date();
   await db.transaction().execute(async (trx) => {
+    await holdSubmission(trx, args.organisationId, args.submissionId);
     const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
     if (submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
     await trx
@@ -284,6 +280,7 @@ export async function doNotPublish(
       .set({ state: "not_published", not_published_reason: args.reason, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
       .where("id", "=", args.submissionId)
       .execute();
+    await adjustPublishedCount(trx, submission.procedure_id, isPublishedState(submission.state) ? -1 : 0);
     await appendPrivacyEvent(trx, target(submission), {
       type: "not_published",
       actorRole: "moderator",

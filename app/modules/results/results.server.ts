@@ -14,6 +14,11 @@
  * The exports are streams that page through the database with keyset pagination
  * (EXPORT_PAGE_SIZE rows per query, the next page only when the stream is read): this module holds
  * one page at a time however many submissions there are.
+ *
+ * The results page and the JSON file read the statistics from a stored snapshot
+ * (snapshot.server.ts), counted when the results are published and again whenever the submissions
+ * they were counted from change; publishing records the publication and leaves the privacy-log
+ * entries to a job (inclusion.server.ts).
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";
@@ -21,12 +26,13 @@ import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
-import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { berlinDay } from "~/modules/procedures/admin.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+import { requestInclusion } from "./inclusion.server";
+import { readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,8 +44,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const MIN_GROUP_SIZE = 5;
 export const RESULTS_PAGE_SIZE = 20;
 export const EXPORT_PAGE_SIZE = 1000;
-/** Submissions whose privacy logs get their entries in one transaction. */
-export const PUBLISH_BATCH_SIZE = 200;
 export const SUMMARY_MAX = 20_000;
 export const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 export const CHART_KINDS: readonly QuestionKind[] = ["single_choice", "multiple_choice", "scale", "yes_no"];
@@ -48,7 +52,6 @@ export const LICENSE_URI = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0";
 /** Results can be published from these states; published results can be updated. */
 export const PUBLISHABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation"];
 export const SUMMARY_EDITABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation", "results_published"];
-const PUBLICATION_LEGAL_BASIS = "Art. 6 Abs. 1 lit. e DSGVO";
 
 /**
  * Free text on the results page is cut (at a word) so that a page of 20 stays light: the text
@@ -181,8 +184,8 @@ export interface ChannelCount {
   count: number | null;
 }
 
-/** Submissions per channel (withdrawn ones left out), suppressed. */
-export async function channelCounts(db: Db, procedureId: number): Promise<ChannelCount[]> {
+/** Raw submissions per channel, withdrawn ones left out (counted now). */
+async function rawChannelCounts(db: Db, procedureId: number): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom("submissions")
     .select(["channel", (eb) => eb.fn.countAll().as("n")])
@@ -190,7 +193,15 @@ export async function channelCounts(db: Db, procedureId: number): Promise<Channe
     .where("state", "!=", "withdrawn")
     .groupBy("channel")
     .execute();
-  return CHANNELS.map((channel) => ({ channel, count: suppress(Number(rows.find((r) => r.channel === channel)?.n ?? 0)) }));
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+}
+
+/** Channel counts as they may be shown: every channel, in a fixed order, suppressed. */
+export const channelRows = (raw: Record<string, number>): ChannelCount[] => CHANNELS.map((channel) => ({ channel, count: suppress(raw[channel] ?? 0) }));
+
+/** Submissions per channel (withdrawn ones left out), suppressed; counted now (see resultsStatistics). */
+export async function channelCounts(db: Db, procedureId: number): Promise<ChannelCount[]> {
+  return channelRows(await rawChannelCounts(db, procedureId));
 }
 
 export interface CountRow {
@@ -240,8 +251,14 @@ export function answerOptions(q: Question, labels: ValueLabels): { value: string
   }
 }
 
+/** What counting needs of a procedure: its id and its questions' ids and kinds. */
+export interface CountedProcedure {
+  id: number;
+  questions: readonly Pick<Question, "id" | "kind">[];
+}
+
 /** Raw answer counts per chart question and value, over every submission not withdrawn. */
-export async function rawAnswerCounts(db: Db, procedure: Pick<Procedure, "id" | "questions">): Promise<Map<number, Map<string, number>>> {
+export async function rawAnswerCounts(db: Db, procedure: CountedProcedure): Promise<Map<number, Map<string, number>>> {
   const ids = procedure.questions.filter((q) => CHART_KINDS.includes(q.kind)).map((q) => q.id);
   const result = new Map<number, Map<string, number>>(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return result;
@@ -265,6 +282,11 @@ export async function rawAnswerCounts(db: Db, procedure: Pick<Procedure, "id" | 
  */
 export async function questionStatistics(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ValueLabels): Promise<QuestionStatistics[]> {
   const raw = await rawAnswerCounts(db, procedure);
+  return statisticsRows(procedure, (questionId, value) => raw.get(questionId)?.get(value) ?? 0, labels);
+}
+
+/** The chart questions' rows, suppressed, from raw counts however they were obtained. */
+function statisticsRows(procedure: Pick<Procedure, "questions">, count: (questionId: number, value: string) => number, labels: ValueLabels): QuestionStatistics[] {
   return procedure.questions
     .map((q, i) => ({ q, number: i + 1 }))
     .filter(({ q }) => CHART_KINDS.includes(q.kind))
@@ -273,8 +295,63 @@ export async function questionStatistics(db: Db, procedure: Pick<Procedure, "id"
       number,
       kind: q.kind,
       label: q.label,
-      rows: answerOptions(q, labels).map((o) => ({ ...o, count: suppress(raw.get(q.id)?.get(o.value) ?? 0) })),
+      rows: answerOptions(q, labels).map((o) => ({ ...o, count: suppress(count(q.id, o.value)) })),
     }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stored snapshot of the statistics
+// ---------------------------------------------------------------------------------------------
+
+/** Counts everything the statistics show, now (the expensive part: one pass over the answers). */
+async function countAll(db: Db, procedure: CountedProcedure): Promise<RawCounts> {
+  const [channels, answers] = await Promise.all([rawChannelCounts(db, procedure.id), rawAnswerCounts(db, procedure)]);
+  const byQuestion: RawCounts["answers"] = {};
+  for (const [questionId, values] of answers) byQuestion[String(questionId)] = Object.fromEntries(values);
+  return { channels, answers: byQuestion };
+}
+
+/** Counts made again now and stored (the basis read before counting, so a change meanwhile shows as stale). */
+export async function refreshSnapshot(db: Kysely<Database>, procedure: CountedProcedure, now: Date = new Date()): Promise<Snapshot> {
+  const basis = await readBasis(db, procedure.id);
+  const counts = await countAll(db, procedure);
+  return storeSnapshot(db, procedure.id, basis, counts, now);
+}
+
+// concurrent requests of one process wait for the same recount instead of each counting a million rows
+const recounts = new WeakMap<object, Map<number, Promise<Snapshot>>>();
+
+/**
+ * The stored statistics, recounted first when there are none yet or the submissions they were
+ * counted from changed (a submission added or withdrawn since). Every instance reads the same row.
+ */
+export async function resultsSnapshot(db: Kysely<Database>, procedure: CountedProcedure): Promise<Snapshot> {
+  const [stored, basis] = await Promise.all([readSnapshot(db, procedure.id), readBasis(db, procedure.id)]);
+  if (stored && sameBasis(stored.basis, basis)) return stored;
+  let running = recounts.get(db);
+  if (!running) recounts.set(db, (running = new Map()));
+  const pending = running.get(procedure.id);
+  if (pending) return pending;
+  const recount = refreshSnapshot(db, procedure).finally(() => running.delete(procedure.id));
+  running.set(procedure.id, recount);
+  return recount;
+}
+
+export interface ResultsStatistics {
+  channels: ChannelCount[];
+  statistics: QuestionStatistics[];
+  /** published submissions (the list on the page and in the files) */
+  published: number;
+}
+
+/** What the results page and the JSON file show, from the stored snapshot, suppressed. */
+export async function resultsStatistics(db: Kysely<Database>, procedure: Pick<Procedure, "id" | "questions">, labels: ValueLabels): Promise<ResultsStatistics> {
+  const snapshot = await resultsSnapshot(db, procedure);
+  return {
+    channels: channelRows(snapshot.counts.channels),
+    statistics: statisticsRows(procedure, (questionId, value) => snapshot.counts.answers[String(questionId)]?.[value] ?? 0, labels),
+    published: snapshot.published,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,9 +425,12 @@ export async function countPublished(db: Db, procedureId: number): Promise<numbe
   return Number(row.n);
 }
 
-/** One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. */
-export async function publishedPage(db: Db, procedureId: number, page: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
-  const total = await countPublished(db, procedureId);
+/**
+ * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
+ * the number published when the caller has it (the snapshot), else counted here.
+ */
+export async function publishedPage(db: Db, procedureId: number, page: number, knownTotal?: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
+  const total = knownTotal ?? (await countPublished(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
   // the rank counts every submission of the procedure, so numbers never change when a moderation
@@ -534,14 +614,14 @@ export interface JsonExportMeta {
  * question) plus the statistics per question and per channel, suppressed as on the page.
  */
 export function jsonExport(
-  db: Db,
+  db: Kysely<Database>,
   procedure: Pick<Procedure, "id" | "questions">,
   meta: JsonExportMeta,
   labels: ExportLabels,
   options: ExportOptions = {},
 ): ReadableStream<Uint8Array> {
   async function* parts(): AsyncGenerator<string> {
-    const [channels, statistics] = await Promise.all([channelCounts(db, procedure.id), questionStatistics(db, procedure, labels)]);
+    const { channels, statistics } = await resultsStatistics(db, procedure, labels);
     const head = {
       title: meta.title,
       publisher: meta.organisation,
@@ -667,7 +747,7 @@ export interface ResultsOverview {
   published: number;
   unreviewed: number;
   notPublished: number;
-  /** published submissions whose logs do not yet say they are in the results */
+  /** published submissions whose logs the inclusion job has not reached yet */
   pendingLogs: number;
 }
 
@@ -682,16 +762,16 @@ export async function resultsOverview(db: Db, organisationId: number, procedureI
     .groupBy("state")
     .execute();
   const n = (state: string) => Number(byState.find((r) => r.state === state)?.n ?? 0);
+  // the inclusion job's progress: published submissions past its cursor still wait for their entries
+  const inclusion = await db.selectFrom("results_inclusion").select(["logged_through", "done_at"]).where("procedure_id", "=", procedureId).executeTakeFirst();
   const pending =
-    procedure.status === "results_published"
+    inclusion && inclusion.done_at === null
       ? await db
           .selectFrom("submissions")
           .select((eb) => eb.fn.countAll().as("n"))
           .where("procedure_id", "=", procedureId)
           .where("state", "in", PUBLISHED_STATES)
-          .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom("privacy_events").select("privacy_events.id").whereRef("privacy_events.submission_id", "=", "submissions.id").where("privacy_events.type", "=", "included_in_results"))),
-          )
+          .where("id", ">", inclusion.logged_through)
           .executeTakeFirstOrThrow()
       : { n: 0 };
   return {
@@ -730,18 +810,20 @@ export async function saveSummary(
 }
 
 export type PublishResult =
-  | { ok: true; firstPublication: boolean; logged: number }
+  | { ok: true; firstPublication: boolean; published: number }
   | { ok: false; status: 400 | 409; errors: FieldError[] };
 
 /**
- * Publishes the results: closed or in evaluation → results published, with the summary. Then every
- * published submission gets `included_in_results` and `included_in_open_data` in its privacy log,
- * in batches of `batchSize`, each batch one transaction. Running it again on published results
- * (also after an interruption) saves the summary and adds only the entries still missing.
+ * Publishes the results: closed or in evaluation → results published, with the summary, and (in
+ * the same transaction) a request to the inclusion job to write "included in results" and
+ * "included in open data" into the log of every published submission — in batches, outside this
+ * request (inclusion.server.ts). Then the statistics are counted and stored (the snapshot the
+ * results page reads). Running it again on published results saves the summary, counts again and
+ * asks the job to check every log once more (it adds only what is missing).
  */
 export async function publishResults(
   db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; moderatorId: number; summary: string; now?: Date; batchSize?: number },
+  args: { organisationId: number; procedureId: number; moderatorId: number; summary: string; now?: Date },
 ): Promise<PublishResult> {
   const now = args.now ?? new Date();
   const checked = validateSummary(args.summary, { required: true });
@@ -758,65 +840,13 @@ export async function publishResults(
         .where("status", "=", row.status) // nobody changed it in between
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return null;
+      await requestInclusion(trx, { organisationId: args.organisationId, procedureId: args.procedureId, moderatorId: args.moderatorId, now });
       return { first: row.status !== "results_published" };
     }
     return null;
   });
   if (!flipped) return wrongStatus;
-  const logged = await recordInclusion(db, { ...args, now, batchSize: args.batchSize ?? PUBLISH_BATCH_SIZE });
-  return { ok: true, firstPublication: flipped.first, logged };
-}
-
-/** Adds the two entries to the log of every published submission that does not have them yet. */
-async function recordInclusion(
-  db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; moderatorId: number; now: Date; batchSize: number },
-): Promise<number> {
-  let after = 0;
-  let logged = 0;
-  for (;;) {
-    const batch = await db.transaction().execute(async (trx) => {
-      const ids = (
-        await trx
-          .selectFrom("submissions")
-          .select("id")
-          .where("organisation_id", "=", args.organisationId)
-          .where("procedure_id", "=", args.procedureId)
-          .where("state", "in", PUBLISHED_STATES)
-          .where("id", ">", after)
-          .orderBy("id")
-          .limit(args.batchSize)
-          .execute()
-      ).map((r) => r.id);
-      if (ids.length === 0) return null;
-      // a second run at the same time waits here, then sees what this one wrote (SQLite transactions are exclusive anyway)
-      if (engineOf(trx) === "postgres") await sql`select id from submissions where id in (${sql.join(ids)}) order by id for update`.execute(trx);
-      const done = new Set(
-        (await trx.selectFrom("privacy_events").select("submission_id").where("submission_id", "in", ids).where("type", "=", "included_in_results").execute()).map(
-          (r) => r.submission_id,
-        ),
-      );
-      let n = 0;
-      for (const submissionId of ids) {
-        if (done.has(submissionId)) continue;
-        const target = { organisationId: args.organisationId, submissionId };
-        for (const type of ["included_in_results", "included_in_open_data"] as const) {
-          await appendPrivacyEvent(trx, target, {
-            type,
-            actorRole: "moderator",
-            actorAccountId: args.moderatorId,
-            categories: ["content"],
-            purpose: "publication",
-            legalBasis: PUBLICATION_LEGAL_BASIS,
-            occurredAt: args.now,
-          });
-        }
-        n++;
-      }
-      return { last: ids[ids.length - 1], n };
-    });
-    if (!batch) return logged;
-    after = batch.last;
-    logged += batch.n;
-  }
+  const questions = await db.selectFrom("questions").select(["id", "kind"]).where("procedure_id", "=", args.procedureId).execute();
+  const snapshot = await refreshSnapshot(db, { id: args.procedureId, questions }, now);
+  return { ok: true, firstPublication: flipped.first, published: snapshot.published };
 }
