@@ -18,12 +18,11 @@ import {
   MIN_GROUP_SIZE,
   RESPONSE_EXCERPT_MAX,
   TEXT_KINDS,
-  channelCounts,
   excerpt,
   excerptLength,
   parsePage,
   publishedPage,
-  questionStatistics,
+  resultsStatistics,
   resultsSummaryOf,
 } from "~/modules/results/results.server";
 import { BarChart } from "~/modules/results/ui/BarChart";
@@ -38,12 +37,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }
     const page = parsePage(new URL(request.url).searchParams.get("seite"));
     if (page === null) throw new HttpError(404, "not_found");
-    const [summary, channels, statistics, published] = await Promise.all([
+    // the statistics and the number published come from the stored snapshot, not a count per request
+    const [summary, { channels, statistics, published: total }] = await Promise.all([
       resultsSummaryOf(db, procedure.id),
-      channelCounts(db, procedure.id),
-      questionStatistics(db, procedure, { yes: t("yes"), no: t("no") }),
-      publishedPage(db, procedure.id, page),
+      resultsStatistics(db, procedure, { yes: t("yes"), no: t("no") }),
     ]);
+    const published = await publishedPage(db, procedure.id, page, total);
     if (page > published.pages) throw new HttpError(404, "not_found");
     const textQuestions = procedure.questions.filter((q) => TEXT_KINDS.includes(q.kind));
     return data({
