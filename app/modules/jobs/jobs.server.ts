@@ -2,6 +2,7 @@
  * Scheduled jobs. Each run takes a lease row in the database first, so when several app instances
  * share one database only one of them runs a job at a time.
  */
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
@@ -11,7 +12,8 @@ import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
 
-const holder = `${hostname()}:${process.pid}`;
+// unique per process even where containers share a host name and a pid (1): a lease is released only by its holder
+const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 
 async function takeLease(db: Kysely<Database>, name: string, leaseMs: number, now: Date): Promise<boolean> {
   const until = new Date(now.getTime() + leaseMs).toISOString();
