@@ -65,6 +65,11 @@ export function SiteFooter({ organisation }: { organisation: Org }) {
             <li>
               <a href={`/${organisation.slug}/beitrag`}>{t("footerLookup")}</a>
             </li>
+            <li>
+              <a href={`/${organisation.slug}/leichte-sprache`} lang="de" hrefLang="de-x-ls">
+                Leichte Sprache
+              </a>
+            </li>
           </ul>
         ) : null}
       </div>

@@ -80,6 +80,15 @@ describe("Leichte Sprache", () => {
     });
   }
 
+  it("is linked from the footer of the municipality's other pages too", async () => {
+    const c = new Client(server.url);
+    for (const path of [`${ORG}/verfahren/radverkehrsplan-2030?lng=en`, `${ORG}/beitrag?lng=ar`]) {
+      const html = await (await c.get(path)).text();
+      const footer = html.match(/<footer[\s\S]*<\/footer>/)?.[0] ?? "";
+      expect(footer, path).toContain(`<a href="${PAGE}" lang="de" hrefLang="de-x-ls">Leichte Sprache</a>`);
+    }
+  });
+
   it("ships no script and fits in 14 KB compressed with its stylesheet, in every language", async () => {
     const report: string[] = [];
     for (const lng of SUPPORTED_LANGUAGES) {
