@@ -309,6 +309,80 @@ export interface ResultsInclusionTable {
   done_at: string | null;
 }
 
+export type Conformance = "full" | "partial" | "none";
+export type StatementMethod = "self_assessment" | "external_test";
+
+/** An organisation's accessibility statement (BITV 2.0); without a row the product's defaults apply. */
+export interface AccessibilityStatementTable {
+  organisation_id: number;
+  conformance: Conformance;
+  method: StatementMethod;
+  /** calendar days, YYYY-MM-DD */
+  prepared_on: string;
+  reviewed_on: string;
+  /** JSON array of keys of the product's known limitations that apply (translated) */
+  standard_limitations: string;
+  /** JSON array of { part, reason, alternative } in German */
+  custom_limitations: string;
+  federal_body: string;
+  state_body: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export type BarrierReportStatus = "open" | "answered" | "closed";
+export type BarrierMailState = "none" | "pending" | "sent" | "failed" | "cancelled";
+
+/** A barrier reported through the feedback form. Contact data are ciphertext, erased after closing + retention. */
+export interface BarrierReportTable {
+  id: Generated<number>;
+  organisation_id: number;
+  reference: string;
+  idempotency_key: string;
+  page: string;
+  description: string;
+  contact_email: string | null;
+  contact_phone: string | null;
+  language: string;
+  received_at: string;
+  due_at: string;
+  status: BarrierReportStatus;
+  answer_text: string | null;
+  answered_at: string | null;
+  answered_by: number | null;
+  closed_at: string | null;
+  closed_by: number | null;
+  contact_delete_after: string | null;
+  contact_deleted_at: string | null;
+  mail_state: Generated<BarrierMailState>;
+  mail_attempts: Generated<number>;
+  mail_next_attempt_at: string | null;
+  mail_sent_at: string | null;
+}
+
+/** A procedure's published statistics, stored so the results page does not count per request (raw; suppressed when shown). */
+export interface ResultsSnapshotTable {
+  procedure_id: number;
+  /** the highest submission id and the number withdrawn when counted: a change in either means count again */
+  basis_max_id: number;
+  basis_withdrawn: number;
+  published_count: number;
+  /** {"channels":{"online":n},"answers":{"<question id>":{"<value>":n}}} */
+  counts_json: string;
+  computed_at: string;
+}
+
+/** "Included in results / open data" privacy-log entries still to be written after a publication (a job). */
+export interface ResultsInclusionTable {
+  procedure_id: number;
+  organisation_id: number;
+  moderator_id: number | null;
+  requested_at: string;
+  /** the last submission id whose entries are written */
+  logged_through: Generated<number>;
+  done_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -328,6 +402,8 @@ export interface Database {
   responses: ResponseTable;
   answer_redactions: AnswerRedactionTable;
   outbox: OutboxTable;
+  accessibility_statements: AccessibilityStatementTable;
+  barrier_reports: BarrierReportTable;
   results_snapshots: ResultsSnapshotTable;
   results_inclusion: ResultsInclusionTable;
 }

@@ -53,6 +53,32 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
       .returning("id")
       .executeTakeFirstOrThrow();
 
+    // the accessibility statement (the product's known limitations; the state's body for Lower Saxony)
+    await trx
+      .insertInto("accessibility_statements")
+      .values({
+        organisation_id: organisationId,
+        conformance: "partial",
+        method: "self_assessment",
+        prepared_on: iso(now).slice(0, 10),
+        reviewed_on: iso(now).slice(0, 10),
+        standard_limitations: JSON.stringify(["documents", "maps", "procedureLanguages", "signLanguage", "charts"]),
+        custom_limitations: "[]",
+        federal_body: [
+          "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz (BGG)",
+          "bei dem Beauftragten der Bundesregierung für die Belange von Menschen mit Behinderungen",
+          "Mauerstraße 53, 10117 Berlin",
+          "Telefon: 030 18 527-2805",
+          "E-Mail: info@schlichtungsstelle-bgg.de",
+          "Internet: www.schlichtungsstelle-bgg.de",
+        ].join("\n"),
+        state_body:
+          "Für Stellen des Landes Niedersachsen und seiner Kommunen: Schlichtungsstelle nach dem Niedersächsischen Behindertengleichstellungsgesetz (NBGG) beim Landesbeauftragten für Menschen mit Behinderungen, Hannover.\n\n(Demo-Angabe: vor dem Einsatz Anschrift und Kontakt der Stelle Ihres Landes eintragen.)",
+        updated_by: null,
+        updated_at: iso(now),
+      })
+      .execute();
+
     await insertProcedure(
       trx,
       {

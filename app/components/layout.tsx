@@ -57,21 +57,27 @@ export function SiteFooter({ organisation }: { organisation: Org }) {
     <footer className="site-footer">
       <div className="container">
         <p>{t("footerTagline")}</p>
-        {organisation ? (
-          <ul className="site-footer__links">
-            <li>
-              <a href={`/${organisation.slug}`}>{t("allProcedures")}</a>
-            </li>
-            <li>
-              <a href={`/${organisation.slug}/beitrag`}>{t("footerLookup")}</a>
-            </li>
-            <li>
-              <a href={`/${organisation.slug}/leichte-sprache`} lang="de" hrefLang="de-x-ls">
-                Leichte Sprache
-              </a>
-            </li>
-          </ul>
-        ) : null}
+        <ul className="site-footer__links">
+          {organisation ? (
+            <>
+              <li>
+                <a href={`/${organisation.slug}`}>{t("allProcedures")}</a>
+              </li>
+              <li>
+                <a href={`/${organisation.slug}/beitrag`}>{t("footerLookup")}</a>
+              </li>
+              <li>
+                <a href={`/${organisation.slug}/leichte-sprache`} lang="de" hrefLang="de-x-ls">
+                  Leichte Sprache
+                </a>
+              </li>
+            </>
+          ) : null}
+          <li>
+            {/* the accessibility statement, from every page (BITV 2.0); /barrierefreiheit finds the organisation */}
+            <a href={organisation ? `/${organisation.slug}/barrierefreiheit` : "/barrierefreiheit"}>{t("accessibility:footerLink")}</a>
+          </li>
+        </ul>
       </div>
     </footer>
   );

@@ -8,6 +8,7 @@ import { formatDate } from "~/i18n/format";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { CHANNELS, dashboard } from "~/modules/procedures/dashboard.server";
+import { barrierReportCounts } from "~/modules/accessibility/accessibility.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -17,17 +18,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pageTitle: t("dashboard.title"),
       rows: await dashboard(getDb(), user.organisationId),
       isAdmin: user.roles.includes("admin"),
+      // barrier reports waiting for an answer (admins answer them within a month)
+      barriers: user.roles.includes("admin") ? await barrierReportCounts(getDb(), user.organisationId) : null,
       base: `/${user.organisationSlug}/verwaltung`,
     };
   });
 }
 
 export default function Dashboard() {
-  const { rows, isAdmin, base } = useLoaderData<typeof loader>();
+  const { rows, isAdmin, base, barriers } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("staff");
   return (
     <>
       <h1>{t("dashboard.title")}</h1>
+      {barriers ? (
+        <div className="notice" role="status">
+          <p>
+            {t("barriers:dashboard.open", { count: barriers.open })}
+            {barriers.overdue > 0 ? <strong> {t("barriers:dashboard.overdue", { count: barriers.overdue })}</strong> : null}{" "}
+            <a href={`${base}/barrierefreiheit`}>{t("barriers:dashboard.link")}</a>
+          </p>
+        </div>
+      ) : null}
       <div className="table-wrap" role="region" aria-labelledby="dashboard-caption" tabIndex={0}>
         <table className="table">
           <caption id="dashboard-caption">{t("dashboard.caption")}</caption>

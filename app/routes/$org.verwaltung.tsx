@@ -29,6 +29,7 @@ export default function StaffArea() {
     { href: `${base}/konten`, label: t("nav.accounts"), show: isAdmin },
     { href: `${base}/einstellungen`, label: t("nav.settings"), show: isAdmin },
     { href: `${base}/protokoll`, label: t("nav.audit"), show: isAdmin },
+    { href: `${base}/barrierefreiheit`, label: t("barriers:nav"), show: isAdmin },
     { href: `${base}/passwort`, label: t("nav.password"), show: true },
   ].filter((l) => l.show);
   return (

@@ -10,6 +10,7 @@ import { log } from "~/modules/http/log.server";
 import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
+import { runAccessibilityJob } from "~/modules/accessibility/accessibility.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
 
 // unique per process even where containers share a host name and a pid (1): a lease is released only by its holder
@@ -49,6 +50,8 @@ export const JOBS = {
   sessions: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeExpiredSessions(db, now) }),
   // result e-mails, when SMTP_URL is set (otherwise they stay pending)
   outbox: (db: Kysely<Database>, now: Date) => runOutbox(db, now),
+  // barrier reports: erase contact data due after closing, send answers by e-mail when SMTP_URL is set
+  accessibility: (db: Kysely<Database>, now: Date) => runAccessibilityJob(db, now),
 } as const;
 
 /** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */

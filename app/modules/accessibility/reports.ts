@@ -1,0 +1,120 @@
+/**
+ * Barrier reports: the rules, without a database. A report must be answered within one month of
+ * its receipt (§ 12b Abs. 2 Nr. 2 BGG and the states' equivalents); the contact data left for the
+ * answer are erased CONTACT_RETENTION_DAYS after the report is closed.
+ */
+import type { BarrierReportStatus } from "#db/schema";
+
+export const REPORT_LIMITS = { page: 300, description: 3000, email: 254, phone: 40, answer: 5000 } as const;
+/** Fields of the resident's form, in page order (the error summary follows it). */
+export const REPORT_FIELDS = ["page", "description", "email", "phone"] as const;
+export type ReportField = (typeof REPORT_FIELDS)[number];
+/** The hidden field that makes a resent form find its first report. */
+export const FORM_TOKEN_FIELD = "token";
+/** Kept after closing so that a follow-up question can still be answered; then erased. */
+export const CONTACT_RETENTION_DAYS = 30;
+/** Reports stored per client address and hour. */
+export const REPORT_RATE_LIMIT = { limit: 5, windowMs: 60 * 60 * 1000 };
+
+export interface ReportError {
+  field: string;
+  /** key in the "accessibility" namespace */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export interface ReportInput {
+  page: string;
+  description: string;
+  email: string;
+  phone: string;
+}
+
+// C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
+const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
+const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
+const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+export const codePoints = (s: string) => Array.from(s).length;
+const clean = (s: string) => s.replace(/\r\n?/g, "\n").normalize("NFC").trim();
+
+/** Check one text; returns the error key or null. */
+export function checkText(value: string, { max, required, multiline }: { max: number; required: boolean; multiline: boolean }): ReportError["message"] | null {
+  if (value === "") return required ? "form.errors.required" : null;
+  if (FORBIDDEN_CHARACTERS.test(value) || (!multiline && /[\n\t]/.test(value))) return "form.errors.forbiddenCharacters";
+  if (codePoints(value) > max) return "form.errors.tooLong";
+  return null;
+}
+
+/**
+ * The resident's form, checked. Unknown or repeated fields come from no page of ours: `malformed`
+ * (the route answers 400). A person's mistakes are field errors, in page order.
+ */
+export function validateReport(
+  fields: Map<string, string[]>,
+): { ok: true; values: ReportInput; token: string | null } | { ok: false; errors: ReportError[]; values: ReportInput; token: string | null } | { malformed: "unknown_field" | "repeated_field" } {
+  for (const [name, list] of fields) {
+    if (!(REPORT_FIELDS as readonly string[]).includes(name) && name !== FORM_TOKEN_FIELD) return { malformed: "unknown_field" };
+    if (list.length > 1) return { malformed: "repeated_field" };
+  }
+  const raw = fields.get(FORM_TOKEN_FIELD)?.[0] ?? "";
+  const token = TOKEN.test(raw) ? raw : null;
+  const values: ReportInput = {
+    page: clean(fields.get("page")?.[0] ?? ""),
+    description: clean(fields.get("description")?.[0] ?? ""),
+    email: clean(fields.get("email")?.[0] ?? ""),
+    phone: clean(fields.get("phone")?.[0] ?? ""),
+  };
+  const errors: ReportError[] = [];
+  const add = (field: ReportField, message: string | null, max: number) => {
+    if (message) errors.push({ field, message, params: message === "form.errors.tooLong" ? { max, length: codePoints(values[field]) } : undefined });
+  };
+  const required = (field: ReportField, message: string | null) => (message === "form.errors.required" ? `form.errors.${field}Required` : message);
+  add("page", required("page", checkText(values.page, { max: REPORT_LIMITS.page, required: true, multiline: false })), REPORT_LIMITS.page);
+  add("description", required("description", checkText(values.description, { max: REPORT_LIMITS.description, required: true, multiline: true })), REPORT_LIMITS.description);
+  const email = checkText(values.email, { max: REPORT_LIMITS.email, required: false, multiline: false });
+  add("email", email ?? (values.email && !EMAIL.test(values.email) ? "form.errors.email" : null), REPORT_LIMITS.email);
+  const phone = checkText(values.phone, { max: REPORT_LIMITS.phone, required: false, multiline: false });
+  add("phone", phone ?? (values.phone && (!PHONE.test(values.phone) || values.phone.replace(/\D/g, "").length < 5) ? "form.errors.phone" : null), REPORT_LIMITS.phone);
+  return errors.length ? { ok: false, errors, values, token } : { ok: true, values, token };
+}
+
+/**
+ * The day the answer is due: the same day of the next month, or that month's last day when it is
+ * shorter (§ 188 Abs. 2 and 3 BGB), at the same time of day (UTC).
+ */
+export function dueDate(receivedAt: Date): Date {
+  const y = receivedAt.getUTCFullYear();
+  const m = receivedAt.getUTCMonth() + 1;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const due = new Date(receivedAt.getTime());
+  due.setUTCDate(1);
+  due.setUTCMonth(m);
+  due.setUTCDate(Math.min(receivedAt.getUTCDate(), lastDay));
+  return due;
+}
+
+/** Overdue: still waiting for an answer after its due date. Answered or closed reports never are. */
+export function isOverdue(report: { status: BarrierReportStatus; due_at: string }, now: Date): boolean {
+  return report.status === "open" && new Date(report.due_at).getTime() < now.getTime();
+}
+
+/** Whole days since receipt. */
+export function ageInDays(receivedAt: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - new Date(receivedAt).getTime()) / 86_400_000));
+}
+
+/** When the contact data of a report closed at `closedAt` are erased. */
+export function contactDeleteAfter(closedAt: Date): Date {
+  return new Date(closedAt.getTime() + CONTACT_RETENTION_DAYS * 86_400_000);
+}
+
+const REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/** A reference such as BF-K7M4-2QXP: easy to read out on the phone, not a count of reports. */
+export function newReference(random: (max: number) => number): string {
+  let s = "";
+  for (let i = 0; i < 8; i++) s += REFERENCE_ALPHABET[random(REFERENCE_ALPHABET.length)];
+  return `BF-${s.slice(0, 4)}-${s.slice(4)}`;
+}
+export const REFERENCE_PATTERN = /^BF-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
