@@ -383,6 +383,22 @@ export interface ResultsInclusionTable {
   done_at: string | null;
 }
 
+/**
+ * A procedure's own content in another language (title, summary, body, question texts). '' means
+ * not translated: the German original is shown instead, marked lang="de".
+ */
+export interface ProcedureTranslationTable {
+  procedure_id: number;
+  language: string;
+  title: string;
+  summary: string;
+  body: string;
+  /** { "<question id>": { label, hint, minLabel, maxLabel, options: { "<option value>": label } } } */
+  questions_json: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -402,6 +418,7 @@ export interface Database {
   responses: ResponseTable;
   answer_redactions: AnswerRedactionTable;
   outbox: OutboxTable;
+  procedure_translations: ProcedureTranslationTable;
   accessibility_statements: AccessibilityStatementTable;
   barrier_reports: BarrierReportTable;
   results_snapshots: ResultsSnapshotTable;
@@ -425,3 +442,4 @@ export type AccountRow = Selectable<AccountTable>;
 export type StaffSessionRow = Selectable<StaffSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type ProcedureTranslationRow = Selectable<ProcedureTranslationTable>;

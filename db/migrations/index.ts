@@ -10,6 +10,7 @@ import * as m0004 from "./0004_assisted_entry";
 import * as m0005 from "./0005_moderation";
 import * as m0006 from "./0006_outbox";
 import * as m0007 from "./0007_queue_index";
+import * as m0008 from "./0008-procedure-translations";
 import * as m0009 from "./0009-accessibility";
 import * as m0010 from "./0010-results-snapshots";
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "0005_moderation": m0005,
   "0006_outbox": m0006,
   "0007_queue_index": m0007,
+  "0008-procedure-translations": m0008,
   "0009-accessibility": m0009,
   "0010-results-snapshots": m0010,
 };

@@ -1,6 +1,7 @@
 /**
  * The permission matrix of the staff area, against the production server: every staff page (the
- * procedure admin pages, accounts, settings, audit log, own password, and the desk) and a
+ * procedure admin pages, accounts, settings, audit log, own password, the desk with its entry and
+ * receipt views, moderation with its review, group-answer, results and letters pages) and a
  * representative state-changing action of every staff route, for five kinds of visitor —
  * anonymous, staff (service), moderator, admin, and the admin of ANOTHER organisation.
  *
@@ -76,6 +77,9 @@ interface Ids {
   demoClosed: number;
   demoDraft: number;
   theirs: number;
+  /** a submission to the demo's open procedure, and one to the other organisation's */
+  demoSubmission: number;
+  theirSubmission: number;
 }
 
 interface PageRow {
@@ -104,6 +108,19 @@ const PAGES: PageRow[] = [
   { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, F,   X] },
   { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, F,   X] },
   { page: "moderation/<their id>",       path: (i) => `${M}/moderation/${i.theirs}`,         expect: [S, F,   X,   F,   X] },
+  { page: "moderation/<id>/ergebnisse",  path: (i) => `${M}/moderation/${i.demoClosed}/ergebnisse`, expect: [S, F, 200, F,   X] },
+  { page: "moderation/<id>/briefe",      path: (i) => `${M}/moderation/${i.demoClosed}/briefe`, expect: [S, F, 200,   F,   X] },
+  { page: "moderation/<id>/antwort",     path: (i) => `${M}/moderation/${i.demoOpen}/antwort?id=${i.demoSubmission}`, expect: [S, F, 200, F, X] },
+  { page: "moderation/beitrag/<id>",     path: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`, expect: [S, F, 200, F, X] },
+  { page: "moderation/<their id>/ergebnisse", path: (i) => `${M}/moderation/${i.theirs}/ergebnisse`, expect: [S, F, X, F, X] },
+  { page: "moderation/<their id>/briefe", path: (i) => `${M}/moderation/${i.theirs}/briefe`, expect: [S, F,  X,   F,   X] },
+  { page: "moderation/<their id>/antwort", path: (i) => `${M}/moderation/${i.theirs}/antwort`, expect: [S, F, X,   F,   X] },
+  { page: "moderation/beitrag/<their submission>", path: (i) => `${M}/moderation/beitrag/${i.theirSubmission}`, expect: [S, F, X, F, X] },
+  { page: "other org URL, moderation/<demo id>/briefe", path: (i) => `${N}/moderation/${i.demoClosed}/briefe`, expect: [S, X, X, X, F] },
+  // the desk's view of an entered submission and its receipt slip: the staff role alone
+  { page: "schalter/eintrag/<id>",       path: (i) => `${M}/schalter/eintrag/${i.demoSubmission}`, expect: [S, 200, F, F,   X] },
+  { page: "schalter/eintrag/<their submission>", path: (i) => `${M}/schalter/eintrag/${i.theirSubmission}`, expect: [S, X, F, F, X] },
+  { page: "schalter/beleg/<unknown key>", path: () => `${M}/schalter/beleg/abcdefghijklmnopqrstuv`, expect: [S, X, F,   F,   X] },
   // their admin has no moderator role: refused before any look-up
   { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   F] },
   // across organisations: the other organisation's URLs, and procedure ids of the wrong organisation
@@ -378,6 +395,28 @@ describe("the staff permission matrix", () => {
     const bySlug = async (slug: string) => (await db.selectFrom("procedures").select("id").where("organisation_id", "=", demoOrgId).where("slug", "=", slug).executeTakeFirstOrThrow()).id;
     ids.demoOpen = await bySlug("radverkehrsplan-2030");
     ids.demoClosed = await bySlug("marktplatz");
+    // one submission each (the moderation and desk pages of a single submission)
+    const submission = (organisationId: number, procedureId: number, key: string) => ({
+      organisation_id: organisationId,
+      procedure_id: procedureId,
+      receipt_code_hash: `matrix-${key}`,
+      channel: "online" as const,
+      entered_by_account_id: null,
+      source_reference: null,
+      received_on: null,
+      notice_version: "1",
+      language: "de",
+      state: "received",
+      response_state: "pending",
+      idempotency_key: `matrix-${key}`,
+      created_at: now,
+      consent_results_notification: null,
+      erasure_requested_at: null,
+      personal_data_deleted_at: null,
+      withdrawn_at: null,
+    });
+    ids.demoSubmission = (await db.insertInto("submissions").values(submission(demoOrgId, ids.demoOpen, "demo")).returning("id").executeTakeFirstOrThrow()).id;
+    ids.theirSubmission = (await db.insertInto("submissions").values(submission(other.id, ids.theirs, "theirs")).returning("id").executeTakeFirstOrThrow()).id;
     settings = Object.entries((await getOrganisationSettings(db, demoOrgId))!);
 
     // each role signs in once; TOTP replay protection is reset through the database
