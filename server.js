@@ -1,28 +1,68 @@
 /**
- * The production server: Express in front of the Remix build. Compresses every response, serves
- * hashed assets as immutable, prepares the database (migrate, seed demo data into an empty one),
- * then listens on PORT (3000). Settings: see README, "Configuration".
+ * The production server: Express in front of the Remix build. Sets the security headers, writes
+ * one access-log line per request and counts it for /metrics, answers the probes (/healthz,
+ * /readyz, /metrics), compresses, serves hashed assets as immutable, and hands everything else
+ * to Remix through a small adapter that respects back-pressure. Prepares the database (migrate,
+ * seed demo data into an empty one), then listens on PORT (3000). Settings: README, "Configuration".
  */
+import { createServer } from "node:http";
+import { createHash, timingSafeEqual } from "node:crypto";
 import compression from "compression";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "@remix-run/node";
 
 process.env.NODE_ENV ??= "production";
+const env = process.env;
+const setting = (name, fallback) => (env[name] !== undefined && env[name] !== "" ? Number(env[name]) : fallback);
 
 const build = await import("./build/index.js");
-const { prepareDatabase, closeDatabase, runScheduledJobs } = build.entry.module;
+const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport } = build.entry.module;
+const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytes } = serverSupport;
+const routePattern = serverSupport.routePatterns(build.routes);
+serverSupport.startProcessMetrics();
 const { seeded } = await prepareDatabase();
 
 // the retention job (and later ones) on a schedule; a lease in the database keeps instances from doubling up
-const jobsEveryMs = Number(process.env.JOBS_INTERVAL_MS ?? 15 * 60 * 1000);
+const jobsEveryMs = setting("JOBS_INTERVAL_MS", 15 * 60 * 1000);
 if (jobsEveryMs > 0) {
   const runJobs = () => runScheduledJobs().catch(() => {});
   setTimeout(runJobs, 5_000).unref();
   setInterval(runJobs, jobsEveryMs).unref();
 }
 
+const accessLog = env.ACCESS_LOG !== "false";
+const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+let stopping = false;
+
 const app = express();
 app.disable("x-powered-by");
+// behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or a hop count) lets req.ip be the client's
+if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+
+// Every response: security headers; when it ends, one access-log line and the request metrics.
+// The log names the route pattern (/einladung/:token), never the path or query: no tokens, codes
+// or search terms, no IP address.
+const securityHeaderList = Object.entries(securityHeaders());
+app.use((req, res, next) => {
+  const started = process.hrtime.bigint();
+  const socketBytesBefore = req.socket.bytesWritten;
+  for (const [name, value] of securityHeaderList) res.setHeader(name, value);
+  res.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = res.locals.route ?? routePattern(req.path);
+    observeRequest(req.method, route, res.statusCode, seconds);
+    if (!accessLog) return;
+    log("info", "request", {
+      method: req.method,
+      route,
+      status: res.statusCode,
+      ms: Math.round(seconds * 10_000) / 10,
+      bytes: req.socket.bytesWritten - socketBytesBefore,
+      ...(res.writableFinished ? {} : { aborted: true }),
+    });
+  });
+  next();
+});
 // A request refused before its body was read (413) leaves bytes on the connection: close it
 // after the answer, or the client's next request on it would fail.
 app.use((req, res, next) => {
@@ -55,40 +95,237 @@ app.use((req, _res, next) => {
   }
   next();
 });
+
+// Probes for the operator: not pages, no database for /healthz, plain text.
+const probe = (res, status, text) => res.status(status).set({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" }).send(text);
+app.get("/healthz", (_req, res) => {
+  res.locals.route = "/healthz";
+  probe(res, 200, "ok\n");
+});
+app.get("/readyz", async (_req, res) => {
+  res.locals.route = "/readyz";
+  if (stopping) return probe(res, 503, "not ready: shutting_down\n");
+  const state = await readiness();
+  probe(res, state.ready ? 200 : 503, state.ready ? "ready\n" : `not ready: ${state.reason}\n`);
+});
+app.get("/metrics", (req, res) => {
+  res.locals.route = "/metrics";
+  if (!mayReadMetrics(req)) return probe(res, 403, "Forbidden: /metrics needs METRICS_TOKEN as a bearer token, or a direct connection from this machine when METRICS_TOKEN is not set.\n");
+  res.status(200).set({ "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" }).send(renderMetrics());
+});
+
 app.use(compression());
+app.use("/build", (_req, res, next) => {
+  res.locals.route = "/build/*";
+  next();
+});
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
 // other public files (robots.txt, icons): only paths that look like files touch the disk
 const publicFiles = express.static("public", { maxAge: "1h", index: false });
-app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
-// behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or a hop count) lets req.ip be the client's
-if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
-app.all(
-  "*",
-  createRequestHandler({
-    build,
-    mode: process.env.NODE_ENV === "development" ? "development" : "production",
-    getLoadContext: (req) => ({ clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
-  }),
-);
+app.use((req, res, next) => {
+  if (!/\.[a-z0-9]+$/i.test(req.path)) return next();
+  res.locals.route = "/<public file>";
+  publicFiles(req, res, () => {
+    res.locals.route = undefined;
+    next();
+  });
+});
+app.all("*", remixHandler());
+app.use((error, req, res, next) => {
+  log("error", "unhandled_error", { route: routePattern(req.path), method: req.method, error: error instanceof Error ? error.message : String(error) });
+  next(error);
+});
 
-const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, process.env.HOST, () => {
+/**
+ * METRICS_TOKEN set: only with `Authorization: Bearer <token>`. Not set: only from this machine
+ * (a direct loopback connection that did not come through a proxy).
+ */
+function mayReadMetrics(req) {
+  if (metricsToken) {
+    const given = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "")?.[1] ?? "";
+    const digest = (s) => createHash("sha256").update(s).digest();
+    return timingSafeEqual(digest(given), digest(metricsToken));
+  }
+  const from = req.socket.remoteAddress ?? "";
+  const proxied = req.get("x-forwarded-for") !== undefined || req.get("forwarded") !== undefined;
+  return !proxied && (from === "127.0.0.1" || from === "::1" || from === "::ffff:127.0.0.1");
+}
+
+/**
+ * Remix behind Express, like @remix-run/express but with back-pressure both ways: the request
+ * body is read only as fast as the app consumes it (and never beyond maxBodyBytes), and the
+ * response body is written only as fast as the client takes it (awaiting 'drain'), so a slow
+ * reader of a 20 MB download does not make the server buffer the file.
+ */
+function remixHandler() {
+  const handleRequest = createRequestHandler(build, env.NODE_ENV === "development" ? "development" : "production");
+  return async (req, res, next) => {
+    try {
+      const controller = new AbortController();
+      res.once("close", () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      const request = fetchRequestOf(req, controller.signal);
+      const response = await handleRequest(request, { clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" });
+      await sendResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function fetchRequestOf(req, signal) {
+  // req.hostname honours "trust proxy"; the port comes from X-Forwarded-Host or Host
+  const hostHeader = req.get("x-forwarded-host") ?? req.get("host") ?? "";
+  const port = Number.parseInt(hostHeader.split(":")[1] ?? "", 10);
+  const host = `${req.hostname}${Number.isSafeInteger(port) ? `:${port}` : ""}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const init = { method: req.method, headers, signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = bodyOf(req, maxBodyBytes);
+    init.duplex = "half";
+  }
+  return new Request(new URL(`${req.protocol}://${host}${req.originalUrl}`).href, init);
+}
+
+/**
+ * The request body as a web stream that pulls from the socket on demand. After maxBodyBytes it
+ * delivers what it has and stops reading: the reader sees more than its own limit and refuses
+ * (readForm: 413); the unread rest stays on the connection, which closes after the answer.
+ */
+function bodyOf(req, limit) {
+  let received = 0;
+  let finished = false;
+  let controller;
+  const stop = () => {
+    finished = true;
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onError);
+    req.off("close", onClose);
+    req.pause();
+  };
+  function onData(chunk) {
+    received += chunk.byteLength;
+    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (received > limit) {
+      stop();
+      controller.close();
+    } else if (controller.desiredSize <= 0) req.pause();
+  }
+  function onEnd() {
+    stop();
+    controller.close();
+  }
+  function onError(error) {
+    stop();
+    controller.error(error);
+  }
+  function onClose() {
+    if (!req.complete) onError(new Error("client went away"));
+  }
+  return new ReadableStream(
+    {
+      start(c) {
+        controller = c;
+        req.on("data", onData);
+        req.once("end", onEnd);
+        req.once("error", onError);
+        req.once("close", onClose);
+      },
+      pull() {
+        if (!finished) req.resume();
+      },
+      cancel() {
+        if (!finished) stop();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
+async function sendResponse(res, response) {
+  if (response.statusText) res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+  if (!response.body) return void res.end();
+  let closed = false;
+  let wake;
+  res.once("close", () => {
+    closed = true;
+    wake?.();
+  });
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (closed) return void (await reader.cancel());
+      if (!res.write(value)) {
+        // wait until the client (or the compressor in front of it) has taken what we gave it
+        await new Promise((resolve) => {
+          wake = resolve;
+          res.once("drain", resolve);
+        });
+        wake = undefined;
+        if (closed) return void (await reader.cancel());
+      }
+    }
+    res.end();
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    if (res.headersSent) res.destroy();
+    else throw error;
+  }
+}
+
+const port = setting("PORT", 3000);
+const server = createServer(
+  {
+    // slow clients cannot hold a connection: the headers within HEADERS_TIMEOUT_MS, the whole
+    // request (headers and body) within REQUEST_TIMEOUT_MS, checked every second
+    headersTimeout: setting("HEADERS_TIMEOUT_MS", 10_000),
+    requestTimeout: setting("REQUEST_TIMEOUT_MS", 30_000),
+    keepAliveTimeout: setting("KEEP_ALIVE_TIMEOUT_MS", 5_000),
+    connectionsCheckingInterval: 1_000,
+    maxHeaderSize: 16 * 1024,
+  },
+  app,
+);
+server.maxHeadersCount = 100;
+server.maxRequestsPerSocket = 1_000;
+server.maxConnections = setting("MAX_CONNECTIONS", 1_000);
+// a response nobody reads (a stalled download) frees its connection after this long without progress
+server.setTimeout(setting("SOCKET_IDLE_TIMEOUT_MS", 60_000));
+server.listen(port, env.HOST, () => {
   const address = server.address();
   const shown = typeof address === "object" && address ? address.port : port;
   console.log(
     JSON.stringify({ time: new Date().toISOString(), level: "info", event: "listening", port: shown, seeded, url: `http://localhost:${shown}` }),
   );
 });
-// slow clients cannot hold a connection forever
-server.headersTimeout = 15_000;
-server.requestTimeout = 30_000;
 
-let stopping = false;
+/**
+ * SIGTERM/SIGINT: /readyz answers 503 at once (a load balancer stops sending), after
+ * SHUTDOWN_DELAY_MS (0) the server stops accepting, lets running requests finish (at most
+ * SHUTDOWN_GRACE_MS, 10 s), closes the database and exits.
+ */
 async function stop() {
   if (stopping) return;
   stopping = true;
-  server.close();
-  server.closeIdleConnections?.();
+  log("info", "stopping");
+  const delay = setting("SHUTDOWN_DELAY_MS", 0);
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  const closed = new Promise((r) => server.close(r));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), setting("SHUTDOWN_GRACE_MS", 10_000));
+  await closed;
+  clearTimeout(grace);
   await closeDatabase();
   process.exit(0);
 }

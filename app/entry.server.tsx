@@ -10,6 +10,7 @@ import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n
 import { log } from "~/modules/http/log.server";
 
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
+export { serverSupport } from "~/modules/http/server-support.server";
 
 export default async function handleRequest(
   request: Request,

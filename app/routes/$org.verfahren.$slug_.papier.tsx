@@ -71,7 +71,7 @@ function PaperQuestion({ q, n }: { q: Question; n: number }) {
       ) : null}
       {q.kind === "yes_no" ? <Boxes items={[t("submissions:yes"), t("submissions:no")]} /> : null}
       {lines > 0 ? (
-        <div className="paper__lines" style={{ minHeight: `${lines * 2}em` }} aria-label={t("paper.writeHere")} role="img" />
+        <div className={`paper__lines paper__lines--${lines}`} aria-label={t("paper.writeHere")} role="img" />
       ) : null}
     </div>
   );
@@ -113,7 +113,7 @@ export default function PaperForm() {
                   <p className="hint">
                     {t("paper.purpose")} <span lang={CONTENT_LANGUAGE}>{f.purpose}</span>
                   </p>
-                  <div className="paper__lines" style={{ minHeight: f.key === "address" ? "6em" : "2em" }} aria-label={t("paper.writeHere")} role="img" />
+                  <div className={f.key === "address" ? "paper__lines paper__lines--3" : "paper__lines paper__lines--1"} aria-label={t("paper.writeHere")} role="img" />
                 </div>
               ))}
             </>

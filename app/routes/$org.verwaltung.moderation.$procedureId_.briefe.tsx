@@ -4,7 +4,7 @@
  * opened by a deliberate POST ("Briefe erstellen"), recorded in each submission's privacy log and
  * in the audit log. The letters are in German whatever the staff member's language.
  */
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfField } from "~/components/CsrfField";
@@ -19,6 +19,10 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
 import { resultLetters, resultLettersOverview, type ResultLetter } from "~/modules/notifications/letters.server";
 import { NOTIFICATION_LANGUAGE, resultsUrlFor } from "~/modules/notifications/outbox.server";
+import letterStylesheet from "~/styles/letters.css";
+
+// a stylesheet file, not a <style> element: the Content-Security-Policy allows only our own files
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: letterStylesheet }];
 
 const procedureIdOf = (params: Record<string, string | undefined>) => {
   const id = Number(params.procedureId);
@@ -70,31 +74,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return { notPublished: false as const, document: { date: now.toISOString(), sender: result.sender, letters: result.letters } };
   });
 }
-
-/**
- * Screen: each letter a bordered block. Print (A4, 15 mm top and bottom margins, so positions are
- * 15 mm less than on paper): DIN 5008 form B — address field 45 mm from the top and 20 mm from the
- * left edge, 85 × 45 mm, return address on top, recipient from 17.7 mm; fold mark at 105 mm;
- * the text from 98 mm; one letter per page, a long one continues on the next.
- */
-const LETTER_CSS = `
-.letter{border:1px solid #b1b4b6;padding:1.5rem;margin-block:2rem;max-width:42rem}
-.letter__window{margin-block-end:1.5rem}
-.letter__return{font-size:.8rem;text-decoration:underline;margin:0 0 .5rem}
-.letter__recipient,.letter__info{margin:0 0 1.5rem}
-.letter__subject{font-weight:700}
-@media print{
-  @page{size:A4;margin:15mm 0}
-  #main{max-width:none;margin:0;padding:0}
-  .letter{position:relative;box-sizing:border-box;width:210mm;min-height:267mm;max-width:none;margin:0;padding:83mm 20mm 0 25mm;border:0;font-size:11pt;line-height:1.4;break-after:page}
-  .letter:last-child{break-after:auto}
-  .letter::before{content:"";position:absolute;top:90mm;left:5mm;width:5mm;border-top:.2mm solid #000}
-  .letter__window{position:absolute;top:30mm;left:20mm;width:85mm;height:45mm;margin:0;overflow:hidden}
-  .letter__return{font-size:7pt;margin:0}
-  .letter__recipient{position:absolute;top:17.7mm;left:0;right:0;margin:0}
-  .letter__info{position:absolute;top:35mm;left:125mm;width:75mm}
-  .letter p{orphans:3;widows:3}
-}`;
 
 /** Address lines as written; "Hauptstr. 1, 31134 Musterstadt" on one line becomes two. */
 const addressLines = (address: string) =>
@@ -156,7 +135,6 @@ export default function ResultLetters() {
   const notPublished = !published || actionData?.notPublished;
   return (
     <>
-      <style dangerouslySetInnerHTML={{ __html: LETTER_CSS }} />
       <div className="no-print">
         <p className="caption" lang="de">
           <a href={`${base}/${procedure.id}`}>{procedure.title}</a>

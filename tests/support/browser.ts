@@ -113,8 +113,8 @@ export interface AxeViolation {
  * readable lines, one per rule and element: `color-contrast (serious): Elements must meet …
  * → .hint — Fix any of the following: …`. An empty array means no violations.
  *
- * Pages ship no JavaScript of their own; axe comes from the automation (addScriptTag) and its
- * <script> element is removed again afterwards. A page in a context with JavaScript disabled
+ * Pages ship no JavaScript of their own; axe comes from the automation (evaluated directly, so
+ * the page's CSP, which refuses scripts, stays in force). A page in a context with JavaScript disabled
  * cannot run axe (the injected script would not execute, axe's timers would never fire), so its
  * current HTML is served at the same URL to a JavaScript-enabled twin and checked there; the
  * stylesheet comes from the real server, so colours and layout are the page's own.
@@ -135,8 +135,9 @@ export async function axeCheck(page: Page): Promise<string[]> {
       await target.unroute(isPage);
     }
   }
-  const tag = await target.addScriptTag({ content: axeSource });
-  await tag.evaluate((el) => (el as Element).remove());
+  // evaluated by the automation, not as a <script> element: the pages' Content-Security-Policy
+  // (script-src 'none') stays in force and would refuse an injected script
+  await target.evaluate(axeSource);
   const violations = await target.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: Function } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });

@@ -10,6 +10,8 @@ export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface TestServer {
   url: string;
+  /** the server process, for tests that signal it */
+  pid: number;
   database: TestDatabase;
   logs(): string;
   stop(): Promise<void>;
@@ -45,10 +47,11 @@ export async function startServer(
   child.removeAllListeners("exit");
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     database,
     logs: () => output,
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;

@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { log } from "~/modules/http/log.server";
+import { countJob } from "~/modules/http/metrics.server";
 import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
@@ -65,9 +66,11 @@ export async function runJobs(db: Kysely<Database>, now: Date = new Date()): Pro
     try {
       results[name] = await job(db, now);
       log("info", "job_finished", { job: name, result: results[name] });
+      countJob(name, "success");
     } catch (error) {
       results[name] = { error: error instanceof Error ? error.message : String(error) };
       log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) });
+      countJob(name, "failure");
     } finally {
       await releaseLease(db, name, results[name], now);
     }
@@ -87,9 +90,11 @@ export function startJob(db: Kysely<Database>, name: keyof typeof JOBS): void {
     try {
       result = await JOBS[name](db, now);
       log("info", "job_finished", { job: name, result });
+      countJob(name, "success");
     } catch (error) {
       result = { error: error instanceof Error ? error.message : String(error) };
       log("error", "job_failed", { job: name, error: error instanceof Error ? error.message : String(error) });
+      countJob(name, "failure");
     } finally {
       await releaseLease(db, name, result, now);
     }

@@ -111,7 +111,7 @@ export async function updateOrganisationSettings(
 }
 
 /** Paths at the top level that are pages of their own: an organisation there could not be reached. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["anmelden", "abmelden", "einladung", "build", "verwaltung", "api", "assets", "static", "barrierefreiheit"]);
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["anmelden", "abmelden", "einladung", "build", "verwaltung", "api", "assets", "static", "healthz", "readyz", "metrics", "barrierefreiheit"]);
 
 /** Lower-case letters, digits and hyphens, 2–64 characters, not starting or ending with a hyphen. */
 export function isValidSlug(slug: string): boolean {

@@ -9,6 +9,7 @@ import { personalDataDeletionDate, type Procedure } from "~/modules/procedures/p
 import { categoriesOf, storeContactDetails } from "~/modules/privacy/contact-data.server";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { countSubmission } from "~/modules/http/metrics.server";
 import { generateReceiptCode } from "./receipt-code";
 import type { SubmissionInput } from "./validation";
 
@@ -140,6 +141,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       });
     }
   }
+  countSubmission(s.channel);
   return { created: true, submissionId, receiptCode };
 }
 
