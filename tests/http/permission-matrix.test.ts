@@ -55,7 +55,7 @@ const DEMO_DATA = [
 const OTHER_DATA = [OTHER.procedureTitle, OTHER.email, OTHER.name, "Nachbarstadt"];
 
 /** Links only admins get in the staff navigation. */
-const ADMIN_LINKS = [`${M}/verfahren/neu`, `${M}/konten`, `${M}/einstellungen`, `${M}/protokoll`].map((p) => `href="${p}"`);
+const ADMIN_LINKS = [`${M}/verfahren/neu`, `${M}/konten`, `${M}/einstellungen`, `${M}/protokoll`, `${M}/barrierefreiheit`].map((p) => `href="${p}"`);
 
 // ---------------------------------------------------------------------------------------------
 // The matrix
@@ -99,6 +99,11 @@ const PAGES: PageRow[] = [
   { page: "konten",                      path: () => `${M}/konten`,                          expect: [S, F,   F,   200, X] },
   { page: "einstellungen",               path: () => `${M}/einstellungen`,                   expect: [S, F,   F,   200, X] },
   { page: "protokoll",                   path: () => `${M}/protokoll`,                       expect: [S, F,   F,   200, X] },
+  // barrier reports and the accessibility statement: admins only
+  { page: "barrierefreiheit",            path: () => `${M}/barrierefreiheit`,                expect: [S, F,   F,   200, X] },
+  { page: "barrierefreiheit/erklaerung", path: () => `${M}/barrierefreiheit/erklaerung`,     expect: [S, F,   F,   200, X] },
+  { page: "barrierefreiheit/<no id>",    path: () => `${M}/barrierefreiheit/999999`,         expect: [S, F,   F,   X,   X] },
+  { page: "other org: barrierefreiheit", path: () => `${N}/barrierefreiheit`,                expect: [S, X,   X,   X,   200] },
   { page: "passwort",                    path: () => `${M}/passwort`,                        expect: [S, 200, 200, 200, X] },
   // the desk is for the staff role alone (admins and moderators hold other roles)
   { page: "schalter",                    path: () => `${M}/schalter`,                        expect: [S, 200, F,   F,   X] },
