@@ -79,7 +79,7 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
       })
       .execute();
 
-    await insertProcedure(
+    const cyclingPlanId = await insertProcedure(
       trx,
       {
         organisation_id: organisationId,
@@ -166,6 +166,7 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
       ],
       now,
     );
+    await seedCyclingPlanTranslations(trx, cyclingPlanId, now);
 
     await insertProcedure(
       trx,
@@ -263,6 +264,58 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
       now,
     );
   });
+}
+
+/**
+ * Translations of the cycling plan's own content: complete in English, partial in Turkish (title,
+ * summary and some questions; the rest shows in German), so both cases can be seen.
+ */
+async function seedCyclingPlanTranslations(db: Kysely<Database>, procedureId: number, now: Date): Promise<void> {
+  const ids = (await db.selectFrom("questions").select("id").where("procedure_id", "=", procedureId).orderBy("position").execute()).map((q) => String(q.id));
+  const [statement, place, mode, priorities, rating, children] = ids;
+  await db
+    .insertInto("procedure_translations")
+    .values([
+      {
+        procedure_id: procedureId,
+        language: "en",
+        title: "Cycling Plan 2030 – draft for comment",
+        summary: "The town has prepared a draft of the Cycling Plan 2030. Tell us what matters to you and where there are problems.",
+        body:
+          "The cycling plan sets out where cycle paths will be built, widened or made safer in the coming years.\n\n" +
+          "The draft is on display at the town hall (room 112) and in the town library. You can comment online, by phone on the public service number 115, at the citizens' office or on paper.\n\n" +
+          "Every comment is reviewed and answered. We publish the results after participation has ended.",
+        questions_json: JSON.stringify({
+          [statement]: { label: "Your comments on the draft", hint: "Describe what you like about the draft or what is missing. If possible, name the place." },
+          [place]: { label: "Which street or place do your comments concern?", hint: "For example: Bahnhofstraße between the market and the station" },
+          [mode]: { label: "How do you usually get around town?", options: { bike: "By bike", foot: "On foot", bus: "By bus or train", car: "By car" } },
+          [priorities]: {
+            label: "What matters to you in cycling?",
+            hint: "Select all that apply.",
+            options: { safety: "Safe junctions", width: "Wider cycle paths", parking: "More bike parking", lighting: "Better lighting" },
+          },
+          [rating]: { label: "How do you rate the draft overall?", minLabel: "very poor", maxLabel: "very good" },
+          [children]: { label: "Do you cycle with children?" },
+        }),
+        updated_by: null,
+        updated_at: iso(now),
+      },
+      {
+        procedure_id: procedureId,
+        language: "tr",
+        title: "Bisiklet Ulaşım Planı 2030 – görüşe açık taslak",
+        summary: "Belediye, 2030 Bisiklet Ulaşım Planı için bir taslak hazırladı. Sizin için neyin önemli olduğunu ve nerede sorun olduğunu bize söyleyin.",
+        body: "",
+        questions_json: JSON.stringify({
+          [statement]: { label: "Taslak hakkındaki görüşünüz" },
+          [mode]: { label: "Şehirde çoğunlukla nasıl ulaşım sağlıyorsunuz?", options: { bike: "Bisikletle", foot: "Yürüyerek" } },
+          [children]: { label: "Çocuklarla bisiklete biniyor musunuz?" },
+        }),
+        updated_by: null,
+        updated_at: iso(now),
+      },
+    ])
+    .execute();
 }
 
 /** Seeds only a database without any organisation. Returns whether it seeded. */

@@ -1,6 +1,7 @@
 /** One procedure question rendered as the matching accessible field. */
 import { useTranslation } from "react-i18next";
 import { questionFieldName, type Question } from "~/modules/procedures/procedure";
+import { contentAttrs, type QuestionLangs } from "~/modules/procedures/translations";
 import { ChoiceField, TextField } from "./fields";
 
 export function QuestionField({
@@ -9,14 +10,21 @@ export function QuestionField({
   error,
   contentLang,
 }: {
-  question: Question;
+  /** with `langs` (a procedure in the reader's language) each text carries its own language */
+  question: Question & { langs?: QuestionLangs };
   values?: string[];
   error?: string;
+  /** the language of every text of a question without `langs` */
   contentLang?: string;
 }) {
-  const { t } = useTranslation("submissions");
+  const { t, i18n } = useTranslation("submissions");
   const name = questionFieldName(q);
-  const base = { name, label: q.label, hint: q.hint || undefined, error, required: q.required, contentLang };
+  const langOf = (piece: "label" | "hint" | "minLabel" | "maxLabel") => q.langs?.[piece] ?? contentLang;
+  // lang (and dir, where it differs from the page's) on each piece (WCAG 3.1.2)
+  const attrs = (lang: string | undefined) => (lang ? contentAttrs(lang, i18n.language) : {});
+  const label = <span {...attrs(langOf("label"))}>{q.label}</span>;
+  const hint = q.hint ? <span {...attrs(langOf("hint"))}>{q.hint}</span> : undefined;
+  const base = { name, label, hint, error, required: q.required };
   switch (q.kind) {
     case "short_text":
     case "long_text":
@@ -27,7 +35,7 @@ export function QuestionField({
         <ChoiceField
           {...base}
           type={q.kind === "single_choice" ? "radio" : "checkbox"}
-          items={q.options.map((o) => ({ value: o.value, label: o.label, lang: contentLang }))}
+          items={q.options.map((o) => ({ value: o.value, label: <span {...attrs(q.langs?.options[o.value] ?? contentLang)}>{o.label}</span> }))}
           values={values}
         />
       );
@@ -36,11 +44,12 @@ export function QuestionField({
       const items = [];
       for (let n = scale.min; n <= scale.max; n++) {
         const end = n === scale.min ? scale.minLabel : n === scale.max ? scale.maxLabel : "";
+        const endLang = langOf(n === scale.min ? "minLabel" : "maxLabel");
         items.push({
           value: String(n),
           label: end ? (
             <>
-              {n} <span lang={contentLang}>({end})</span>
+              {n} <span {...attrs(endLang)}>({end})</span>
             </>
           ) : (
             String(n)
@@ -52,12 +61,10 @@ export function QuestionField({
           {...base}
           hint={
             <>
-              {q.hint ? <span lang={contentLang}>{q.hint} </span> : null}
+              {hint ? <>{hint} </> : null}
               {t("scaleHint", { min: scale.min, max: scale.max })}
             </>
           }
-          contentLang={undefined}
-          label={<span lang={contentLang}>{q.label}</span>}
           type="radio"
           inline
           items={items}

@@ -2,23 +2,27 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getDb } from "~/db.server";
-import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
 import { listPublicProcedures, type ProcedureListItem } from "~/modules/procedures/procedures.server";
+import { contentAttrs, languageNote } from "~/modules/procedures/translations";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { EASY_READ_LANGUAGE, EASY_READ_LINK_TEXT } from "~/modules/leichte-sprache/site-guide";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const organisation = await requireOrganisation(params);
-    const procedures = await listPublicProcedures(getDb(), organisation.id);
-    const { t } = await getT(request, "procedures");
+    const { t, locale } = await getT(request, "procedures");
+    const procedures = await listPublicProcedures(getDb(), organisation.id, new Date(), locale);
+    const all = [...procedures.open, ...procedures.upcoming, ...procedures.closed];
     return {
       pageTitle: t("list.title", { organisation: organisation.name }),
       organisation: publicOrganisation(organisation),
       procedures,
+      // the page's own texts are translated: German titles make it "partly" German
+      note: languageNote(locale, all.flatMap((p) => [p.titleLang, p.summaryLang])) ? ("partial" as const) : null,
     };
   });
 }
@@ -30,11 +34,11 @@ function ProcedureCards({ items, orgSlug }: { items: ProcedureListItem[]; orgSlu
       {items.map((p) => (
         <li key={p.slug} className="card">
           <h3 className="card__title">
-            <a href={`/${orgSlug}/verfahren/${p.slug}`} lang={CONTENT_LANGUAGE}>
+            <a href={`/${orgSlug}/verfahren/${p.slug}`} {...contentAttrs(p.titleLang, i18n.language)}>
               {p.title}
             </a>
           </h3>
-          <p lang={CONTENT_LANGUAGE}>{p.summary}</p>
+          <p {...contentAttrs(p.summaryLang, i18n.language)}>{p.summary}</p>
           <p className="card__meta">
             {p.acceptance === "open"
               ? t("list.openUntil", { date: formatDate(p.closesAt, i18n.language) })
@@ -49,12 +53,13 @@ function ProcedureCards({ items, orgSlug }: { items: ProcedureListItem[]; orgSlu
 }
 
 export default function OrganisationHome() {
-  const { organisation, procedures } = useLoaderData<typeof loader>();
+  const { organisation, procedures, note } = useLoaderData<typeof loader>();
   const { t } = useTranslation("procedures");
   return (
     <>
       <h1>{t("list.heading", { organisation: organisation.name })}</h1>
       <p className="lead">{t("list.intro")}</p>
+      <ContentLanguageNote coverage={note} />
       <p>
         <a href={`/${organisation.slug}/leichte-sprache`} lang="de" hrefLang={EASY_READ_LANGUAGE}>
           {EASY_READ_LINK_TEXT}

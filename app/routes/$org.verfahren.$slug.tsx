@@ -2,7 +2,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
 import { getLocale } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
@@ -11,7 +10,10 @@ import { requirePost, withErrorPages } from "~/modules/http/route-errors.server"
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { acceptanceState } from "~/modules/procedures/procedure";
 import { ShortPrivacyNotice } from "~/modules/procedures/ui/PrivacyNotice";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { ProcedureDetails } from "~/modules/procedures/ui/ProcedureDetails";
+import { contentAttrs } from "~/modules/procedures/translations";
+import { procedureForReader } from "~/modules/procedures/translations.server";
 import { draftIdFor, rememberDraft } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, saveDraft } from "~/modules/submissions/drafts.server";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
@@ -19,7 +21,9 @@ import { inputToValues, validateSubmission } from "~/modules/submissions/validat
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { db, organisation, procedure, basePath } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure: original, basePath, locale } = await loadProcedureContext(request, params);
+    // in the reader's language where translated; each text keeps its language
+    const procedure = await procedureForReader(db, original, locale);
     const acceptance = acceptanceState(procedure);
     // answers not yet sent are shown again ("change your answer", or coming back later)
     const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
@@ -63,7 +67,8 @@ export default function ProcedurePage() {
   const { t, i18n } = useTranslation(["procedures", "results"]);
   return (
     <>
-      <h1 lang={CONTENT_LANGUAGE}>{procedure.title}</h1>
+      <h1 {...contentAttrs(procedure.langs.title, i18n.language)}>{procedure.title}</h1>
+      <ContentLanguageNote coverage={procedure.coverage} />
       <ProcedureDetails procedure={procedure} acceptance={acceptance} />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
       {acceptance === "open" ? (

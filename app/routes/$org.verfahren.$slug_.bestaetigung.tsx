@@ -2,24 +2,26 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
+import { contentAttrs } from "~/modules/procedures/translations";
+import { titleForReader } from "~/modules/procedures/translations.server";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft } from "~/modules/submissions/drafts.server";
 import { formatReceiptCode } from "~/modules/submissions/receipt-code";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { db, organisation, procedure, basePath, t } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure, basePath, t, locale } = await loadProcedureContext(request, params);
     const draft = await readDraft(db, await draftIdFor(request, procedure.id), procedure.id);
     if (draft.state === "pending") throw redirect(`${basePath}/pruefen`, 303);
     if (draft.state === "missing" || !draft.receiptCode) throw new HttpError(404, "draft_missing");
     return {
       pageTitle: t("submissions:confirmation.title"),
       organisation: publicOrganisation(organisation),
-      procedureTitle: procedure.title,
+      ...(await titleForReader(db, procedure, locale)),
       receiptCode: formatReceiptCode(draft.receiptCode),
       orgPath: `/${organisation.slug}`,
     };
@@ -27,8 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function Confirmation() {
-  const { receiptCode, procedureTitle, orgPath } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("submissions");
+  const { receiptCode, procedureTitle, titleLang, note, orgPath } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("submissions");
   return (
     <>
       <div className="panel">
@@ -39,8 +41,9 @@ export default function Confirmation() {
         </p>
       </div>
       <p>
-        {t("confirmation.for")} <span lang={CONTENT_LANGUAGE}>{procedureTitle}</span>
+        {t("confirmation.for")} <span {...contentAttrs(titleLang, i18n.language)}>{procedureTitle}</span>
       </p>
+      <ContentLanguageNote coverage={note} />
       <p>{t("confirmation.keepCode")}</p>
       <h2>{t("confirmation.nextHeading")}</h2>
       <ol className="steps">

@@ -3,6 +3,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { contentAttrs } from "~/modules/procedures/translations";
+import { titleForReader } from "~/modules/procedures/translations.server";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { formatDate } from "~/i18n/format";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
@@ -11,7 +14,8 @@ import { Paragraphs } from "~/components/Paragraphs";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { organisation, procedure, basePath, t } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure, basePath, t, locale } = await loadProcedureContext(request, params);
+    const { procedureTitle, titleLang, note } = await titleForReader(db, procedure, locale);
     return {
       pageTitle: t("fullNotice.title"),
       organisation: publicOrganisation(organisation),
@@ -20,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       authority: organisation.supervisory_authority,
       privacyPolicy: organisation.privacy_policy,
       procedure: {
-        title: procedure.title,
+        title: procedureTitle,
+        titleLang,
         legalBasis: procedure.legalBasis,
         publicationPolicy: procedure.publicationPolicy,
         retentionMonths: procedure.retentionMonths,
@@ -29,20 +34,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         contactFields: procedure.contactFields,
       },
       basePath,
+      note,
     };
   });
 }
 
 export default function FullPrivacyNotice() {
-  const { controller, dpo, authority, procedure, basePath, privacyPolicy } = useLoaderData<typeof loader>();
+  const { controller, dpo, authority, procedure, basePath, privacyPolicy, note } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   const de = CONTENT_LANGUAGE;
   return (
     <>
-      <p className="caption" lang={de}>
+      <p className="caption" {...contentAttrs(procedure.titleLang, i18n.language)}>
         {procedure.title}
       </p>
       <h1>{t("fullNotice.title")}</h1>
+      <ContentLanguageNote coverage={note} />
       <p className="hint">{t("fullNotice.version", { version: procedure.noticeVersion })}</p>
       <h2>{t("fullNotice.controllerHeading")}</h2>
       <p lang={de}>

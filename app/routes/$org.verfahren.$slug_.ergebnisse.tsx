@@ -14,6 +14,9 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
+import { contentAttrs, languageNote, type LocalizedQuestion } from "~/modules/procedures/translations";
+import { procedureForReader } from "~/modules/procedures/translations.server";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import {
   MIN_GROUP_SIZE,
   RESPONSE_EXCERPT_MAX,
@@ -29,11 +32,13 @@ import { BarChart } from "~/modules/results/ui/BarChart";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { db, organisation, procedure, basePath, locale } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure: original, basePath, locale } = await loadProcedureContext(request, params);
     const t = fixedT(locale, "results");
-    const common = { organisation: publicOrganisation(organisation), basePath, title: procedure.title };
+    // titles, questions and option labels in the reader's language where translated (counts are by option value)
+    const procedure = await procedureForReader(db, original, locale);
+    const common = { organisation: publicOrganisation(organisation), basePath, title: procedure.title, titleLang: procedure.langs.title };
     if (procedure.status !== "results_published") {
-      return data({ ...common, pageTitle: t("notPublished.title"), results: null }, { status: 404 });
+      return data({ ...common, pageTitle: t("notPublished.title"), note: languageNote(locale, [procedure.langs.title]) ? ("partial" as const) : null, results: null }, { status: 404 });
     }
     const page = parsePage(new URL(request.url).searchParams.get("seite"));
     if (page === null) throw new HttpError(404, "not_found");
@@ -45,18 +50,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const published = await publishedPage(db, procedure.id, page, total);
     if (page > published.pages) throw new HttpError(404, "not_found");
     const textQuestions = procedure.questions.filter((q) => TEXT_KINDS.includes(q.kind));
+    const questionById = new Map(procedure.questions.map((q) => [q.id, q]));
+    const shown = [procedure.langs.title, ...statistics.map((s) => questionById.get(s.questionId)!.langs.label), ...textQuestions.map((q) => q.langs.label)];
+    for (const s of statistics) shown.push(...s.rows.map((r) => rowLang(questionById.get(s.questionId)!, r.value)).filter((l): l is string => l !== undefined));
     return data({
       ...common,
       pageTitle: `${t("title")}: ${procedure.title}`,
+      note: languageNote(locale, shown) ? ("partial" as const) : null,
       results: {
         summaryHtml: renderMarkdown(summary, { headingOffset: 2 }),
         channels,
-        statistics,
+        statistics: statistics.map((s) => {
+          const q = questionById.get(s.questionId)!;
+          return { ...s, labelLang: q.langs.label, rows: s.rows.map((r) => ({ ...r, lang: rowLang(q, r.value) })) };
+        }),
         page,
         pages: published.pages,
         total: published.total,
         submissions: published.items.map((s) => {
-          const texts = textQuestions.map((q) => ({ id: q.id, label: q.label, text: (s.answers.get(q.id) ?? []).join("\n") })).filter((a) => a.text !== "");
+          const texts = textQuestions.map((q) => ({ id: q.id, label: q.label, labelLang: q.langs.label, text: (s.answers.get(q.id) ?? []).join("\n") })).filter((a) => a.text !== "");
           const length = excerptLength(texts.length);
           return {
             number: s.number,
@@ -71,6 +83,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
+/** The language of an answer's label in a chart: the option's or scale end's; none for numbers and yes/no (page language). */
+function rowLang(q: LocalizedQuestion, value: string): string | undefined {
+  if (q.kind === "single_choice" || q.kind === "multiple_choice") return q.langs.options[value];
+  if (q.kind === "scale" && q.scale) return value === String(q.scale.min) ? q.langs.minLabel : value === String(q.scale.max) ? q.langs.maxLabel : undefined;
+  return undefined;
+}
+
 /** Nothing is sent to this page: a clear 405, not Remix's logged one. */
 export async function action({ params }: ActionFunctionArgs) {
   return withErrorPages(async () => {
@@ -79,16 +98,17 @@ export async function action({ params }: ActionFunctionArgs) {
 }
 
 export default function ResultsPage() {
-  const { title, basePath, results } = useLoaderData<typeof loader>();
+  const { title, titleLang, basePath, results, note } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["results", "privacy"]);
   const de = CONTENT_LANGUAGE;
   if (!results) {
     return (
       <>
-        <p className="caption" lang={de}>
+        <p className="caption" {...contentAttrs(titleLang, i18n.language)}>
           {title}
         </p>
         <h1>{t("notPublished.title")}</h1>
+        <ContentLanguageNote coverage={note} />
         <p>{t("notPublished.body")}</p>
         <p>
           <a href={basePath}>{t("back")}</a>
@@ -101,10 +121,11 @@ export default function ResultsPage() {
   const pageHref = (p: number) => (p === 1 ? "?" : `?seite=${p}`);
   return (
     <>
-      <p className="caption" lang={de}>
+      <p className="caption" {...contentAttrs(titleLang, i18n.language)}>
         {title}
       </p>
       <h1>{t("title")}</h1>
+      <ContentLanguageNote coverage={note} />
       {results.summaryHtml ? (
         <>
           <h2>{t("summaryHeading")}</h2>
@@ -144,14 +165,14 @@ export default function ResultsPage() {
           <p>{t("questions.intro", { limit: MIN_GROUP_SIZE })}</p>
           {results.statistics.map((s) => (
             <section key={s.questionId} aria-labelledby={`q${s.number}`}>
-              <h3 id={`q${s.number}`} lang={de}>
+              <h3 id={`q${s.number}`} {...contentAttrs(s.labelLang, i18n.language)}>
                 {s.label}
               </h3>
               <BarChart
                 id={`chart${s.number}`}
                 question={s.label}
-                questionLang={de}
-                rows={s.rows.map((r) => ({ key: r.value, label: r.label, lang: s.kind === "yes_no" ? undefined : de, count: r.count }))}
+                questionLang={s.labelLang}
+                rows={s.rows.map((r) => ({ key: r.value, label: r.label, lang: r.lang, count: r.count }))}
                 minGroupSize={MIN_GROUP_SIZE}
                 headerLabel={t("questions.answer")}
                 note={s.kind === "multiple_choice" ? t("questions.multiple") : undefined}
@@ -174,9 +195,13 @@ export default function ResultsPage() {
                 <h3 className="card__title">{t("published.item", { number: s.number })}</h3>
                 <p className="card__meta">{t("published.meta", { date: formatDate(s.receivedOn, i18n.language), channel: t(`channels.${s.channel}`) })}</p>
                 {s.texts.map((a) => (
-                  <div key={a.id} lang={de}>
-                    <p className="card__meta">{a.label}</p>
-                    <p className="pre">{a.text}</p>
+                  <div key={a.id}>
+                    <p className="card__meta" {...contentAttrs(a.labelLang, i18n.language)}>
+                      {a.label}
+                    </p>
+                    <p className="pre" {...contentAttrs(de, i18n.language)}>
+                      {a.text}
+                    </p>
                   </div>
                 ))}
                 {s.response ? (

@@ -13,13 +13,18 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { personalDataDeletionDate, type Question } from "~/modules/procedures/procedure";
 import { RECEIPT_ALPHABET } from "~/modules/submissions/receipt-code";
+import { contentAttrs, type LocalizedQuestion } from "~/modules/procedures/translations";
+import { procedureForReader } from "~/modules/procedures/translations.server";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 
 const formNumber = (procedureId: number) =>
   `F${procedureId}-${Array.from({ length: 6 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join("")}`;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { organisation, procedure, t } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure: original, t, locale } = await loadProcedureContext(request, params);
+    // printed in the reader's language where translated; German pieces are marked as German
+    const procedure = await procedureForReader(db, original, locale);
     const url = new URL(request.url);
     const copies = Math.min(50, Math.max(1, Number.parseInt(url.searchParams.get("anzahl") ?? "1", 10) || 1));
     return {
@@ -35,38 +40,46 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-function Boxes({ items }: { items: string[] }) {
+function Boxes({ items }: { items: (string | { label: string; lang?: string })[] }) {
+  const { i18n } = useTranslation();
   return (
     <ul className="paper__boxes">
-      {items.map((label) => (
-        <li key={label}>
-          <span className="paper__box" aria-hidden="true" /> {label}
-        </li>
-      ))}
+      {items.map((item) => {
+        const { label, lang } = typeof item === "string" ? { label: item, lang: undefined } : item;
+        return (
+          <li key={label}>
+            <span className="paper__box" aria-hidden="true" /> {lang ? <span {...contentAttrs(lang, i18n.language)}>{label}</span> : label}
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-function PaperQuestion({ q, n }: { q: Question; n: number }) {
-  const { t } = useTranslation(["procedures", "submissions"]);
+function PaperQuestion({ q, n }: { q: LocalizedQuestion; n: number }) {
+  const { t, i18n } = useTranslation(["procedures", "submissions"]);
   const lines = q.kind === "long_text" ? 8 : q.kind === "short_text" ? 1 : 0;
   return (
     <div className="paper__question">
       <h3>
-        {n}. <span lang={CONTENT_LANGUAGE}>{q.label}</span> <span className="requirement">{q.required ? t("common:required") : t("common:optional")}</span>
+        {n}. <span {...contentAttrs(q.langs.label, i18n.language)}>{q.label}</span> <span className="requirement">{q.required ? t("common:required") : t("common:optional")}</span>
       </h3>
       {q.hint ? (
-        <p className="hint" lang={CONTENT_LANGUAGE}>
+        <p className="hint" {...contentAttrs(q.langs.hint, i18n.language)}>
           {q.hint}
         </p>
       ) : null}
       {q.kind === "single_choice" ? <p className="hint">{t("paper.tickOne")}</p> : null}
       {q.kind === "multiple_choice" ? <p className="hint">{t("paper.tickAll")}</p> : null}
-      {q.kind === "single_choice" || q.kind === "multiple_choice" ? <Boxes items={q.options.map((o) => o.label)} /> : null}
+      {q.kind === "single_choice" || q.kind === "multiple_choice" ? <Boxes items={q.options.map((o) => ({ label: o.label, lang: q.langs.options[o.value] }))} /> : null}
       {q.kind === "scale" && q.scale ? (
         <Boxes items={Array.from({ length: q.scale.max - q.scale.min + 1 }, (_, i) => {
           const v = q.scale!.min + i;
-          return v === q.scale!.min ? `${v} (${q.scale!.minLabel})` : v === q.scale!.max ? `${v} (${q.scale!.maxLabel})` : String(v);
+          return v === q.scale!.min
+            ? { label: `${v} (${q.scale!.minLabel})`, lang: q.langs.minLabel }
+            : v === q.scale!.max
+              ? { label: `${v} (${q.scale!.maxLabel})`, lang: q.langs.maxLabel }
+              : String(v);
         })} />
       ) : null}
       {q.kind === "yes_no" ? <Boxes items={[t("submissions:yes"), t("submissions:no")]} /> : null}
@@ -83,12 +96,13 @@ export default function PaperForm() {
   return (
     <div className={large ? "paper paper--large" : "paper"}>
       <p className="no-print">{t("paper.printHint")}</p>
+      <ContentLanguageNote coverage={procedure.coverage} />
       {numbers.map((number, copy) => (
         <article className="paper__copy" key={number} aria-labelledby={`paper-title-${copy}`}>
           <p className="paper__number">
             {t("paper.formNumber")} <strong>{number}</strong>
           </p>
-          <h1 id={`paper-title-${copy}`} lang={CONTENT_LANGUAGE}>
+          <h1 id={`paper-title-${copy}`} {...contentAttrs(procedure.langs.title, i18n.language)}>
             {procedure.title}
           </h1>
           <p>{t("paper.sendTo", { date: formatDate(procedure.closesAt, i18n.language) })}</p>

@@ -3,7 +3,6 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/fields";
-import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -15,12 +14,17 @@ import {
   offersResultsNotification,
   questionFieldName,
 } from "~/modules/procedures/procedure";
+import { contentAttrs, languageNote, pieceLanguages } from "~/modules/procedures/translations";
+import { procedureForReader } from "~/modules/procedures/translations.server";
+import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { db, organisation, procedure, basePath, t } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure: original, basePath, t, locale } = await loadProcedureContext(request, params);
+    // labels in the reader's language where translated; the stored values are the same in every language
+    const procedure = await procedureForReader(db, original, locale);
     const draft = await readDraft(db, await draftIdFor(request, procedure.id), procedure.id);
     if (draft.state === "submitted") throw redirect(`${basePath}/bestaetigung`, 303);
     if (draft.state === "missing") throw new HttpError(404, "draft_missing");
@@ -30,11 +34,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const values = draft.input.answers.find((a) => a.questionId === q.id)?.values ?? [];
       const shown =
         q.kind === "single_choice" || q.kind === "multiple_choice"
-          ? { text: values.map((v) => q.options.find((o) => o.value === v)?.label ?? v), lang: CONTENT_LANGUAGE }
+          ? { text: values.map((v) => q.options.find((o) => o.value === v)?.label ?? v), langs: values.map((v) => q.langs.options[v]) }
           : q.kind === "yes_no"
-            ? { text: values.map((v) => t(`submissions:${v}`)), lang: undefined }
-            : { text: values, lang: q.kind === "scale" ? undefined : undefined };
-      return { field: questionFieldName(q), label: q.label, labelLang: CONTENT_LANGUAGE, ...shown };
+            ? { text: values.map((v) => t(`submissions:${v}`)) }
+            : { text: values };
+      return { field: questionFieldName(q), label: q.label, labelLang: q.langs.label, ...shown };
     });
     const contact = procedure.contactFields.map((c) => ({
       field: contactFieldName(c.key),
@@ -52,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pageTitle: t("submissions:check.title"),
       organisation: publicOrganisation(organisation),
       procedureTitle: procedure.title,
+      titleLang: procedure.langs.title,
+      note: languageNote(locale, pieceLanguages(procedure)),
       basePath,
       rows,
       contact,
@@ -71,26 +77,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }, `/${params.org}/verfahren/${params.slug}`);
 }
 
-function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; labelLang?: string; text: string[]; lang?: string }[]; basePath: string }) {
-  const { t } = useTranslation("submissions");
+function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; labelLang?: string; text: string[]; langs?: (string | undefined)[] }[]; basePath: string }) {
+  const { t, i18n } = useTranslation("submissions");
+  // lang, and dir where it differs from the page's (German inside an Arabic page)
+  const attrs = (lang: string | undefined) => (lang ? contentAttrs(lang, i18n.language) : {});
   return (
     <dl className="summary">
       {rows.map((r) => (
         <div className="summary__row" key={r.field}>
-          <dt className="summary__key" lang={r.labelLang}>
+          <dt className="summary__key" {...attrs(r.labelLang)}>
             {r.label}
           </dt>
           <dd className="summary__value">
             {r.text.length === 0 ? (
               <span className="hint">{t("check.notAnswered")}</span>
             ) : r.text.length === 1 ? (
-              <span className="pre" lang={r.lang}>
+              <span className="pre" {...attrs(r.langs?.[0])}>
                 {r.text[0]}
               </span>
             ) : (
-              <ul lang={r.lang}>
-                {r.text.map((v) => (
-                  <li key={v}>{v}</li>
+              <ul>
+                {r.text.map((v, i) => (
+                  <li key={v} {...attrs(r.langs?.[i])}>
+                    {v}
+                  </li>
                 ))}
               </ul>
             )}
@@ -98,7 +108,7 @@ function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; 
           <dd className="summary__action">
             <a href={`${basePath}#${r.field}`}>
               {t("check.change")}
-              <span className="visually-hidden" lang={r.labelLang}>
+              <span className="visually-hidden" {...attrs(r.labelLang)}>
                 {" "}
                 {r.label}
               </span>
@@ -111,14 +121,15 @@ function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; 
 }
 
 export default function CheckAnswers() {
-  const { rows, contact, basePath, procedureTitle } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("submissions");
+  const { rows, contact, basePath, procedureTitle, titleLang, note } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("submissions");
   return (
     <>
-      <p className="caption" lang={CONTENT_LANGUAGE}>
+      <p className="caption" {...contentAttrs(titleLang, i18n.language)}>
         {procedureTitle}
       </p>
       <h1>{t("check.title")}</h1>
+      <ContentLanguageNote coverage={note} />
       <h2>{t("check.answers")}</h2>
       <AnswerRows rows={rows} basePath={basePath} />
       {contact.length > 0 ? (

@@ -10,7 +10,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
-import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { CONTENT_LANGUAGE, LANGUAGE_NAMES } from "~/i18n/config";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
@@ -33,6 +33,7 @@ import {
   updateProcedure,
 } from "~/modules/procedures/admin.server";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
+import { translationStates } from "~/modules/procedures/translations.server";
 import { ProcedureFields } from "./$org.verwaltung.verfahren.neu";
 
 const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived"] as const;
@@ -64,6 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       frozen: questionsFrozen(procedure.status),
       next: { open: canOpen(procedure.status), close: canClose(procedure.status), archive: canArchive(procedure.status) },
       notice: NOTICES.find((n) => n === notice) ?? null,
+      translations: await translationStates(getDb(), procedure),
     };
   });
 }
@@ -96,7 +98,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ProcedureAdmin() {
-  const { procedure, derivedFrom, editable, fixed, frozen, next, notice, csrfToken, base, organisationSlug } = useLoaderData<typeof loader>();
+  const { procedure, derivedFrom, editable, fixed, frozen, next, notice, csrfToken, base, organisationSlug, translations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation(["admin", "staff", "procedures"]);
   const errors = actionData?.errors ?? [];
@@ -190,6 +192,27 @@ export default function ProcedureAdmin() {
             <Button secondary>{t("admin:questions.copy")}</Button>
           </form>
         ) : null}
+      </section>
+
+      <section aria-labelledby="translations-heading">
+        <h2 id="translations-heading">{t("admin:translations.heading")}</h2>
+        <p className="hint">{t("admin:translations.intro")}</p>
+        <ul aria-label={t("admin:translations.listLabel")}>
+          {translations.map((tr) => (
+            <li key={tr.language}>
+              <a href={`${here}/uebersetzung/${tr.language}`}>
+                {t(`admin:translations.languages.${tr.language}`)}
+                {LANGUAGE_NAMES[tr.language] !== t(`admin:translations.languages.${tr.language}`) ? (
+                  <>
+                    {" "}
+                    (<span lang={tr.language}>{LANGUAGE_NAMES[tr.language]}</span>)
+                  </>
+                ) : null}
+              </a>
+              : {t(`admin:translations.state.${tr.coverage}`)}
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section id="details" aria-labelledby="details-heading" tabIndex={-1}>

@@ -134,9 +134,10 @@ export function parseId(raw: string | undefined): number | null {
 }
 
 // C0 controls except tab and newline, DEL, C1 controls, the replacement character and bidi overrides
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
+export const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
 
-function text(
+/** One text field: normalised, required or not, no forbidden characters, at most `max` code points. */
+export function text(
   values: AdminFormValues,
   field: string,
   max: number,

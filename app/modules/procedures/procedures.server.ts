@@ -1,12 +1,17 @@
 /** Reading procedures for residents. Drafts are never visible to the public. */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { acceptanceState, toProcedure, type AcceptanceState, type Procedure } from "./procedure";
+import { translatedTitles } from "./translations.server";
 
 export interface ProcedureListItem {
   slug: string;
   title: string;
   summary: string;
+  /** the language title and summary are in: the reader's where translated, otherwise German */
+  titleLang: string;
+  summaryLang: string;
   opensAt: string;
   closesAt: string;
   acceptance: AcceptanceState;
@@ -22,17 +27,21 @@ export async function listPublicProcedures(
   db: Kysely<Database>,
   organisationId: number,
   now: Date = new Date(),
+  language: string = CONTENT_LANGUAGE,
 ): Promise<ProcedureList> {
   const rows = await db
     .selectFrom("procedures")
-    .select(["slug", "title", "summary", "opens_at", "closes_at", "status"])
+    .select(["id", "slug", "title", "summary", "opens_at", "closes_at", "status"])
     .where("organisation_id", "=", organisationId)
     .where("status", "!=", "draft")
     .execute();
+  const translated = await translatedTitles(db, rows.map((r) => r.id), language);
   const items = rows.map((r) => ({
     slug: r.slug,
-    title: r.title,
-    summary: r.summary,
+    title: translated.get(r.id)?.title || r.title,
+    summary: translated.get(r.id)?.summary || r.summary,
+    titleLang: translated.get(r.id)?.title ? language : CONTENT_LANGUAGE,
+    summaryLang: translated.get(r.id)?.summary ? language : CONTENT_LANGUAGE,
     opensAt: r.opens_at,
     closesAt: r.closes_at,
     acceptance: acceptanceState({ status: r.status, opensAt: r.opens_at, closesAt: r.closes_at }, now),

@@ -4,6 +4,7 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
 import { renderMarkdown } from "../markdown";
 import type { AcceptanceState, Procedure } from "../procedure";
+import { contentAttrs, type LocalizedProcedure } from "../translations";
 
 /** Plain text in paragraphs (blank lines between them), for texts that are not Markdown. */
 export function Paragraphs({ text, lang }: { text: string; lang?: string }) {
@@ -16,11 +17,19 @@ export function Paragraphs({ text, lang }: { text: string; lang?: string }) {
   );
 }
 
-export function ProcedureDetails({ procedure, acceptance }: { procedure: Procedure; acceptance: AcceptanceState }) {
+export function ProcedureDetails({
+  procedure,
+  acceptance,
+}: {
+  /** with `langs` (in the reader's language) each text carries its own language */
+  procedure: Procedure & { langs?: LocalizedProcedure["langs"] };
+  acceptance: AcceptanceState;
+}) {
   const { t, i18n } = useTranslation("procedures");
+  const attrs = (piece: "summary" | "body") => contentAttrs(procedure.langs?.[piece] ?? CONTENT_LANGUAGE, i18n.language);
   return (
     <>
-      <p className="lead" lang={CONTENT_LANGUAGE}>
+      <p className="lead" {...attrs("summary")}>
         {procedure.summary}
       </p>
       <dl className="facts">
@@ -43,12 +52,12 @@ export function ProcedureDetails({ procedure, acceptance }: { procedure: Procedu
         </div>
         <div>
           <dt>{t("detail.responsible")}</dt>
-          <dd lang={CONTENT_LANGUAGE}>{procedure.responsibleOffice}</dd>
+          <dd {...contentAttrs(CONTENT_LANGUAGE, i18n.language)}>{procedure.responsibleOffice}</dd>
         </div>
       </dl>
       <h2>{t("detail.about")}</h2>
       {/* safe by construction: the renderer escapes all text and writes only its own elements; `#` is an h3 under this h2 */}
-      <div lang={CONTENT_LANGUAGE} dangerouslySetInnerHTML={{ __html: renderMarkdown(procedure.body, { headingOffset: 2 }) }} />
+      <div {...attrs("body")} dangerouslySetInnerHTML={{ __html: renderMarkdown(procedure.body, { headingOffset: 2 }) }} />
     </>
   );
 }
