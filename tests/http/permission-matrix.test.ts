@@ -96,6 +96,9 @@ const PAGES: PageRow[] = [
   { page: "verfahren/<id>",              path: (i) => `${M}/verfahren/${i.demoOpen}`,        expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>/fragen",       path: (i) => `${M}/verfahren/${i.demoOpen}/fragen`, expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>/vorschau",     path: (i) => `${M}/verfahren/${i.demoOpen}/vorschau`, expect: [S, F, F,   200, X] },
+  // translations of a procedure's content: admins only, in any state
+  { page: "verfahren/<id>/uebersetzung/en", path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/en`, expect: [S, F, F, 200, X] },
+  { page: "verfahren/<id>/uebersetzung/<unknown>", path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/xx`, expect: [S, F, F, X, X] },
   { page: "konten",                      path: () => `${M}/konten`,                          expect: [S, F,   F,   200, X] },
   { page: "einstellungen",               path: () => `${M}/einstellungen`,                   expect: [S, F,   F,   200, X] },
   { page: "protokoll",                   path: () => `${M}/protokoll`,                       expect: [S, F,   F,   200, X] },
@@ -138,6 +141,8 @@ const PAGES: PageRow[] = [
   { page: "demo URL, other org's id",    path: (i) => `${M}/verfahren/${i.theirs}`,          expect: [S, F,   F,   X,   X] },
   { page: "demo URL, other org's id /fragen", path: (i) => `${M}/verfahren/${i.theirs}/fragen`, expect: [S, F, F,   X,   X] },
   { page: "demo URL, other org's id /vorschau", path: (i) => `${M}/verfahren/${i.theirs}/vorschau`, expect: [S, F, F, X,  X] },
+  { page: "demo URL, other org's id /uebersetzung", path: (i) => `${M}/verfahren/${i.theirs}/uebersetzung/tr`, expect: [S, F, F, X, X] },
+  { page: "other org URL, demo id /uebersetzung", path: (i) => `${N}/verfahren/${i.demoOpen}/uebersetzung/tr`, expect: [S, X, X, X, X] },
   { page: "demo URL, other org's id: schalter", path: (i) => `${M}/schalter/${i.theirs}/paper`, expect: [S, X, F, F,   X] },
   { page: "other org URL, demo id: schalter", path: (i) => `${N}/schalter/${i.demoOpen}/paper`, expect: [S, X, X, X,   F] },
   { page: "unknown organisation",        path: () => "/gibt-es-nicht/verwaltung",            expect: [S, X,   X,   X,   X] },
@@ -213,6 +218,12 @@ const ACTIONS: ActionRow[] = [
     form: (i) => `${M}/verfahren/${i.demoOpen}`,
     fields: () => [["q1", "Test"]],
     expect:                                                                                 [S, F,   F,   405,          X],
+  },
+  {
+    action: "save a translation (verfahren/<id>/uebersetzung/uk)",
+    path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/uk`,
+    fields: () => [["title", "Назва"]],
+    expect:                                                                                 [S, F,   F,   changes(303), X],
   },
   {
     action: "invite a person (konten)",
@@ -307,6 +318,7 @@ describe("the staff permission matrix", () => {
       answers: await db.selectFrom("answers").selectAll().orderBy("id").execute(),
       contacts: await db.selectFrom("contact_details").selectAll().orderBy("submission_id").execute(),
       privacyEvents: await db.selectFrom("privacy_events").selectAll().orderBy("id").execute(),
+      translations: await db.selectFrom("procedure_translations").selectAll().orderBy("procedure_id").orderBy("language").execute(),
     });
   }
 
@@ -521,7 +533,7 @@ describe("the staff permission matrix", () => {
         expect(await snapshot(), `POST ${path} with a token ${how} changed data`).toBe(before);
         checked++;
       }
-      expect(checked).toBe(6);
+      expect(checked).toBe(7);
       // the admin is still signed in: a forged form does not end the session
       expect((await clients.admin.get(M)).status).toBe(200);
     });
