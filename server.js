@@ -91,6 +91,10 @@ app.use((req, _res, next) => {
     if (cross) {
       req.headers["x-teilhabe-cross-site"] = "1";
       delete req.headers.origin;
+    } else if (origin === "null") {
+      // Referrer-Policy: no-referrer makes Chromium send "Origin: null" on same-origin form posts;
+      // Remix would take that for a forged origin and answer 500
+      delete req.headers.origin;
     }
   }
   next();
