@@ -1,224 +1,104 @@
 /**
- * Every resident page, in every shipped language, in a real browser: no axe-core violations of
- * WCAG 2.2 A/AA (checked at desktop width), the page's language and direction declared, no
- * horizontal scrolling at 320 CSS px (WCAG 1.4.10 Reflow), and no JavaScript shipped.
+ * Every registered page (tests/support/pages.ts) of every role — resident pages in every shipped
+ * language, staff pages in German and English — in a real browser, one page load each, on which:
+ *   - the HTTP status is the intended one, <html lang dir> is the page's language and direction, the
+ *     page is really in that language where the language has its own texts, and no script is shipped
+ *     (resident pages);
+ *   - axe-core finds no violation of WCAG 2.0–2.2 A/AA (desktop width);
+ *   - prefers-reduced-motion: nothing animates or transitions (the whole file runs with it on);
+ *   - 1.4.12 text spacing (the WCAG bookmarklet's CSS): nothing cut off, nothing to scroll sideways;
+ *   - 1.4.10 reflow at 320×800 and at 320×256 — a 1280×1024 window at 400 % zoom lays out a
+ *     320×256 CSS px viewport, which is how the zoom is emulated (a smaller viewport, not pinch zoom);
+ *   - 2.5.8 target size at 320 px (the phone, where pointers are fingers);
+ *   - a Tab walk over the whole page at 320×256 (in de and ar): each stop visible (2.4.11, not
+ *     hidden by anything) and with a focus indicator of 3:1 contrast;
+ *   - forced colors (high contrast): borders, focus outlines and the current page still visible.
+ * The checks live in tests/support/wcag22.ts.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Locator, Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { directionOf } from "~/i18n/config";
 import { DESKTOP, NARROW, axeCheck, launchBrowser, type Browser } from "../support/browser";
+import { openPage, prepareSite, visits, type Site } from "../support/pages";
 import { projectRoot, startServer, type TestServer } from "../support/server";
+import { focusWalk, forcedColors, reducedMotion, reflow, targetSize, textSpacing } from "../support/wcag22";
 
-const LANGUAGES = ["de", "en", "ar"] as const;
-type Lng = (typeof LANGUAGES)[number];
+/**
+ * The Tab walk (about a second a page) runs in one left-to-right and one right-to-left language:
+ * the stops and the styles are the same in every language, only the text differs.
+ */
+const WALK_LANGUAGES = ["de", "ar"];
 
-const ORG = "/musterstadt";
-const CONSULTATION = `${ORG}/verfahren/radverkehrsplan-2030`;
-const SURVEY = `${ORG}/verfahren/buergerhaushalt-2027`;
-const CLOSED = `${ORG}/verfahren/marktplatz`;
-const MISSING = `${ORG}/verfahren/gibt-es-nicht`;
+/** 1280×1024 at 400 % zoom */
+const ZOOMED = { width: 320, height: 256 } as const;
 
-/** The German skip link text: a page in another language that shows it is not translated. */
-const germanSkipLink: string = JSON.parse(readFileSync(join(projectRoot, "locales/de/common.json"), "utf8")).skipToContent;
+/** Each language's own skip-link text, when it has one (translations still being written fall back to German). */
+const skipLinkOf = (lng: string): string | null => {
+  const file = join(projectRoot, `locales/${lng}/common.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")).skipToContent ?? null) : null;
+};
+const germanSkipLink = skipLinkOf("de");
 
 let server: TestServer;
+let site: Site;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   server = await startServer();
+  site = await prepareSite(server);
   // the pages ship no JavaScript, so a JavaScript-enabled browser shows exactly what everyone
   // gets, and axe runs in the page itself
-  browser = await launchBrowser({ javaScriptEnabled: true, viewport: DESKTOP });
+  browser = await launchBrowser({ javaScriptEnabled: true, viewport: DESKTOP, bypassCSP: true });
   page = browser.page;
+  await page.emulateMedia({ reducedMotion: "reduce" });
 });
 
 afterAll(async () => {
   await browser?.close();
+  await site?.close();
   await server?.stop();
 });
 
-async function open(path: string, lng: Lng): Promise<Response> {
-  const response = await page.goto(`${server.url}${path}?lng=${lng}`, { waitUntil: "load" });
-  if (!response) throw new Error(`no response for ${path}`);
-  return response;
-}
+const cases = visits().map(([p, lng]) => ({ p, lng, title: `${p.role}: ${p.name} [${lng}]` }));
 
-/** Clicks something that submits a form and waits until the resulting page has loaded. */
-async function submitWith(button: Locator): Promise<Response> {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
-  if (!response) throw new Error("the click did not load a page");
-  return response;
-}
+test.each(cases)("$title", async ({ p, lng }) => {
+  await page.setViewportSize(DESKTOP);
+  const response = await openPage(browser.context, page, site, p, lng);
+  const where = `${p.name} [${lng}] ${page.url()}`;
+  expect(response.status(), `HTTP status of ${where}; server log:\n${server.logs().slice(-3000)}`).toBe(p.status);
 
-async function shown(locator: Locator) {
-  expect(await locator.isVisible(), `${locator} is not visible on ${page.url()}`).toBe(true);
-}
+  // language and direction (WCAG 3.1.1), and the text really in that language
+  const root = await page.evaluate(() => ({ lang: document.documentElement.getAttribute("lang"), dir: document.documentElement.getAttribute("dir") }));
+  expect.soft(root.lang, `<html lang> of ${where}`).toBe(lng);
+  expect.soft(root.dir, `<html dir> of ${where}`).toBe(directionOf(lng));
+  const own = skipLinkOf(lng);
+  if (lng !== "de" && own && own !== germanSkipLink) {
+    expect.soft((await page.locator(".skip-link").textContent())?.trim(), `the skip link of ${where}`).toBe(own.trim());
+  }
+  if (p.role === "resident") {
+    expect.soft(await response.text(), `the HTML of ${where} contains a <script> element`).not.toMatch(/<script/i);
+  }
+  expect.soft(await page.evaluate(() => document.scripts.length), `scripts in ${where}`).toBe(0);
 
-const submitButton = () => page.locator("main form button[type=submit]");
+  expect.soft(await axeCheck(page), `axe-core violations on ${where}`).toEqual([]);
+  expect.soft(await reducedMotion(page), `motion under prefers-reduced-motion on ${where}`).toEqual([]);
+  expect.soft(await textSpacing(page), `text spacing (1.4.12) on ${where}`).toEqual([]);
 
-/** Answers the required questions of the consultation (labels are procedure content, in German). */
-async function fillConsultation() {
-  await page.getByLabel("Ihre Stellungnahme zum Entwurf").fill("Die Kreuzung am Bahnhof braucht eine sichere Querung.");
-  await page.getByRole("group", { name: /Wie sind Sie in der Stadt meistens unterwegs/ }).getByLabel("Mit dem Fahrrad").check();
-  await page.getByRole("group", { name: /Wie bewerten Sie den Entwurf insgesamt/ }).getByLabel("4", { exact: true }).check();
-}
+  await page.setViewportSize(NARROW);
+  expect.soft(await reflow(page), `reflow at 320×800 on ${where}`).toEqual([]);
+  expect.soft(await targetSize(page), `targets under 24×24 px (2.5.8) on ${where}`).toEqual([]);
 
-interface PageState {
-  name: string;
-  /** brings the page into the state to check; returns the response that produced the document */
-  reach(lng: Lng): Promise<Response>;
-  status: number;
-  /** what shows that the intended page (not some error page) is on screen */
-  shows(): Promise<void>;
-}
+  await page.setViewportSize(ZOOMED);
+  expect.soft(await reflow(page), `reflow at 320×256 (400 % zoom) on ${where}`).toEqual([]);
+  if (WALK_LANGUAGES.includes(lng)) {
+    const walk = await focusWalk(page);
+    expect.soft(walk.stops, `Tab stops on ${where}`).toBeGreaterThan(0);
+    expect.soft(walk.problems, `focus obscured or invisible (2.4.11, 2.4.7) on ${where}`).toEqual([]);
+  }
 
-const PAGES: PageState[] = [
-  {
-    name: "procedure list",
-    reach: (lng) => open(ORG, lng),
-    status: 200,
-    shows: async () => {
-      await shown(page.locator(`main a[href="${CONSULTATION}"]`));
-    },
-  },
-  {
-    name: "consultation with form",
-    reach: (lng) => open(CONSULTATION, lng),
-    status: 200,
-    shows: async () => {
-      await shown(submitButton());
-    },
-  },
-  {
-    name: "consultation form sent empty (error summary)",
-    reach: async (lng) => {
-      await open(CONSULTATION, lng);
-      return submitWith(submitButton());
-    },
-    status: 400,
-    shows: async () => {
-      await shown(page.locator(".error-summary"));
-      await shown(page.locator(".error-summary a").first());
-    },
-  },
-  {
-    name: "full privacy notice",
-    reach: (lng) => open(`${CONSULTATION}/datenschutz`, lng),
-    status: 200,
-    shows: async () => {
-      await shown(page.locator(`main a[href="${CONSULTATION}"]`));
-    },
-  },
-  {
-    name: "survey with form",
-    reach: (lng) => open(SURVEY, lng),
-    status: 200,
-    shows: async () => {
-      await shown(submitButton());
-    },
-  },
-  {
-    name: "closed procedure",
-    reach: (lng) => open(CLOSED, lng),
-    status: 200,
-    shows: async () => {
-      await shown(page.locator("main h1"));
-      expect(await page.locator("main form").count(), "forms on a closed procedure").toBe(0);
-    },
-  },
-  {
-    name: "check your answers",
-    reach: async (lng) => {
-      await open(CONSULTATION, lng);
-      await fillConsultation();
-      return submitWith(submitButton());
-    },
-    status: 200,
-    shows: async () => {
-      expect(new URL(page.url()).pathname).toBe(`${CONSULTATION}/pruefen`);
-      await shown(page.locator(`main a[href^="${CONSULTATION}#q"]`).first());
-      await shown(submitButton());
-    },
-  },
-  {
-    name: "confirmation",
-    reach: async (lng) => {
-      await open(CONSULTATION, lng);
-      await fillConsultation();
-      await submitWith(submitButton());
-      return submitWith(submitButton());
-    },
-    status: 200,
-    shows: async () => {
-      expect(new URL(page.url()).pathname).toBe(`${CONSULTATION}/bestaetigung`);
-      expect(await page.locator("#receipt-code").textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
-    },
-  },
-  {
-    name: "page not found",
-    reach: (lng) => open(MISSING, lng),
-    status: 404,
-    shows: async () => {
-      await shown(page.locator("main h1"));
-    },
-  },
-];
-
-/** Elements sticking out of a 320 px viewport on the scrolling side, for a readable reflow failure. */
-function overflowingElements(): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const rtl = getComputedStyle(document.documentElement).direction === "rtl";
-    const out: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll("*"))) {
-      const r = el.getBoundingClientRect();
-      // only the side that scrolls: the end side (right in ltr, left in rtl)
-      if (r.width > 0 && (rtl ? r.left < -0.5 : r.right > width + 0.5)) {
-        const cls = el.getAttribute("class");
-        out.push(`<${el.tagName.toLowerCase()}${cls ? ` class="${cls}"` : ""}> spans ${Math.round(r.left)}…${Math.round(r.right)} px`);
-      }
-    }
-    return out.slice(0, 8);
-  });
-}
-
-describe.each(LANGUAGES)("resident pages in %s", (lng) => {
-  test.each(PAGES)("$name", async (state) => {
-    await page.setViewportSize(DESKTOP);
-    const response = await state.reach(lng);
-    expect(response.status(), `HTTP status of ${page.url()}; server log:\n${server.logs().slice(-3000)}`).toBe(state.status);
-    await state.shows();
-
-    // language and direction of the page (WCAG 3.1.1), and the text really in that language
-    const root = await page.evaluate(() => ({
-      lang: document.documentElement.getAttribute("lang"),
-      dir: document.documentElement.getAttribute("dir"),
-    }));
-    expect.soft(root.lang, "<html lang>").toBe(lng);
-    expect.soft(root.dir, "<html dir>").toBe(lng === "ar" ? "rtl" : "ltr");
-    if (lng !== "de") {
-      expect
-        .soft(await page.locator(".skip-link").textContent(), `the skip link is still German on a page declared lang="${lng}"`)
-        .not.toBe(germanSkipLink);
-    }
-
-    // no JavaScript: neither in the HTML as sent nor in the document
-    const html = await response.text();
-    expect.soft(html, "the HTML as sent contains a <script> element").not.toMatch(/<script/i);
-    expect.soft(await page.evaluate(() => document.scripts.length), "document.scripts.length").toBe(0);
-
-    // WCAG 2.2 A/AA, as far as axe-core can tell, at desktop width
-    expect.soft(await axeCheck(page), `axe-core violations on ${page.url()} (${lng})`).toEqual([]);
-
-    // reflow: nothing to scroll sideways at 320 CSS px
-    await page.setViewportSize(NARROW);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    const overflowing = scrollWidth > NARROW.width ? await overflowingElements() : [];
-    expect
-      .soft(scrollWidth, `horizontal scrolling at 320 px on ${page.url()} (${lng}); sticking out:\n${overflowing.join("\n")}`)
-      .toBeLessThanOrEqual(NARROW.width);
-    await page.setViewportSize(DESKTOP);
-  });
+  await page.setViewportSize(DESKTOP);
+  expect.soft(await forcedColors(page), `forced colors on ${where}`).toEqual([]);
 });

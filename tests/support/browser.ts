@@ -27,6 +27,10 @@ export interface Browser {
 export interface LaunchOptions {
   javaScriptEnabled?: boolean;
   viewport?: { width: number; height: number };
+  /** let the test add style sheets (as a user style sheet or extension would) despite the page's CSP */
+  bypassCSP?: boolean;
+  /** more Chromium switches, e.g. --remote-debugging-port for Lighthouse */
+  args?: string[];
 }
 
 /**
@@ -55,9 +59,11 @@ async function launchContext(options: LaunchOptions): Promise<{ context: Browser
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        ...(options.args ?? []),
       ],
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       viewport: options.viewport ?? DESKTOP,
+      bypassCSP: options.bypassCSP ?? false,
       // residents of a German municipality; pages pick other languages with ?lng=
       locale: "de-DE",
     });

@@ -127,3 +127,50 @@ export function inspectFocus(page: Page): Promise<Stop> {
     };
   });
 }
+
+/**
+ * A keyboard-only walker for journeys: Tab, Shift+Tab, Enter and Space only, every stop checked for
+ * a visible focus indicator (inspectFocus) and for being on screen. Problems are collected, so one
+ * run lists every bad stop; `stops` is the trail for a failure message.
+ */
+export function keyboardWalker(page: Page) {
+  const problems: string[] = [];
+  const stops: string[] = [];
+  const check = async (where: string): Promise<Stop> => {
+    const stop = await inspectFocus(page);
+    stops.push(`${where}: ${stop.element} — focus shown by: ${stop.indicator.join("; ") || "nothing"}`);
+    if (!stop.onScreen) problems.push(`${where}: focused ${stop.element} is not on screen`);
+    if (stop.indicator.length === 0) {
+      problems.push(`${where}: no visible focus indicator on ${stop.element}${stop.weak.length ? ` (too faint: ${stop.weak.join("; ")})` : ""}`);
+    }
+    return stop;
+  };
+  const press = async (key: "Tab" | "Shift+Tab", where: string) => {
+    await page.keyboard.press(key);
+    return check(where);
+  };
+  const walker = {
+    problems,
+    stops,
+    check,
+    tab: (where: string) => press("Tab", where),
+    shiftTab: (where: string) => press("Shift+Tab", where),
+    /** Presses Tab (or Shift+Tab) until `wanted` has the focus, checking every stop on the way. */
+    async tabUntil(where: string, wanted: (s: Stop) => boolean, { backwards = false, limit = 80 } = {}): Promise<Stop> {
+      for (let i = 0; i < limit; i++) {
+        const stop = await press(backwards ? "Shift+Tab" : "Tab", where);
+        if (wanted(stop)) return stop;
+      }
+      throw new Error(`${where}: never reached the wanted element with ${backwards ? "Shift+Tab" : "Tab"}. Stops:\n${stops.slice(-limit).join("\n")}`);
+    },
+    /** Types into the focused field (typing is what a keyboard does). */
+    type: (text: string) => page.keyboard.type(text),
+    /** Presses Enter or Space and waits for the next page, then remembers how its elements look unfocused. */
+    async pressAndLoad(key: "Enter" | "Space") {
+      const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press(key)]);
+      await rememberUnfocused(page);
+      return response;
+    },
+  };
+  return walker;
+}
