@@ -18,46 +18,108 @@ export async function openDatabase(url) {
 }
 
 /**
- * The benchmark fixture: the demo's closed procedure with `count` published submissions, each
- * answered (one response per 100), and the results published. Written directly with SQLite.
+ * The benchmark fixture: a copy of the demo's consultation (all question types) as a closed procedure
+ * ("ergebnisse-lasttest") with `count` submissions — 85 % published (a tenth of them redacted), 10 %
+ * not published, 5 % not reviewed; every one answers the text, choice, scale and (mostly) yes/no
+ * questions; one response per 100. Written directly with SQLite: prepared statements, `batch`
+ * submissions per transaction, synchronous=OFF on this connection only (a fixture, not data anyone
+ * relies on). 1 000 000 submissions take about a minute. The results are not published here: the
+ * benchmark does that through the app, as a moderator would.
  */
-export function seedPublishedFixture(file, count) {
+export function seedPublishedFixture(file, count, { batch = 10_000 } = {}) {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  const procedure = db.prepare("select id, slug, organisation_id from procedures where slug = 'marktplatz'").get();
-  const question = db.prepare("select id from questions where procedure_id = ? order by position limit 1").get(procedure.id);
-  const now = new Date().toISOString();
-  const channels = ["online", "online", "online", "phone", "paper", "counter", "letter"];
+  db.pragma("synchronous = OFF");
+  db.pragma("busy_timeout = 10000");
+  const source = db.prepare("select * from procedures where slug = 'radverkehrsplan-2030'").get();
+  const now = new Date();
+  const iso = (d) => d.toISOString();
+  const slug = "ergebnisse-lasttest";
+  const { id: _id, ...rest } = source;
+  const procedureRow = {
+    ...rest,
+    slug,
+    title: `Lasttest: ${source.title}`,
+    status: "closed",
+    opens_at: iso(new Date(now.getTime() - 90 * 86_400_000)),
+    closes_at: iso(new Date(now.getTime() - 86_400_000)),
+    results_summary: "",
+    created_at: iso(now),
+    updated_at: iso(now),
+  };
+  const columns = Object.keys(procedureRow);
+  const procedureId = Number(
+    db.prepare(`insert into procedures (${columns.join(", ")}) values (${columns.map((c) => `@${c}`).join(", ")})`).run(procedureRow).lastInsertRowid,
+  );
+  const questions = db.prepare("select * from questions where procedure_id = ? order by position").all(source.id);
+  const copy = db.prepare("insert into questions (procedure_id, position, kind, label, hint, required, max_length, options_json) values (?, ?, ?, ?, ?, ?, ?, ?)");
+  const q = {};
+  for (const row of questions) {
+    const id = Number(copy.run(procedureId, row.position, row.kind, row.label, row.hint, row.required, row.max_length, row.options_json).lastInsertRowid);
+    q[row.kind] = { id, options: row.kind.endsWith("_choice") ? JSON.parse(row.options_json).map((o) => o.value) : [] };
+  }
+  const channels = ["online", "online", "online", "online", "phone", "paper", "counter", "online", "letter", "online"];
   const insertResponse = db.prepare(
     "insert into responses (organisation_id, procedure_id, decision, text, created_by, created_at, updated_at) values (?, ?, ?, ?, null, ?, ?)",
   );
   const insertSubmission = db.prepare(
     `insert into submissions (organisation_id, procedure_id, receipt_code_hash, channel, notice_version, language, state,
        response_state, idempotency_key, created_at, response_id)
-     values (?, ?, ?, ?, '2026-08-01', 'de', ?, 'answered', ?, ?, ?)`,
+     values (?, ?, ?, ?, ?, 'de', ?, ?, ?, ?, ?)`,
   );
   const insertAnswer = db.prepare("insert into answers (submission_id, question_id, value) values (?, ?, ?)");
-  const seed = db.transaction(() => {
-    let responseId = 0;
-    for (let i = 0; i < count; i++) {
+  const insertRedaction = db.prepare("insert into answer_redactions (answer_id, public_value, redacted_by, redacted_at) values (?, ?, null, ?)");
+  const stamp = iso(now);
+  const start = now.getTime() - count * 5000;
+  let responseId = null;
+  let firstId = 0;
+  const seedRange = db.transaction((from, to) => {
+    for (let i = from; i < to; i++) {
       if (i % 100 === 0) {
-        responseId = Number(insertResponse.run(procedure.organisation_id, procedure.id, ["accepted", "partly_accepted", "noted"][i % 3], `Antwort ${i / 100}: Wir prüfen den Vorschlag für den Marktplatz.`, now, now).lastInsertRowid);
+        responseId = Number(
+          insertResponse.run(source.organisation_id, procedureId, ["accepted", "partly_accepted", "not_accepted", "noted"][(i / 100) % 4], `Antwort ${i / 100}: Wir prüfen den Vorschlag und berichten im Ausschuss.`, stamp, stamp).lastInsertRowid,
+        );
       }
+      const r = i % 20;
+      const state = r < 17 ? (i % 10 === 3 ? "published_redacted" : "published") : r < 19 ? "not_published" : "received";
+      const answered = state !== "received";
       const { lastInsertRowid } = insertSubmission.run(
-        procedure.organisation_id,
-        procedure.id,
-        createHash("sha256").update(`bench-${i}`).digest("hex"),
+        source.organisation_id,
+        procedureId,
+        createHash("sha256").update(`bench-${procedureId}-${i}`).digest("hex"),
         channels[i % channels.length],
-        i % 10 === 0 ? "published_redacted" : "published",
-        `bench-${i}`,
-        new Date(Date.now() - (count - i) * 1000).toISOString(),
-        responseId,
+        source.notice_version,
+        state,
+        answered ? "answered" : "pending",
+        `bench-${procedureId}-${i}`,
+        iso(new Date(start + i * 5000)),
+        answered ? responseId : null,
       );
-      insertAnswer.run(lastInsertRowid, question.id, `Idee ${i}: mehr Bänke, Bäume und Schatten auf dem Marktplatz, dazu ein Brunnen für heiße Sommertage.`);
+      const id = Number(lastInsertRowid);
+      if (i === 0) firstId = id;
+      const text = insertAnswer.run(id, q.long_text.id, `Idee ${i}: mehr Bänke, Bäume und Schatten, dazu sichere Radwege zwischen Markt und Bahnhof.`);
+      if (state === "published_redacted") insertRedaction.run(Number(text.lastInsertRowid), `Idee ${i}: mehr Bänke, Bäume und Schatten, dazu sichere Radwege zwischen [Ort entfernt].`, stamp);
+      insertAnswer.run(id, q.single_choice.id, q.single_choice.options[(i * 7) % q.single_choice.options.length]);
+      insertAnswer.run(id, q.multiple_choice.id, q.multiple_choice.options[i % q.multiple_choice.options.length]);
+      if (i % 3 === 0) insertAnswer.run(id, q.multiple_choice.id, q.multiple_choice.options[(i + 1) % q.multiple_choice.options.length]);
+      insertAnswer.run(id, q.scale.id, String((i % 5) + 1));
+      if (i % 5 !== 4) insertAnswer.run(id, q.yes_no.id, i % 3 === 0 ? "no" : "yes");
     }
-    db.prepare("update procedures set status = 'results_published', results_summary = ? where id = ?").run("Viele Ideen für mehr Grün und Schatten.", procedure.id);
   });
-  seed();
+  for (let from = 0; from < count; from += batch) seedRange(from, Math.min(count, from + batch));
+  db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  return { slug: procedure.slug, procedureId: procedure.id };
+  // a keyset position 90 % into the procedure, for the "deep page" of the filtered queue
+  return { slug, procedureId, deepAfter: firstId + Math.floor(count * 0.9) };
+}
+
+/** Whether the privacy-log entries of the last publication are all written (the inclusion job). */
+export function inclusionDone(file, procedureId) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db.prepare("select done_at from results_inclusion where procedure_id = ?").get(procedureId);
+    return Boolean(row?.done_at);
+  } finally {
+    db.close();
+  }
 }
