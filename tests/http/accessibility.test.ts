@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
-import { Client, mainOf, textOf } from "../support/http";
+import { Client, mainOf, rawGet, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
 
@@ -94,6 +94,23 @@ describe("accessibility statement and barrier reports", () => {
     expect(row.language).toBe("de");
     // an unknown reference is not found
     expect((await c.get(`${FORM}/bestaetigung?nummer=BF-0000-0000`)).status).toBe(404);
+  });
+
+  it("keeps the statement, the form and the confirmation within 14 KB compressed (HTML + CSS), in every language", async () => {
+    const reference = (await reports())[0].reference;
+    const sizes: string[] = [];
+    for (const lng of ["de", "de-x-ls", "en", "tr", "ar", "uk", "ru", "pl"]) {
+      for (const path of [`${ORG}/barrierefreiheit`, FORM, `${FORM}/bestaetigung?nummer=${reference}`]) {
+        const res = await rawGet(`${server.url}${path}${path.includes("?") ? "&" : "?"}lng=${lng}`);
+        expect(res.status, path).toBe(200);
+        expect(res.text).not.toContain("<script");
+        const css = await rawGet(server.url + res.text.match(/<link rel="stylesheet" href="([^"]+)"/)![1]);
+        const total = res.wire.length + css.wire.length;
+        sizes.push(`${lng} ${path.split("?")[0]}: ${total}`);
+        expect(total, `${path} in ${lng}`).toBeLessThanOrEqual(14 * 1024);
+      }
+    }
+    console.log(sizes.join("\n"));
   });
 
   it("stores one report for a form sent twice", async () => {
