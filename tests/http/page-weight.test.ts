@@ -1,51 +1,67 @@
 /**
  * Resident pages are light: no script at all, one stylesheet, and HTML plus CSS within 14 KB as
- * they travel compressed (the first TCP round trip), in every language.
+ * they travel compressed (the first TCP round trip), in every shipped language. The pages are the
+ * resident pages of the registry (tests/support/pages.ts), form answers (error summaries) included.
  */
+import { request as httpRequest } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, rawGet } from "../support/http";
+import { SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { rawGet } from "../support/http";
+import { RESIDENT_PAGES, prepareSite, withLanguage, type Site } from "../support/pages";
 import { startServer, type TestServer } from "../support/server";
 
 const BUDGET = 14 * 1024;
-const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
+
+/** A request with gzip accepted, returning the bytes as they travel over the wire. */
+function rawRequest(url: string, { method = "GET", body, cookie }: { method?: string; body?: string; cookie?: string }) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; wire: Buffer; text: string }>((resolve, reject) => {
+    const headers: Record<string, string> = { "accept-encoding": "gzip" };
+    if (cookie) headers.cookie = cookie;
+    if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
+    const req = httpRequest(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        const wire = Buffer.concat(chunks);
+        const text = res.headers["content-encoding"] === "gzip" ? gunzipSync(wire).toString("utf8") : wire.toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, wire, text });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 describe("page weight and scripts", () => {
   let server: TestServer;
-  const pages = new Map<string, { path: string; cookie?: string; method?: "POST"; body?: string }>();
+  let site: Site;
 
   beforeAll(async () => {
     server = await startServer();
-    // reach the check and confirmation pages the way a resident does
-    const c = new Client(server.url);
-    await c.post(PROCEDURE, [["q1", "Mehr Platz für Räder. ".repeat(100)], ["q3", "bike"], ["q4", "safety"], ["q5", "4"], ["contact_email", "anna@example.org"]]);
-    const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    pages.set("procedure list", { path: "/musterstadt" });
-    pages.set("procedure with form", { path: PROCEDURE });
-    pages.set("survey", { path: "/musterstadt/verfahren/buergerhaushalt-2027" });
-    pages.set("closed procedure", { path: "/musterstadt/verfahren/marktplatz" });
-    pages.set("privacy notice", { path: `${PROCEDURE}/datenschutz` });
-    pages.set("check your answers", { path: `${PROCEDURE}/pruefen`, cookie });
-    pages.set("not found", { path: "/musterstadt/verfahren/gibt-es-nicht" });
-    const sent = new Client(server.url);
-    await sent.post(PROCEDURE, [["q1", "Text"], ["q3", "bike"], ["q5", "4"]]);
-    await sent.post(`${PROCEDURE}/pruefen`, "");
-    pages.set("confirmation", { path: `${PROCEDURE}/bestaetigung`, cookie: [...sent.cookies].map(([k, v]) => `${k}=${v}`).join("; ") });
+    site = await prepareSite(server);
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await site?.close();
+    await server?.stop();
+  });
 
-  for (const lng of ["de", "en", "ar"]) {
+  for (const lng of SUPPORTED_LANGUAGES) {
     it(`keeps every resident page in ${lng} script-free and within 14 KB compressed`, async () => {
       const report: string[] = [];
-      for (const [name, page] of pages) {
-        const sep = page.path.includes("?") ? "&" : "?";
-        const res = await rawGet(`${server.url}${page.path}${sep}lng=${lng}`, page.cookie ? { cookie: page.cookie } : {});
-        expect(res.status, name).toBeLessThan(500);
+      for (const p of RESIDENT_PAGES) {
+        const name = p.name;
+        await p.before?.(site);
+        const cookie = [...site.clients[p.session].cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+        const body = p.post ? new URLSearchParams(await p.post(site)).toString() : undefined;
+        const res = await rawRequest(site.url + withLanguage(p.path(site), lng), { method: p.post ? "POST" : "GET", body, cookie: cookie || undefined });
+        expect(res.status, name).toBe(p.status);
         expect(res.headers["content-encoding"], `${name} is compressed`).toBe("gzip");
         expect(res.text, `${name} has no script`).not.toMatch(/<script/i);
         expect(res.text, `${name} loads no font`).not.toMatch(/@font-face|\.woff/i);
         const styles = [...res.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
         expect(styles, `${name} has one stylesheet`).toHaveLength(1);
-        const css = await rawGet(server.url + styles[0]);
+        const css = await rawGet(site.url + styles[0]);
         expect(css.headers["content-encoding"]).toBe("gzip");
         expect(css.headers["cache-control"]).toMatch(/immutable/);
         const total = res.wire.length + css.wire.length;
