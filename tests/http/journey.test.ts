@@ -205,7 +205,8 @@ describe.each(engines)("the resident journey on %s", (engine) => {
     const arHtml = await ar.text();
     expect(arHtml).toContain('<html lang="ar" dir="rtl">');
     // German content on an Arabic page is marked as German
-    expect(arHtml).toMatch(/<h1 lang="de">Radverkehrsplan 2030/);
+    // (and left to right inside the right-to-left page)
+    expect(arHtml).toMatch(/<h1 lang="de" dir="ltr">Radverkehrsplan 2030/);
     expect(await (await new Client(server.url, { "accept-language": "fr" }).get(PROCEDURE)).text()).toContain('<html lang="de" dir="ltr">');
   });
 });
