@@ -4,7 +4,7 @@
  * which at 170 000 submissions took 26 s.
  *
  * publishResults records a request (table results_inclusion, same transaction as the publication);
- * the job (JOBS.results_inclusion) walks the procedure's published submissions in id order, BATCH
+ * the job (JOBS.results_inclusion) first makes sure the statistics snapshot is there, then walks the procedure's published submissions in id order, BATCH
  * at a time, one transaction per batch: it locks the batch's submissions (PostgreSQL; SQLite write
  * transactions are exclusive anyway), skips every submission whose log already has the entry, writes
  * both entries for the others and moves its cursor (`logged_through`) in the same transaction. So a
@@ -17,11 +17,13 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database } from "#db/schema";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { resultsSnapshot } from "./results.server";
 
 export const INCLUSION_BATCH = 200;
 /** A run stops after this long (well inside the job's 10-minute lease) and the next run carries on. */
 export const INCLUSION_BUDGET_MS = 5 * 60 * 1000;
-const PUBLICATION_LEGAL_BASIS = "Art. 6 Abs. 1 lit. e DSGVO";
+const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
 const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 
 /** Asks the job to (re)check every published submission of the procedure. Runs inside the publication's transaction. */
@@ -84,6 +86,9 @@ export async function runResultsInclusion(
   const run: InclusionRun = { finished: 0, logged: 0, more: false };
   const open = await db.selectFrom("results_inclusion").selectAll().where("done_at", "is", null).orderBy("requested_at").execute();
   for (const request of open) {
+    // the statistics first (the results page's snapshot), unless they still match the submissions
+    const questions = await db.selectFrom("questions").select(["id", "kind"]).where("procedure_id", "=", request.procedure_id).execute();
+    await resultsSnapshot(db, { id: request.procedure_id, questions });
     for (;;) {
       if (Date.now() - startedAt > budgetMs || batches >= maxBatches) {
         run.more = true;

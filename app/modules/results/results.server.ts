@@ -32,7 +32,7 @@ import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
 import { requestInclusion } from "./inclusion.server";
-import { readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
+import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -262,13 +262,15 @@ export async function rawAnswerCounts(db: Db, procedure: CountedProcedure): Prom
   const ids = procedure.questions.filter((q) => CHART_KINDS.includes(q.kind)).map((q) => q.id);
   const result = new Map<number, Map<string, number>>(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return result;
+  // the questions belong to this procedure alone, so no join with a million submissions: only the
+  // (few) withdrawn ones are looked up and left out
   const rows = await db
     .selectFrom("answers")
-    .innerJoin("submissions", "submissions.id", "answers.submission_id")
     .select(["answers.question_id", "answers.value", (eb) => eb.fn.count("answers.submission_id").distinct().as("n")])
-    .where("submissions.procedure_id", "=", procedure.id)
-    .where("submissions.state", "!=", "withdrawn")
     .where("answers.question_id", "in", ids)
+    .where("answers.submission_id", "not in", (eb) =>
+      eb.selectFrom("submissions").select("submissions.id").where("submissions.procedure_id", "=", procedure.id).where("submissions.state", "=", "withdrawn"),
+    )
     .groupBy(["answers.question_id", "answers.value"])
     .execute();
   for (const r of rows) result.get(r.question_id)!.set(r.value, Number(r.n));
@@ -817,9 +819,11 @@ export type PublishResult =
  * Publishes the results: closed or in evaluation → results published, with the summary, and (in
  * the same transaction) a request to the inclusion job to write "included in results" and
  * "included in open data" into the log of every published submission — in batches, outside this
- * request (inclusion.server.ts). Then the statistics are counted and stored (the snapshot the
- * results page reads). Running it again on published results saves the summary, counts again and
- * asks the job to check every log once more (it adds only what is missing).
+ * request (inclusion.server.ts). The same job counts and stores the statistics first (the snapshot
+ * the results page reads; a page requested before that counts them itself, once) — at a million
+ * submissions counting takes seconds, too long for the moderator's request. Running it again on
+ * published results saves the summary and asks the job to check every log once more (it adds only
+ * what is missing); a snapshot still matching the submissions is kept.
  */
 export async function publishResults(
   db: Kysely<Database>,
@@ -846,7 +850,5 @@ export async function publishResults(
     return null;
   });
   if (!flipped) return wrongStatus;
-  const questions = await db.selectFrom("questions").select(["id", "kind"]).where("procedure_id", "=", args.procedureId).execute();
-  const snapshot = await refreshSnapshot(db, { id: args.procedureId, questions }, now);
-  return { ok: true, firstPublication: flipped.first, published: snapshot.published };
+  return { ok: true, firstPublication: flipped.first, published: await countPublishedRows(db, args.procedureId) };
 }
