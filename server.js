@@ -135,8 +135,9 @@ app.use((req, res, next) => {
   });
 });
 app.all("*", remixHandler());
-app.use((error, req, res, next) => {
-  log("error", "unhandled_error", { route: routePattern(req.path), method: req.method, error: error instanceof Error ? error.message : String(error) });
+app.use((error, req, _res, next) => {
+  // a client's mistake Express noticed (status 4xx) is not a fault of ours
+  if (!(error?.status < 500)) log("error", "unhandled_error", { route: routePattern(req.path), method: req.method, error: error instanceof Error ? error.message : String(error) });
   next(error);
 });
 

