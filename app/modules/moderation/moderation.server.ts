@@ -98,14 +98,17 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
   const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
   const excerpts = new Map<number, { value: string; redacted: boolean }>();
   if (textQuestion && page.length) {
+    // the page's answers by submission (a few rows each), the text question picked here: a condition on
+    // question_id would let SQLite walk that question's index — every submission's answer, a million
     const answers = await db
       .selectFrom("answers")
       .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
-      .select(["answers.submission_id", "answers.value", "answer_redactions.public_value"])
-      .where("answers.question_id", "=", textQuestion.id)
+      .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
       .where("answers.submission_id", "in", page.map((r) => r.id))
       .execute();
-    for (const a of answers) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
+    for (const a of answers) {
+      if (a.question_id === textQuestion.id) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
+    }
   }
   const items: QueueRow[] = page.map((r) => {
     const e = excerpts.get(r.id);
