@@ -2,6 +2,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { explainEvent } from "~/modules/privacy-log/explain";
+import { localiseLegalBasis } from "~/modules/privacy-log/legal-basis";
 import { getT } from "~/i18n/i18n.server";
 import { requirePost, withResourceErrors } from "~/modules/http/route-errors.server";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
@@ -18,7 +19,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const exported = await exportSubmission(getDb(), submissionId);
     const { t, locale } = await getT(request, "privacy");
     // each event explained in the reader's language, as on the page
-    const privacyLog = exported.privacyLog.map((e) => ({ ...e, explanation: explainEvent(e, t, locale) }));
+    const privacyLog = exported.privacyLog.map((e) => ({ ...e, explanation: explainEvent(e, t, locale), legalBasisText: localiseLegalBasis(e.legalBasis, t, locale).text }));
     const body = JSON.stringify({ ...exported, privacyLog }, null, 2);
     return new Response(body, {
       headers: {

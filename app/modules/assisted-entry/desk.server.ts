@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, type Procedure } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
@@ -242,7 +243,7 @@ export async function lookUpForCaller(db: Kysely<Database>, args: { organisation
       actorAccountId: args.accountId,
       categories: [],
       purpose: "data_rights",
-      legalBasis: "Art. 15 DSGVO",
+      legalBasis: LEGAL_BASES.access,
       occurredAt: args.now,
     }),
   );

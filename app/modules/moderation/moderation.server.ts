@@ -8,6 +8,7 @@ import { engineOf } from "#db/connection.server";
 import type { Channel, Database, ResponseDecision } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
 import { logInclusion } from "~/modules/results/inclusion.server";
 import { adjustPublishedCount, isPublishedState } from "~/modules/results/snapshot.server";
@@ -19,7 +20,7 @@ export const RESPONSE_DECISIONS: readonly ResponseDecision[] = ["accepted", "par
 export const QUEUE_STATES = ["received", "published", "published_redacted", "not_published", "withdrawn"] as const;
 export const QUEUE_PAGE_SIZE = 25;
 export const RESPONSE_MAX = 10_000;
-const PUBLICATION_LEGAL_BASIS = "Art. 6 Abs. 1 lit. e DSGVO";
+const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,3 +1,5 @@
+import { LEGAL_BASES } from "./legal-basis";
+
 /**
  * The kinds of event a submission's privacy log records. Each is explained to the resident in
  * their language by the translation `privacy:events.<type>` (locales/<lng>/privacy.json), filled
@@ -70,6 +72,6 @@ export interface PrivacyEvent {
 }
 
 /** The legal basis of consent-based purposes; other purposes use the procedure's own. */
-export const CONSENT_LEGAL_BASIS = "Art. 6 Abs. 1 lit. a DSGVO";
+export const CONSENT_LEGAL_BASIS = LEGAL_BASES.consent;
 /** The legal basis for answering a data-subject request. */
-export const DATA_RIGHTS_LEGAL_BASIS = "Art. 6 Abs. 1 lit. c DSGVO i. V. m. Art. 12–17 DSGVO";
+export const DATA_RIGHTS_LEGAL_BASIS = LEGAL_BASES.dataRights;

@@ -5,9 +5,10 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { deleteContactDetails } from "./contact-data.server";
 
-const RETENTION_LEGAL_BASIS = "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung)";
+const RETENTION_LEGAL_BASIS = LEGAL_BASES.storageLimitation;
 const BATCH = 200;
 
 export interface RetentionResult {
@@ -45,7 +46,7 @@ export async function runRetention(db: Kysely<Database>, now: Date = new Date())
     .where("procedures.status", "in", ["results_published", "archived"])
     .execute();
   for (const target of released) {
-    const deleted = await db.transaction().execute((trx) => deleteContactDetails(trx, target, "request", { role: "system" }, "Art. 17 DSGVO", now));
+    const deleted = await db.transaction().execute((trx) => deleteContactDetails(trx, target, "request", { role: "system" }, LEGAL_BASES.erasure, now));
     if (deleted) result.deletedOnRequest++;
   }
 

@@ -10,6 +10,7 @@ import { HttpError } from "~/modules/http/errors";
 import { hitRateLimit } from "~/modules/http/rate-limit.server";
 import { DATA_RIGHTS_LEGAL_BASIS, type DataCategory, type PrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, isConcluded, personalDataDeletionDate, toProcedure, type AcceptanceState, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { hashReceiptCode } from "~/modules/submissions/submissions.server";
@@ -17,8 +18,8 @@ import { deleteContactDetails, openContactDetails, type ContactDetails } from ".
 import { MASKS } from "./masking";
 
 export const LOOKUP_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
-const ERASURE_LEGAL_BASIS = "Art. 17 DSGVO";
-const WITHDRAWAL_LEGAL_BASIS = "Art. 7 Abs. 3 und Art. 17 DSGVO";
+const ERASURE_LEGAL_BASIS = LEGAL_BASES.erasure;
+const WITHDRAWAL_LEGAL_BASIS = LEGAL_BASES.withdrawal;
 // looked up when the typed code cannot be one, so both answers cost the same
 const NO_SUCH_CODE_HASH = hashReceiptCode("-");
 
@@ -164,7 +165,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
       actorRole: "resident",
       categories,
       purpose: "data_rights",
-      legalBasis: "Art. 15 DSGVO",
+      legalBasis: LEGAL_BASES.access,
       occurredAt: now,
     });
     const log = await readPrivacyLog(trx, submissionId);

@@ -8,6 +8,7 @@ import type { Channel, Database } from "#db/schema";
 import { personalDataDeletionDate, type Procedure } from "~/modules/procedures/procedure";
 import { categoriesOf, storeContactDetails } from "~/modules/privacy/contact-data.server";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { countSubmission } from "~/modules/http/metrics.server";
 import { generateReceiptCode } from "./receipt-code";
@@ -104,7 +105,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
     actorAccountId: s.enteredByAccountId ?? null,
     categories: [],
     purpose: "transparency",
-    legalBasis: "Art. 13 DSGVO",
+    legalBasis: LEGAL_BASES.information,
     details: { version: s.procedure.noticeVersion },
     occurredAt: at,
   });

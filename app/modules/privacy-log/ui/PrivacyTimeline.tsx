@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { formatDateTime } from "~/i18n/format";
 import { explainEvent } from "../explain";
 import type { PrivacyEvent } from "../events";
+import { localiseLegalBasis } from "../legal-basis";
 
 export function useExplainEvent() {
   const { t, i18n } = useTranslation("privacy");
@@ -34,11 +35,22 @@ export function PrivacyTimeline({ events }: { events: PrivacyEvent[] }) {
             </div>
             <div>
               <dt>{t("timeline.legalBasis")}</dt>
-              <dd lang="de">{e.legalBasis}</dd>
+              <LegalBasis stored={e.legalBasis} />
             </div>
           </dl>
         </li>
       ))}
     </ol>
+  );
+}
+
+/** A legal basis in the reader's language; a procedure's own (free text) as typed, marked German. */
+function LegalBasis({ stored }: { stored: string }) {
+  const { t, i18n } = useTranslation("privacy");
+  const { text, lang, dir } = localiseLegalBasis(stored, t, i18n.language);
+  return (
+    <dd lang={lang} dir={dir}>
+      {text}
+    </dd>
   );
 }
