@@ -13,7 +13,15 @@ export class Client {
     const headers = new Headers(init.headers);
     for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    } catch (error) {
+      // a kept-alive connection the server closed while this process was busy (a test blocked in
+      // spawnSync past the keep-alive timeout): the request never reached the server, send it again
+      if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
+      res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    }
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair.indexOf("=");
