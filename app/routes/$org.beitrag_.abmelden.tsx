@@ -2,15 +2,22 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { endReceiptSession } from "~/modules/privacy/receipt-session.server";
+import { requireOrganisation } from "~/modules/procedures/context.server";
 
+// the address goes back through the organisation's own slug: an unknown one is a 404 page, and
+// whatever was typed into the URL never reaches a Location header (non-ASCII there is a 500)
 export async function loader({ params }: LoaderFunctionArgs) {
-  throw redirect(`/${params.org}/beitrag`, 303);
+  return withErrorPages(async () => {
+    const organisation = await requireOrganisation(params);
+    throw redirect(`/${organisation.slug}/beitrag`, 303);
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     requirePost(request);
-    return redirect(`/${params.org}/beitrag`, { status: 303, headers: { "Set-Cookie": await endReceiptSession() } });
+    const organisation = await requireOrganisation(params);
+    return redirect(`/${organisation.slug}/beitrag`, { status: 303, headers: { "Set-Cookie": await endReceiptSession() } });
   });
 }
 

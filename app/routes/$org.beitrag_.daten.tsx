@@ -7,9 +7,14 @@ import { getT } from "~/i18n/i18n.server";
 import { requirePost, withResourceErrors } from "~/modules/http/route-errors.server";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
 import { exportSubmission } from "~/modules/privacy/rights.server";
+import { requireOrganisation } from "~/modules/procedures/context.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  throw redirect(`/${params.org}/beitrag/protokoll`, 303);
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withResourceErrors(request, async () => {
+    // the organisation's own slug: what was typed into the URL never reaches a Location header
+    const organisation = await requireOrganisation(params);
+    throw redirect(`/${organisation.slug}/beitrag/protokoll`, 303);
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
