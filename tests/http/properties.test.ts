@@ -681,6 +681,26 @@ describe("random and malformed input to every form action and resource route", (
     });
   });
 
+  // what the properties found, kept as plain examples so they stay fixed whatever the seed
+  it.each([
+    ["POST", "/m%C3%BCnster%E2%80%93nord/beitrag/abmelden", 404],
+    ["GET", "/m%C3%BCnster%E2%80%93nord/beitrag/abmelden", 404],
+    ["GET", "/m%C3%BCnster%E2%80%93nord/beitrag/daten", 404],
+    ["GET", "/musterstadt/verfahren/%FF", 404],
+    ["DELETE", "/musterstadt/verwaltung/verfahren/%FF", 405],
+    ["POST", "/musterstadt/beitrag/%C3%28", 404],
+  ])("%s %s → %i in the reader's language, not a 500 or Express's English page", async (method, path, status) => {
+    for (const lang of ["en", "de"]) {
+      const client = path.includes("verwaltung") ? await sessionFor("admin", false) : new Client(server.url);
+      const res = await client.fetch(path, { method, headers: { "accept-language": lang, "content-type": "application/x-www-form-urlencoded" }, body: method === "GET" ? undefined : "" });
+      expect(res.status).toBe(status);
+      const body = await res.text();
+      if (res.headers.get("content-type")?.includes("text/html")) expect(body).toContain(`<html lang="${lang}"`);
+      else expect(body).toMatch(lang === "de" ? /nicht gefunden/i : /not found|cannot find|could not find/i);
+      expect(body).not.toMatch(LEAK);
+    }
+  });
+
   it("logged no error and no stack trace for any of it", () => {
     const logs = server.logs();
     expect(logs).not.toMatch(/"level":"error"/);
