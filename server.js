@@ -16,7 +16,7 @@ const env = process.env;
 const setting = (name, fallback) => (env[name] !== undefined && env[name] !== "" ? Number(env[name]) : fallback);
 
 const build = await import("./build/index.js");
-const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport } = build.entry.module;
+const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport, createPageCache } = build.entry.module;
 const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytes } = serverSupport;
 const routePattern = serverSupport.routePatterns(build.routes);
 serverSupport.startProcessMetrics();
@@ -118,6 +118,9 @@ app.get("/metrics", (req, res) => {
   res.status(200).set({ "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" }).send(renderMetrics());
 });
 
+// Rendered-page cache: resident pages that are the same for every reader, rendered once per path,
+// language and content version, served precompressed with ETag/304 (app/modules/http/page-cache.server.ts)
+app.use(pageCache());
 app.use(compression());
 app.use("/build", (_req, res, next) => {
   res.locals.route = "/build/*";
@@ -156,6 +159,18 @@ function mayReadMetrics(req) {
   const from = req.socket.remoteAddress ?? "";
   const proxied = req.get("x-forwarded-for") !== undefined || req.get("forwarded") !== undefined;
   return !proxied && (from === "127.0.0.1" || from === "::1" || from === "::ffff:127.0.0.1");
+}
+
+/** The page cache's middleware; a miss renders through its own Remix handler. PAGE_CACHE_MB (32), 0 = off. */
+function pageCache() {
+  const development = env.NODE_ENV === "development";
+  const render = createRequestHandler(build, development ? "development" : "production");
+  return createPageCache({
+    buildVersion: build.assets.version,
+    maxBytes: development ? 0 : setting("PAGE_CACHE_MB", 32) * 1024 * 1024,
+    routePattern,
+    render: (req) => render(fetchRequestOf(req, new AbortController().signal), { clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+  }).middleware;
 }
 
 /**

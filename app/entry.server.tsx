@@ -11,6 +11,7 @@ import { log } from "~/modules/http/log.server";
 
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
 export { serverSupport } from "~/modules/http/server-support.server";
+export { createPageCache } from "~/modules/http/page-cache.server";
 
 export default async function handleRequest(
   request: Request,

@@ -399,6 +399,12 @@ export interface ProcedureTranslationTable {
   updated_at: string;
 }
 
+/** One counter per organisation, raised by triggers whenever a resident page could change (migration 0011; the page cache). */
+export interface ContentVersionTable {
+  organisation_id: number;
+  version: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -423,6 +429,7 @@ export interface Database {
   barrier_reports: BarrierReportTable;
   results_snapshots: ResultsSnapshotTable;
   results_inclusion: ResultsInclusionTable;
+  content_versions: ContentVersionTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -31,8 +31,8 @@ const dir = mkdtempSync(join(tmpdir(), "teilhabe-bench-"));
 const databaseUrl = process.env.BENCH_DATABASE_URL || join(dir, "bench.sqlite");
 
 /** Starts a node process and waits for its {"event":"listening","port":n} line. */
-async function startProcess(script, env) {
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+async function startProcess(script, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise((resolve, reject) => {
     let out = "";
     const onData = (c) => {
@@ -63,7 +63,7 @@ const { child: server, url } = await startProcess("server.js", {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "production",
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
-});
+}, (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)); // e.g. "--cpu-prof" to profile our server
 process.on("uncaughtException", (error) => {
   console.error(error);
   server.kill("SIGTERM");

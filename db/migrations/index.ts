@@ -13,6 +13,7 @@ import * as m0007 from "./0007_queue_index";
 import * as m0008 from "./0008-procedure-translations";
 import * as m0009 from "./0009-accessibility";
 import * as m0010 from "./0010-results-snapshots";
+import * as m0011 from "./0011-content-versions";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008-procedure-translations": m0008,
   "0009-accessibility": m0009,
   "0010-results-snapshots": m0010,
+  "0011-content-versions": m0011,
 };
