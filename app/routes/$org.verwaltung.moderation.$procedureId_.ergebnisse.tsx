@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
+import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -64,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const intent = fields.get("intent")?.[0];
     const summary = fields.get("summary")?.[0] ?? "";
     const here = `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}/ergebnisse`;
-    const auditIt = (action: string, details: Record<string, string | number | boolean | null> = {}) =>
+    const auditIt = (action: AuditAction, details: Record<string, string | number | boolean | null> = {}) =>
       audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "procedure", targetId: procedure.id, details, clientAddress: context?.clientAddress });
 
     if (intent === "save") {

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
+import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { NOT_PUBLISHED_REASONS, RESPONSE_DECISIONS, RESPONSE_MAX, doNotPublish, publishSubmission, respond, submissionForReview, type NotPublishedReason } from "~/modules/moderation/moderation.server";
@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     };
     const intent = one("intent");
     const base = `/${user.organisationSlug}/verwaltung/moderation/beitrag/${id}`;
-    const auditIt = (action: string, details: Record<string, string | number | boolean | null> = {}) =>
+    const auditIt = (action: AuditAction, details: Record<string, string | number | boolean | null> = {}) =>
       audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "submission", targetId: id, details, clientAddress: context?.clientAddress });
 
     if (intent === "publish") {

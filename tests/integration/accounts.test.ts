@@ -20,7 +20,7 @@ import {
   setRoles,
 } from "~/modules/accounts/accounts.server";
 import { createSession } from "~/modules/accounts/sessions.server";
-import { AUDIT_PAGE_SIZE, audit, listAudit } from "~/modules/audit/audit.server";
+import { AUDIT_PAGE_SIZE, audit, listAudit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import {
   createOrganisation,
@@ -217,7 +217,7 @@ describe.each(engines)("accounts on %s", (engine) => {
     const org = otherOrgId;
     const actor = (await listAccounts(h.db, org))[0];
     for (let i = 1; i <= AUDIT_PAGE_SIZE + 5; i++) {
-      await audit(h.db, { organisationId: org, accountId: i % 2 ? actor.id : null, action: `test_${i}`, targetType: "account", targetId: i, clientAddress: "192.0.2.1" });
+      await audit(h.db, { organisationId: org, accountId: i % 2 ? actor.id : null, action: `test_${i}` as AuditAction, targetType: "account", targetId: i, clientAddress: "192.0.2.1" });
     }
     const first = await listAudit(h.db, org, 1);
     expect(first.entries).toHaveLength(AUDIT_PAGE_SIZE);

@@ -5,13 +5,17 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { AuditLogRow, Database } from "#db/schema";
+import type { AuditAction } from "./actions";
+
+export { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditAction, type AuditTargetType } from "./actions";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface AuditEntry {
   organisationId: number;
   accountId: number | null;
-  action: string;
+  action: AuditAction;
+  /** One of AUDIT_TARGET_TYPES (each has a label). */
   targetType?: string;
   targetId?: string | number;
   details?: Record<string, string | number | boolean | null>;

@@ -1,0 +1,55 @@
+/**
+ * Every action and target type the audit log records. `audit()` accepts only these, so a new
+ * action is added here first; each has a label in `accounts:audit.actions.<action>` /
+ * `accounts:audit.targets.<type>` (de and en: tests/unit/audit-labels.test.ts), shown on the
+ * admin's audit-log page instead of the raw name.
+ */
+export const AUDIT_ACTIONS = [
+  // accounts and sign-in
+  "sign_in",
+  "sign_out",
+  "second_factor_failed",
+  "second_factor_set_up",
+  "account_invited",
+  "password_reset_link_created",
+  "invitation_renewed",
+  "password_set",
+  "password_changed",
+  "roles_changed",
+  "access_removed",
+  // the organisation
+  "organisation_created",
+  "organisation_settings_changed",
+  "accessibility_statement_saved",
+  // procedures and their questions
+  "procedure_created",
+  "procedure_updated",
+  "procedure_opened",
+  "procedure_closed",
+  "procedure_archived",
+  "procedure_copied",
+  "procedure_translation_saved",
+  "question_added",
+  "question_updated",
+  "question_moved",
+  "question_removed",
+  // submissions, moderation, results
+  "submission_entered",
+  "submission_looked_up",
+  "submission_published",
+  "submission_published_redacted",
+  "submission_not_published",
+  "response_given",
+  "contact_data_opened",
+  "results_published",
+  "results_updated",
+  "results_summary_saved",
+  // barrier reports
+  "barrier_report_contact_opened",
+  "barrier_report_answered",
+  "barrier_report_closed",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report"] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
