@@ -4,7 +4,7 @@
  * WAL, synchronous=FULL (a commit is on disk before we answer), foreign keys, a busy timeout.
  */
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from "kysely";
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type QueryResult } from "kysely";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -38,8 +38,38 @@ export function openSqlite(file: string): SqliteDatabase.Database {
  * when a reader tries to become a writer.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  /** prepared statements by SQL text: Kysely's driver prepares every query anew (a parse and plan each time) */
+  readonly #statements = new Map<string, SqliteDatabase.Statement>();
+
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    // the driver's one connection, behind its mutex; queries go through the statement cache,
+    // streams (iterate) keep their own statement
+    const inner = await super.acquireConnection();
+    return { executeQuery: (query) => this.#execute(query), streamQuery: (query, chunkSize) => inner.streamQuery(query, chunkSize) };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  async #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let statement = this.#statements.get(query.sql);
+    if (statement) {
+      // most recently used last
+      this.#statements.delete(query.sql);
+    } else {
+      statement = this.sqlite.prepare(query.sql);
+      if (this.#statements.size >= 500) this.#statements.delete(this.#statements.keys().next().value!);
+    }
+    this.#statements.set(query.sql, statement);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
   }
 }
 
@@ -48,7 +78,7 @@ class DurableSqliteDialect extends SqliteDialect {
     super({ database: sqlite });
   }
   override createDriver() {
-    return new ImmediateSqliteDriver({ database: this.sqlite });
+    return new ImmediateSqliteDriver(this.sqlite);
   }
 }
 

@@ -14,6 +14,7 @@ import type { Procedure } from "~/modules/procedures/procedure";
 import { acceptanceState } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
+import { groupCommit } from "./group-commit.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
 
@@ -39,34 +40,37 @@ export async function saveDraft(
   args: { draftId: string | null; procedureId: number; input: SubmissionInput; language: string; now?: Date },
 ): Promise<string> {
   const now = args.now ?? new Date();
-  // expired drafts are removed as new ones arrive: no job needed for personal data to go away
-  await db.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
-  if (args.draftId) {
-    const updated = await db
-      .updateTable("submission_drafts")
-      .set({ payload_json: sealPayload(args.draftId, args.input), language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
-      .where("id", "=", args.draftId)
-      .where("procedure_id", "=", args.procedureId)
-      .where("submission_id", "is", null)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 1) return args.draftId;
-  }
-  const id = newDraftId();
-  await db
-    .insertInto("submission_drafts")
-    .values({
-      id,
-      procedure_id: args.procedureId,
-      payload_json: sealPayload(id, args.input),
-      language: args.language,
-      submission_id: null,
-      receipt_code: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      expires_at: later(now, DRAFT_LIFETIME_MS),
-    })
-    .execute();
-  return id;
+  // one transaction with other drafts and submissions arriving at the same time (one fsync)
+  return groupCommit(db, async (trx) => {
+    // expired drafts are removed as new ones arrive: no job needed for personal data to go away
+    await trx.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
+    if (args.draftId) {
+      const updated = await trx
+        .updateTable("submission_drafts")
+        .set({ payload_json: sealPayload(args.draftId, args.input), language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
+        .where("id", "=", args.draftId)
+        .where("procedure_id", "=", args.procedureId)
+        .where("submission_id", "is", null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1) return args.draftId;
+    }
+    const id = newDraftId();
+    await trx
+      .insertInto("submission_drafts")
+      .values({
+        id,
+        procedure_id: args.procedureId,
+        payload_json: sealPayload(id, args.input),
+        language: args.language,
+        submission_id: null,
+        receipt_code: null,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+        expires_at: later(now, DRAFT_LIFETIME_MS),
+      })
+      .execute();
+    return id;
+  });
 }
 
 export async function readDraft(
@@ -98,7 +102,8 @@ export async function readDraft(
 
 /**
  * Turn the draft into a submission, exactly once. Returns the receipt code only after the
- * transaction has committed (with SQLite's synchronous=FULL: after it is on disk).
+ * transaction has committed (with SQLite's synchronous=FULL: after it is on disk; the commit may
+ * carry other submissions sent at the same moment, see group-commit.server.ts).
  */
 export async function submitDraft(
   db: Kysely<Database>,
@@ -119,7 +124,9 @@ export async function submitDraft(
 
   const draftId = args.draftId!;
   try {
-    return await db.transaction().execute(async (trx) => {
+    // committed together with submissions sent at the same moment (group commit), each in its own
+    // savepoint; the receipt code is returned only after that commit
+    return await groupCommit(db, async (trx) => {
       const result = await createSubmission(trx, {
         procedure: args.procedure,
         input: checked.input,

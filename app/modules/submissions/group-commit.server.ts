@@ -1,0 +1,85 @@
+/**
+ * Group commit for the submission path on SQLite. Every commit with synchronous=FULL waits for the
+ * disk (fsync), and better-sqlite3 waits on the event loop's thread: with many residents sending at
+ * once, one fsync per submission is the ceiling. Here, units of work that arrive together (in the
+ * same turn of the event loop, or while a batch is being written) run in ONE transaction, each in
+ * its own savepoint — a unit that fails is rolled back alone — and are committed with one fsync.
+ * Nobody learns the outcome of a unit before that commit has returned: every receipt code is still
+ * shown only after its own submission is on disk.
+ *
+ * A unit must use only the transaction it is given (the batch holds the one SQLite connection).
+ * On PostgreSQL (a pool, commits in parallel) each unit simply gets its own transaction.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import { engineOf } from "#db/connection.server";
+import type { Database } from "#db/schema";
+
+type Work<T> = (trx: Transaction<Database>) => Promise<T>;
+interface Unit {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+interface Queue {
+  units: Unit[];
+  scheduled: boolean;
+}
+
+const MAX_BATCH = 64;
+const queues = new WeakMap<Kysely<Database>, Queue>();
+
+export function groupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
+  if (engineOf(db) !== "sqlite") return db.transaction().execute(work);
+  let queue = queues.get(db);
+  if (!queue) queues.set(db, (queue = { units: [], scheduled: false }));
+  const q = queue;
+  return new Promise<T>((resolve, reject) => {
+    q.units.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    if (!q.scheduled) {
+      q.scheduled = true;
+      // after the requests that arrived with this one have had their turn to join
+      setImmediate(() => void drain(db, q));
+    }
+  });
+}
+
+async function drain(db: Kysely<Database>, q: Queue) {
+  try {
+    while (q.units.length > 0) {
+      const batch = q.units.splice(0, MAX_BATCH);
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const [i, unit] of batch.entries()) {
+            await sql.raw(`savepoint unit_${i}`).execute(trx);
+            try {
+              outcomes[i] = { ok: true, value: await unit.work(trx) };
+              await sql.raw(`release unit_${i}`).execute(trx);
+            } catch (error) {
+              await sql.raw(`rollback to unit_${i}`).execute(trx);
+              await sql.raw(`release unit_${i}`).execute(trx);
+              outcomes[i] = { ok: false, error };
+            }
+          }
+        });
+      } catch (error) {
+        // the commit itself failed: nothing of this batch is stored, everyone hears so
+        for (const unit of batch) unit.reject(error);
+        continue;
+      }
+      // committed (and, with synchronous=FULL, on disk): only now the outcomes go out
+      for (const [i, unit] of batch.entries()) {
+        const outcome = outcomes[i];
+        if (outcome.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome.error);
+      }
+    }
+  } finally {
+    q.scheduled = false;
+    // units that arrived while the last commit was being written
+    if (q.units.length > 0) {
+      q.scheduled = true;
+      setImmediate(() => void drain(db, q));
+    }
+  }
+}
