@@ -18,7 +18,7 @@ try {
   await migrateToLatest(db);
   const ring = getKeyRing();
   const result = await reencryptAll(db, ring);
-  console.log(`Re-encrypted with key "${ring.current.id}": ${result.contactRows} contact records, ${result.drafts} drafts.`);
+  console.log(`Re-encrypted with key "${ring.current.id}": ${result.contactRows} contact records, ${result.drafts} drafts, ${result.barrierReports} barrier reports.`);
 } finally {
   await close();
 }

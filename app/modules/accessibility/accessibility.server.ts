@@ -12,7 +12,7 @@ import { formatDate } from "~/i18n/format";
 import { HttpError } from "~/modules/http/errors";
 import { hitRateLimit } from "~/modules/http/rate-limit.server";
 import { log } from "~/modules/http/log.server";
-import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { maskEmail, maskPhone } from "~/modules/privacy/masking";
 import { configuredMailer, withoutAddresses, type Mailer } from "~/modules/notifications/outbox.server";
@@ -222,6 +222,36 @@ function openContact(row: { reference: string; contact_email: string | null; con
     email: row.contact_email ? decryptField(ring, row.contact_email, aad(row.reference, "email")) : null,
     phone: row.contact_phone ? decryptField(ring, row.contact_phone, aad(row.reference, "phone")) : null,
   };
+}
+
+/**
+ * Key rotation (`npm run keys:rotate`): seals every report's contact data that is not yet under the
+ * ring's current key with it (decrypted with whichever key sealed it). Returns the reports changed.
+ */
+export async function reencryptBarrierContacts(db: Kysely<Database>, ring: KeyRing): Promise<number> {
+  const rows = await db
+    .selectFrom("barrier_reports")
+    .select(["id", "reference", "contact_email", "contact_phone"])
+    .where((eb) => eb.or([eb("contact_email", "is not", null), eb("contact_phone", "is not", null)]))
+    .orderBy("id")
+    .execute();
+  let changed = 0;
+  for (const row of rows) {
+    const update: { contact_email?: string; contact_phone?: string } = {};
+    for (const [column, key] of [["contact_email", "email"], ["contact_phone", "phone"]] as const) {
+      const stored = row[column];
+      if (!stored || !needsReencryption(ring, stored)) continue;
+      const plain = isEncrypted(stored) ? decryptField(ring, stored, aad(row.reference, key)) : stored;
+      update[column] = encryptField(ring, plain, aad(row.reference, key));
+    }
+    if (Object.keys(update).length === 0) continue;
+    // only if still as read: a report erased meanwhile stays erased
+    let q = db.updateTable("barrier_reports").set(update).where("id", "=", row.id);
+    for (const column of ["contact_email", "contact_phone"] as const) q = row[column] === null ? q.where(column, "is", null) : q.where(column, "=", row[column]);
+    const result = await q.executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) changed++;
+  }
+  return changed;
 }
 
 /** One report for the admin page; the contact data masked, or in clear when `reveal` (the caller audits it). */

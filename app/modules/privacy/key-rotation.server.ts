@@ -1,10 +1,12 @@
 /**
  * Key rotation: after a new key is put first in CONTACT_DATA_KEYS (the old one kept after it),
  * every stored ciphertext is decrypted with whichever key sealed it and sealed again with the new
- * one. Once this has run, the old key can be removed from CONTACT_DATA_KEYS.
+ * one: submissions' contact details, drafts and barrier reports' contact data. Once this has run,
+ * the old key can be removed from CONTACT_DATA_KEYS.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
+import { reencryptBarrierContacts } from "~/modules/accessibility/accessibility.server";
 import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "./contact-crypto.server";
 
 const CONTACT_COLUMNS = [
@@ -14,7 +16,7 @@ const CONTACT_COLUMNS = [
   ["phone", "phone"],
 ] as const;
 
-export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<{ contactRows: number; drafts: number }> {
+export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<{ contactRows: number; drafts: number; barrierReports: number }> {
   let contactRows = 0;
   const rows = await db.selectFrom("contact_details").selectAll().execute();
   for (const row of rows) {
@@ -41,5 +43,7 @@ export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise
     await db.updateTable("submission_drafts").set({ payload_json: encryptField(ring, plain, aad) }).where("id", "=", d.id).execute();
     drafts++;
   }
-  return { contactRows, drafts };
+  // the contact data of barrier reports (migration 0009), bound to each report's reference
+  const barrierReports = await reencryptBarrierContacts(db, ring);
+  return { contactRows, drafts, barrierReports };
 }
