@@ -119,6 +119,9 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("erase personal data (asks first)", `${ORG}/beitrag/loeschen`, { session: "receipt" }),
   page("withdraw the submission (asks first)", `${ORG}/beitrag/zurueckziehen`, { session: "receipt" }),
   page("page not found (404)", `${ORG}/verfahren/gibt-es-nicht`, { status: 404 }),
+  page("accessibility statement", `${ORG}/barrierefreiheit`),
+  page("report a barrier", `${ORG}/barrierefreiheit/melden`),
+  page("Leichte Sprache", `${ORG}/leichte-sprache`),
 ];
 
 const NEW_ADMIN = { email: "neu-admin@musterstadt.example", password: "ein langer Satz für den Test" };
@@ -150,6 +153,9 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "audit log", `${STAFF}/protokoll`),
   staff("admin", "own password", `${STAFF}/passwort`),
   staff("admin", "the desk refused to an admin (403)", `${STAFF}/schalter`, { status: 403 }),
+  staff("admin", "content translation editor", (s) => `${STAFF}/verfahren/${s.ids.open}/uebersetzung/en`),
+  staff("admin", "barrier reports", `${STAFF}/barrierefreiheit`),
+  staff("admin", "accessibility statement editor", `${STAFF}/barrierefreiheit/erklaerung`),
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
