@@ -18,6 +18,7 @@
  *
  * Memory: an LRU bounded by bytes (PAGE_CACHE_MB, default 32; 0 turns the cache off).
  */
+import { sql } from "kysely";
 import { createHash } from "node:crypto";
 import { brotliCompress, constants, gzipSync } from "node:zlib";
 import { getDb } from "~/db.server";
@@ -137,13 +138,24 @@ function cacheable(response: Response): boolean {
 
 /** The organisation's content version and the next moment one of its procedures opens or closes. */
 async function readVersion(slug: string): Promise<number | undefined> {
-  const row = await getDb()
-    .selectFrom("organisations")
-    .innerJoin("content_versions", "content_versions.organisation_id", "organisations.id")
-    .select("content_versions.version")
-    .where("organisations.slug", "=", slug)
-    .executeTakeFirst();
-  return row?.version;
+  // plain SQL: this runs on every cached request, the query builder's compile step is not free
+  const { rows } = await sql<{ version: number }>`select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ${slug}`.execute(getDb());
+  return rows[0] === undefined ? undefined : Number(rows[0].version);
+}
+
+/**
+ * The language a page will be in, from the two headers remix-i18next reads (without ?lng=, which
+ * bypasses the cache): getLocale itself decides, its answer is remembered per header pair.
+ */
+const locales = new Map<string, string>();
+async function localeOf(cookie: string, acceptLanguage: string): Promise<string> {
+  const key = `${cookie}\n${acceptLanguage}`;
+  const known = locales.get(key);
+  if (known !== undefined) return known;
+  const locale = await getLocale(new Request("http://localhost/", { headers: { cookie, "accept-language": acceptLanguage } }));
+  if (locales.size >= 1000) locales.delete(locales.keys().next().value!);
+  locales.set(key, locale);
+  return locale;
 }
 
 async function nextTransition(slug: string, now: Date): Promise<number> {
@@ -236,11 +248,7 @@ export function createPageCache(options: PageCacheOptions) {
     }
     try {
       // the language exactly as the page will pick it (remix-i18next: ?lng=, cookie, Accept-Language)
-      const locale = await getLocale(
-        new Request(`http://localhost${req.originalUrl}`, {
-          headers: { cookie: String(req.headers.cookie ?? ""), "accept-language": String(req.headers["accept-language"] ?? "") },
-        }),
-      );
+      const locale = await localeOf(String(req.headers.cookie ?? ""), String(req.headers["accept-language"] ?? ""));
       const version = await readVersion(target.organisation);
       if (version === undefined) return next(); // no such organisation: Remix answers
       const key = `${req.protocol}://${String(req.headers.host ?? "")}${target.pathAndQuery}|${locale}`;
