@@ -2,12 +2,13 @@
  * The document. Resident pages ship no JavaScript: there is no <Scripts />, no live reload and
  * no scroll restoration, only server-rendered HTML and one small stylesheet.
  */
-import { Links, Outlet, isRouteErrorResponse, useLocation, useMatches, useRouteError } from "@remix-run/react";
+import { Links, Outlet, isRouteErrorResponse, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { LinksFunction } from "@remix-run/node";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { SiteHeader, SiteFooter } from "~/components/layout";
 import { directionOf } from "~/i18n/config";
+import { STAFF_AREA_ROUTE_ID, StaffFrame, staffAreaBase, type StaffFrameData } from "~/modules/accounts/ui/StaffFrame";
 import type { ErrorPayload } from "~/modules/http/errors";
 import stylesheet from "~/styles/app.css";
 
@@ -79,7 +80,9 @@ export function ErrorBoundary() {
   const { t } = useTranslation("errors");
   const location = useLocation();
   const { status, reason, next } = errorReason(error);
-  return (
+  // an error inside the staff area keeps the staff navigation, with a way back to its overview
+  const staffFrame = useRouteLoaderData<StaffFrameData>(STAFF_AREA_ROUTE_ID);
+  const page = (
     <div className="error-page">
       <h1>{t(`reasons.${reason}.title`)}</h1>
       <p>{t(`reasons.${reason}.body`)}</p>
@@ -95,11 +98,18 @@ export function ErrorBoundary() {
             <a href={location.pathname}>{t("tryAgain")}</a>
           </li>
         ) : null}
-        <li>
-          <a href="/">{t("home")}</a>
-        </li>
+        {staffFrame ? (
+          <li>
+            <a href={staffAreaBase(staffFrame.organisation.slug)}>{t("staff:backToOverview")}</a>
+          </li>
+        ) : (
+          <li>
+            <a href="/">{t("home")}</a>
+          </li>
+        )}
       </ul>
       <p className="hint">{t("statusCode", { status })}</p>
     </div>
   );
+  return staffFrame ? <StaffFrame {...staffFrame}>{page}</StaffFrame> : page;
 }
