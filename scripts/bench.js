@@ -63,6 +63,9 @@ const { child: server, url } = await startProcess("server.js", {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "production",
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
+  // the heap limit we recommend for production (README, "Configuration"): V8 otherwise lets the heap
+  // grow far beyond what the server needs before it collects
+  NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
 }, (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)); // e.g. "--cpu-prof" to profile our server
 process.on("uncaughtException", (error) => {
   console.error(error);
@@ -84,7 +87,9 @@ async function measure(options) {
   const all = [];
   const steps = (options.requests ?? [null]).map(() => []);
   const position = new Map();
-  const instance = autocannon({ duration: seconds, ...options });
+  // a new connection every 500 requests, as browsers do when the server says "Connection: close"
+  // (ours does after 1000 requests per socket; a client that keeps sending gets 503s)
+  const instance = autocannon({ duration: seconds, reconnectRate: 500, ...options });
   instance.on("response", (client, _status, _bytes, ms) => {
     const i = position.get(client) ?? 0;
     position.set(client, (i + 1) % steps.length);
@@ -93,9 +98,11 @@ async function measure(options) {
   });
   const r = await instance;
   return {
-    rps: r.requests.total / r.duration,
+    // answered requests only (2xx, 3xx): a refused request is not throughput
+    rps: (r.requests.total - (r.non2xx - (r["3xx"] ?? 0))) / r.duration,
     total: r.requests.total,
     bad: r.non2xx - (r["3xx"] ?? 0) + r.errors + r.timeouts,
+    why: [...Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !/^[23]/.test(code)).map(([code, { count }]) => `${count}×${code}`), r.errors ? `${r.errors} errors` : "", r.timeouts ? `${r.timeouts} timeouts` : ""].filter(Boolean).join(", "),
     latency: percentiles(all),
     steps: steps.map(percentiles),
     duration: r.duration,
@@ -168,7 +175,7 @@ const row = (scenario, r) => ({
   "p95 ms": ms(r.latency.p95),
   "p99 ms": ms(r.latency.p99),
   requests: r.total,
-  "bad/errors": r.bad,
+  "bad/errors": r.bad ? `${r.bad} (${r.why})` : 0,
 });
 const submissionsPerSecond = submissions / postOurs.duration;
 console.table([
