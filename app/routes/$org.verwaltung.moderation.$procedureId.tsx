@@ -52,6 +52,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function Queue() {
   const { procedure, filter, queue, nextHref, base } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["moderation", "staff"]);
+  // a page has 25 rows but only a dozen different channel, state and response labels: each looked up once
+  const labels = new Map<string, string>();
+  const label = (key: string) => {
+    let text = labels.get(key);
+    if (text === undefined) labels.set(key, (text = t(key)));
+    return text;
+  };
   return (
     <>
       <p className="caption" lang="de">
@@ -116,8 +123,8 @@ export default function Queue() {
                 </div>
                 <div className="queue__body">
                   <p className="queue__meta">
-                    <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {formatDateTime(s.createdAt, i18n.language)} · {t(`staff:channels.${s.channel}`)} ·{" "}
-                    {t(`states.${s.state}`)} · {t(`responseStates.${s.responseState}`)}
+                    <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
+                    {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
                   </p>
                   {s.excerpt ? (
                     <p lang="de" className="pre">

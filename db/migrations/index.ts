@@ -14,6 +14,7 @@ import * as m0008 from "./0008-procedure-translations";
 import * as m0009 from "./0009-accessibility";
 import * as m0010 from "./0010-results-snapshots";
 import * as m0011 from "./0011-content-versions";
+import * as m0011q from "./0011-queue-filters";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009-accessibility": m0009,
   "0010-results-snapshots": m0010,
   "0011-content-versions": m0011,
+  "0011-queue-filters": m0011q,
 };

@@ -58,6 +58,12 @@ describe("moderation", () => {
     expect(text).toContain("Mehr Fahrradständer am Bahnhof, bitte.");
     const filtered = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?kanal=phone`)).text()));
     expect(filtered).toContain("Keine Beiträge für diese Auswahl.");
+    // filters combined: not yet reviewed and not yet answered — and the same but answered (none yet)
+    const open = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?kanal=online&stand=received&antwort=no`)).text()));
+    expect(open).toContain("Mehr Fahrradständer am Bahnhof, bitte.");
+    const answered = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?kanal=online&stand=received&antwort=yes`)).text()));
+    expect(answered).toContain("Keine Beiträge für diese Auswahl.");
+    expect(answered).not.toContain("Mehr Fahrradständer am Bahnhof, bitte.");
     const staff = (await signIn(server.url, DEMO.staff)).client;
     expect((await staff.get(`${base}/${procedureId}`)).status).toBe(403);
     expect((await new Client(server.url).get(base)).status).toBe(303);

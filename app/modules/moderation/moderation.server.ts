@@ -9,6 +9,7 @@ import type { Channel, Database, ResponseDecision } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
 import { logInclusion } from "~/modules/results/inclusion.server";
 import { adjustPublishedCount, isPublishedState } from "~/modules/results/snapshot.server";
@@ -83,18 +84,65 @@ export interface QueueRow {
   excerptRedacted: boolean;
 }
 
+/** The response states a submission can have (written by submissions.server.ts and respond()). */
+export const RESPONSE_STATES = ["pending", "answered"] as const;
+
+/**
+ * The queue's filter as the values each filtered column may take. A column without a filter takes
+ * every value it can have (QUEUE_STATES are all the states the app writes, CHANNELS all channels,
+ * RESPONSE_STATES both response states).
+ */
+function filterValues(filter: QueueFilter) {
+  return {
+    states: filter.state ? [filter.state] : [...QUEUE_STATES],
+    channels: filter.channel ? [filter.channel] : [...CHANNELS],
+    responses: filter.responded ? [filter.responded === "yes" ? "answered" : "pending"] : [...RESPONSE_STATES],
+  };
+}
+
+/**
+ * The ids (and shown columns) of one queue page, oldest first. Unfiltered: the procedure's
+ * submissions in id order (procedure_id, id). Filtered: one seek into (procedure_id, state,
+ * channel, response_state, id) per combination of the filter values — each branch reads at most
+ * one page — merged by id. A filter that matches few of a million rows costs what a common one
+ * costs; a plain WHERE walks the procedure until it has found a page (migration 0011). SQLite is
+ * told the index: without statistics its planner takes (procedure_id, channel, id) for a later
+ * page and walks every submission of that channel (seconds at a million).
+ */
+async function queuePage(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
+  const limit = QUEUE_PAGE_SIZE + 1;
+  if (!filter.state && !filter.channel && !filter.responded) {
+    let q = db
+      .selectFrom("submissions")
+      .select(["id", "created_at", "channel", "state", "response_state"])
+      .where("organisation_id", "=", organisationId)
+      .where("procedure_id", "=", procedureId);
+    if (filter.after) q = q.where("id", ">", filter.after);
+    return q.orderBy("id").limit(limit).execute();
+  }
+  const { states, channels, responses } = filterValues(filter);
+  const index = engineOf(db) === "sqlite" ? sql.raw(" indexed by submissions_queue_filters_idx") : sql.raw("");
+  const after = filter.after ? sql` and id > ${filter.after}` : sql.raw("");
+  const branches = states.flatMap((state) =>
+    channels.flatMap((channel) =>
+      responses.map(
+        (response) =>
+          // in a sub-select of its own: a UNION member cannot have its own ORDER BY and LIMIT
+          sql`select * from (select id, created_at, channel, state, response_state from submissions${index}
+            where organisation_id = ${organisationId} and procedure_id = ${procedureId}
+              and state = ${state} and channel = ${channel} and response_state = ${response}${after}
+            order by id limit ${limit}) as branch`,
+      ),
+    ),
+  );
+  const { rows } = await sql<{ id: number; created_at: string; channel: Channel; state: string; response_state: string }>`
+    select * from (${sql.join(branches, sql` union all `)}) as page order by id limit ${limit}`.execute(db);
+  return rows;
+}
+
 /** One page of the queue, oldest first; the excerpt is the public version of the first text answer. */
 export async function listQueue(db: Db, organisationId: number, procedure: Procedure, filter: QueueFilter) {
-  let q = db
-    .selectFrom("submissions")
-    .select(["id", "created_at", "channel", "state", "response_state"])
-    .where("organisation_id", "=", organisationId)
-    .where("procedure_id", "=", procedure.id);
-  if (filter.channel) q = q.where("channel", "=", filter.channel);
-  if (filter.state) q = q.where("state", "=", filter.state);
-  if (filter.responded) q = q.where("response_state", filter.responded === "yes" ? "=" : "!=", "answered");
-  if (filter.after) q = q.where("id", ">", filter.after);
-  const rows = await q.orderBy("id").limit(QUEUE_PAGE_SIZE + 1).execute();
+  const rows = await queuePage(db, organisationId, procedure.id, filter);
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
   const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
   const excerpts = new Map<number, { value: string; redacted: boolean }>();

@@ -1,0 +1,152 @@
+/**
+ * The moderation queue against real databases (SQLite, and PostgreSQL when TEST_DATABASE_URL is
+ * set): every combination of the filters (state, channel, answered or not) pages through exactly
+ * the submissions that match — counted independently from the rows — oldest first, each once,
+ * never one of another procedure; the excerpt is the published (redacted) text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+import type { Channel } from "#db/schema";
+import { QUEUE_PAGE_SIZE, QUEUE_STATES, listQueue, procedureForModeration, type QueueFilter } from "~/modules/moderation/moderation.server";
+import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import type { Procedure } from "~/modules/procedures/procedure";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+
+interface Row {
+  id: number;
+  channel: Channel;
+  state: string;
+  response_state: string;
+}
+
+describe.each(engines)("moderation queue (%s)", (engine) => {
+  let t: TestDatabase;
+  let h: DatabaseHandle;
+  let procedure: Procedure;
+  let organisationId: number;
+  let rows: Row[] = [];
+  let redactedId = 0;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+    h = openDatabase(t.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    const p = await h.db.selectFrom("procedures").select(["id", "organisation_id"]).where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    const other = await h.db.selectFrom("procedures").select("id").where("slug", "=", "buergerhaushalt-2027").executeTakeFirstOrThrow();
+    organisationId = p.organisation_id;
+    procedure = await procedureForModeration(h.db, organisationId, p.id);
+    const text = procedure.questions.find((q) => q.kind === "long_text" || q.kind === "short_text")!;
+    const notice = (await h.db.selectFrom("procedures").select("notice_version").where("id", "=", p.id).executeTakeFirstOrThrow()).notice_version;
+    const insert = (procedureId: number, i: number, channel: Channel, state: string, responseState: string) =>
+      h.db
+        .insertInto("submissions")
+        .values({
+          organisation_id: organisationId,
+          procedure_id: procedureId,
+          receipt_code_hash: `queue-test-${procedureId}-${i}`,
+          channel,
+          entered_by_account_id: null,
+          source_reference: null,
+          received_on: null,
+          notice_version: notice,
+          language: "de",
+          state,
+          response_state: responseState,
+          idempotency_key: `queue-test-${procedureId}-${i}`,
+          created_at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+          consent_results_notification: null,
+          erasure_requested_at: null,
+          personal_data_deleted_at: null,
+          withdrawn_at: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+    // 150 submissions: most published, answered and online (more than a page of one combination),
+    // the rest spread so that some combinations have a few, some one, some none
+    for (let i = 0; i < 150; i++) {
+      const common = i % 3 !== 0;
+      const channel: Channel = common ? "online" : CHANNELS[(i * 7) % CHANNELS.length];
+      const state = common ? "published" : QUEUE_STATES[(i * 11) % QUEUE_STATES.length];
+      const responseState = common || i % 2 === 0 ? "answered" : "pending";
+      const { id } = await insert(p.id, i, channel, state, responseState);
+      rows.push({ id, channel, state, response_state: responseState });
+      const answer = await h.db.insertInto("answers").values({ submission_id: id, question_id: text.id, value: `Beitrag ${i}: Max Muster, Hauptstraße ${i}` }).returning("id").executeTakeFirstOrThrow();
+      if (i === 4) {
+        redactedId = id;
+        await h.db.insertInto("answer_redactions").values({ answer_id: answer.id, public_value: "Beitrag 4: [Name entfernt]", redacted_by: null, redacted_at: new Date().toISOString() }).execute();
+      }
+      // another procedure's submission between them, in every combination: never in this queue
+      if (i % 5 === 0) await insert(other.id, i, channel, state, responseState);
+    }
+    rows = rows.concat(
+      (await h.db.selectFrom("submissions").select(["id", "channel", "state", "response_state"]).where("procedure_id", "=", p.id).where("id", "not in", rows.map((r) => r.id)).execute()) as Row[],
+    );
+  });
+  afterAll(async () => {
+    await h?.close();
+    await t?.drop();
+  });
+
+  /** every page of the queue for a filter, following the "next" link's id */
+  async function pageThrough(filter: QueueFilter) {
+    const ids: number[] = [];
+    let pages = 0;
+    let after: number | undefined;
+    for (;;) {
+      const page = await listQueue(h.db, organisationId, procedure, { ...filter, after });
+      pages++;
+      expect(page.items.length).toBeLessThanOrEqual(QUEUE_PAGE_SIZE);
+      ids.push(...page.items.map((x) => x.id));
+      if (page.next === null) break;
+      expect(page.items.length).toBe(QUEUE_PAGE_SIZE);
+      expect(page.next).toBe(page.items[page.items.length - 1].id);
+      after = page.next;
+      if (pages > 50) throw new Error("the queue does not end");
+    }
+    return { ids, pages };
+  }
+
+  it("pages through every combination of the filters: exactly the matching submissions, oldest first, each once", async () => {
+    const filters: QueueFilter[] = [];
+    for (const state of [undefined, ...QUEUE_STATES])
+      for (const channel of [undefined, ...CHANNELS]) for (const responded of [undefined, "yes", "no"] as const) filters.push({ state, channel, responded });
+    let nonEmpty = 0;
+    let multiPage = 0;
+    for (const filter of filters) {
+      const expected = rows
+        .filter((r) => (!filter.state || r.state === filter.state) && (!filter.channel || r.channel === filter.channel))
+        .filter((r) => !filter.responded || (filter.responded === "yes" ? r.response_state === "answered" : r.response_state !== "answered"))
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+      const { ids, pages } = await pageThrough(filter);
+      expect(ids, JSON.stringify(filter)).toEqual(expected);
+      if (expected.length) nonEmpty++;
+      if (pages > 1) multiPage++;
+    }
+    // the fixture really exercises the queue: empty and non-empty results, several pages
+    expect(nonEmpty).toBeGreaterThan(20);
+    expect(nonEmpty).toBeLessThan(filters.length);
+    expect(multiPage).toBeGreaterThan(3);
+  });
+
+  it("starts after the given id, and shows the published version of the text", async () => {
+    const all = rows.map((r) => r.id).sort((a, b) => a - b);
+    const page = await listQueue(h.db, organisationId, procedure, { after: all[10] });
+    expect(page.items[0].id).toBe(all[11]);
+    const filtered = await listQueue(h.db, organisationId, procedure, { state: "published", channel: "online", responded: "yes", after: all[100] });
+    expect(filtered.items.every((x) => x.id > all[100] && x.state === "published" && x.channel === "online" && x.responseState === "answered")).toBe(true);
+    const first = await listQueue(h.db, organisationId, procedure, {});
+    const redacted = first.items.find((x) => x.id === redactedId)!;
+    expect(redacted.excerpt).toBe("Beitrag 4: [Name entfernt]");
+    expect(redacted.excerptRedacted).toBe(true);
+    expect(first.items.find((x) => x.id !== redactedId)!.excerpt).toMatch(/^Beitrag \d+: Max Muster/);
+  });
+
+  it("shows no other organisation's submissions", async () => {
+    expect((await listQueue(h.db, organisationId + 1000, procedure, {})).items).toEqual([]);
+    expect((await listQueue(h.db, organisationId + 1000, procedure, { state: "published" })).items).toEqual([]);
+  });
+});
