@@ -211,6 +211,7 @@ const goals = [
   },
 ];
 console.log(`Submissions stored: ${submissions} in ${postOurs.duration.toFixed(1)} s = ${submissionsPerSecond.toFixed(0)} submissions/s (each: 2 requests)`);
+console.log(`Server memory after phase 1: RSS ${status(server.pid, "VmRSS").toFixed(0)} MB, peak so far ${status(server.pid, "VmHWM").toFixed(0)} MB`);
 
 // Phase 2 (SQLite): results and moderation at scale — see runResultsPhase below.
 const fixture = Number(process.env.BENCH_FIXTURE ?? 100_000);
