@@ -405,6 +405,14 @@ export interface ContentVersionTable {
   version: number;
 }
 
+/** How many submissions a procedure has in each state and response state (triggers keep it; migration 0011-queue-totals). */
+export interface SubmissionTotalTable {
+  procedure_id: number;
+  state: string;
+  response_state: string;
+  n: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -430,6 +438,7 @@ export interface Database {
   results_snapshots: ResultsSnapshotTable;
   results_inclusion: ResultsInclusionTable;
   content_versions: ContentVersionTable;
+  submission_totals: SubmissionTotalTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -15,6 +15,7 @@ import * as m0009 from "./0009-accessibility";
 import * as m0010 from "./0010-results-snapshots";
 import * as m0011 from "./0011-content-versions";
 import * as m0011q from "./0011-queue-filters";
+import * as m0011t from "./0011-queue-totals";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010-results-snapshots": m0010,
   "0011-content-versions": m0011,
   "0011-queue-filters": m0011q,
+  "0011-queue-totals": m0011t,
 };
