@@ -18,22 +18,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("state", "varchar(24)", (c) => c.notNull())
     .addColumn("response_state", "varchar(24)", (c) => c.notNull())
     .addColumn("n", "integer", (c) => c.notNull())
-    .addPrimaryKeyConstraint("submission_totals_pk", [
-      "procedure_id",
-      "state",
-      "response_state",
-    ])
+    .addPrimaryKeyConstraint("submission_totals_pk", ["procedure_id", "state", "response_state"])
     .execute();
   await sql`insert into submission_totals (procedure_id, state, response_state, n)
-    select procedure_id, state, response_state, count(*) from submissions group by procedure_id, state, response_state`.execute(
-    db
-  );
+    select procedure_id, state, response_state, count(*) from submissions group by procedure_id, state, response_state`.execute(db);
 
   const add = (row: string, delta: number) =>
     `insert into submission_totals (procedure_id, state, response_state, n) values (${row}.procedure_id, ${row}.state, ${row}.response_state, ${delta})
        on conflict (procedure_id, state, response_state) do update set n = submission_totals.n + ${delta};`;
-  const changed =
-    "old.procedure_id <> new.procedure_id or old.state <> new.state or old.response_state <> new.response_state";
+  const changed = "old.procedure_id <> new.procedure_id or old.state <> new.state or old.response_state <> new.response_state";
 
   if (pg) {
     await sql
@@ -47,13 +40,13 @@ begin
     ${add("new", 1)}
   end if;
   return null;
-end $$`
+end $$`,
       )
       .execute(db);
     const trigger = (name: string, events: string, when = "") =>
       sql
         .raw(
-          `create constraint trigger ${name} after ${events} on submissions deferrable initially deferred for each row ${when} execute function submission_totals_count()`
+          `create constraint trigger ${name} after ${events} on submissions deferrable initially deferred for each row ${when} execute function submission_totals_count()`,
         )
         .execute(db);
     await trigger("submission_totals_insert_delete", "insert or delete");
@@ -61,28 +54,14 @@ end $$`
     return;
   }
 
+  await sql.raw(`create trigger submission_totals_insert after insert on submissions begin ${add("new", 1)} end`).execute(db);
+  await sql.raw(`create trigger submission_totals_delete after delete on submissions begin ${add("old", -1)} end`).execute(db);
   await sql
     .raw(
-      `create trigger submission_totals_insert after insert on submissions begin ${add(
+      `create trigger submission_totals_update after update of procedure_id, state, response_state on submissions when ${changed} begin ${add("old", -1)} ${add(
         "new",
-        1
-      )} end`
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `create trigger submission_totals_delete after delete on submissions begin ${add(
-        "old",
-        -1
-      )} end`
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `create trigger submission_totals_update after update of procedure_id, state, response_state on submissions when ${changed} begin ${add(
-        "old",
-        -1
-      )} ${add("new", 1)} end`
+        1,
+      )} end`,
     )
     .execute(db);
 }
@@ -91,17 +70,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   if (pg) {
     await sql`drop trigger submission_totals_update on submissions`.execute(db);
-    await sql`drop trigger submission_totals_insert_delete on submissions`.execute(
-      db
-    );
+    await sql`drop trigger submission_totals_insert_delete on submissions`.execute(db);
     await sql`drop function submission_totals_count()`.execute(db);
   } else {
-    for (const name of [
-      "submission_totals_insert",
-      "submission_totals_delete",
-      "submission_totals_update",
-    ])
-      await sql.raw(`drop trigger ${name}`).execute(db);
+    for (const name of ["submission_totals_insert", "submission_totals_delete", "submission_totals_update"]) await sql.raw(`drop trigger ${name}`).execute(db);
   }
   await db.schema.dropTable("submission_totals").execute();
 }

@@ -25,11 +25,7 @@ import { withdrawSubmission } from "~/modules/privacy/rights.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import {
-  createTestDatabase,
-  engines,
-  type TestDatabase,
-} from "../support/databases";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
 interface Row {
   id: number;
@@ -51,35 +47,13 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     h = openDatabase(t.url);
     await migrateToLatest(h.db);
     await seedDemoIfEmpty(h.db);
-    const p = await h.db
-      .selectFrom("procedures")
-      .select(["id", "organisation_id"])
-      .where("slug", "=", "radverkehrsplan-2030")
-      .executeTakeFirstOrThrow();
-    const other = await h.db
-      .selectFrom("procedures")
-      .select("id")
-      .where("slug", "=", "buergerhaushalt-2027")
-      .executeTakeFirstOrThrow();
+    const p = await h.db.selectFrom("procedures").select(["id", "organisation_id"]).where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    const other = await h.db.selectFrom("procedures").select("id").where("slug", "=", "buergerhaushalt-2027").executeTakeFirstOrThrow();
     organisationId = p.organisation_id;
     procedure = await procedureForModeration(h.db, organisationId, p.id);
-    const text = procedure.questions.find(
-      (q) => q.kind === "long_text" || q.kind === "short_text"
-    )!;
-    const notice = (
-      await h.db
-        .selectFrom("procedures")
-        .select("notice_version")
-        .where("id", "=", p.id)
-        .executeTakeFirstOrThrow()
-    ).notice_version;
-    const insert = (
-      procedureId: number,
-      i: number,
-      channel: Channel,
-      state: string,
-      responseState: string
-    ) =>
+    const text = procedure.questions.find((q) => q.kind === "long_text" || q.kind === "short_text")!;
+    const notice = (await h.db.selectFrom("procedures").select("notice_version").where("id", "=", p.id).executeTakeFirstOrThrow()).notice_version;
+    const insert = (procedureId: number, i: number, channel: Channel, state: string, responseState: string) =>
       h.db
         .insertInto("submissions")
         .values({
@@ -107,12 +81,8 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     // the rest spread so that some combinations have a few, some one, some none
     for (let i = 0; i < 150; i++) {
       const common = i % 3 !== 0;
-      const channel: Channel = common
-        ? "online"
-        : CHANNELS[(i * 7) % CHANNELS.length];
-      const state = common
-        ? "published"
-        : QUEUE_STATES[(i * 11) % QUEUE_STATES.length];
+      const channel: Channel = common ? "online" : CHANNELS[(i * 7) % CHANNELS.length];
+      const state = common ? "published" : QUEUE_STATES[(i * 11) % QUEUE_STATES.length];
       const responseState = common || i % 2 === 0 ? "answered" : "pending";
       const { id } = await insert(p.id, i, channel, state, responseState);
       rows.push({ id, channel, state, response_state: responseState });
@@ -148,9 +118,9 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
         .where(
           "id",
           "not in",
-          rows.map((r) => r.id)
+          rows.map((r) => r.id),
         )
-        .execute()) as Row[]
+        .execute()) as Row[],
     );
   });
   afterAll(async () => {
@@ -183,25 +153,13 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
   it("pages through every combination of the filters: exactly the matching submissions, oldest first, each once", async () => {
     const filters: QueueFilter[] = [];
     for (const state of [undefined, ...QUEUE_STATES])
-      for (const channel of [undefined, ...CHANNELS])
-        for (const responded of [undefined, "yes", "no"] as const)
-          filters.push({ state, channel, responded });
+      for (const channel of [undefined, ...CHANNELS]) for (const responded of [undefined, "yes", "no"] as const) filters.push({ state, channel, responded });
     let nonEmpty = 0;
     let multiPage = 0;
     for (const filter of filters) {
       const expected = rows
-        .filter(
-          (r) =>
-            (!filter.state || r.state === filter.state) &&
-            (!filter.channel || r.channel === filter.channel)
-        )
-        .filter(
-          (r) =>
-            !filter.responded ||
-            (filter.responded === "yes"
-              ? r.response_state === "answered"
-              : r.response_state !== "answered")
-        )
+        .filter((r) => (!filter.state || r.state === filter.state) && (!filter.channel || r.channel === filter.channel))
+        .filter((r) => !filter.responded || (filter.responded === "yes" ? r.response_state === "answered" : r.response_state !== "answered"))
         .map((r) => r.id)
         .sort((a, b) => a - b);
       const { ids, pages } = await pageThrough(filter);
@@ -227,50 +185,31 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
       responded: "yes",
       after: all[100],
     });
-    expect(
-      filtered.items.every(
-        (x) =>
-          x.id > all[100] &&
-          x.state === "published" &&
-          x.channel === "online" &&
-          x.responseState === "answered"
-      )
-    ).toBe(true);
+    expect(filtered.items.every((x) => x.id > all[100] && x.state === "published" && x.channel === "online" && x.responseState === "answered")).toBe(true);
     const first = await listQueue(h.db, organisationId, procedure, {});
     const redacted = first.items.find((x) => x.id === redactedId)!;
     expect(redacted.excerpt).toBe("Beitrag 4: [Name entfernt]");
     expect(redacted.excerptRedacted).toBe(true);
-    expect(first.items.find((x) => x.id !== redactedId)!.excerpt).toMatch(
-      /^Beitrag \d+: Max Muster/
-    );
+    expect(first.items.find((x) => x.id !== redactedId)!.excerpt).toMatch(/^Beitrag \d+: Max Muster/);
   });
 
   it("shows no other organisation's submissions", async () => {
-    expect(
-      (await listQueue(h.db, organisationId + 1000, procedure, {})).items
-    ).toEqual([]);
+    expect((await listQueue(h.db, organisationId + 1000, procedure, {})).items).toEqual([]);
     expect(
       (
         await listQueue(h.db, organisationId + 1000, procedure, {
           state: "published",
         })
-      ).items
+      ).items,
     ).toEqual([]);
   });
 
   /** the overview's counts, and the same counted from the rows */
   async function overviewAndRows() {
-    const overview = (await moderationProcedures(h.db, organisationId)).map(
-      (p) => ({ id: p.id, byState: p.byState, answered: p.answered })
-    );
+    const overview = (await moderationProcedures(h.db, organisationId)).map((p) => ({ id: p.id, byState: p.byState, answered: p.answered }));
     const counted = await h.db
       .selectFrom("submissions")
-      .select([
-        "procedure_id",
-        "state",
-        "response_state",
-        (eb) => eb.fn.countAll().as("n"),
-      ])
+      .select(["procedure_id", "state", "response_state", (eb) => eb.fn.countAll().as("n")])
       .where("organisation_id", "=", organisationId)
       .groupBy(["procedure_id", "state", "response_state"])
       .execute();
@@ -310,24 +249,20 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const text = procedure.questions.find(
-      (q) => q.kind === "long_text" || q.kind === "short_text"
-    )!;
+    const text = procedure.questions.find((q) => q.kind === "long_text" || q.kind === "short_text")!;
     const submit = async (key: string) =>
       (
         await h.db.transaction().execute((trx) =>
           createSubmission(trx, {
             procedure,
             input: {
-              answers: [
-                { questionId: text.id, values: ["Mehr Bänke am Markt."] },
-              ],
+              answers: [{ questionId: text.id, values: ["Mehr Bänke am Markt."] }],
               contact: {},
             },
             channel: "phone",
             language: "de",
             idempotencyKey: key,
-          })
+          }),
         )
       ).submissionId;
     const a = await submit(`totals-${engine}-a`);
@@ -351,9 +286,7 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     });
     const afterDecisions = await expectOverviewToMatchRows();
     expect(afterDecisions.byState.published).toBe(before.byState.published + 1);
-    expect(afterDecisions.byState.not_published).toBe(
-      (before.byState.not_published ?? 0) + 1
-    );
+    expect(afterDecisions.byState.not_published).toBe((before.byState.not_published ?? 0) + 1);
 
     await respond(h.db, {
       organisationId,
@@ -363,53 +296,34 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
       decision: "noted",
       text: "Danke.",
     });
-    expect((await expectOverviewToMatchRows()).answered).toBe(
-      before.answered + 2
-    );
+    expect((await expectOverviewToMatchRows()).answered).toBe(before.answered + 2);
 
     await withdrawSubmission(h.db, c);
-    expect((await expectOverviewToMatchRows()).byState.withdrawn).toBe(
-      (before.byState.withdrawn ?? 0) + 1
-    );
+    expect((await expectOverviewToMatchRows()).byState.withdrawn).toBe((before.byState.withdrawn ?? 0) + 1);
 
     // a submission that was never acknowledged (its transaction failed) is not counted
     await expect(
       h.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable("submissions")
-          .set({ state: "published" })
-          .where("id", "=", c)
-          .execute();
+        await trx.updateTable("submissions").set({ state: "published" }).where("id", "=", c).execute();
         await trx
           .insertInto("submissions")
           .values({
-            ...(await trx
-              .selectFrom("submissions")
-              .selectAll()
-              .where("id", "=", a)
-              .executeTakeFirstOrThrow()),
+            ...(await trx.selectFrom("submissions").selectAll().where("id", "=", a).executeTakeFirstOrThrow()),
             id: undefined as never,
             idempotency_key: `totals-${engine}-x`,
             receipt_code_hash: `totals-${engine}-x`,
           })
           .execute();
         throw new Error("rolled back");
-      })
+      }),
     ).rejects.toThrow("rolled back");
     await expectOverviewToMatchRows();
 
     // an operator deleting a row by hand
-    const gone = rows.find(
-      (r) => r.state === "not_published" && r.id !== redactedId
-    )!;
-    await h.db
-      .deleteFrom("answers")
-      .where("submission_id", "=", gone.id)
-      .execute();
+    const gone = rows.find((r) => r.state === "not_published" && r.id !== redactedId)!;
+    await h.db.deleteFrom("answers").where("submission_id", "=", gone.id).execute();
     await h.db.deleteFrom("submissions").where("id", "=", gone.id).execute();
     const afterDelete = await expectOverviewToMatchRows();
-    expect(afterDelete.byState.not_published).toBe(
-      afterDecisions.byState.not_published - 1
-    );
+    expect(afterDelete.byState.not_published).toBe(afterDecisions.byState.not_published - 1);
   });
 });

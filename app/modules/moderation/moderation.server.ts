@@ -12,34 +12,13 @@ import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
 import { logInclusion } from "~/modules/results/inclusion.server";
-import {
-  adjustPublishedCount,
-  isPublishedState,
-} from "~/modules/results/snapshot.server";
+import { adjustPublishedCount, isPublishedState } from "~/modules/results/snapshot.server";
 import { detectPersonalData, type Finding } from "./personal-data";
 
-export const NOT_PUBLISHED_REASONS = [
-  "insult",
-  "personal_data_of_others",
-  "off_topic",
-  "duplicate",
-  "advertising",
-  "unlawful",
-] as const;
+export const NOT_PUBLISHED_REASONS = ["insult", "personal_data_of_others", "off_topic", "duplicate", "advertising", "unlawful"] as const;
 export type NotPublishedReason = (typeof NOT_PUBLISHED_REASONS)[number];
-export const RESPONSE_DECISIONS: readonly ResponseDecision[] = [
-  "accepted",
-  "partly_accepted",
-  "not_accepted",
-  "noted",
-];
-export const QUEUE_STATES = [
-  "received",
-  "published",
-  "published_redacted",
-  "not_published",
-  "withdrawn",
-] as const;
+export const RESPONSE_DECISIONS: readonly ResponseDecision[] = ["accepted", "partly_accepted", "not_accepted", "noted"];
+export const QUEUE_STATES = ["received", "published", "published_redacted", "not_published", "withdrawn"] as const;
 export const QUEUE_PAGE_SIZE = 25;
 export const RESPONSE_MAX = 10_000;
 const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
@@ -60,11 +39,7 @@ export async function moderationProcedures(db: Db, organisationId: number) {
     ? await db
         .selectFrom("submission_totals")
         .select(["procedure_id", "state", "response_state", "n"])
-        .where(
-          "procedure_id",
-          "in",
-          procedures.map((p) => p.id)
-        )
+        .where("procedure_id", "in", procedures.map((p) => p.id))
         .where("n", ">", 0)
         .execute()
     : [];
@@ -80,11 +55,7 @@ export async function moderationProcedures(db: Db, organisationId: number) {
   });
 }
 
-export async function procedureForModeration(
-  db: Db,
-  organisationId: number,
-  procedureId: number
-): Promise<Procedure> {
+export async function procedureForModeration(db: Db, organisationId: number, procedureId: number): Promise<Procedure> {
   const row = await db
     .selectFrom("procedures")
     .selectAll()
@@ -93,11 +64,7 @@ export async function procedureForModeration(
     .where("status", "!=", "draft")
     .executeTakeFirst();
   if (!row) throw new HttpError(404, "not_found");
-  const questions = await db
-    .selectFrom("questions")
-    .selectAll()
-    .where("procedure_id", "=", row.id)
-    .execute();
+  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
   return toProcedure(row, questions);
 }
 
@@ -131,9 +98,7 @@ function filterValues(filter: QueueFilter) {
   return {
     states: filter.state ? [filter.state] : [...QUEUE_STATES],
     channels: filter.channel ? [filter.channel] : [...CHANNELS],
-    responses: filter.responded
-      ? [filter.responded === "yes" ? "answered" : "pending"]
-      : [...RESPONSE_STATES],
+    responses: filter.responded ? [filter.responded === "yes" ? "answered" : "pending"] : [...RESPONSE_STATES],
   };
 }
 
@@ -146,12 +111,7 @@ function filterValues(filter: QueueFilter) {
  * told the index: without statistics its planner takes (procedure_id, channel, id) for a later
  * page and walks every submission of that channel (seconds at a million).
  */
-async function queuePage(
-  db: Db,
-  organisationId: number,
-  procedureId: number,
-  filter: QueueFilter
-) {
+async function queuePage(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
   const limit = QUEUE_PAGE_SIZE + 1;
   if (!filter.state && !filter.channel && !filter.responded) {
     let q = db
@@ -163,10 +123,7 @@ async function queuePage(
     return q.orderBy("id").limit(limit).execute();
   }
   const { states, channels, responses } = filterValues(filter);
-  const index =
-    engineOf(db) === "sqlite"
-      ? sql.raw(" indexed by submissions_queue_filters_idx")
-      : sql.raw("");
+  const index = engineOf(db) === "sqlite" ? sql.raw(" indexed by submissions_queue_filters_idx") : sql.raw("");
   const after = filter.after ? sql` and id > ${filter.after}` : sql.raw("");
   const branches = states.flatMap((state) =>
     channels.flatMap((channel) =>
@@ -176,65 +133,32 @@ async function queuePage(
           sql`select * from (select id, created_at, channel, state, response_state from submissions${index}
             where organisation_id = ${organisationId} and procedure_id = ${procedureId}
               and state = ${state} and channel = ${channel} and response_state = ${response}${after}
-            order by id limit ${limit}) as branch`
-      )
-    )
+            order by id limit ${limit}) as branch`,
+      ),
+    ),
   );
-  const { rows } = await sql<{
-    id: number;
-    created_at: string;
-    channel: Channel;
-    state: string;
-    response_state: string;
-  }>`
-    select * from (${sql.join(
-      branches,
-      sql` union all `
-    )}) as page order by id limit ${limit}`.execute(db);
+  const { rows } = await sql<{ id: number; created_at: string; channel: Channel; state: string; response_state: string }>`
+    select * from (${sql.join(branches, sql` union all `)}) as page order by id limit ${limit}`.execute(db);
   return rows;
 }
 
 /** One page of the queue, oldest first; the excerpt is the public version of the first text answer. */
-export async function listQueue(
-  db: Db,
-  organisationId: number,
-  procedure: Procedure,
-  filter: QueueFilter
-) {
+export async function listQueue(db: Db, organisationId: number, procedure: Procedure, filter: QueueFilter) {
   const rows = await queuePage(db, organisationId, procedure.id, filter);
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
-  const textQuestion = procedure.questions.find(
-    (x) => x.kind === "long_text" || x.kind === "short_text"
-  );
+  const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
   const excerpts = new Map<number, { value: string; redacted: boolean }>();
   if (textQuestion && page.length) {
     // the page's answers by submission (a few rows each), the text question picked here: a condition on
     // question_id would let SQLite walk that question's index — every submission's answer, a million
     const answers = await db
       .selectFrom("answers")
-      .leftJoin(
-        "answer_redactions",
-        "answer_redactions.answer_id",
-        "answers.id"
-      )
-      .select([
-        "answers.submission_id",
-        "answers.question_id",
-        "answers.value",
-        "answer_redactions.public_value",
-      ])
-      .where(
-        "answers.submission_id",
-        "in",
-        page.map((r) => r.id)
-      )
+      .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+      .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+      .where("answers.submission_id", "in", page.map((r) => r.id))
       .execute();
     for (const a of answers) {
-      if (a.question_id === textQuestion.id)
-        excerpts.set(a.submission_id, {
-          value: a.public_value ?? a.value,
-          redacted: a.public_value !== null,
-        });
+      if (a.question_id === textQuestion.id) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
     }
   }
   const items: QueueRow[] = page.map((r) => {
@@ -245,18 +169,11 @@ export async function listQueue(
       channel: r.channel,
       state: r.state,
       responseState: r.response_state,
-      excerpt: e
-        ? e.value.length > 160
-          ? `${e.value.slice(0, 157)}…`
-          : e.value
-        : "",
+      excerpt: e ? (e.value.length > 160 ? `${e.value.slice(0, 157)}…` : e.value) : "",
       excerptRedacted: e?.redacted ?? false,
     };
   });
-  return {
-    items,
-    next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null,
-  };
+  return { items, next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null };
 }
 
 export interface ReviewAnswer {
@@ -272,11 +189,7 @@ export interface ReviewAnswer {
   findings: Finding[];
 }
 
-async function loadSubmission(
-  db: Db,
-  organisationId: number,
-  submissionId: number
-) {
+async function loadSubmission(db: Db, organisationId: number, submissionId: number) {
   const submission = await db
     .selectFrom("submissions")
     .selectAll()
@@ -288,36 +201,20 @@ async function loadSubmission(
 }
 
 /** Everything a moderator reviews — the answers with personal data marked, never the contact data. */
-export async function submissionForReview(
-  db: Db,
-  organisationId: number,
-  submissionId: number
-) {
+export async function submissionForReview(db: Db, organisationId: number, submissionId: number) {
   const submission = await loadSubmission(db, organisationId, submissionId);
-  const procedure = await procedureForModeration(
-    db,
-    organisationId,
-    submission.procedure_id
-  );
+  const procedure = await procedureForModeration(db, organisationId, submission.procedure_id);
   const rows = await db
     .selectFrom("answers")
     .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
-    .select([
-      "answers.id",
-      "answers.question_id",
-      "answers.value",
-      "answer_redactions.public_value",
-    ])
+    .select(["answers.id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
     .where("answers.submission_id", "=", submissionId)
     .orderBy("answers.id")
     .execute();
   const answers: ReviewAnswer[] = [];
   for (const q of procedure.questions) {
     for (const r of rows.filter((x) => x.question_id === q.id)) {
-      const label =
-        q.kind === "single_choice" || q.kind === "multiple_choice"
-          ? q.options.find((o) => o.value === r.value)?.label ?? r.value
-          : r.value;
+      const label = q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value;
       const free = q.kind === "short_text" || q.kind === "long_text";
       answers.push({
         answerId: r.id,
@@ -331,51 +228,29 @@ export async function submissionForReview(
       });
     }
   }
-  const contact = await db
-    .selectFrom("contact_details")
-    .select(["name", "postal_address", "email", "phone"])
-    .where("submission_id", "=", submissionId)
-    .executeTakeFirst();
+  const contact = await db.selectFrom("contact_details").select(["name", "postal_address", "email", "phone"]).where("submission_id", "=", submissionId).executeTakeFirst();
   const response = submission.response_id
-    ? await db
-        .selectFrom("responses")
-        .selectAll()
-        .where("id", "=", submission.response_id)
-        .executeTakeFirst()
+    ? await db.selectFrom("responses").selectAll().where("id", "=", submission.response_id).executeTakeFirst()
     : undefined;
   return {
     submission,
     procedure,
     answers,
     // which contact data exist (not their values): opening them is a separate, logged step
-    contactCategories: contact
-      ? (["name", "postal_address", "email", "phone"] as const).filter(
-          (k) => contact[k]
-        )
-      : [],
+    contactCategories: contact ? (["name", "postal_address", "email", "phone"] as const).filter((k) => contact[k]) : [],
     response: response ?? null,
   };
 }
 
-const target = (s: { organisation_id: number; id: number }) => ({
-  organisationId: s.organisation_id,
-  submissionId: s.id,
-});
+const target = (s: { organisation_id: number; id: number }) => ({ organisationId: s.organisation_id, submissionId: s.id });
 
 /**
  * PostgreSQL: hold the submission for the decision's transaction, so that two decisions at once
  * (a double click, two moderators) are made one after the other, each seeing the state the other
  * left — the published count moves once. SQLite write transactions are exclusive already.
  */
-async function holdSubmission(
-  trx: Transaction<Database>,
-  organisationId: number,
-  submissionId: number
-) {
-  if (engineOf(trx) === "postgres")
-    await sql`select id from submissions where id = ${submissionId} and organisation_id = ${organisationId} for update`.execute(
-      trx
-    );
+async function holdSubmission(trx: Transaction<Database>, organisationId: number, submissionId: number) {
+  if (engineOf(trx) === "postgres") await sql`select id from submissions where id = ${submissionId} and organisation_id = ${organisationId} for update`.execute(trx);
 }
 
 /**
@@ -384,32 +259,15 @@ async function holdSubmission(
  */
 export async function publishSubmission(
   db: Kysely<Database>,
-  args: {
-    organisationId: number;
-    submissionId: number;
-    moderatorId: number;
-    redactions: Map<number, string>;
-    confirmedChecked: boolean;
-    now?: Date;
-  }
+  args: { organisationId: number; submissionId: number; moderatorId: number; redactions: Map<number, string>; confirmedChecked: boolean; now?: Date },
 ): Promise<{ ok: true; redacted: boolean } | { ok: false; findings: number }> {
   const now = args.now ?? new Date();
   return db.transaction().execute(async (trx) => {
     await holdSubmission(trx, args.organisationId, args.submissionId);
-    const review = await submissionForReview(
-      trx,
-      args.organisationId,
-      args.submissionId
-    );
-    if (review.submission.state === "withdrawn")
-      throw new HttpError(409, "withdraw_not_possible");
-    const freeText = new Map(
-      review.answers
-        .filter((a) => a.kind === "short_text" || a.kind === "long_text")
-        .map((a) => [a.answerId, a])
-    );
-    for (const id of args.redactions.keys())
-      if (!freeText.has(id)) throw new HttpError(400, "unknown_field");
+    const review = await submissionForReview(trx, args.organisationId, args.submissionId);
+    if (review.submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
+    const freeText = new Map(review.answers.filter((a) => a.kind === "short_text" || a.kind === "long_text").map((a) => [a.answerId, a]));
+    for (const id of args.redactions.keys()) if (!freeText.has(id)) throw new HttpError(400, "unknown_field");
     let anyRedaction = false;
     let remaining = 0;
     for (const [answerId, answer] of freeText) {
@@ -418,44 +276,23 @@ export async function publishSubmission(
       if (publicValue !== answer.original) anyRedaction = true;
       remaining += detectPersonalData(publicValue).length;
     }
-    if (remaining > 0 && !args.confirmedChecked)
-      return { ok: false, findings: remaining };
+    if (remaining > 0 && !args.confirmedChecked) return { ok: false, findings: remaining };
     for (const [answerId, answer] of freeText) {
       const proposed = args.redactions.get(answerId);
       if (proposed === undefined) continue;
-      await trx
-        .deleteFrom("answer_redactions")
-        .where("answer_id", "=", answerId)
-        .execute();
+      await trx.deleteFrom("answer_redactions").where("answer_id", "=", answerId).execute();
       if (proposed !== answer.original) {
-        await trx
-          .insertInto("answer_redactions")
-          .values({
-            answer_id: answerId,
-            public_value: proposed,
-            redacted_by: args.moderatorId,
-            redacted_at: now.toISOString(),
-          })
-          .execute();
+        await trx.insertInto("answer_redactions").values({ answer_id: answerId, public_value: proposed, redacted_by: args.moderatorId, redacted_at: now.toISOString() }).execute();
       }
     }
     const state = anyRedaction ? "published_redacted" : "published";
     await trx
       .updateTable("submissions")
-      .set({
-        state,
-        not_published_reason: null,
-        moderated_by: args.moderatorId,
-        moderated_at: now.toISOString(),
-      })
+      .set({ state, not_published_reason: null, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
       .where("id", "=", args.submissionId)
       .execute();
     // the stored results count follows (results page, files)
-    await adjustPublishedCount(
-      trx,
-      review.submission.procedure_id,
-      isPublishedState(review.submission.state) ? 0 : 1
-    );
+    await adjustPublishedCount(trx, review.submission.procedure_id, isPublishedState(review.submission.state) ? 0 : 1);
     if (anyRedaction) {
       await appendPrivacyEvent(trx, target(review.submission), {
         type: "redacted",
@@ -478,47 +315,26 @@ export async function publishSubmission(
       occurredAt: now,
     });
     // results already out: a submission published now joins them (and the open data) at once
-    if (review.procedure.status === "results_published")
-      await logInclusion(trx, target(review.submission), args.moderatorId, now);
+    if (review.procedure.status === "results_published") await logInclusion(trx, target(review.submission), args.moderatorId, now);
     return { ok: true, redacted: anyRedaction };
   });
 }
 
 export async function doNotPublish(
   db: Kysely<Database>,
-  args: {
-    organisationId: number;
-    submissionId: number;
-    moderatorId: number;
-    reason: NotPublishedReason;
-    now?: Date;
-  }
+  args: { organisationId: number; submissionId: number; moderatorId: number; reason: NotPublishedReason; now?: Date },
 ): Promise<void> {
   const now = args.now ?? new Date();
   await db.transaction().execute(async (trx) => {
     await holdSubmission(trx, args.organisationId, args.submissionId);
-    const submission = await loadSubmission(
-      trx,
-      args.organisationId,
-      args.submissionId
-    );
-    if (submission.state === "withdrawn")
-      throw new HttpError(409, "withdraw_not_possible");
+    const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
+    if (submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
     await trx
       .updateTable("submissions")
-      .set({
-        state: "not_published",
-        not_published_reason: args.reason,
-        moderated_by: args.moderatorId,
-        moderated_at: now.toISOString(),
-      })
+      .set({ state: "not_published", not_published_reason: args.reason, moderated_by: args.moderatorId, moderated_at: now.toISOString() })
       .where("id", "=", args.submissionId)
       .execute();
-    await adjustPublishedCount(
-      trx,
-      submission.procedure_id,
-      isPublishedState(submission.state) ? -1 : 0
-    );
+    await adjustPublishedCount(trx, submission.procedure_id, isPublishedState(submission.state) ? -1 : 0);
     await appendPrivacyEvent(trx, target(submission), {
       type: "not_published",
       actorRole: "moderator",
@@ -535,20 +351,11 @@ export async function doNotPublish(
 /** One official response for one or more submissions of the same procedure. */
 export async function respond(
   db: Kysely<Database>,
-  args: {
-    organisationId: number;
-    procedureId: number;
-    submissionIds: number[];
-    moderatorId: number;
-    decision: ResponseDecision;
-    text: string;
-    now?: Date;
-  }
+  args: { organisationId: number; procedureId: number; submissionIds: number[]; moderatorId: number; decision: ResponseDecision; text: string; now?: Date },
 ): Promise<number> {
   const now = args.now ?? new Date();
   const ids = [...new Set(args.submissionIds)];
-  if (ids.length === 0 || ids.length > 500)
-    throw new HttpError(400, "unknown_field");
+  if (ids.length === 0 || ids.length > 500) throw new HttpError(400, "unknown_field");
   return db.transaction().execute(async (trx) => {
     const submissions = await trx
       .selectFrom("submissions")
@@ -557,10 +364,8 @@ export async function respond(
       .where("procedure_id", "=", args.procedureId)
       .where("id", "in", ids)
       .execute();
-    if (submissions.length !== ids.length)
-      throw new HttpError(404, "not_found");
-    if (submissions.some((s) => s.state === "withdrawn"))
-      throw new HttpError(409, "withdraw_not_possible");
+    if (submissions.length !== ids.length) throw new HttpError(404, "not_found");
+    if (submissions.some((s) => s.state === "withdrawn")) throw new HttpError(409, "withdraw_not_possible");
     const { id } = await trx
       .insertInto("responses")
       .values({
@@ -574,11 +379,7 @@ export async function respond(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx
-      .updateTable("submissions")
-      .set({ response_id: id, response_state: "answered" })
-      .where("id", "in", ids)
-      .execute();
+    await trx.updateTable("submissions").set({ response_id: id, response_state: "answered" }).where("id", "in", ids).execute();
     for (const s of submissions) {
       await appendPrivacyEvent(trx, target(s), {
         type: "response_given",
