@@ -79,16 +79,31 @@ const buttonOf = (path: string) => page.locator(`main form[action="${path}"] but
 const pathOf = () => new URL(page.url()).pathname;
 const mainText = () => page.locator("main").innerText();
 
+const GERMAN_LABELS = {
+  statement: "Ihre Stellungnahme zum Entwurf",
+  mode: /Wie sind Sie in der Stadt meistens unterwegs/,
+  bike: "Mit dem Fahrrad",
+  rating: /Wie bewerten Sie den Entwurf insgesamt/,
+};
+const ENGLISH_LABELS = {
+  statement: "Your comments on the draft",
+  mode: /How do you usually get around town/,
+  bike: "By bike",
+  rating: /How do you rate the draft overall/,
+};
+
 /** The receipt code of a new submission with name, e-mail and consent, sent in this language. */
 const codes = new Map<Lng, string>();
 async function participate(lng: Lng): Promise<string> {
   const known = codes.get(lng);
   if (known) return known;
   await open(CONSULTATION, lng);
-  // question labels are procedure content, in German whatever the page language
-  await page.getByLabel("Ihre Stellungnahme zum Entwurf").fill("Die Kreuzung am Bahnhof braucht eine sichere Querung.");
-  await page.getByRole("group", { name: /Wie sind Sie in der Stadt meistens unterwegs/ }).getByLabel("Mit dem Fahrrad").check();
-  await page.getByRole("group", { name: /Wie bewerten Sie den Entwurf insgesamt/ }).getByLabel("4", { exact: true }).check();
+  // question labels are procedure content: German, or the procedure's own translation (the demo
+  // procedure has an English one)
+  const labels = lng === "en" ? ENGLISH_LABELS : GERMAN_LABELS;
+  await page.getByLabel(labels.statement).fill("Die Kreuzung am Bahnhof braucht eine sichere Querung.");
+  await page.getByRole("group", { name: labels.mode }).getByLabel(labels.bike).check();
+  await page.getByRole("group", { name: labels.rating }).getByLabel("4", { exact: true }).check();
   await page.locator("#contact_name").fill(person(lng).name);
   await page.locator("#contact_email").fill(person(lng).email);
   await page.locator("#consent_results").check();

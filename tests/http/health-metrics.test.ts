@@ -72,12 +72,23 @@ describe("health, readiness and metrics", () => {
 
   it("serves /metrics in Prometheus text format to this machine, with requests by route pattern, never a raw path", async () => {
     const token = "eGVoZWltZXMtZWlubGFkdW5ncy10b2tlbi0xMjM0NQ";
-    expect((await fetch(`${server.url}/einladung/${token}`)).status).toBe(404);
-    expect((await fetch(`${server.url}${PROCEDURE}?suche=Ottilie`)).status).toBe(200);
-    const res = await fetch(`${server.url}/metrics`);
+    const invitation = await fetch(`${server.url}/einladung/${token}`);
+    await invitation.text();
+    expect(invitation.status).toBe(404);
+    const procedure = await fetch(`${server.url}${PROCEDURE}?suche=Ottilie`);
+    await procedure.text();
+    expect(procedure.status).toBe(200);
+    // a request is counted when its response has finished on the server, which can be a moment
+    // after the client has read it: ask again briefly until both are in
+    let res = await fetch(`${server.url}/metrics`);
+    let text = await res.text();
+    for (let i = 0; i < 20 && !text.includes('route="/:org/verfahren/:slug",status="2xx"'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await fetch(`${server.url}/metrics`);
+      text = await res.text();
+    }
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain;.*version=0\.0\.4/);
-    const text = await res.text();
     expect(text).toContain("# TYPE teilhabe_http_requests_total counter");
     expect(text).toContain("# TYPE teilhabe_http_request_duration_seconds histogram");
     expect(value(text, 'teilhabe_http_requests_total{method="GET",route="/einladung/:token",status="4xx"}')).toBe(1);
