@@ -59,6 +59,11 @@ export default function Queue() {
     if (text === undefined) labels.set(key, (text = t(key)));
     return text;
   };
+  // the two per-row texts with the id: translated once with a stand-in for the id, filled in per row
+  const slot = "\u0000id\u0000";
+  const selectText = t("queue.select", { id: slot });
+  const openText = t("queue.open", { id: slot });
+  const withId = (text: string, id: number) => text.replace(slot, String(id));
   return (
     <>
       <p className="caption" lang="de">
@@ -117,13 +122,13 @@ export default function Queue() {
                 <div className="choice">
                   <input className="choice__input" type="checkbox" name="id" value={s.id} id={`sel-${s.id}`} />
                   <label className="choice__label" htmlFor={`sel-${s.id}`}>
-                    <span className="visually-hidden">{t("queue.select", { id: s.id })}</span>
+                    <span className="visually-hidden">{withId(selectText, s.id)}</span>
                     <span aria-hidden="true">#{s.id}</span>
                   </label>
                 </div>
                 <div className="queue__body">
                   <p className="queue__meta">
-                    <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
+                    <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
                     {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
                   </p>
                   {s.excerpt ? (
