@@ -405,7 +405,7 @@ export interface ContentVersionTable {
   version: number;
 }
 
-/** How many submissions a procedure has in each state and response state (triggers keep it; migration 0011-queue-totals). */
+/** How many submissions a procedure has in each state and response state (triggers keep it; migration 0013-queue-totals). */
 export interface SubmissionTotalTable {
   procedure_id: number;
   state: string;

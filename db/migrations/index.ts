@@ -14,8 +14,8 @@ import * as m0008 from "./0008-procedure-translations";
 import * as m0009 from "./0009-accessibility";
 import * as m0010 from "./0010-results-snapshots";
 import * as m0011 from "./0011-content-versions";
-import * as m0011q from "./0011-queue-filters";
-import * as m0011t from "./0011-queue-totals";
+import * as m0012 from "./0012-queue-filters";
+import * as m0013 from "./0013-queue-totals";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -29,6 +29,6 @@ export const migrations: Record<string, Migration> = {
   "0009-accessibility": m0009,
   "0010-results-snapshots": m0010,
   "0011-content-versions": m0011,
-  "0011-queue-filters": m0011q,
-  "0011-queue-totals": m0011t,
+  "0012-queue-filters": m0012,
+  "0013-queue-totals": m0013,
 };

@@ -33,7 +33,7 @@ export async function moderationProcedures(db: Db, organisationId: number) {
     .where("status", "!=", "draft")
     .orderBy("closes_at", "desc")
     .execute();
-  // stored totals (kept by triggers, migration 0011-queue-totals): counting per request read every
+  // stored totals (kept by triggers, migration 0013-queue-totals): counting per request read every
   // submission of the organisation — seconds at a million
   const totals = procedures.length
     ? await db
