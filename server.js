@@ -278,10 +278,18 @@ async function sendResponse(res, response) {
   if (!response.body) return void res.end();
   let closed = false;
   let wake;
+  const wakeUp = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
   res.once("close", () => {
     closed = true;
-    wake?.();
+    wakeUp();
   });
+  // one 'drain' listener for the whole response: compression hands 'drain' listeners to its zlib
+  // stream, where res.once() could never remove them (a leak warning after 10 waits)
+  res.on("drain", wakeUp);
   const reader = response.body.getReader();
   try {
     for (;;) {
@@ -292,9 +300,7 @@ async function sendResponse(res, response) {
         // wait until the client (or the compressor in front of it) has taken what we gave it
         await new Promise((resolve) => {
           wake = resolve;
-          res.once("drain", resolve);
         });
-        wake = undefined;
         if (closed) return void (await reader.cancel());
       }
     }
