@@ -58,6 +58,18 @@ const stopProcess = async (child) => {
   await exited;
 };
 
+/**
+ * BENCH_MEMORY=1: the server's memory sampled every 20 ms (/proc/<pid>/status) and its peak reported
+ * per step (phase 1, seeding, publishing, the inclusion job, each page, the export), split into
+ * anonymous memory (heap, malloc: SQLite's page cache, buffers), file-backed and shared (the WAL
+ * index) pages, with the V8 side (heap used, external, array buffers) the server reports of itself
+ * through a small preloaded probe. For finding which step sets the peak; off by default.
+ */
+const memoryTrace = process.env.BENCH_MEMORY === "1";
+const probeFile = join(dir, "memory-probe.json");
+const probe = `import{writeFileSync as w}from"node:fs";setInterval(()=>{try{w(${JSON.stringify(probeFile)},JSON.stringify(process.memoryUsage()))}catch{}},20).unref();`;
+const serverArgs = [...(memoryTrace ? [`--import=data:text/javascript,${encodeURIComponent(probe)}`] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+
 const { child: server, url } = await startProcess("server.js", {
   HOST: "127.0.0.1",
   DATABASE_URL: databaseUrl,
@@ -66,12 +78,14 @@ const { child: server, url } = await startProcess("server.js", {
   // the heap limit we recommend for production (README, "Configuration"): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
   NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
-}, (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)); // e.g. "--cpu-prof" to profile our server
+}, serverArgs); // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile our server
 process.on("uncaughtException", (error) => {
   console.error(error);
   server.kill("SIGTERM");
   process.exit(1);
 });
+const memory = memoryTrace ? memorySampler(server.pid) : { step() {}, stop() {} };
+memory.step("start-up");
 const status = (pid, field) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0) / 1024;
 
 // the bare server gets the page exactly as ours renders it for this reader
@@ -133,13 +147,16 @@ console.log(
 );
 
 // a short warm-up of both (JIT, page cache, SQLite file)
+memory.step("warm-up");
 await autocannon({ url: url + PROCEDURE, connections: 4, duration: 2, headers: BROWSER });
 await autocannon({ url: `${bareUrl}/page`, connections: 4, duration: 2, headers: BROWSER });
 
+memory.step("GET procedure page");
 const getOurs = await measure({ url: url + PROCEDURE, connections: getConnections, headers: BROWSER });
 const getBare = await measure({ url: `${bareUrl}/page`, connections: getConnections, headers: BROWSER });
 
 const storedBefore = await countStored(databaseUrl);
+memory.step("POST form + send");
 const postOurs = await measure({
   url,
   connections: postConnections,
@@ -164,6 +181,7 @@ const postOurs = await measure({
   ],
 });
 const submissions = (await countStored(databaseUrl)) - storedBefore;
+memory.step("bare POSTs (ours idle)");
 const postBare = await measure({ url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form });
 await stopProcess(bare);
 
@@ -221,6 +239,7 @@ if (fixture > 0 && !databaseUrl.startsWith("postgres")) {
     goals.push({ goal: `${r.scenario} p95 < 100 ms (${fixture} submissions)`, measured: `${r["p95 ms"]} ms`, result: verdict(Number(r["p95 ms"]) < 100 && r["non-200"] === 0) });
   }
 }
+memory.stop();
 const peakMb = status(server.pid, "VmHWM");
 goals.push({ goal: "Peak RSS of the server over the whole run < 200 MB", measured: `${peakMb.toFixed(0)} MB (VmHWM)`, result: verdict(peakMb < 200) });
 console.log("\nGoals (issue 8):");
@@ -237,10 +256,13 @@ console.table(goals);
  */
 async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   const { seedPublishedFixture, inclusionDone } = await import("./bench-db.js");
+  memory.step("seeding the fixture");
   const seededIn = Date.now();
   const { slug, procedureId, deepAfter } = seedPublishedFixture(databaseUrl, fixture);
   console.log(`\nFixture: ${fixture} submissions (85 % published) in "${slug}", seeded in ${((Date.now() - seededIn) / 1000).toFixed(1)} s`);
+  memory.step("moderator sign-in");
   const cookie = await signInModerator(url);
+  memory.step("publishing (request)");
   const staffPage = `${url}/musterstadt/verwaltung/moderation/${procedureId}/ergebnisse`;
   const form = await (await fetch(staffPage, { headers: { cookie } })).text();
   const csrf = form.match(/name="_csrf" value="([^"]+)"/)?.[1];
@@ -255,6 +277,7 @@ async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   const publishMs = performance.now() - t0;
   if (published.status !== 303) throw new Error(`publishing the results answered ${published.status}`);
   console.log(`Publishing the results (request): ${publishMs.toFixed(0)} ms`);
+  memory.step("inclusion job");
   if (process.env.BENCH_WAIT_JOB !== "0") {
     const jobFrom = Date.now();
     while (!inclusionDone(databaseUrl, procedureId)) await new Promise((r) => setTimeout(r, 1000));
@@ -263,14 +286,72 @@ async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   const results = `${url}/musterstadt/verfahren/${slug}/ergebnisse`;
   const queue = `${url}/musterstadt/verwaltung/moderation/${procedureId}`;
   const rows = [];
+  memory.step("GET results page");
   rows.push(await latencies("GET results page (first page)", results, {}));
+  memory.step("GET results page 2000");
   rows.push(await latencies("GET results page 2000", `${results}?seite=2000`, {}));
+  memory.step("GET moderation queue");
   rows.push(await latencies("GET moderation queue", queue, { cookie }));
+  memory.step("GET queue, filtered, deep");
   rows.push(await latencies("GET queue, filtered, deep page", `${queue}?kanal=paper&nach=${deepAfter}`, { cookie }));
   console.table(rows);
+  memory.step("CSV export");
   const { bytes, peakRssMb, baseRssMb, seconds } = await exportPeak(`${url}/musterstadt/verfahren/${slug}/daten.csv`, serverPid);
   console.log(`CSV export of ${fixture} submissions: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; server RSS ${baseRssMb} MB before, peak ${peakRssMb} MB during`);
   return rows;
+}
+
+/**
+ * BENCH_MEMORY=1 (see above): `step(name)` starts a step, `stop()` prints each step's peak RSS, what
+ * it was made of at that moment, and the peak (VmHWM) when the step ended.
+ */
+function memorySampler(pid) {
+  const steps = [];
+  const mb = (kb) => Math.round(kb / 1024);
+  let v8 = {};
+  const sample = () => {
+    const text = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field) => Number(text.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+    try {
+      v8 = JSON.parse(readFileSync(probeFile, "utf8"));
+    } catch {} // caught mid-write: the previous reading
+    return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile"), shmem: kb("RssShmem"), hwm: kb("VmHWM"), v8 };
+  };
+  const tick = () => {
+    const current = steps[steps.length - 1];
+    if (!current) return;
+    const s = sample();
+    if (s.rss >= (current.peak?.rss ?? 0)) current.peak = s;
+    current.hwm = s.hwm;
+  };
+  const timer = setInterval(tick, 20);
+  return {
+    step(name) {
+      tick();
+      steps.push({ name, peak: null, hwm: 0, from: Date.now() });
+    },
+    stop() {
+      tick();
+      clearInterval(timer);
+      const m = (bytes) => (bytes === undefined ? "" : Math.round(bytes / 1048576));
+      console.log("\nServer memory per step (BENCH_MEMORY=1; MB; RSS = anon + file + shmem; heap/external/arrayBuffers from process.memoryUsage()):");
+      console.table(
+        steps.map(({ name, peak, hwm, from }, i) => ({
+          step: name,
+          s: (((steps[i + 1]?.from ?? Date.now()) - from) / 1000).toFixed(1),
+          "peak RSS": mb(peak?.rss ?? 0),
+          anon: mb(peak?.anon ?? 0),
+          file: mb(peak?.file ?? 0),
+          shmem: mb(peak?.shmem ?? 0),
+          "heap used": m(peak?.v8.heapUsed),
+          "heap total": m(peak?.v8.heapTotal),
+          external: m(peak?.v8.external),
+          arrayBuffers: m(peak?.v8.arrayBuffers),
+          "VmHWM after": mb(hwm),
+        })),
+      );
+    },
+  };
 }
 
 /** Submissions stored so far, read from the server's own database. */
