@@ -1,0 +1,92 @@
+/**
+ * The dependency patches of scripts/patch-dependencies.js (decision 0023): installed by `npm ci`
+ * (postinstall), and the patched router matches every URL exactly as the original does.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MARKER, patches } from "../../scripts/patch-dependencies.js";
+
+const require = createRequire(import.meta.url);
+type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] };
+type Match = { route: { id: string }; params: Record<string, string>; pathname: string; pathnameBase: string };
+type Router = { matchRoutes(routes: Route[], path: string): Match[] | null; matchPath(pattern: { path: string; end?: boolean; caseSensitive?: boolean } | string, path: string): { params: Record<string, string>; pathname: string } | null };
+
+const routerFile = require.resolve("@remix-run/router");
+const patch = (patches as unknown as { name: string; replacements: [string, string][] }[]).find((p) => p.name === "route-match-cache")!;
+
+/** The router as published: the installed file with our replacements undone. */
+function loadOriginalRouter(): Router {
+  let source = readFileSync(routerFile, "utf8");
+  for (const [from, to] of patch.replacements) source = source.replace(to, from);
+  const dir = mkdtempSync(join(tmpdir(), "router-original-"));
+  writeFileSync(join(dir, "router.cjs"), source);
+  try {
+    return require(join(dir, "router.cjs"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// a route tree shaped like ours: organisation prefix, static and dynamic siblings, index routes, a splat
+const routes: Route[] = [
+  {
+    id: "root",
+    path: "",
+    children: [
+      { id: "home", index: true },
+      { id: "sign-in", path: "anmelden" },
+      { id: "org", path: ":org", children: [{ id: "org-index", index: true }, { id: "org-ls", path: "leichte-sprache" }] },
+      { id: "procedure", path: ":org/verfahren/:slug", children: [{ id: "procedure-index", index: true }, { id: "check", path: "pruefen" }] },
+      { id: "results", path: ":org/verfahren/:slug/ergebnisse" },
+      { id: "staff", path: ":org/verwaltung", children: [{ id: "queue", path: "moderation/:procedureId?" }, { id: "CaseSensitive", path: "Fall", caseSensitive: true }] },
+      { id: "splat", path: "*" },
+    ],
+  },
+];
+const paths = [
+  "/",
+  "/anmelden",
+  "/musterstadt",
+  "/musterstadt/",
+  "/musterstadt/leichte-sprache",
+  "/musterstadt/verfahren/rad",
+  "/musterstadt/verfahren/rad/pruefen",
+  "/musterstadt/verfahren/rad/ergebnisse",
+  "/musterstadt/verwaltung/moderation",
+  "/musterstadt/verwaltung/moderation/12",
+  "/musterstadt/verwaltung/Fall",
+  "/musterstadt/verwaltung/fall",
+  "/musterstadt/verfahren/%C3%BC",
+  "/a/b/c/d/e",
+];
+const describeMatches = (matches: Match[] | null) => matches?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname, base: m.pathnameBase })) ?? null;
+
+describe("dependency patches (postinstall)", () => {
+  it("are applied to the installed packages", () => {
+    expect(readFileSync(routerFile, "utf8"), "run `npm ci` (its postinstall runs scripts/patch-dependencies.js)").toContain(MARKER);
+  });
+
+  it("leave route matching exactly as the published router does it, on repeated calls too", () => {
+    const patched: Router = require("@remix-run/router");
+    const original = loadOriginalRouter();
+    for (let round = 0; round < 3; round++) {
+      for (const path of paths) expect(describeMatches(patched.matchRoutes(routes, path)), path).toEqual(describeMatches(original.matchRoutes(routes, path)));
+    }
+    expect(patched.matchRoutes(routes, "/musterstadt/verfahren/rad/pruefen")!.at(-1)!.route.id).toBe("check");
+    expect(patched.matchPath({ path: "/a/:b", end: false }, "/a/x/y")).toEqual(original.matchPath({ path: "/a/:b", end: false }, "/a/x/y"));
+    expect(patched.matchPath({ path: "/a/:b", end: true }, "/a/x/y")).toBeNull();
+    expect(patched.matchPath({ path: "/A", caseSensitive: true }, "/a")).toBeNull();
+    expect(patched.matchPath("/A", "/a")).not.toBeNull();
+  });
+
+  it("match a new routes array by its own routes, not by what an earlier array remembered", () => {
+    const patched: Router = require("@remix-run/router");
+    expect(patched.matchRoutes(routes, "/anmelden")!.at(-1)!.route.id).toBe("sign-in");
+    const other: Route[] = [{ id: "only", path: "anmelden/:step" }];
+    expect(patched.matchRoutes(other, "/anmelden")).toBeNull();
+    expect(patched.matchRoutes(other, "/anmelden/code")![0].params).toEqual({ step: "code" });
+  });
+});
