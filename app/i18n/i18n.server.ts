@@ -46,9 +46,33 @@ const detector = new RemixI18Next({
 
 const STAFF_PATH = /^\/(?:[^/]+\/verwaltung|anmelden|abmelden|einladung)(?:\/|$)/;
 
-export async function getLocale(request: Request): Promise<Language> {
-  const lng = await detector.getLocale(request);
+/**
+ * The detector's answer depends only on ?lng=, the language cookie and Accept-Language, so it is
+ * remembered per combination of the three (bounded: the headers come from clients) — detection
+ * ran several times per request and parsed the headers each time.
+ */
+const detected = new Map<string, Language>();
+const LANGUAGE_COOKIE = /(?:^|;)\s*lng=([^;]*)/;
+
+async function detectLanguage(request: Request): Promise<Language> {
+  const url = new URL(request.url);
+  const param = url.searchParams.get("lng");
+  const cookie = LANGUAGE_COOKIE.exec(request.headers.get("cookie") ?? "")?.[1];
+  const acceptLanguage = request.headers.get("accept-language") ?? "";
+  const key = `${param ?? ""}\n${cookie ?? ""}\n${acceptLanguage}`;
+  const known = detected.get(key);
+  if (known !== undefined) return known;
+  const headers = new Headers({ "accept-language": acceptLanguage });
+  if (cookie !== undefined) headers.set("cookie", `lng=${cookie}`);
+  const lng = await detector.getLocale(new Request(param === null ? "http://localhost/" : `http://localhost/?lng=${encodeURIComponent(param)}`, { headers }));
   const locale = isSupportedLanguage(lng) ? lng : FALLBACK_LANGUAGE;
+  if (detected.size >= 1000) detected.delete(detected.keys().next().value!);
+  detected.set(key, locale);
+  return locale;
+}
+
+export async function getLocale(request: Request): Promise<Language> {
+  const locale = await detectLanguage(request);
   // staff pages exist in German and English only: another choice shows them in German, declared
   // as German, rather than German text marked as Turkish
   if (!(STAFF_LANGUAGES as readonly string[]).includes(locale) && STAFF_PATH.test(new URL(request.url).pathname)) {

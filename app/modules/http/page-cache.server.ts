@@ -21,7 +21,7 @@
 import { sql } from "kysely";
 import { createHash } from "node:crypto";
 import { brotliCompress, constants, gzipSync } from "node:zlib";
-import { getDb } from "~/db.server";
+import { getDatabaseHandle, getDb } from "~/db.server";
 import { getLocale } from "~/i18n/i18n.server";
 
 /** The request as Express gives it (only what the cache reads). */
@@ -136,10 +136,20 @@ function cacheable(response: Response): boolean {
   return true;
 }
 
-/** The organisation's content version and the next moment one of its procedures opens or closes. */
+const VERSION_SQL = "select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ?";
+
+/**
+ * The organisation's content version, read on every cached request: on SQLite synchronously on the
+ * connection (no Kysely hand-off; reading a version another request has raised but not yet
+ * committed only makes us render once more), on PostgreSQL as one query.
+ */
 async function readVersion(slug: string): Promise<number | undefined> {
-  // plain SQL: this runs on every cached request, the query builder's compile step is not free
-  const { rows } = await sql<{ version: number }>`select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ${slug}`.execute(getDb());
+  const handle = getDatabaseHandle();
+  if (handle.readSync) {
+    const row = handle.readSync<{ version: number }>(VERSION_SQL, [slug]);
+    return row === undefined ? undefined : Number(row.version);
+  }
+  const { rows } = await sql<{ version: number }>`select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ${slug}`.execute(handle.db);
   return rows[0] === undefined ? undefined : Number(rows[0].version);
 }
 
@@ -158,6 +168,7 @@ async function localeOf(cookie: string, acceptLanguage: string): Promise<string>
   return locale;
 }
 
+/** The next moment one of the organisation's procedures opens or closes (at most an hour ahead): when a cached page expires. */
 async function nextTransition(slug: string, now: Date): Promise<number> {
   const t = now.toISOString();
   const rows = await getDb()
