@@ -3,7 +3,7 @@
  * change it records: no change without its event, no event without its change.
  */
 import type { Kysely, Transaction } from "kysely";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database, PrivacyEventRow } from "#db/schema";
 import { GENESIS_HASH, canonicalJson, hashEvent, verifyChain, type ChainCheck, type ChainedFields } from "./chain";
@@ -16,34 +16,86 @@ export async function appendPrivacyEvent(
   target: { organisationId: number; submissionId: number },
   event: NewPrivacyEvent,
 ): Promise<PrivacyEvent> {
-  // one writer per chain: PostgreSQL locks the submission row; SQLite transactions are already exclusive
-  if (engineOf(trx) === "postgres") {
-    await sql`select id from submissions where id = ${target.submissionId} for update`.execute(trx);
+  return (await appendPrivacyEvents(trx, target, [event]))[0];
+}
+
+/**
+ * Appends several events to one submission's chain in order: the tail is read once (not at all for
+ * a chain the caller has just started, `newChain`: the submission was inserted in this very
+ * transaction, so it has no events and no other transaction can see it), the rows go in with one
+ * insert. The stored rows are exactly those of one appendPrivacyEvent after the other.
+ */
+export async function appendPrivacyEvents(
+  trx: Transaction<Database>,
+  target: { organisationId: number; submissionId: number },
+  events: readonly NewPrivacyEvent[],
+  options: { newChain?: boolean } = {},
+): Promise<PrivacyEvent[]> {
+  if (events.length === 0) return [];
+  let seq = 0;
+  let prev = GENESIS_HASH;
+  if (!options.newChain) {
+    // one writer per chain: PostgreSQL locks the submission row; SQLite transactions are already exclusive
+    if (engineOf(trx) === "postgres") {
+      await sql`select id from submissions where id = ${target.submissionId} for update`.execute(trx);
+    }
+    const { rows } = await sql<{ seq: number; hash: string }>`select seq, hash from privacy_events where submission_id = ${target.submissionId} order by seq desc limit 1`.execute(trx);
+    if (rows[0]) ({ seq, hash: prev } = rows[0]);
   }
-  const last = await trx
-    .selectFrom("privacy_events")
-    .select(["seq", "hash"])
-    .where("submission_id", "=", target.submissionId)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const fields: ChainedFields = {
-    organisation_id: target.organisationId,
-    submission_id: target.submissionId,
-    seq: (last?.seq ?? 0) + 1,
-    occurred_at: (event.occurredAt ?? new Date()).toISOString(),
-    type: event.type,
-    actor_role: event.actorRole,
-    actor_account_id: event.actorAccountId ?? null,
-    data_categories: JSON.stringify(event.categories),
-    purpose: event.purpose,
-    legal_basis: event.legalBasis,
-    details_json: canonicalJson(event.details ?? {}),
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  const hash = hashEvent(fields);
-  await trx.insertInto("privacy_events").values({ ...fields, hash }).execute();
-  return toEvent({ ...fields, hash } as PrivacyEventRow);
+  const rows: (ChainedFields & { hash: string })[] = [];
+  for (const event of events) {
+    const fields: ChainedFields = {
+      organisation_id: target.organisationId,
+      submission_id: target.submissionId,
+      seq: ++seq,
+      occurred_at: (event.occurredAt ?? new Date()).toISOString(),
+      type: event.type,
+      actor_role: event.actorRole,
+      actor_account_id: event.actorAccountId ?? null,
+      data_categories: JSON.stringify(event.categories),
+      purpose: event.purpose,
+      legal_basis: event.legalBasis,
+      details_json: canonicalJson(event.details ?? {}),
+      prev_hash: prev,
+    };
+    prev = hashEvent(fields);
+    rows.push({ ...fields, hash: prev });
+  }
+  await insertEvents(trx, rows);
+  return rows.map(toEvent);
+}
+
+const EVENT_COLUMNS = [
+  "organisation_id",
+  "submission_id",
+  "seq",
+  "occurred_at",
+  "type",
+  "actor_role",
+  "actor_account_id",
+  "data_categories",
+  "purpose",
+  "legal_basis",
+  "details_json",
+  "prev_hash",
+  "hash",
+] as const;
+const insertSql = new Map<string, string>();
+
+/** One multi-row insert, its SQL text written once per engine and row count (no query-builder compile on the submission path). */
+async function insertEvents(trx: Transaction<Database>, rows: (ChainedFields & { hash: string })[]) {
+  const engine = engineOf(trx);
+  const cacheKey = `${engine}:${rows.length}`;
+  let text = insertSql.get(cacheKey);
+  if (text === undefined) {
+    let n = 0;
+    const placeholder = () => (engine === "postgres" ? `$${++n}` : "?");
+    const values = rows.map(() => `(${EVENT_COLUMNS.map(placeholder).join(", ")})`).join(", ");
+    text = `insert into privacy_events (${EVENT_COLUMNS.join(", ")}) values ${values}`;
+    insertSql.set(cacheKey, text);
+  }
+  const parameters = rows.flatMap((row) => EVENT_COLUMNS.map((column) => row[column]));
+  await trx.executeQuery(CompiledQuery.raw(text, parameters));
 }
 
 function toEvent(row: Pick<PrivacyEventRow, "seq" | "occurred_at" | "type" | "actor_role" | "data_categories" | "purpose" | "legal_basis" | "details_json" | "hash">): PrivacyEvent {

@@ -30,9 +30,19 @@ const openPayload = (draftId: string, sealed: string) =>
   JSON.parse(decryptField(getKeyRing(), sealed, `submission_drafts:${draftId}`)) as SubmissionInput;
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
 
+const SWEEP_INTERVAL_MS = 60 * 1000;
+const lastSweep = new WeakMap<Kysely<Database>, number>();
+/** Whether this save also deletes expired drafts: the first one, then once a minute (by the save's clock). */
+function sweepDue(db: Kysely<Database>, now: Date): boolean {
+  const last = lastSweep.get(db);
+  if (last !== undefined && now.getTime() - last < SWEEP_INTERVAL_MS && now.getTime() >= last) return false;
+  lastSweep.set(db, now.getTime());
+  return true;
+}
+
 export type DraftState =
   | { state: "missing" }
-  | { state: "pending"; input: SubmissionInput }
+  | { state: "pending"; input: SubmissionInput; language: string }
   | { state: "submitted"; submissionId: number; receiptCode: string | null; submittedAt: string };
 
 export async function saveDraft(
@@ -41,9 +51,11 @@ export async function saveDraft(
 ): Promise<string> {
   const now = args.now ?? new Date();
   // one transaction with other drafts and submissions arriving at the same time (one fsync)
+  const sweep = sweepDue(db, now);
   return groupCommit(db, async (trx) => {
-    // expired drafts are removed as new ones arrive: no job needed for personal data to go away
-    await trx.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
+    // expired drafts are removed as new ones arrive (no job needed for personal data to go away),
+    // at most once a minute per process: an expired draft can no longer be read anyway
+    if (sweep) await trx.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
     if (args.draftId) {
       const updated = await trx
         .updateTable("submission_drafts")
@@ -93,7 +105,7 @@ export async function readDraft(
   }
   if (!row.payload_json) return { state: "missing" };
   try {
-    return { state: "pending", input: openPayload(row.id, row.payload_json) };
+    return { state: "pending", input: openPayload(row.id, row.payload_json), language: row.language };
   } catch {
     // sealed with a key no longer held: as good as expired
     return { state: "missing" };
@@ -131,7 +143,8 @@ export async function submitDraft(
         procedure: args.procedure,
         input: checked.input,
         channel: "online",
-        language: (await trx.selectFrom("submission_drafts").select("language").where("id", "=", draftId).executeTakeFirstOrThrow()).language,
+        // the language stored with these answers (read with them above)
+        language: draft.language,
         idempotencyKey: draftId,
         now,
       });

@@ -10,7 +10,7 @@
  * A unit must use only the transaction it is given (the batch holds the one SQLite connection).
  * On PostgreSQL (a pool, commits in parallel) each unit simply gets its own transaction.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database } from "#db/schema";
 
@@ -26,6 +26,11 @@ interface Queue {
 }
 
 const MAX_BATCH = 64;
+// compiled once: these run for every unit of every batch
+const statements = (verb: string) => Array.from({ length: MAX_BATCH }, (_, i) => CompiledQuery.raw(`${verb} unit_${i}`));
+const SAVEPOINT = statements("savepoint");
+const RELEASE = statements("release");
+const ROLLBACK_TO = statements("rollback to");
 const queues = new WeakMap<Kysely<Database>, Queue>();
 
 export function groupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
@@ -50,14 +55,20 @@ async function drain(db: Kysely<Database>, q: Queue) {
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       try {
         await db.transaction().execute(async (trx) => {
+          // alone in its batch (no one else sending at that moment), a unit needs no savepoint: if it
+          // fails, its transaction is rolled back and it hears so below
+          if (batch.length === 1) {
+            outcomes[0] = { ok: true, value: await batch[0].work(trx) };
+            return;
+          }
           for (const [i, unit] of batch.entries()) {
-            await sql.raw(`savepoint unit_${i}`).execute(trx);
+            await trx.executeQuery(SAVEPOINT[i]);
             try {
               outcomes[i] = { ok: true, value: await unit.work(trx) };
-              await sql.raw(`release unit_${i}`).execute(trx);
+              await trx.executeQuery(RELEASE[i]);
             } catch (error) {
-              await sql.raw(`rollback to unit_${i}`).execute(trx);
-              await sql.raw(`release unit_${i}`).execute(trx);
+              await trx.executeQuery(ROLLBACK_TO[i]);
+              await trx.executeQuery(RELEASE[i]);
               outcomes[i] = { ok: false, error };
             }
           }

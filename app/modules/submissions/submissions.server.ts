@@ -7,9 +7,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { Channel, Database } from "#db/schema";
 import { personalDataDeletionDate, type Procedure } from "~/modules/procedures/procedure";
 import { categoriesOf, storeContactDetails } from "~/modules/privacy/contact-data.server";
-import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
+import { CONSENT_LEGAL_BASIS, type NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
-import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { countSubmission } from "~/modules/http/metrics.server";
 import { generateReceiptCode } from "./receipt-code";
 import type { SubmissionInput } from "./validation";
@@ -43,23 +43,13 @@ export type CreatedSubmission =
  * own table) and the first events of its privacy log commit together.
  */
 export async function createSubmission(trx: Transaction<Database>, s: NewSubmissionInput): Promise<CreatedSubmission> {
-  const existing = await trx
-    .selectFrom("submissions")
-    .select("id")
-    .where("idempotency_key", "=", s.idempotencyKey)
-    .executeTakeFirst();
-  if (existing) return { created: false, submissionId: existing.id };
-
   const now = (s.now ?? new Date()).toISOString();
-  let receiptCode = generateReceiptCode();
-  // 60 random bits make a collision vanishingly rare; checking costs one index look-up
-  while (await trx.selectFrom("submissions").select("id").where("receipt_code_hash", "=", hashReceiptCode(receiptCode)).executeTakeFirst()) {
-    receiptCode = generateReceiptCode();
-  }
-
-  const { id: submissionId } = await trx
-    .insertInto("submissions")
-    .values({
+  const contact = s.input.contact;
+  const categories = categoriesOf(contact);
+  // consent to the results e-mail is only asked together with contact data
+  const consent = categories.length > 0 && s.input.consentResults !== undefined ? (s.input.consentResults ? 1 : 0) : null;
+  const insert = (receiptCode: string) =>
+    trx.insertInto("submissions").values({
       organisation_id: s.procedure.organisationId,
       procedure_id: s.procedure.id,
       receipt_code_hash: hashReceiptCode(receiptCode),
@@ -73,13 +63,25 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       response_state: "pending",
       idempotency_key: s.idempotencyKey,
       created_at: now,
-      consent_results_notification: null,
+      consent_results_notification: consent,
       erasure_requested_at: null,
       personal_data_deleted_at: null,
       withdrawn_at: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+    });
+
+  // The unique indexes decide, no look-ups first: an idempotency key already used (a retry, a double
+  // click) or a receipt code already given (60 random bits: vanishingly rare) make the insert do nothing.
+  let receiptCode = generateReceiptCode();
+  let row = await insert(receiptCode).onConflict((oc) => oc.doNothing()).returning("id").executeTakeFirst();
+  if (!row) {
+    const existing = await trx.selectFrom("submissions").select("id").where("idempotency_key", "=", s.idempotencyKey).executeTakeFirst();
+    if (existing) return { created: false, submissionId: existing.id };
+    // a receipt code given before: another one. (A paper reference entered before fails here with
+    // the unique violation the desk reports.)
+    receiptCode = generateReceiptCode();
+    row = await insert(receiptCode).returning("id").executeTakeFirstOrThrow();
+  }
+  const submissionId = row.id;
 
   const answerRows = s.input.answers.flatMap((a) =>
     a.values.map((value) => ({ submission_id: submissionId, question_id: a.questionId, value })),
@@ -87,54 +89,48 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
   if (answerRows.length > 0) await trx.insertInto("answers").values(answerRows).execute();
 
   const at = new Date(now);
-  const target = { organisationId: s.procedure.organisationId, submissionId };
   const assisted = s.channel !== "online";
-  await appendPrivacyEvent(trx, target, {
-    type: "received",
-    actorRole: assisted ? "staff" : "resident",
-    actorAccountId: s.enteredByAccountId ?? null,
-    categories: ["content"],
-    purpose: "participation",
-    legalBasis: s.procedure.legalBasis,
-    details: { channel: s.channel },
-    occurredAt: at,
-  });
-  await appendPrivacyEvent(trx, target, {
-    type: SPOKEN_CHANNELS.includes(s.channel) ? "notice_read_aloud" : "notice_shown",
-    actorRole: assisted ? "staff" : "system",
-    actorAccountId: s.enteredByAccountId ?? null,
-    categories: [],
-    purpose: "transparency",
-    legalBasis: LEGAL_BASES.information,
-    details: { version: s.procedure.noticeVersion },
-    occurredAt: at,
-  });
-
-  const contact = s.input.contact;
-  const categories = categoriesOf(contact);
+  const actorAccountId = s.enteredByAccountId ?? null;
+  const events: NewPrivacyEvent[] = [
+    {
+      type: "received",
+      actorRole: assisted ? "staff" : "resident",
+      actorAccountId,
+      categories: ["content"],
+      purpose: "participation",
+      legalBasis: s.procedure.legalBasis,
+      details: { channel: s.channel },
+      occurredAt: at,
+    },
+    {
+      type: SPOKEN_CHANNELS.includes(s.channel) ? "notice_read_aloud" : "notice_shown",
+      actorRole: assisted ? "staff" : "system",
+      actorAccountId,
+      categories: [],
+      purpose: "transparency",
+      legalBasis: LEGAL_BASES.information,
+      details: { version: s.procedure.noticeVersion },
+      occurredAt: at,
+    },
+  ];
   if (categories.length > 0) {
     const deleteAfter = personalDataDeletionDate(s.procedure);
     await storeContactDetails(trx, submissionId, contact, deleteAfter, at);
-    await appendPrivacyEvent(trx, target, {
+    events.push({
       type: "personal_data_stored",
       actorRole: assisted ? "staff" : "resident",
-      actorAccountId: s.enteredByAccountId ?? null,
+      actorAccountId,
       categories,
       purpose: "reply",
       legalBasis: s.procedure.legalBasis,
       details: { until: deleteAfter },
       occurredAt: at,
     });
-    if (s.input.consentResults !== undefined) {
-      await trx
-        .updateTable("submissions")
-        .set({ consent_results_notification: s.input.consentResults ? 1 : 0 })
-        .where("id", "=", submissionId)
-        .execute();
-      await appendPrivacyEvent(trx, target, {
-        type: s.input.consentResults ? "consent_given" : "consent_refused",
+    if (consent !== null) {
+      events.push({
+        type: consent ? "consent_given" : "consent_refused",
         actorRole: assisted ? "staff" : "resident",
-        actorAccountId: s.enteredByAccountId ?? null,
+        actorAccountId,
         categories: ["consent"],
         purpose: "results_notification",
         legalBasis: CONSENT_LEGAL_BASIS,
@@ -142,6 +138,8 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       });
     }
   }
+  // the submission was inserted just now, in this transaction: its chain starts here
+  await appendPrivacyEvents(trx, { organisationId: s.procedure.organisationId, submissionId }, events, { newChain: true });
   countSubmission(s.channel);
   return { created: true, submissionId, receiptCode };
 }
