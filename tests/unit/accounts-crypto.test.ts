@@ -39,7 +39,7 @@ describe("password hashing (scrypt)", () => {
   it("uses the self-describing format with the current parameters", () => {
     const parts = first.split("$");
     expect(parts).toHaveLength(6);
-    expect(parts.slice(0, 4)).toEqual(["scrypt", "131072", "8", "1"]);
+    expect(parts.slice(0, 4)).toEqual(["scrypt", "32768", "8", "3"]);
     expect(Buffer.from(parts[4], "base64url")).toHaveLength(16);
     expect(Buffer.from(parts[5], "base64url")).toHaveLength(64);
     expect(first).toMatch(/^[\x21-\x7e]+$/);
@@ -95,13 +95,21 @@ describe("password hashing (scrypt)", () => {
     expect(await verifyPassword("x", [...parts.slice(0, 5), bytes.subarray(0, 32).toString("base64url")].join("$"))).toBe(false);
   });
 
-  it("asks for a rehash below the current parameters", () => {
+  it("asks for a rehash when the stored parameters are not the current ones", () => {
     expect(needsRehash(first)).toBe(false);
     expect(needsRehash(craftHash("x", 2 ** 14))).toBe(true);
-    expect(needsRehash(first.replace("$131072$8$", "$131072$4$"))).toBe(true);
+    expect(needsRehash(first.replace("$32768$8$", "$32768$4$"))).toBe(true);
+    // the earlier N=2^17, r=8, p=1 (128 MiB per check): moved to the lighter equivalent at the next sign-in
+    expect(needsRehash(first.replace("$32768$8$3$", "$131072$8$1$"))).toBe(true);
     expect(needsRehash(craftHash("x", 1024, 8, 1, 8))).toBe(true); // short salt
     expect(needsRehash("garbage")).toBe(true);
-    expect(SCRYPT_PARAMS).toEqual({ N: 131072, r: 8, p: 1 });
+    expect(SCRYPT_PARAMS).toEqual({ N: 32768, r: 8, p: 3 });
+  });
+
+  it("needs at most 32 MiB per check (four sign-ins at once stay within the server's memory budget)", () => {
+    expect(128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r).toBeLessThanOrEqual(32 * 2 ** 20);
+    // OWASP's equivalence: N × p at least 2^17 × 1 / 1.34 (their table: 2^15 × 3)
+    expect(SCRYPT_PARAMS.N * SCRYPT_PARAMS.p).toBeGreaterThanOrEqual(3 * 2 ** 15);
   });
 
   it("dummyVerify always fails and does real work", async () => {

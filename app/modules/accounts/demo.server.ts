@@ -12,7 +12,7 @@ export const DEMO_PASSWORD = "teilhabe-demo";
 // scrypt of "teilhabe-demo", computed once: demo servers (and every test server) start without
 // spending half a second per account
 const DEMO_PASSWORD_HASH =
-  "scrypt$131072$8$1$EyXiEGUV2ykLgmRhyo9uPQ$uiCOzQnPoXTvEwlGrMxnZ2hwmz6d1ZAE4AoJaIt2GYfR63PQno2zd2yq0IfqPM5B0lsGvJzi9p3AgOcKykQXgQ";
+  "scrypt$32768$8$3$76l8Dz-pASoQAWpD6xnb2w$ORpzum8yWYkumAvyR7_syOpNvcZ_LuXiyQXD0W_hVmG0wSPyUe9Ov8rgt5aAGxKt_dw-D0CNHwbOTmdi49_YVg";
 
 export const DEMO_ACCOUNTS = [
   { email: "admin@demo.example", displayName: "Alex Admin", roles: ["admin"] as const, totp: true },
