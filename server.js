@@ -43,13 +43,13 @@ if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Numb
 // The log names the route pattern (/einladung/:token), never the path or query: no tokens, codes
 // or search terms, no IP address.
 const securityHeaderList = Object.entries(securityHeaders());
-app.use((req, res, next) => {
+function instrument(req, res) {
   const started = process.hrtime.bigint();
   const socketBytesBefore = req.socket.bytesWritten;
   for (const [name, value] of securityHeaderList) res.setHeader(name, value);
   res.once("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const route = res.locals.route ?? routePattern(req.path);
+    const route = res.locals?.route ?? routePattern(req.path ?? (req.url ?? "/").split("?")[0]);
     observeRequest(req.method, route, res.statusCode, seconds);
     if (!accessLog) return;
     log("info", "request", {
@@ -61,6 +61,9 @@ app.use((req, res, next) => {
       ...(res.writableFinished ? {} : { aborted: true }),
     });
   });
+}
+app.use((req, res, next) => {
+  instrument(req, res);
   next();
 });
 // A request refused before its body was read (413) leaves bytes on the connection: close it
@@ -119,8 +122,10 @@ app.get("/metrics", (req, res) => {
 });
 
 // Rendered-page cache: resident pages that are the same for every reader, rendered once per path,
-// language and content version, served precompressed with ETag/304 (app/modules/http/page-cache.server.ts)
-app.use(pageCache());
+// language and content version, served precompressed with ETag/304 (app/modules/http/page-cache.server.ts).
+// A hit it can answer at once is answered before Express (see the server below); the rest come here.
+const cache = pageCache();
+app.use(cache.middleware);
 app.use(compression());
 app.use("/build", (_req, res, next) => {
   res.locals.route = "/build/*";
@@ -161,7 +166,7 @@ function mayReadMetrics(req) {
   return !proxied && (from === "127.0.0.1" || from === "::1" || from === "::ffff:127.0.0.1");
 }
 
-/** The page cache's middleware; a miss renders through its own Remix handler. PAGE_CACHE_MB (32), 0 = off. */
+/** The page cache; a miss renders through its own Remix handler. PAGE_CACHE_MB (32), 0 = off. */
 function pageCache() {
   const development = env.NODE_ENV === "development";
   const render = createRequestHandler(build, development ? "development" : "production");
@@ -170,7 +175,19 @@ function pageCache() {
     maxBytes: development ? 0 : setting("PAGE_CACHE_MB", 32) * 1024 * 1024,
     routePattern,
     render: (req) => render(fetchRequestOf(req, new AbortController().signal), { clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
-  }).middleware;
+  });
+}
+
+/**
+ * The protocol as Express would report it (req.protocol): behind a trusted proxy its
+ * X-Forwarded-Proto; the fast path below uses it for the page cache's key.
+ */
+function protocolOf(req) {
+  if (env.TRUST_PROXY) {
+    const forwarded = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim();
+    if (forwarded) return forwarded;
+  }
+  return req.socket.encrypted ? "https" : "http";
 }
 
 /**
@@ -323,7 +340,12 @@ const server = createServer(
     connectionsCheckingInterval: 1_000,
     maxHeaderSize: 16 * 1024,
   },
-  app,
+  (req, res) => {
+    // a cached resident page, answered without Express when nothing needs waiting for (SQLite);
+    // the same headers, log line and metrics as every other response
+    if (req.method === "GET" && cache.serveFromNode(req, res, protocolOf(req), instrument)) return;
+    app(req, res);
+  },
 );
 server.maxHeadersCount = 100;
 server.maxRequestsPerSocket = 1_000;

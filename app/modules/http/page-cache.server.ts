@@ -33,6 +33,16 @@ interface CacheRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** node's own request (before Express): what the fast path reads. */
+interface NodeRequest {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** node's own response (before Express): no `locals` yet. */
+type NodeResponse = Omit<CacheResponse, "locals"> & { locals?: Record<string, unknown> };
+
 /** The response as Express gives it (node's ServerResponse). */
 interface CacheResponse {
   statusCode: number;
@@ -213,7 +223,7 @@ export function createPageCache(options: PageCacheOptions) {
     }
   };
 
-  function send(req: CacheRequest, res: CacheResponse, entry: Entry) {
+  function send(req: Pick<CacheRequest, "headers">, res: CacheResponse, entry: Entry) {
     for (const [name, value] of entry.headers) res.setHeader(name, value);
     const encoding = chooseEncoding(req.headers["accept-encoding"]);
     const [body, tag] = encoding === "br" && entry.br ? [entry.br, "br"] : encoding ? [entry.gzip, "gz"] : [entry.identity, ""];
@@ -309,8 +319,40 @@ export function createPageCache(options: PageCacheOptions) {
     }
   }
 
+  /**
+   * A hit answered straight from node's request, before Express (server.js): only when everything
+   * the key needs is known without waiting — the version read synchronously (SQLite), the language
+   * of these headers already detected once — and the request has no body. Returns false for
+   * anything else, which then takes the middleware's way.
+   */
+  function serveFromNode(req: NodeRequest, res: NodeResponse, protocol: string, beforeSending: (req: NodeRequest, res: NodeResponse) => void): boolean {
+    if (maxBytes <= 0 || req.method !== "GET" || !getDatabaseHandle().readSync) return false;
+    if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) return false;
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const target = cacheTarget({ method: req.method, path, originalUrl: url, headers: req.headers });
+    if (!target) return false;
+    const locale = locales.get(`${String(req.headers.cookie ?? "")}\n${String(req.headers["accept-language"] ?? "")}`);
+    const route = patterns.get(target.page);
+    if (locale === undefined || route === undefined) return false;
+    const key = `${protocol}://${String(req.headers.host ?? "")}${target.pathAndQuery}|${locale}`;
+    const found = entries.get(key);
+    if (!found || found.build !== options.buildVersion || Date.now() >= found.expiresAt) return false;
+    const row = getDatabaseHandle().readSync!<{ version: number }>(VERSION_SQL, [target.organisation]);
+    if (row === undefined || Number(row.version) !== found.version) return false;
+    hits++;
+    entries.delete(key);
+    entries.set(key, found);
+    res.locals = { route };
+    beforeSending(req, res);
+    send(req, res as CacheResponse, found);
+    return true;
+  }
+
   return {
     middleware,
+    serveFromNode,
     /** for tests and /metrics-style inspection */
     stats: () => ({ entries: entries.size, bytes: totalBytes, hits, misses }),
   };
