@@ -3,9 +3,10 @@
  * change it records: no change without its event, no event without its change.
  */
 import type { Kysely, Transaction } from "kysely";
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database, PrivacyEventRow } from "#db/schema";
+import { runPlain, valueRows } from "~/modules/submissions/plain-sql.server";
 import { GENESIS_HASH, canonicalJson, hashEvent, verifyChain, type ChainCheck, type ChainedFields } from "./chain";
 import type { ActorRole, DataCategory, EventDetails, NewPrivacyEvent, PrivacyEvent, PrivacyEventType, Purpose } from "./events";
 
@@ -39,10 +40,11 @@ export async function appendPrivacyEvents(
     if (engineOf(trx) === "postgres") {
       await sql`select id from submissions where id = ${target.submissionId} for update`.execute(trx);
     }
-    const { rows } = await sql<{ seq: number; hash: string }>`select seq, hash from privacy_events where submission_id = ${target.submissionId} order by seq desc limit 1`.execute(trx);
+    const { rows } = await runPlain<{ seq: number; hash: string }>(trx, "select seq, hash from privacy_events where submission_id = ? order by seq desc limit 1", [target.submissionId]);
     if (rows[0]) ({ seq, hash: prev } = rows[0]);
   }
   const rows: (ChainedFields & { hash: string })[] = [];
+  const appended: PrivacyEvent[] = [];
   for (const event of events) {
     const fields: ChainedFields = {
       organisation_id: target.organisationId,
@@ -60,9 +62,20 @@ export async function appendPrivacyEvents(
     };
     prev = hashEvent(fields);
     rows.push({ ...fields, hash: prev });
+    appended.push({
+      seq: fields.seq,
+      occurredAt: fields.occurred_at,
+      type: event.type,
+      actorRole: event.actorRole,
+      categories: event.categories,
+      purpose: event.purpose,
+      legalBasis: event.legalBasis,
+      details: event.details ?? {},
+      hash: prev,
+    });
   }
   await insertEvents(trx, rows);
-  return rows.map(toEvent);
+  return appended;
 }
 
 const EVENT_COLUMNS = [
@@ -80,22 +93,11 @@ const EVENT_COLUMNS = [
   "prev_hash",
   "hash",
 ] as const;
-const insertSql = new Map<string, string>();
 
-/** One multi-row insert, its SQL text written once per engine and row count (no query-builder compile on the submission path). */
+/** One multi-row insert as plain SQL (it runs for every submission). */
 async function insertEvents(trx: Transaction<Database>, rows: (ChainedFields & { hash: string })[]) {
-  const engine = engineOf(trx);
-  const cacheKey = `${engine}:${rows.length}`;
-  let text = insertSql.get(cacheKey);
-  if (text === undefined) {
-    let n = 0;
-    const placeholder = () => (engine === "postgres" ? `$${++n}` : "?");
-    const values = rows.map(() => `(${EVENT_COLUMNS.map(placeholder).join(", ")})`).join(", ");
-    text = `insert into privacy_events (${EVENT_COLUMNS.join(", ")}) values ${values}`;
-    insertSql.set(cacheKey, text);
-  }
   const parameters = rows.flatMap((row) => EVENT_COLUMNS.map((column) => row[column]));
-  await trx.executeQuery(CompiledQuery.raw(text, parameters));
+  await runPlain(trx, `insert into privacy_events (${EVENT_COLUMNS.join(", ")}) values ${valueRows(EVENT_COLUMNS.length, rows.length)}`, parameters);
 }
 
 function toEvent(row: Pick<PrivacyEventRow, "seq" | "occurred_at" | "type" | "actor_role" | "data_categories" | "purpose" | "legal_basis" | "details_json" | "hash">): PrivacyEvent {

@@ -10,6 +10,7 @@ import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import type { ActorRole, DataCategory, Purpose } from "~/modules/privacy-log/events";
 import { decryptField, encryptField } from "./contact-crypto.server";
 import { getKeyRing } from "./keys.server";
+import { runPlain } from "~/modules/submissions/plain-sql.server";
 
 export type ContactDetails = Partial<Record<ContactFieldKey, string>>;
 
@@ -45,18 +46,12 @@ export async function storeContactDetails(
 ): Promise<void> {
   const ring = getKeyRing();
   const encrypted = (key: ContactFieldKey) => (contact[key] ? encryptField(ring, contact[key]!, aad(submissionId, key)) : null);
-  await trx
-    .insertInto("contact_details")
-    .values({
-      submission_id: submissionId,
-      name: encrypted("name"),
-      postal_address: encrypted("address"),
-      email: encrypted("email"),
-      phone: encrypted("phone"),
-      created_at: now.toISOString(),
-      delete_after: deleteAfter,
-    })
-    .execute();
+  // plain SQL: this runs for every submission with contact data (see plain-sql.server.ts)
+  await runPlain(
+    trx,
+    "insert into contact_details (submission_id, name, postal_address, email, phone, created_at, delete_after) values (?, ?, ?, ?, ?, ?, ?)",
+    [submissionId, encrypted("name"), encrypted("address"), encrypted("email"), encrypted("phone"), now.toISOString(), deleteAfter],
+  );
 }
 
 export async function hasContactDetails(trx: Transaction<Database> | import("kysely").Kysely<Database>, submissionId: number) {

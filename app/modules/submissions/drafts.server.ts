@@ -6,15 +6,16 @@
  * the receipt code so the confirmation page can be reloaded.
  */
 import { randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
-import type { Database } from "#db/schema";
+import type { Database, SubmissionDraftTable } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { acceptanceState } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { groupCommit } from "./group-commit.server";
+import { runPlain } from "./plain-sql.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
 
@@ -57,30 +58,19 @@ export async function saveDraft(
     // at most once a minute per process: an expired draft can no longer be read anyway
     if (sweep) await trx.deleteFrom("submission_drafts").where("expires_at", "<", now.toISOString()).execute();
     if (args.draftId) {
-      const updated = await trx
-        .updateTable("submission_drafts")
-        .set({ payload_json: sealPayload(args.draftId, args.input), language: args.language, updated_at: now.toISOString(), expires_at: later(now, DRAFT_LIFETIME_MS) })
-        .where("id", "=", args.draftId)
-        .where("procedure_id", "=", args.procedureId)
-        .where("submission_id", "is", null)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 1) return args.draftId;
+      const updated = await runPlain(
+        trx,
+        "update submission_drafts set payload_json = ?, language = ?, updated_at = ?, expires_at = ? where id = ? and procedure_id = ? and submission_id is null",
+        [sealPayload(args.draftId, args.input), args.language, now.toISOString(), later(now, DRAFT_LIFETIME_MS), args.draftId, args.procedureId],
+      );
+      if (Number(updated.numAffectedRows) === 1) return args.draftId;
     }
     const id = newDraftId();
-    await trx
-      .insertInto("submission_drafts")
-      .values({
-        id,
-        procedure_id: args.procedureId,
-        payload_json: sealPayload(id, args.input),
-        language: args.language,
-        submission_id: null,
-        receipt_code: null,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-        expires_at: later(now, DRAFT_LIFETIME_MS),
-      })
-      .execute();
+    await runPlain(
+      trx,
+      "insert into submission_drafts (id, procedure_id, payload_json, language, submission_id, receipt_code, created_at, updated_at, expires_at) values (?, ?, ?, ?, null, null, ?, ?, ?)",
+      [id, args.procedureId, sealPayload(id, args.input), args.language, now.toISOString(), now.toISOString(), later(now, DRAFT_LIFETIME_MS)],
+    );
     return id;
   });
 }
@@ -92,13 +82,9 @@ export async function readDraft(
   now: Date = new Date(),
 ): Promise<DraftState> {
   if (!draftId) return { state: "missing" };
-  const row = await db
-    .selectFrom("submission_drafts")
-    .selectAll()
-    .where("id", "=", draftId)
-    .where("procedure_id", "=", procedureId)
-    .where("expires_at", ">", now.toISOString())
-    .executeTakeFirst();
+  const {
+    rows: [row],
+  } = await runPlain<Selectable<SubmissionDraftTable>>(db, "select * from submission_drafts where id = ? and procedure_id = ? and expires_at > ?", [draftId, procedureId, now.toISOString()]);
   if (!row) return { state: "missing" };
   if (row.submission_id !== null) {
     return { state: "submitted", submissionId: row.submission_id, receiptCode: row.receipt_code, submittedAt: row.updated_at };
@@ -149,17 +135,13 @@ export async function submitDraft(
         now,
       });
       if (!result.created) throw new AlreadySubmitted();
-      await trx
-        .updateTable("submission_drafts")
-        .set({
-          submission_id: result.submissionId,
-          receipt_code: result.receiptCode,
-          payload_json: null,
-          updated_at: now.toISOString(),
-          expires_at: later(now, CONFIRMATION_LIFETIME_MS),
-        })
-        .where("id", "=", draftId)
-        .execute();
+      await runPlain(trx, "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?", [
+        result.submissionId,
+        result.receiptCode,
+        now.toISOString(),
+        later(now, CONFIRMATION_LIFETIME_MS),
+        draftId,
+      ]);
       return { receiptCode: result.receiptCode, submissionId: result.submissionId };
     });
   } catch (error) {

@@ -11,6 +11,7 @@ import { CONSENT_LEGAL_BASIS, type NewPrivacyEvent } from "~/modules/privacy-log
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { countSubmission } from "~/modules/http/metrics.server";
+import { runPlain, valueRows } from "./plain-sql.server";
 import { generateReceiptCode } from "./receipt-code";
 import type { SubmissionInput } from "./validation";
 
@@ -38,6 +39,13 @@ export type CreatedSubmission =
   | { created: true; submissionId: number; receiptCode: string }
   | { created: false; submissionId: number };
 
+// state "received" and response "pending"; the columns not named (withdrawal, erasure, moderation) start empty
+const INSERT_SUBMISSION =
+  "insert into submissions (organisation_id, procedure_id, receipt_code_hash, channel, entered_by_account_id, source_reference, received_on, " +
+  `notice_version, language, idempotency_key, created_at, consent_results_notification, state, response_state) values (${"?, ".repeat(12)}'received', 'pending')`;
+const INSERT_SUBMISSION_UNLESS_TAKEN = `${INSERT_SUBMISSION} on conflict do nothing returning id`;
+const INSERT_SUBMISSION_OR_FAIL = `${INSERT_SUBMISSION} returning id`;
+
 /**
  * Must run inside a transaction: the submission, its answers, its contact data (encrypted, in their
  * own table) and the first events of its privacy log commit together.
@@ -48,45 +56,37 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
   const categories = categoriesOf(contact);
   // consent to the results e-mail is only asked together with contact data
   const consent = categories.length > 0 && s.input.consentResults !== undefined ? (s.input.consentResults ? 1 : 0) : null;
-  const insert = (receiptCode: string) =>
-    trx.insertInto("submissions").values({
-      organisation_id: s.procedure.organisationId,
-      procedure_id: s.procedure.id,
-      receipt_code_hash: hashReceiptCode(receiptCode),
-      channel: s.channel,
-      entered_by_account_id: s.enteredByAccountId ?? null,
-      source_reference: s.sourceReference ?? null,
-      received_on: s.receivedOn ?? null,
-      notice_version: s.procedure.noticeVersion,
-      language: s.language,
-      state: "received",
-      response_state: "pending",
-      idempotency_key: s.idempotencyKey,
-      created_at: now,
-      consent_results_notification: consent,
-      erasure_requested_at: null,
-      personal_data_deleted_at: null,
-      withdrawn_at: null,
-    });
+  const values = (receiptCode: string) => [
+    s.procedure.organisationId,
+    s.procedure.id,
+    hashReceiptCode(receiptCode),
+    s.channel,
+    s.enteredByAccountId ?? null,
+    s.sourceReference ?? null,
+    s.receivedOn ?? null,
+    s.procedure.noticeVersion,
+    s.language,
+    s.idempotencyKey,
+    now,
+    consent,
+  ];
 
   // The unique indexes decide, no look-ups first: an idempotency key already used (a retry, a double
   // click) or a receipt code already given (60 random bits: vanishingly rare) make the insert do nothing.
   let receiptCode = generateReceiptCode();
-  let row = await insert(receiptCode).onConflict((oc) => oc.doNothing()).returning("id").executeTakeFirst();
-  if (!row) {
+  let { rows } = await runPlain<{ id: number }>(trx, INSERT_SUBMISSION_UNLESS_TAKEN, values(receiptCode));
+  if (rows.length === 0) {
     const existing = await trx.selectFrom("submissions").select("id").where("idempotency_key", "=", s.idempotencyKey).executeTakeFirst();
     if (existing) return { created: false, submissionId: existing.id };
     // a receipt code given before: another one. (A paper reference entered before fails here with
     // the unique violation the desk reports.)
     receiptCode = generateReceiptCode();
-    row = await insert(receiptCode).returning("id").executeTakeFirstOrThrow();
+    ({ rows } = await runPlain<{ id: number }>(trx, INSERT_SUBMISSION_OR_FAIL, values(receiptCode)));
   }
-  const submissionId = row.id;
+  const submissionId = Number(rows[0].id);
 
-  const answerRows = s.input.answers.flatMap((a) =>
-    a.values.map((value) => ({ submission_id: submissionId, question_id: a.questionId, value })),
-  );
-  if (answerRows.length > 0) await trx.insertInto("answers").values(answerRows).execute();
+  const answers = s.input.answers.flatMap((a) => a.values.map((value) => [submissionId, a.questionId, value]));
+  if (answers.length > 0) await runPlain(trx, `insert into answers (submission_id, question_id, value) values ${valueRows(3, answers.length)}`, answers.flat());
 
   const at = new Date(now);
   const assisted = s.channel !== "online";
