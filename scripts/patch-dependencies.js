@@ -9,8 +9,9 @@
  *  - @remix-run/router 1.23.3 (Remix 2's router, on the server): matchRoutes flattened and ranked
  *    every route and compiled every path pattern to a RegExp on every call — two or three times
  *    per request, about 28 % of the CPU of a form POST with our 50-odd routes. Routes are fixed once
- *    the server has started, so the ranked branches are remembered per routes array and compiled
- *    patterns per (path, caseSensitive, end).
+ *    the server has started, so the ranked branches are remembered per routes array, compiled
+ *    patterns per (path, caseSensitive, end), and the matches of the last 1000 paths per routes
+ *    array (each caller gets fresh copies of the match objects).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -27,19 +28,48 @@ export const patches = [
     file: "dist/router.cjs.js",
     replacements: [
       [
-        "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n  let matches = null;",
-        "  let branches = teilhabeRankedBranches.get(routes);\n" +
+        "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n  let matches = null;\n" +
+          "  let decoded = decodePath(pathname);\n" +
+          "  for (let i = 0; matches == null && i < branches.length; ++i) {",
+        "  let teilhabeRemembered = allowPartial ? undefined : teilhabeMatchesByPath(routes);\n" +
+          "  let teilhabeKnown = teilhabeRemembered && teilhabeRemembered.get(pathname);\n" +
+          "  if (teilhabeKnown !== undefined) return teilhabeCopyMatches(teilhabeKnown);\n" +
+          "  let branches = teilhabeRankedBranches.get(routes);\n" +
           "  if (branches === undefined) {\n" +
           "    branches = flattenRoutes(routes);\n" +
           "    rankRouteBranches(branches);\n" +
           "    teilhabeRankedBranches.set(routes, branches);\n" +
           "  }\n" +
-          "  let matches = null;",
+          "  let matches = null;\n" +
+          "  let decoded = decodePath(pathname);\n" +
+          "  for (let i = 0; matches == null && i < branches.length; ++i) {",
+      ],
+      [
+        "    matches = matchRouteBranch(branches[i], decoded, allowPartial);\n  }\n  return matches;\n}",
+        "    matches = matchRouteBranch(branches[i], decoded, allowPartial);\n  }\n" +
+          "  if (teilhabeRemembered) {\n" +
+          "    if (teilhabeRemembered.size >= 1000) teilhabeRemembered.delete(teilhabeRemembered.keys().next().value);\n" +
+          "    teilhabeRemembered.set(pathname, matches);\n" +
+          "    return teilhabeCopyMatches(matches);\n" +
+          "  }\n" +
+          "  return matches;\n}",
       ],
       [
         "function compilePath(path, caseSensitive, end) {\n  if (caseSensitive === void 0) {",
         `${MARKER}\n` +
           "const teilhabeRankedBranches = new WeakMap();\n" +
+          "const teilhabeMatchCaches = new WeakMap();\n" +
+          "function teilhabeMatchesByPath(routes) {\n" +
+          "  let byPath = teilhabeMatchCaches.get(routes);\n" +
+          "  if (byPath === undefined) teilhabeMatchCaches.set(routes, (byPath = new Map()));\n" +
+          "  return byPath;\n" +
+          "}\n" +
+          "// every caller gets its own match objects (and its own params object, shared by its matches as before)\n" +
+          "function teilhabeCopyMatches(matches) {\n" +
+          "  if (matches === null) return null;\n" +
+          "  let params = Object.assign({}, matches[0].params);\n" +
+          "  return matches.map((m) => Object.assign({}, m, { params }));\n" +
+          "}\n" +
           "const teilhabeCompiledPaths = new Map();\n" +
           "function compilePath(path, caseSensitive, end) {\n" +
           '  let key = (caseSensitive ? "1" : "0") + (end === false ? "0" : "1") + path;\n' +

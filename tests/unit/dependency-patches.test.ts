@@ -82,6 +82,17 @@ describe("dependency patches (postinstall)", () => {
     expect(patched.matchPath("/A", "/a")).not.toBeNull();
   });
 
+  it("give every caller its own match objects: changing one answer does not change the next", () => {
+    const patched: Router = require("@remix-run/router");
+    const first = patched.matchRoutes(routes, "/musterstadt/verfahren/rad/pruefen")!;
+    expect(first.every((m) => m.params === first[0].params)).toBe(true); // one params object per answer, as published
+    first[0].params.slug = "changed";
+    (first[1] as { pathname: string }).pathname = "/changed";
+    const second = patched.matchRoutes(routes, "/musterstadt/verfahren/rad/pruefen")!;
+    expect(second[0].params).toEqual({ org: "musterstadt", slug: "rad" });
+    expect(second[1].pathname).toBe("/musterstadt/verfahren/rad");
+  });
+
   it("match a new routes array by its own routes, not by what an earlier array remembered", () => {
     const patched: Router = require("@remix-run/router");
     expect(patched.matchRoutes(routes, "/anmelden")!.at(-1)!.route.id).toBe("sign-in");
