@@ -135,13 +135,15 @@ export async function submitDraft(
         now,
       });
       if (!result.created) throw new AlreadySubmitted();
-      await runPlain(trx, "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?", [
+      const updated = await runPlain(trx, "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?", [
         result.submissionId,
         result.receiptCode,
         now.toISOString(),
         later(now, CONFIRMATION_LIFETIME_MS),
         draftId,
       ]);
+      // swept away since it was read (it expired meanwhile): no submission whose receipt code could not be shown
+      if (Number(updated.numAffectedRows) !== 1) throw new HttpError(404, "draft_missing");
       return { receiptCode: result.receiptCode, submissionId: result.submissionId };
     });
   } catch (error) {
