@@ -16,7 +16,8 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database } from "#db/schema";
-import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
+import type { NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { resultsSnapshot } from "./results.server";
 
@@ -49,18 +50,24 @@ export async function logInclusion(trx: Transaction<Database>, target: { organis
   return true;
 }
 
+// both entries in one append (the chain's tail read once, one insert): the rows are those of two
+// appends one after the other, at half the statements — the job writes 1.7 million at a million submissions
 async function writeInclusion(trx: Transaction<Database>, target: { organisationId: number; submissionId: number }, moderatorId: number | null, now: Date): Promise<void> {
-  for (const type of ["included_in_results", "included_in_open_data"] as const) {
-    await appendPrivacyEvent(trx, target, {
-      type,
-      actorRole: "moderator",
-      actorAccountId: moderatorId,
-      categories: ["content"],
-      purpose: "publication",
-      legalBasis: PUBLICATION_LEGAL_BASIS,
-      occurredAt: now,
-    });
-  }
+  await appendPrivacyEvents(
+    trx,
+    target,
+    (["included_in_results", "included_in_open_data"] as const).map(
+      (type): NewPrivacyEvent => ({
+        type,
+        actorRole: "moderator",
+        actorAccountId: moderatorId,
+        categories: ["content"],
+        purpose: "publication",
+        legalBasis: PUBLICATION_LEGAL_BASIS,
+        occurredAt: now,
+      }),
+    ),
+  );
 }
 
 export interface InclusionRun {
