@@ -10,7 +10,8 @@
  *      submission and its privacy-log events, committed before the receipt is shown) — so both our
  *      requests/s and our submissions/s are compared with the bare inserts/s.
  * Each scenario runs BENCH_SECONDS (10). Then phase 2 (results and moderation at BENCH_FIXTURE
- * submissions, below). At the end: the peak RSS of our server over the whole run (VmHWM).
+ * submissions, below). At the end: the peak RSS of our server over the whole run (VmHWM);
+ * BENCH_MEMORY=1 adds the peak of every step and what it was made of (memorySampler).
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
