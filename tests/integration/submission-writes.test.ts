@@ -3,9 +3,11 @@
  * the insert) keep one submission per idempotency key and one per receipt code, and the first
  * privacy-log events go in together — exactly the rows single appends would have written.
  */
+import type { Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isUniqueViolation, openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
+import type { Database } from "#db/schema";
 import { seedDemoIfEmpty } from "#db/seed";
 import { findOrganisationBySlug } from "~/modules/organisations/organisations.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
@@ -64,10 +66,12 @@ describe.each(engines)("writing submissions on %s", (engine) => {
   it("gives a resident a fresh receipt code when the one drawn was given before; the first keeps its own", async () => {
     const code = generateReceiptCode();
     drawn.next = [code];
-    const first = await submitDraft(h.db, { draftId: await saveDraft(h.db, { draftId: null, procedureId: consultation.id, input: input("Erster"), language: "de" }), procedure: consultation });
+    const send = async (text: string) =>
+      submitDraft(h.db, { draftId: await saveDraft(h.db, { draftId: null, procedureId: consultation.id, input: input(text), language: "de" }), procedure: consultation });
+    const first = await send("Erster");
     expect(first.receiptCode).toBe(code);
     drawn.next = [code];
-    const second = await submitDraft(h.db, { draftId: await saveDraft(h.db, { draftId: null, procedureId: consultation.id, input: input("Zweiter"), language: "de" }), procedure: consultation });
+    const second = await send("Zweiter");
     expect(second.receiptCode).not.toBe(code);
     expect(second.submissionId).not.toBe(first.submissionId);
     // each code opens its own submission, with its own complete log
@@ -119,14 +123,15 @@ describe.each(engines)("writing submissions on %s", (engine) => {
       { type: "published", actorRole: "moderator", actorAccountId: 7, categories: ["content"], purpose: "publication", legalBasis: "Art. 6", details: { redacted: true, version: 2 }, occurredAt: at },
       { type: "response_given", actorRole: "moderator", categories: ["content"], purpose: "reply", legalBasis: "Art. 6", occurredAt: at },
     ];
-    const rows = () => h.db.selectFrom("privacy_events").select(["seq", "occurred_at", "type", "actor_role", "actor_account_id", "data_categories", "purpose", "legal_basis", "details_json", "prev_hash", "hash"]).where("submission_id", "=", submissionId).orderBy("seq").execute();
+    const columns = ["seq", "occurred_at", "type", "actor_role", "actor_account_id", "data_categories", "purpose", "legal_basis", "details_json", "prev_hash", "hash"] as const;
+    const rows = (db: typeof h.db | Transaction<Database> = h.db) => db.selectFrom("privacy_events").select(columns).where("submission_id", "=", submissionId).orderBy("seq").execute();
     class Undo extends Error {}
     let single: Awaited<ReturnType<typeof rows>> = [];
     await h.db
       .transaction()
       .execute(async (trx) => {
         for (const e of events) await appendPrivacyEvent(trx, target, e);
-        single = await trx.selectFrom("privacy_events").select(["seq", "occurred_at", "type", "actor_role", "actor_account_id", "data_categories", "purpose", "legal_basis", "details_json", "prev_hash", "hash"]).where("submission_id", "=", submissionId).orderBy("seq").execute();
+        single = await rows(trx);
         throw new Undo();
       })
       .catch((e) => {

@@ -40,7 +40,9 @@ export async function appendPrivacyEvents(
     if (engineOf(trx) === "postgres") {
       await sql`select id from submissions where id = ${target.submissionId} for update`.execute(trx);
     }
-    const { rows } = await runPlain<{ seq: number; hash: string }>(trx, "select seq, hash from privacy_events where submission_id = ? order by seq desc limit 1", [target.submissionId]);
+    const { rows } = await runPlain<{ seq: number; hash: string }>(trx, "select seq, hash from privacy_events where submission_id = ? order by seq desc limit 1", [
+      target.submissionId,
+    ]);
     if (rows[0]) ({ seq, hash: prev } = rows[0]);
   }
   const rows: (ChainedFields & { hash: string })[] = [];

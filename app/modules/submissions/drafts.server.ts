@@ -68,7 +68,8 @@ export async function saveDraft(
     const id = newDraftId();
     await runPlain(
       trx,
-      "insert into submission_drafts (id, procedure_id, payload_json, language, submission_id, receipt_code, created_at, updated_at, expires_at) values (?, ?, ?, ?, null, null, ?, ?, ?)",
+      "insert into submission_drafts (id, procedure_id, payload_json, language, submission_id, receipt_code, created_at, updated_at, expires_at) " +
+        "values (?, ?, ?, ?, null, null, ?, ?, ?)",
       [id, args.procedureId, sealPayload(id, args.input), args.language, now.toISOString(), now.toISOString(), later(now, DRAFT_LIFETIME_MS)],
     );
     return id;
@@ -82,9 +83,12 @@ export async function readDraft(
   now: Date = new Date(),
 ): Promise<DraftState> {
   if (!draftId) return { state: "missing" };
-  const {
-    rows: [row],
-  } = await runPlain<Selectable<SubmissionDraftTable>>(db, "select * from submission_drafts where id = ? and procedure_id = ? and expires_at > ?", [draftId, procedureId, now.toISOString()]);
+  const { rows } = await runPlain<Selectable<SubmissionDraftTable>>(db, "select * from submission_drafts where id = ? and procedure_id = ? and expires_at > ?", [
+    draftId,
+    procedureId,
+    now.toISOString(),
+  ]);
+  const row = rows[0];
   if (!row) return { state: "missing" };
   if (row.submission_id !== null) {
     return { state: "submitted", submissionId: row.submission_id, receiptCode: row.receipt_code, submittedAt: row.updated_at };
@@ -135,13 +139,11 @@ export async function submitDraft(
         now,
       });
       if (!result.created) throw new AlreadySubmitted();
-      const updated = await runPlain(trx, "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?", [
-        result.submissionId,
-        result.receiptCode,
-        now.toISOString(),
-        later(now, CONFIRMATION_LIFETIME_MS),
-        draftId,
-      ]);
+      const updated = await runPlain(
+        trx,
+        "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?",
+        [result.submissionId, result.receiptCode, now.toISOString(), later(now, CONFIRMATION_LIFETIME_MS), draftId],
+      );
       // swept away since it was read (it expired meanwhile): no submission whose receipt code could not be shown
       if (Number(updated.numAffectedRows) !== 1) throw new HttpError(404, "draft_missing");
       return { receiptCode: result.receiptCode, submissionId: result.submissionId };
