@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
@@ -67,3 +67,6 @@ export function buildIfStale({ quiet = false } = {}) {
     }
   });
 }
+
+// `node scripts/build-if-stale.js`: build now if the sources changed since the last build
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) buildIfStale();
