@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import { sql } from "kysely";
 import { engineOf } from "#db/connection.server";
 import type { Database, PrivacyEventRow } from "#db/schema";
-import { runPlain, valueRows } from "~/modules/submissions/plain-sql.server";
+import { runPlain, valueRows } from "#db/plain-sql.server";
 import { GENESIS_HASH, canonicalJson, hashEvent, verifyChain, type ChainCheck, type ChainedFields } from "./chain";
 import type { ActorRole, DataCategory, EventDetails, NewPrivacyEvent, PrivacyEvent, PrivacyEventType, Purpose } from "./events";
 

@@ -10,7 +10,7 @@ import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import type { ActorRole, DataCategory, Purpose } from "~/modules/privacy-log/events";
 import { decryptField, encryptField } from "./contact-crypto.server";
 import { getKeyRing } from "./keys.server";
-import { runPlain } from "~/modules/submissions/plain-sql.server";
+import { runPlain } from "#db/plain-sql.server";
 
 export type ContactDetails = Partial<Record<ContactFieldKey, string>>;
 

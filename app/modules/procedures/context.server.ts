@@ -4,7 +4,7 @@ import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
 import { findOrganisationBySlug } from "~/modules/organisations/organisations.server";
-import { runPlain } from "~/modules/submissions/plain-sql.server";
+import { runPlain } from "#db/plain-sql.server";
 import type { Procedure } from "./procedure";
 import { findPublicProcedure } from "./procedures.server";
 

@@ -15,7 +15,7 @@ import { acceptanceState } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { groupCommit } from "./group-commit.server";
-import { runPlain } from "./plain-sql.server";
+import { runPlain } from "#db/plain-sql.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
 

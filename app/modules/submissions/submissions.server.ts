@@ -11,7 +11,7 @@ import { CONSENT_LEGAL_BASIS, type NewPrivacyEvent } from "~/modules/privacy-log
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { countSubmission } from "~/modules/http/metrics.server";
-import { runPlain, valueRows } from "./plain-sql.server";
+import { runPlain, valueRows } from "#db/plain-sql.server";
 import { generateReceiptCode } from "./receipt-code";
 import type { SubmissionInput } from "./validation";
 
