@@ -1,6 +1,8 @@
 import { scryptSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  CONCURRENT_CHECKS,
+  concurrencyLimit,
   dummyVerify,
   hashPassword,
   needsRehash,
@@ -39,7 +41,7 @@ describe("password hashing (scrypt)", () => {
   it("uses the self-describing format with the current parameters", () => {
     const parts = first.split("$");
     expect(parts).toHaveLength(6);
-    expect(parts.slice(0, 4)).toEqual(["scrypt", "32768", "8", "3"]);
+    expect(parts.slice(0, 4)).toEqual(["scrypt", "16384", "8", "5"]);
     expect(Buffer.from(parts[4], "base64url")).toHaveLength(16);
     expect(Buffer.from(parts[5], "base64url")).toHaveLength(64);
     expect(first).toMatch(/^[\x21-\x7e]+$/);
@@ -98,18 +100,50 @@ describe("password hashing (scrypt)", () => {
   it("asks for a rehash when the stored parameters are not the current ones", () => {
     expect(needsRehash(first)).toBe(false);
     expect(needsRehash(craftHash("x", 2 ** 14))).toBe(true);
-    expect(needsRehash(first.replace("$32768$8$", "$32768$4$"))).toBe(true);
-    // the earlier N=2^17, r=8, p=1 (128 MiB per check): moved to the lighter equivalent at the next sign-in
-    expect(needsRehash(first.replace("$32768$8$3$", "$131072$8$1$"))).toBe(true);
+    expect(needsRehash(first.replace("$16384$8$", "$16384$4$"))).toBe(true);
+    // the earlier N=2^17, r=8, p=1 (128 MiB per check) and N=2^15, r=8, p=3: moved to the current equivalent at the next sign-in
+    expect(needsRehash(first.replace("$16384$8$5$", "$131072$8$1$"))).toBe(true);
+    expect(needsRehash(first.replace("$16384$8$5$", "$32768$8$3$"))).toBe(true);
     expect(needsRehash(craftHash("x", 1024, 8, 1, 8))).toBe(true); // short salt
     expect(needsRehash("garbage")).toBe(true);
-    expect(SCRYPT_PARAMS).toEqual({ N: 32768, r: 8, p: 3 });
+    expect(SCRYPT_PARAMS).toEqual({ N: 16384, r: 8, p: 5 });
   });
 
-  it("needs at most 32 MiB per check (four sign-ins at once stay within the server's memory budget)", () => {
-    expect(128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r).toBeLessThanOrEqual(32 * 2 ** 20);
-    // OWASP's equivalence: N × p at least 2^17 × 1 / 1.34 (their table: 2^15 × 3)
-    expect(SCRYPT_PARAMS.N * SCRYPT_PARAMS.p).toBeGreaterThanOrEqual(3 * 2 ** 15);
+  it("needs at most 16 MiB per check, with one of OWASP's settings equivalent to N=2^17, r=8, p=1", () => {
+    expect(128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r).toBeLessThanOrEqual(16 * 2 ** 20);
+    const owaspEquivalents = [
+      { N: 2 ** 17, r: 8, p: 1 },
+      { N: 2 ** 16, r: 8, p: 2 },
+      { N: 2 ** 15, r: 8, p: 3 },
+      { N: 2 ** 14, r: 8, p: 5 },
+      { N: 2 ** 13, r: 8, p: 10 },
+    ];
+    expect(owaspEquivalents).toContainEqual(SCRYPT_PARAMS);
+  });
+
+  it("runs at most two checks at once; the others wait their turn, in order, and all answer", async () => {
+    expect(CONCURRENT_CHECKS).toBe(2);
+    const run = concurrencyLimit(CONCURRENT_CHECKS);
+    let now = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number) => async () => {
+      started.push(i);
+      now++;
+      peak = Math.max(peak, now);
+      await new Promise((r) => setTimeout(r, 5));
+      now--;
+      if (i === 3) throw new Error("a failing check frees its slot too");
+      return i;
+    };
+    const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => run(task(i))));
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([0, 1, 2, "failed", 4, 5, 6]);
+    // and real checks through the limit still tell right from wrong
+    const hash = craftHash("gleichzeitig", 2 ** 12);
+    const answers = await Promise.all([..."abcde"].map((c, i) => verifyPassword(i % 2 ? "gleichzeitig" : `falsch ${c}`, hash)));
+    expect(answers).toEqual([false, true, false, true, false]);
   });
 
   it("dummyVerify always fails and does real work", async () => {

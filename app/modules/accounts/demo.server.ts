@@ -12,7 +12,7 @@ export const DEMO_PASSWORD = "teilhabe-demo";
 // scrypt of "teilhabe-demo", computed once: demo servers (and every test server) start without
 // spending half a second per account
 const DEMO_PASSWORD_HASH =
-  "scrypt$32768$8$3$76l8Dz-pASoQAWpD6xnb2w$ORpzum8yWYkumAvyR7_syOpNvcZ_LuXiyQXD0W_hVmG0wSPyUe9Ov8rgt5aAGxKt_dw-D0CNHwbOTmdi49_YVg";
+  "scrypt$16384$8$5$YoQ-wufYUGJ_VYdgAYLQog$viFusrIuQQSXuD5TspojSa-Rpc09Qywp-KSbPAXdcCnmz3RznEil4YH_Cg8Dnj7NVumeE2XUJBAxw3yaRKMNkg";
 
 export const DEMO_ACCOUNTS = [
   { email: "admin@demo.example", displayName: "Alex Admin", roles: ["admin"] as const, totp: true },

@@ -5,12 +5,15 @@
  *
  *   scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>
  *
- * - New hashes use scrypt N=2^15, r=8, p=3 — one of the settings OWASP's
+ * - New hashes use scrypt N=2^14, r=8, p=5 — one of the settings OWASP's
  *   Password Storage Cheat Sheet lists as equivalent in strength to N=2^17, r=8,
- *   p=1, but needing 32 MiB per check instead of 128 MiB: four sign-ins at once
- *   (libuv's four threads) cannot push the server past its memory budget —
- *   a 16-byte random salt and a 64-byte key. `needsRehash` tells sign-in when a
- *   stored hash uses other parameters, so it is replaced after a successful check.
+ *   p=1, but needing 16 MiB per check instead of 128 MiB (one sign-in was the
+ *   server's memory peak under load) — a 16-byte random salt and a 64-byte key.
+ *   `needsRehash` tells sign-in when a stored hash uses other parameters, so it
+ *   is replaced after a successful check.
+ * - At most two checks run at once per process; more wait their turn. Sign-ins
+ *   by strangers (unknown e-mails are checked too) cannot stack up memory, and
+ *   libuv's other threads stay free for file and compression work.
  * - Passwords are NFKC-normalised before hashing (NIST 800-63B 5.1.1.2), so an
  *   "ü" typed as one code point or as "u" + combining diaeresis is the same.
  * - `verifyPassword` never throws for malformed stored values; stored
@@ -24,8 +27,10 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const ALGORITHM = "scrypt";
-/** Current parameters (OWASP Password Storage Cheat Sheet: equivalent to N=2^17, r=8, p=1 at a quarter of the memory). */
-export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
+/** Current parameters (OWASP Password Storage Cheat Sheet: equivalent to N=2^17, r=8, p=1 at an eighth of the memory). */
+export const SCRYPT_PARAMS = { N: 2 ** 14, r: 8, p: 5 } as const;
+/** How many checks may run at once in this process. */
+export const CONCURRENT_CHECKS = 2;
 const SALT_BYTES = 16;
 const KEY_BYTES = 64;
 
@@ -53,7 +58,34 @@ interface ParsedHash {
   hash: Buffer;
 }
 
+/**
+ * A queue that runs at most `limit` tasks at once, the rest in arrival order; a finishing task
+ * hands its slot straight to the next in line, so nobody can slip in between.
+ */
+export function concurrencyLimit(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+const passwordCheckSlot = concurrencyLimit(CONCURRENT_CHECKS);
+
+/** scrypt, at most CONCURRENT_CHECKS at a time in this process. */
 function scryptAsync(password: string, salt: Buffer, keylen: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  return passwordCheckSlot(() => scryptNow(password, salt, keylen, params));
+}
+
+function scryptNow(password: string, salt: Buffer, keylen: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = {
     N: params.N,
     r: params.r,
