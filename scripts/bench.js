@@ -11,7 +11,9 @@
  *      requests/s and our submissions/s are compared with the bare inserts/s.
  * Each scenario runs BENCH_SECONDS (10). Then phase 2 (results and moderation at BENCH_FIXTURE
  * submissions, below). At the end: the peak RSS of our server over the whole run (VmHWM);
- * BENCH_MEMORY=1 adds the peak of every step and what it was made of (memorySampler).
+ * BENCH_MEMORY=1 adds the peak of every step and what it was made of (memorySampler). Each row also
+ * shows the server's own CPU time per request (/proc/<pid>/stat), steadier than requests/s when
+ * the machine is shared.
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
@@ -98,7 +100,7 @@ const { child: bare, url: bareUrl } = await startProcess("scripts/bench-bare.js"
  * One autocannon run. Latencies are taken from every response (autocannon itself has no p95); with
  * a sequence of requests, each step's latencies are kept apart too.
  */
-async function measure(options) {
+async function measure(options, pid) {
   const all = [];
   const steps = (options.requests ?? [null]).map(() => []);
   const position = new Map();
@@ -111,8 +113,12 @@ async function measure(options) {
     steps[i].push(ms);
     all.push(ms);
   });
+  const cpuBefore = cpuMs(pid);
   const r = await instance;
+  const cpu = cpuMs(pid) - cpuBefore;
   return {
+    // the server's own CPU time (user + system) per request: steadier than requests/s on a shared machine
+    cpuPerRequest: cpu / Math.max(1, r.requests.total),
     // answered requests only (2xx, 3xx): a refused request is not throughput
     rps: (r.requests.total - (r.non2xx - (r["3xx"] ?? 0))) / r.duration,
     total: r.requests.total,
@@ -122,6 +128,12 @@ async function measure(options) {
     steps: steps.map(percentiles),
     duration: r.duration,
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function percentiles(values) {
@@ -153,8 +165,8 @@ await autocannon({ url: url + PROCEDURE, connections: 4, duration: 2, headers: B
 await autocannon({ url: `${bareUrl}/page`, connections: 4, duration: 2, headers: BROWSER });
 
 memory.step("GET procedure page");
-const getOurs = await measure({ url: url + PROCEDURE, connections: getConnections, headers: BROWSER });
-const getBare = await measure({ url: `${bareUrl}/page`, connections: getConnections, headers: BROWSER });
+const getOurs = await measure({ url: url + PROCEDURE, connections: getConnections, headers: BROWSER }, server.pid);
+const getBare = await measure({ url: `${bareUrl}/page`, connections: getConnections, headers: BROWSER }, bare.pid);
 
 const storedBefore = await countStored(databaseUrl);
 memory.step("POST form + send");
@@ -180,10 +192,10 @@ const postOurs = await measure({
       setupRequest: (req, context) => ({ ...req, headers: { ...req.headers, cookie: context.cookie ?? "" } }),
     },
   ],
-});
+}, server.pid);
 const submissions = (await countStored(databaseUrl)) - storedBefore;
 memory.step("bare POSTs (ours idle)");
-const postBare = await measure({ url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form });
+const postBare = await measure({ url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form }, bare.pid);
 await stopProcess(bare);
 
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : "–");
@@ -194,6 +206,7 @@ const row = (scenario, r) => ({
   "p95 ms": ms(r.latency.p95),
   "p99 ms": ms(r.latency.p99),
   requests: r.total,
+  "CPU ms/req": r.cpuPerRequest === undefined ? "" : r.cpuPerRequest.toFixed(3),
   "bad/errors": r.bad ? `${r.bad} (${r.why})` : 0,
 });
 const submissionsPerSecond = submissions / postOurs.duration;
@@ -201,8 +214,8 @@ console.table([
   row(`GET procedure page — ours (${getConnections} conn.)`, getOurs),
   row(`GET same page, static — bare (${getConnections} conn.)`, getBare),
   row(`POST form + POST send — ours (${postConnections} conn.)`, postOurs),
-  { ...row("   of which POST form (→ draft)", { ...postOurs, latency: postOurs.steps[0] }), "req/s": "", requests: "", "bad/errors": "" },
-  { ...row("   of which POST send (→ stored)", { ...postOurs, latency: postOurs.steps[1] }), "req/s": "", requests: "", "bad/errors": "" },
+  { ...row("   of which POST form (→ draft)", { ...postOurs, latency: postOurs.steps[0], cpuPerRequest: undefined }), "req/s": "", requests: "", "bad/errors": "" },
+  { ...row("   of which POST send (→ stored)", { ...postOurs, latency: postOurs.steps[1], cpuPerRequest: undefined }), "req/s": "", requests: "", "bad/errors": "" },
   row(`POST + 1 insert + 303 — bare (${postConnections} conn.)`, postBare),
 ]);
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)} %`;

@@ -12,6 +12,10 @@
  *    the server has started, so the ranked branches are remembered per routes array, compiled
  *    patterns per (path, caseSensitive, end), and the matches of the last 1000 paths per routes
  *    array (each caller gets fresh copies of the match objects).
+ *  - @remix-run/server-runtime 2.17.5: every loader and action call copied the request twice to
+ *    strip Remix's own query parameters (?index, ?_data, ?_routes) — a new Request each time, body
+ *    stream included, ~4 % of a form POST's CPU. A request without that parameter is now passed on
+ *    as it is (a query with any percent-escape still takes the published path).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,10 +23,12 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MARKER = "/* teilhabe patch: route-match-cache */";
+export const MARKER_STRIP = "/* teilhabe patch: strip-only-when-present */";
 
 export const patches = [
   {
     name: "route-match-cache",
+    marker: MARKER,
     packageName: "@remix-run/router",
     version: "1.23.3",
     file: "dist/router.cjs.js",
@@ -87,6 +93,31 @@ export const patches = [
   },
 ];
 
+// shared by the server-runtime patch: whether a URL's query names the parameter (a query with a
+// percent-escape is left to the published code, which decodes names)
+const HAS_PARAM =
+  "function teilhabeMayHaveParam(href, name) {\n" +
+  '  let q = href.indexOf("?");\n' +
+  "  if (q < 0) return false;\n" +
+  '  let hash = href.indexOf("#", q);\n' +
+  "  let search = href.slice(q + 1, hash < 0 ? undefined : hash);\n" +
+  '  if (search.includes("%")) return true;\n' +
+  '  return search.split("&").some((part) => part.split("=", 1)[0] === name);\n' +
+  "}\n";
+
+patches.push({
+  name: "strip-only-when-present",
+  marker: MARKER_STRIP,
+  packageName: "@remix-run/server-runtime",
+  version: "2.17.5",
+  file: "dist/data.js",
+  replacements: [
+    ["function stripIndexParam(request) {\n", `${MARKER_STRIP}\n${HAS_PARAM}function stripIndexParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "index")) return request;\n`],
+    ["function stripDataParam(request) {\n", 'function stripDataParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_data")) return request;\n'],
+    ["function stripRoutesParam(request) {\n", 'function stripRoutesParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_routes")) return request;\n'],
+  ],
+});
+
 /** Applies every patch; returns one line per patch saying what happened. Throws when a patch no longer fits its version. */
 export function applyPatches(base = root) {
   const report = [];
@@ -103,7 +134,7 @@ export function applyPatches(base = root) {
     }
     const file = join(packageDir, patch.file);
     let source = readFileSync(file, "utf8");
-    if (source.includes(MARKER)) {
+    if (source.includes(patch.marker)) {
       report.push(`${patch.name}: already applied`);
       continue;
     }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MARKER, patches } from "../../scripts/patch-dependencies.js";
+import { MARKER, MARKER_STRIP, patches } from "../../scripts/patch-dependencies.js";
 
 const require = createRequire(import.meta.url);
 type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] };
@@ -15,7 +15,8 @@ type Match = { route: { id: string }; params: Record<string, string>; pathname: 
 type Router = { matchRoutes(routes: Route[], path: string): Match[] | null; matchPath(pattern: { path: string; end?: boolean; caseSensitive?: boolean } | string, path: string): { params: Record<string, string>; pathname: string } | null };
 
 const routerFile = require.resolve("@remix-run/router");
-const patch = (patches as unknown as { name: string; replacements: [string, string][] }[]).find((p) => p.name === "route-match-cache")!;
+const patchNamed = (name: string) => (patches as unknown as { name: string; replacements: [string, string][] }[]).find((p) => p.name === name)!;
+const patch = patchNamed("route-match-cache");
 
 /** The router as published: the installed file with our replacements undone. */
 function loadOriginalRouter(): Router {
@@ -99,5 +100,49 @@ describe("dependency patches (postinstall)", () => {
     const other: Route[] = [{ id: "only", path: "anmelden/:step" }];
     expect(patched.matchRoutes(other, "/anmelden")).toBeNull();
     expect(patched.matchRoutes(other, "/anmelden/code")![0].params).toEqual({ step: "code" });
+  });
+});
+
+describe("server-runtime patch: Remix's own query parameters stripped only when present", () => {
+  type Loader = (args: { request: Request }) => unknown;
+  type CallRouteLoader = (args: { loadContext: unknown; loader: Loader; params: object; request: Request; routeId: string; singleFetch: boolean }) => Promise<unknown>;
+  const dataFile = join(require.resolve("@remix-run/server-runtime"), "..", "data.js");
+
+  /** The published data.js, loaded beside the installed one (its relative requires must resolve). */
+  function loadOriginal(): { callRouteLoader: CallRouteLoader } {
+    let source = readFileSync(dataFile, "utf8");
+    for (const [from, to] of patchNamed("strip-only-when-present").replacements) source = source.replace(to, from);
+    const copy = join(dataFile, "..", `data.original-${process.pid}.js`);
+    writeFileSync(copy, source);
+    try {
+      return require(copy);
+    } finally {
+      rmSync(copy, { force: true });
+    }
+  }
+
+  const seen = async (call: CallRouteLoader, url: string, singleFetch: boolean) => {
+    let received: Request | undefined;
+    const request = new Request(`http://localhost${url}`);
+    await call({ loadContext: {}, loader: ({ request: r }) => ((received = r), null), params: {}, request, routeId: "r", singleFetch });
+    const parsed = new URL(received!.url);
+    return { same: received === request, path: parsed.pathname, params: [...parsed.searchParams] };
+  };
+
+  it("is applied, and gives loaders the same URL as the published code, passing the request on when there is nothing to strip", async () => {
+    expect(readFileSync(dataFile, "utf8"), "run `npm ci`").toContain(MARKER_STRIP);
+    const patched: { callRouteLoader: CallRouteLoader } = require(dataFile);
+    const original = loadOriginal();
+    const urls = ["/a", "/a?x=1", "/a?q=a+b&y=%C3%BC", "/a?index", "/a?index&x=1", "/a?index=1&index", "/a?_data=routes%2Fx", "/a?_routes=x&z=1", "/a?%69ndex", "/a?indexed=1", "/a?x=1#index"];
+    for (const singleFetch of [true, false]) {
+      for (const url of urls) {
+        const mine = await seen(patched.callRouteLoader, url, singleFetch);
+        const theirs = await seen(original.callRouteLoader, url, singleFetch);
+        expect({ path: mine.path, params: mine.params }, url).toEqual({ path: theirs.path, params: theirs.params });
+      }
+    }
+    expect((await seen(patched.callRouteLoader, "/a?x=1", true)).same).toBe(true);
+    expect((await seen(patched.callRouteLoader, "/a?index", true)).same).toBe(false);
+    expect((await seen(patched.callRouteLoader, "/a?index", true)).params).toEqual([]);
   });
 });
