@@ -11,13 +11,13 @@ import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs,
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
-import type { Channel } from "#db/schema";
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import { requestInclusion, runResultsInclusion } from "~/modules/results/inclusion.server";
 import { csvExport, exportLabels } from "~/modules/results/results.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { bulkSubmissionRow } from "../support/fixtures";
 
 /** Counts what each query hands back. */
 class ResultRows implements KyselyPlugin {
@@ -67,25 +67,13 @@ describe.each(engines)("results in bounded batches on %s", (engine) => {
         .values(
           Array.from({ length: 200 }, (_, k) => {
             const i = start + k;
-            return {
+            return bulkSubmissionRow({
               organisation_id: orgId,
               procedure_id: marktplatz.id,
-              receipt_code_hash: `memory-${engine}-${i}`,
-              channel: "online" as Channel,
-              entered_by_account_id: null,
-              source_reference: null,
-              received_on: null,
-              notice_version: "1",
-              language: "de",
+              key: `memory-${engine}-${i}`,
               state: i % 6 === 0 ? "not_published" : "published",
-              response_state: "pending",
-              idempotency_key: `memory-${engine}-${i}`,
               created_at: now,
-              consent_results_notification: null,
-              erasure_requested_at: null,
-              personal_data_deleted_at: null,
-              withdrawn_at: null,
-            };
+            });
           }),
         )
         .returning(["id", "state"])

@@ -33,6 +33,7 @@ import {
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { bulkSubmissionRow } from "../support/fixtures";
 
 const LABELS = { yes: "Ja", no: "Nein" };
 
@@ -414,25 +415,15 @@ describe.each(engines)("results on %s", (engine) => {
         .values(
           Array.from({ length: 250 }, (_, k) => {
             const i = start + k;
-            return {
+            return bulkSubmissionRow({
               organisation_id: orgId,
               procedure_id: marktplatz.id,
-              receipt_code_hash: `bulk-${engine}-${i}`,
+              key: `bulk-${engine}-${i}`,
               channel: (i % 11 === 0 ? "paper" : "online") as Channel,
-              entered_by_account_id: null,
-              source_reference: null,
               received_on: i % 11 === 0 ? "2026-01-15" : null,
-              notice_version: "1",
-              language: "de",
               state: i % 7 === 0 ? "not_published" : i % 10 === 0 ? "published_redacted" : "published",
-              response_state: "pending",
-              idempotency_key: `bulk-${engine}-${i}`,
               created_at: now,
-              consent_results_notification: null,
-              erasure_requested_at: null,
-              personal_data_deleted_at: null,
-              withdrawn_at: null,
-            };
+            });
           }),
         )
         .returning("id")

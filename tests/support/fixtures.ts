@@ -1,5 +1,33 @@
-/** A procedure with one question of every kind and the full contact block, for pure tests. */
+/** Fixtures: a procedure with one question of every kind (pure tests), form fields, rows for bulk inserts. */
+import type { NewSubmission } from "#db/schema";
 import type { Procedure } from "~/modules/procedures/procedure";
+
+/**
+ * A submission row for inserting thousands straight into the table (tests of paging, batches and
+ * exports): `key` makes the receipt hash and idempotency key unique; everything not given is an
+ * online submission, received, with no contact data.
+ */
+export function bulkSubmissionRow(
+  row: Pick<NewSubmission, "organisation_id" | "procedure_id" | "state" | "created_at"> & { key: string } & Partial<Pick<NewSubmission, "channel" | "received_on">>,
+): NewSubmission {
+  const { key, ...given } = row;
+  return {
+    channel: "online",
+    received_on: null,
+    ...given,
+    receipt_code_hash: key,
+    idempotency_key: key,
+    entered_by_account_id: null,
+    source_reference: null,
+    notice_version: "1",
+    language: "de",
+    response_state: "pending",
+    consent_results_notification: null,
+    erasure_requested_at: null,
+    personal_data_deleted_at: null,
+    withdrawn_at: null,
+  };
+}
 
 export function procedureWithEveryQuestionKind(overrides: Partial<Procedure> = {}): Procedure {
   return {
