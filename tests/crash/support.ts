@@ -97,10 +97,12 @@ export interface JourneyStats {
   journeys: number;
   retries: number;
   abandoned: number;
+  /** requests given up after REQUEST_PATIENCE_MS without an answer (and sent again) */
+  unanswered: number;
   serverErrors: string[];
 }
 
-export const newStats = (): JourneyStats => ({ journeys: 0, retries: 0, abandoned: 0, serverErrors: [] });
+export const newStats = (): JourneyStats => ({ journeys: 0, retries: 0, abandoned: 0, unanswered: 0, serverErrors: [] });
 
 export interface Receipt {
   marker: string;
@@ -110,6 +112,8 @@ export interface Receipt {
 }
 
 class Transient extends Error {}
+class NoAnswer extends Error {}
+const REQUEST_PATIENCE_MS = 20_000;
 
 /**
  * One resident journey. Network errors (the server was killed) are retried with the same cookie
@@ -135,10 +139,16 @@ export async function residentJourney(
       }
       c.base = base();
       let res: Answer;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        res = await run();
-      } catch {
+        // an answer that never comes (a connection handed to a worker as it was killed) is given up
+        // after REQUEST_PATIENCE_MS and sent again, as a resident would click again
+        res = await Promise.race([run(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new NoAnswer()), REQUEST_PATIENCE_MS)))]);
+      } catch (error) {
+        if (error instanceof NoAnswer) stats.unanswered++;
         continue; // connection refused or reset, also mid-body: the server is down or was killed
+      } finally {
+        clearTimeout(timer);
       }
       if (res.status >= 500) {
         stats.serverErrors.push(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
