@@ -49,7 +49,7 @@ function instrument(req, res) {
   for (const [name, value] of securityHeaderList) res.setHeader(name, value);
   res.once("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const route = res.locals?.route ?? routePattern(req.path ?? (req.url ?? "/").split("?")[0]);
+    const route = res.locals.route ?? routePattern(req.path);
     observeRequest(req.method, route, res.statusCode, seconds);
     if (!accessLog) return;
     log("info", "request", {
@@ -179,15 +179,14 @@ function pageCache() {
 }
 
 /**
- * The protocol as Express would report it (req.protocol): behind a trusted proxy its
- * X-Forwarded-Proto; the fast path below uses it for the page cache's key.
+ * req.protocol as Express computes it, for node's own request (the fast path below keys the page
+ * cache with it): X-Forwarded-Proto only from a proxy that TRUST_PROXY trusts.
  */
 function protocolOf(req) {
-  if (env.TRUST_PROXY) {
-    const forwarded = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim();
-    if (forwarded) return forwarded;
-  }
-  return req.socket.encrypted ? "https" : "http";
+  const own = req.socket.encrypted ? "https" : "http";
+  if (!app.get("trust proxy fn")(req.socket.remoteAddress, 0)) return own;
+  const header = req.headers["x-forwarded-proto"];
+  return (typeof header === "string" ? header : own).split(",")[0].trim();
 }
 
 /**

@@ -17,8 +17,8 @@ export interface DatabaseHandle {
   engine: DatabaseEngine;
   /**
    * SQLite only: a synchronous read on the same connection, for the few reads on every request
-   * where Kysely's async connection hand-off costs more than the read (the page cache's version
-   * look-up). It sees this process's uncommitted writes, so use it only where that is harmless.
+   * where Kysely's async connection hand-off costs more than the read (the content version,
+   * organisations.server.ts). It sees this process's uncommitted writes, so use it only where that is harmless.
    */
   readSync?: <Row>(sql: string, parameters: unknown[]) => Row | undefined;
   close(): Promise<void>;

@@ -1,8 +1,8 @@
 /**
- * The submission path's hot statements as plain SQL. Building and compiling a query with Kysely
- * costs more CPU than SQLite needs to run these (CPU profile of the form/send POSTs), so they are
- * written once, with `?` placeholders, and numbered ($1, $2 …) once for PostgreSQL. Only for
- * statements run on every submission; everything else stays with the query builder.
+ * Hot statements as plain SQL (decision 24). Building and compiling a query with Kysely costs more
+ * CPU than SQLite needs to run these (CPU profile of the form/send POSTs), so they are written once,
+ * with `?` placeholders, and numbered ($1, $2 …) once for PostgreSQL. Only for statements run on
+ * every submission or every resident request; everything else stays with the query builder.
  */
 import { CompiledQuery, type Kysely, type QueryResult, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";

@@ -91,7 +91,12 @@ process.on("uncaughtException", (error) => {
 });
 const memory = memoryTrace ? memorySampler(server.pid) : { step() {}, stop() {} };
 memory.step("start-up");
-const status = (pid, field) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0) / 1024;
+/** A reader of one moment of /proc/<pid>/status: field name → kB. */
+const procStatus = (pid) => {
+  const text = readFileSync(`/proc/${pid}/status`, "utf8");
+  return (field) => Number(text.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+};
+const status = (pid, field) => procStatus(pid)(field) / 1024;
 
 // the bare server gets the page exactly as ours renders it for this reader
 const pageFile = join(dir, "page.html");
@@ -326,8 +331,7 @@ function memorySampler(pid) {
   const mb = (kb) => Math.round(kb / 1024);
   let v8 = {};
   const sample = () => {
-    const text = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (field) => Number(text.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+    const kb = procStatus(pid);
     try {
       v8 = JSON.parse(readFileSync(probeFile, "utf8"));
     } catch {} // caught mid-write: the previous reading
@@ -429,7 +433,7 @@ function totp(secret) {
 
 /** Download an export while sampling the server's resident memory. */
 async function exportPeak(target, pid) {
-  const rss = () => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  const rss = () => status(pid, "VmRSS");
   const base = Math.round(rss());
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);

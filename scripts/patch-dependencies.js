@@ -25,6 +25,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MARKER = "/* teilhabe patch: route-match-cache */";
 export const MARKER_STRIP = "/* teilhabe patch: strip-only-when-present */";
 
+// shared by the server-runtime patch: whether a URL's query names the parameter (a query with a
+// percent-escape is left to the published code, which decodes names)
+const HAS_PARAM =
+  "function teilhabeMayHaveParam(href, name) {\n" +
+  '  let q = href.indexOf("?");\n' +
+  "  if (q < 0) return false;\n" +
+  '  let hash = href.indexOf("#", q);\n' +
+  "  let search = href.slice(q + 1, hash < 0 ? undefined : hash);\n" +
+  '  if (search.includes("%")) return true;\n' +
+  '  return search.split("&").some((part) => part.split("=", 1)[0] === name);\n' +
+  "}\n";
+
 export const patches = [
   {
     name: "route-match-cache",
@@ -91,32 +103,19 @@ export const patches = [
       ],
     ],
   },
+  {
+    name: "strip-only-when-present",
+    marker: MARKER_STRIP,
+    packageName: "@remix-run/server-runtime",
+    version: "2.17.5",
+    file: "dist/data.js",
+    replacements: [
+      ["function stripIndexParam(request) {\n", `${MARKER_STRIP}\n${HAS_PARAM}function stripIndexParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "index")) return request;\n`],
+      ["function stripDataParam(request) {\n", 'function stripDataParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_data")) return request;\n'],
+      ["function stripRoutesParam(request) {\n", 'function stripRoutesParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_routes")) return request;\n'],
+    ],
+  },
 ];
-
-// shared by the server-runtime patch: whether a URL's query names the parameter (a query with a
-// percent-escape is left to the published code, which decodes names)
-const HAS_PARAM =
-  "function teilhabeMayHaveParam(href, name) {\n" +
-  '  let q = href.indexOf("?");\n' +
-  "  if (q < 0) return false;\n" +
-  '  let hash = href.indexOf("#", q);\n' +
-  "  let search = href.slice(q + 1, hash < 0 ? undefined : hash);\n" +
-  '  if (search.includes("%")) return true;\n' +
-  '  return search.split("&").some((part) => part.split("=", 1)[0] === name);\n' +
-  "}\n";
-
-patches.push({
-  name: "strip-only-when-present",
-  marker: MARKER_STRIP,
-  packageName: "@remix-run/server-runtime",
-  version: "2.17.5",
-  file: "dist/data.js",
-  replacements: [
-    ["function stripIndexParam(request) {\n", `${MARKER_STRIP}\n${HAS_PARAM}function stripIndexParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "index")) return request;\n`],
-    ["function stripDataParam(request) {\n", 'function stripDataParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_data")) return request;\n'],
-    ["function stripRoutesParam(request) {\n", 'function stripRoutesParam(request) {\n  if (!teilhabeMayHaveParam(request.url, "_routes")) return request;\n'],
-  ],
-});
 
 /** Applies every patch; returns one line per patch saying what happened. Throws when a patch no longer fits its version. */
 export function applyPatches(base = root) {

@@ -54,12 +54,22 @@ const STAFF_PATH = /^\/(?:[^/]+\/verwaltung|anmelden|abmelden|einladung)(?:\/|$)
 const detected = new Map<string, Language>();
 const LANGUAGE_COOKIE = /(?:^|;)\s*lng=([^;]*)/;
 
+const detectionKey = (param: string | null, cookie: string | undefined, acceptLanguage: string) => `${param ?? ""}\n${cookie ?? ""}\n${acceptLanguage}`;
+
+/**
+ * The language detected before for a request without ?lng= and with these two headers, if there
+ * was one — for the page cache's answer before Express, which cannot wait for detection.
+ */
+export function rememberedLanguage(cookieHeader: string, acceptLanguage: string): Language | undefined {
+  return detected.get(detectionKey(null, LANGUAGE_COOKIE.exec(cookieHeader)?.[1], acceptLanguage));
+}
+
 async function detectLanguage(request: Request): Promise<Language> {
   const url = new URL(request.url);
   const param = url.searchParams.get("lng");
   const cookie = LANGUAGE_COOKIE.exec(request.headers.get("cookie") ?? "")?.[1];
   const acceptLanguage = request.headers.get("accept-language") ?? "";
-  const key = `${param ?? ""}\n${cookie ?? ""}\n${acceptLanguage}`;
+  const key = detectionKey(param, cookie, acceptLanguage);
   const known = detected.get(key);
   if (known !== undefined) return known;
   const headers = new Headers({ "accept-language": acceptLanguage });

@@ -8,7 +8,7 @@
 let pending: string[] = [];
 let scheduled = false;
 
-export function flushLog() {
+function flushLog() {
   scheduled = false;
   if (pending.length === 0) return;
   const text = pending.join("\n");

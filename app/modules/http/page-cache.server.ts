@@ -18,11 +18,11 @@
  *
  * Memory: an LRU bounded by bytes (PAGE_CACHE_MB, default 32; 0 turns the cache off).
  */
-import { sql } from "kysely";
 import { createHash } from "node:crypto";
 import { brotliCompress, constants, gzipSync } from "node:zlib";
 import { getDatabaseHandle, getDb } from "~/db.server";
-import { getLocale } from "~/i18n/i18n.server";
+import { getLocale, rememberedLanguage } from "~/i18n/i18n.server";
+import { contentVersion, contentVersionNow } from "~/modules/organisations/organisations.server";
 
 /** The request as Express gives it (only what the cache reads). */
 interface CacheRequest {
@@ -146,36 +146,12 @@ function cacheable(response: Response): boolean {
   return true;
 }
 
-const VERSION_SQL = "select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ?";
-
-/**
- * The organisation's content version, read on every cached request: on SQLite synchronously on the
- * connection (no Kysely hand-off; reading a version another request has raised but not yet
- * committed only makes us render once more), on PostgreSQL as one query.
- */
-async function readVersion(slug: string): Promise<number | undefined> {
-  const handle = getDatabaseHandle();
-  if (handle.readSync) {
-    const row = handle.readSync<{ version: number }>(VERSION_SQL, [slug]);
-    return row === undefined ? undefined : Number(row.version);
-  }
-  const { rows } = await sql<{ version: number }>`select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ${slug}`.execute(handle.db);
-  return rows[0] === undefined ? undefined : Number(rows[0].version);
-}
-
 /**
  * The language a page will be in, from the two headers remix-i18next reads (without ?lng=, which
- * bypasses the cache): getLocale itself decides, its answer is remembered per header pair.
+ * bypasses the cache): getLocale itself decides and remembers its answer (i18n.server.ts).
  */
-const locales = new Map<string, string>();
 async function localeOf(cookie: string, acceptLanguage: string): Promise<string> {
-  const key = `${cookie}\n${acceptLanguage}`;
-  const known = locales.get(key);
-  if (known !== undefined) return known;
-  const locale = await getLocale(new Request("http://localhost/", { headers: { cookie, "accept-language": acceptLanguage } }));
-  if (locales.size >= 1000) locales.delete(locales.keys().next().value!);
-  locales.set(key, locale);
-  return locale;
+  return rememberedLanguage(cookie, acceptLanguage) ?? getLocale(new Request("http://localhost/", { headers: { cookie, "accept-language": acceptLanguage } }));
 }
 
 /** The next moment one of the organisation's procedures opens or closes (at most an hour ahead): when a cached page expires. */
@@ -256,6 +232,21 @@ export function createPageCache(options: PageCacheOptions) {
     res.end(body);
   }
   const patterns = new Map<number, string>();
+  const keyOf = (protocol: string, host: unknown, pathAndQuery: string, locale: string) => `${protocol}://${String(host ?? "")}${pathAndQuery}|${locale}`;
+
+  /**
+   * The stored page under `key` if it is still good — same build, not expired, rendered at the
+   * content version `version()` gives (read only when the rest holds) — counted as a hit and moved
+   * to most recently used.
+   */
+  function take(key: string, version: () => number | undefined | null): Entry | undefined {
+    const found = entries.get(key);
+    if (!found || found.build !== options.buildVersion || Date.now() >= found.expiresAt || version() !== found.version) return undefined;
+    hits++;
+    entries.delete(key);
+    entries.set(key, found);
+    return found;
+  }
 
   async function middleware(req: CacheRequest, res: CacheResponse, next: (error?: unknown) => void) {
     if (maxBytes <= 0) return next();
@@ -270,17 +261,11 @@ export function createPageCache(options: PageCacheOptions) {
     try {
       // the language exactly as the page will pick it (remix-i18next: ?lng=, cookie, Accept-Language)
       const locale = await localeOf(String(req.headers.cookie ?? ""), String(req.headers["accept-language"] ?? ""));
-      const version = await readVersion(target.organisation);
+      const version = await contentVersion(getDatabaseHandle(), target.organisation);
       if (version === undefined) return next(); // no such organisation: Remix answers
-      const key = `${req.protocol}://${String(req.headers.host ?? "")}${target.pathAndQuery}|${locale}`;
-      const found = entries.get(key);
-      if (found && found.version === version && found.build === options.buildVersion && Date.now() < found.expiresAt) {
-        hits++;
-        // most recently used last
-        entries.delete(key);
-        entries.set(key, found);
-        return send(req, res, found);
-      }
+      const key = keyOf(req.protocol, req.headers.host, target.pathAndQuery, locale);
+      const found = take(key, () => version);
+      if (found) return send(req, res, found);
       misses++;
       const now = new Date();
       const response = await options.render(req);
@@ -333,17 +318,11 @@ export function createPageCache(options: PageCacheOptions) {
     const path = q < 0 ? url : url.slice(0, q);
     const target = cacheTarget({ method: req.method, path, originalUrl: url, headers: req.headers });
     if (!target) return false;
-    const locale = locales.get(`${String(req.headers.cookie ?? "")}\n${String(req.headers["accept-language"] ?? "")}`);
+    const locale = rememberedLanguage(String(req.headers.cookie ?? ""), String(req.headers["accept-language"] ?? ""));
     const route = patterns.get(target.page);
     if (locale === undefined || route === undefined) return false;
-    const key = `${protocol}://${String(req.headers.host ?? "")}${target.pathAndQuery}|${locale}`;
-    const found = entries.get(key);
-    if (!found || found.build !== options.buildVersion || Date.now() >= found.expiresAt) return false;
-    const row = getDatabaseHandle().readSync!<{ version: number }>(VERSION_SQL, [target.organisation]);
-    if (row === undefined || Number(row.version) !== found.version) return false;
-    hits++;
-    entries.delete(key);
-    entries.set(key, found);
+    const found = take(keyOf(protocol, req.headers.host, target.pathAndQuery, locale), () => contentVersionNow(getDatabaseHandle(), target.organisation));
+    if (!found) return false;
     res.locals = { route };
     beforeSending(req, res);
     send(req, res as CacheResponse, found);

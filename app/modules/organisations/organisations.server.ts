@@ -1,6 +1,33 @@
 import type { Kysely } from "kysely";
+import type { DatabaseHandle } from "#db/connection.server";
+import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
+
+// ---------------------------------------------------------------------------
+// The content version (decision 21): a counter per organisation that triggers raise on every write a
+// resident page could show. The page cache and the procedure context read it on every request.
+
+const CONTENT_VERSION_SQL = "select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ?";
+
+/**
+ * The organisation's content version read synchronously (SQLite: no Kysely hand-off; a version another
+ * request has raised but not yet committed only makes a reader load once more); `null` where the
+ * engine cannot read synchronously (PostgreSQL), `undefined` for no such organisation.
+ */
+export function contentVersionNow(handle: DatabaseHandle, slug: string): number | undefined | null {
+  if (!handle.readSync) return null;
+  const row = handle.readSync<{ version: number }>(CONTENT_VERSION_SQL, [slug]);
+  return row === undefined ? undefined : Number(row.version);
+}
+
+/** The organisation's content version on either engine; `undefined` for no such organisation. */
+export async function contentVersion(handle: DatabaseHandle, slug: string): Promise<number | undefined> {
+  const now = contentVersionNow(handle, slug);
+  if (now !== null) return now;
+  const { rows } = await runPlain<{ version: number | string }>(handle.db, CONTENT_VERSION_SQL, [slug]);
+  return rows[0] === undefined ? undefined : Number(rows[0].version);
+}
 
 export async function listOrganisations(db: Kysely<Database>): Promise<Pick<Organisation, "id" | "slug" | "name">[]> {
   return db.selectFrom("organisations").select(["id", "slug", "name"]).orderBy("name").execute();

@@ -1,10 +1,9 @@
 /** What every resident page of one procedure needs: the organisation, the procedure, the language. */
 import type { Params } from "@remix-run/react";
-import { getDb } from "~/db.server";
+import { getDatabaseHandle, getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
-import { findOrganisationBySlug } from "~/modules/organisations/organisations.server";
-import { runPlain } from "#db/plain-sql.server";
+import { contentVersion, findOrganisationBySlug } from "~/modules/organisations/organisations.server";
 import type { Procedure } from "./procedure";
 import { findPublicProcedure } from "./procedures.server";
 
@@ -26,15 +25,6 @@ type Context = { version: number; organisation: Organisation; procedure: Procedu
 const cachesByDb = new WeakMap<object, Map<string, Context>>();
 const MAX_CONTEXTS = 200;
 
-async function contentVersion(db: ReturnType<typeof getDb>, orgSlug: string): Promise<number | undefined> {
-  const { rows } = await runPlain<{ version: number | string }>(
-    db,
-    "select v.version from organisations o join content_versions v on v.organisation_id = o.id where o.slug = ?",
-    [orgSlug],
-  );
-  return rows[0] === undefined ? undefined : Number(rows[0].version);
-}
-
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -44,12 +34,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 async function organisationAndProcedure(params: Params): Promise<{ organisation: Organisation; procedure: Procedure }> {
-  const db = getDb();
+  const handle = getDatabaseHandle();
+  const db = handle.db;
   let contexts = cachesByDb.get(db);
   if (!contexts) cachesByDb.set(db, (contexts = new Map()));
   const key = `${params.org ?? ""}/${params.slug ?? ""}`;
   // the version first: a write that lands while the rows are read makes them look older, never newer
-  const version = await contentVersion(db, params.org ?? "");
+  const version = await contentVersion(handle, params.org ?? "");
   const known = contexts.get(key);
   if (known && version !== undefined && known.version === version) return known;
   const organisation = await requireOrganisation(params);
