@@ -3,12 +3,12 @@
  * They go through the same validation and the same createSubmission as online ones; only the
  * channel, who entered it, and the source (paper reference, date received, notice read aloud) differ.
  */
-import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { timeOrderedKey } from "~/modules/privacy/random.server";
 import { acceptanceState, type Procedure } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
@@ -26,7 +26,8 @@ export const isAssistedChannel = (c: string): c is AssistedChannel => (ASSISTED_
 export const DESK_FIELDS = ["entry_key", "notice_read", "source_reference", "received_on"] as const;
 export const REFERENCE_MAX = 60;
 
-export const newEntryKey = () => randomBytes(18).toString("base64url");
+/** The desk form's idempotency key: time-ordered like draft ids (same unique index). */
+export const newEntryKey = () => timeOrderedKey();
 
 export interface DeskMeta {
   entryKey: string;

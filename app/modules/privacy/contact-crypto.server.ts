@@ -18,6 +18,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { secureRandomBytes } from "./random.server";
 
 export interface KeyRing {
   current: { id: string; key: Buffer };
@@ -110,7 +111,7 @@ export function loadKeyRing(options: { env?: Partial<NodeJS.ProcessEnv>; keyFile
 /** Encrypts with the ring's current key; `aad` binds the value to its row/column. */
 export function encryptField(ring: KeyRing, plaintext: string, aad: string): string {
   if (!aad) throw new Error("encryptField: aad must be non-empty (e.g. \"contact_details:42:email\")");
-  const iv = randomBytes(IV_BYTES); // never reuse an IV under one key: GCM breaks completely
+  const iv = secureRandomBytes(IV_BYTES); // never reuse an IV under one key: GCM breaks completely
   const cipher = createCipheriv(ALGORITHM, ring.current.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);

@@ -5,7 +5,6 @@
  * Once submitted, the draft keeps no answers, only the link to the submission and, for two hours,
  * the receipt code so the confirmation page can be reloaded.
  */
-import { randomBytes } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { Database, SubmissionDraftTable } from "#db/schema";
@@ -14,6 +13,7 @@ import type { Procedure } from "~/modules/procedures/procedure";
 import { acceptanceState } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
+import { timeOrderedKey } from "~/modules/privacy/random.server";
 import { groupCommit } from "./group-commit.server";
 import { runPlain } from "#db/plain-sql.server";
 import { createSubmission } from "./submissions.server";
@@ -22,7 +22,6 @@ import { inputToValues, validateSubmission, type SubmissionInput } from "./valid
 export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
-const newDraftId = () => randomBytes(24).toString("base64url");
 
 // drafts may hold contact data: encrypted like contact_details, bound to the draft's id
 const sealPayload = (draftId: string, input: SubmissionInput) =>
@@ -65,7 +64,7 @@ export async function saveDraft(
       );
       if (Number(updated.numAffectedRows) === 1) return args.draftId;
     }
-    const id = newDraftId();
+    const id = timeOrderedKey(now.getTime());
     await runPlain(
       trx,
       "insert into submission_drafts (id, procedure_id, payload_json, language, submission_id, receipt_code, created_at, updated_at, expires_at) " +
