@@ -111,23 +111,24 @@ export async function submitDraft(
   args: { draftId: string | null; procedure: Procedure; now?: Date },
 ): Promise<{ receiptCode: string; submissionId: number }> {
   const now = args.now ?? new Date();
-  const draft = await readDraft(db, args.draftId, args.procedure.id, now);
-  if (draft.state === "missing") throw new HttpError(404, "draft_missing");
-  if (draft.state === "submitted") return { receiptCode: draft.receiptCode ?? "", submissionId: draft.submissionId };
-
-  const acceptance = acceptanceState(args.procedure, now);
-  if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
-
-  // the stored answers pass the same rules again: nothing invalid reaches the submissions table
-  const fields = new Map(Object.entries(inputToValues(args.procedure, draft.input)));
-  const checked = validateSubmission(args.procedure, fields);
-  if (!checked.ok) throw new HttpError(404, "draft_missing");
-
-  const draftId = args.draftId!;
+  if (!args.draftId) throw new HttpError(404, "draft_missing");
+  const draftId = args.draftId;
   try {
     // committed together with submissions sent at the same moment (group commit), each in its own
-    // savepoint; the receipt code is returned only after that commit
+    // savepoint; the receipt code is returned only after that commit. The draft is read inside the
+    // unit: in the batch's transaction that read needs no locks of its own.
     return await groupCommit(db, async (trx) => {
+      const draft = await readDraft(trx, draftId, args.procedure.id, now);
+      if (draft.state === "missing") throw new HttpError(404, "draft_missing");
+      if (draft.state === "submitted") return { receiptCode: draft.receiptCode ?? "", submissionId: draft.submissionId };
+
+      const acceptance = acceptanceState(args.procedure, now);
+      if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
+
+      // the stored answers pass the same rules again: nothing invalid reaches the submissions table
+      const checked = validateSubmission(args.procedure, new Map(Object.entries(inputToValues(args.procedure, draft.input))));
+      if (!checked.ok) throw new HttpError(404, "draft_missing");
+
       const result = await createSubmission(trx, {
         procedure: args.procedure,
         input: checked.input,
