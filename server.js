@@ -2,8 +2,11 @@
  * The production server: Express in front of the Remix build. Sets the security headers, writes
  * one access-log line per request and counts it for /metrics, answers the probes (/healthz,
  * /readyz, /metrics), compresses, serves hashed assets as immutable, and hands everything else
- * to Remix through a small adapter that respects back-pressure. Prepares the database (migrate,
- * seed demo data into an empty one), then listens on PORT (3000). Settings: README, "Configuration".
+ * to Remix through a small adapter that respects back-pressure. Two kinds of request skip Express
+ * with the same headers, log line, metrics and checks: a cached resident page (the page cache's
+ * fast path) and every request that changes something (POST and the other non-GET methods, which
+ * all go to Remix; decision 26). Prepares the database (migrate, seed demo data into an empty
+ * one), then listens on PORT (3000). Settings: README, "Configuration".
  */
 import { createServer } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -38,6 +41,8 @@ const app = express();
 app.disable("x-powered-by");
 // behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or a hop count) lets req.ip be the client's
 if (env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+/** Express's compiled "trust proxy" setting: (address, hop) => trusted; also for requests that skip Express. */
+const trustProxy = app.get("trust proxy fn");
 
 // Every response: security headers; when it ends, one access-log line and the request metrics.
 // The log names the route pattern (/einladung/:token), never the path or query: no tokens, codes
@@ -49,7 +54,7 @@ function instrument(req, res) {
   for (const [name, value] of securityHeaderList) res.setHeader(name, value);
   res.once("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const route = res.locals.route ?? routePattern(req.path);
+    const route = res.locals.route ?? routePattern(pathOf(req));
     observeRequest(req.method, route, res.statusCode, seconds);
     if (!accessLog) return;
     log("info", "request", {
@@ -62,23 +67,26 @@ function instrument(req, res) {
     });
   });
 }
-app.use((req, res, next) => {
-  instrument(req, res);
-  next();
-});
+/** The path without the query, as Express's req.path (also for requests that skip Express). */
+function pathOf(req) {
+  if (req.path !== undefined) return req.path;
+  const query = req.url.indexOf("?");
+  return query === -1 ? req.url : req.url.slice(0, query);
+}
+
 // A request refused before its body was read (413) leaves bytes on the connection: close it
 // after the answer, or the client's next request on it would fail.
-app.use((req, res, next) => {
+function closeWhenBodyUnread(req, res) {
   const writeHead = res.writeHead;
   res.writeHead = function (...args) {
     if (!req.complete) res.setHeader("Connection", "close");
     return writeHead.apply(this, args);
   };
-  next();
-});
+}
+
 // Requests from other sites: Remix would refuse a cross-origin form POST with a bare 500, so we
 // note it here (removing the Origin header) and let the app answer with a clear 403 page.
-app.use((req, _res, next) => {
+function markCrossSite(req) {
   delete req.headers["x-teilhabe-cross-site"];
   if (req.method !== "GET" && req.method !== "HEAD") {
     const site = req.headers["sec-fetch-site"];
@@ -100,6 +108,14 @@ app.use((req, _res, next) => {
       delete req.headers.origin;
     }
   }
+}
+
+// What every request gets. Requests that change something skip Express (handleChange below): a
+// concern added here for every request must be added there too.
+app.use((req, res, next) => {
+  instrument(req, res);
+  closeWhenBodyUnread(req, res);
+  markCrossSite(req);
   next();
 });
 
@@ -174,7 +190,7 @@ function pageCache() {
     buildVersion: build.assets.version,
     maxBytes: development ? 0 : setting("PAGE_CACHE_MB", 32) * 1024 * 1024,
     routePattern,
-    render: (req) => render(fetchRequestOf(req, new AbortController().signal), { clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    render: (req) => render(fetchRequestOf(req, new AbortController().signal), { clientAddress: clientAddressOf(req) ?? "unknown" }),
   });
 }
 
@@ -184,7 +200,7 @@ function pageCache() {
  */
 function protocolOf(req) {
   const own = req.socket.encrypted ? "https" : "http";
-  if (!app.get("trust proxy fn")(req.socket.remoteAddress, 0)) return own;
+  if (!trustProxy(req.socket.remoteAddress, 0)) return own;
   const header = req.headers["x-forwarded-proto"];
   return (typeof header === "string" ? header : own).split(",")[0].trim();
 }
@@ -193,30 +209,84 @@ function protocolOf(req) {
  * Remix behind Express, like @remix-run/express but with back-pressure both ways: the request
  * body is read only as fast as the app consumes it (and never beyond maxBodyBytes), and the
  * response body is written only as fast as the client takes it (awaiting 'drain'), so a slow
- * reader of a 20 MB download does not make the server buffer the file.
+ * reader of a 20 MB download does not make the server buffer the file. Uses only node's own
+ * request and response, so that requests which skip Express take the same way.
  */
+const handleRemixRequest = createRequestHandler(build, env.NODE_ENV === "development" ? "development" : "production");
+async function respondWithRemix(req, res, { compress }) {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const request = fetchRequestOf(req, controller.signal);
+  const response = await handleRemixRequest(request, { clientAddress: clientAddressOf(req) ?? "unknown" });
+  await sendResponse(req, res, response, compress);
+}
+
 function remixHandler() {
-  const handleRequest = createRequestHandler(build, env.NODE_ENV === "development" ? "development" : "production");
   return async (req, res, next) => {
     try {
-      const controller = new AbortController();
-      res.once("close", () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      const request = fetchRequestOf(req, controller.signal);
-      const response = await handleRequest(request, { clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" });
-      await sendResponse(res, response);
+      await respondWithRemix(req, res, { compress: false }); // compression() is in front
     } catch (error) {
       next(error);
     }
   };
 }
 
+/**
+ * Every request that changes something (POST and the other methods but GET and HEAD) goes to Remix;
+ * nothing in the Express chain but compression applies to it, and Express's own set-up of each
+ * request (it swaps the prototypes of req and res, which slows every later access to them) cost
+ * about a third of a submission POST's CPU (decision 26). So it is handed to Remix directly, with
+ * the same headers, log line, metrics, cross-site check and body limit; a response with a body is
+ * compressed as compression() would (an error page after a form with mistakes).
+ */
+async function handleChange(req, res) {
+  res.locals = {};
+  instrument(req, res);
+  closeWhenBodyUnread(req, res);
+  markCrossSite(req);
+  try {
+    await respondWithRemix(req, res, { compress: true });
+  } catch (error) {
+    // as Express's final handler would, after our error middleware's log line
+    log("error", "unhandled_error", { route: routePattern(pathOf(req)), method: req.method, error: error instanceof Error ? error.message : String(error) });
+    if (res.headersSent) return void res.destroy();
+    res.statusCode = 500;
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.end("Internal Server Error\n");
+  }
+}
+
+/** Express's req.hostname: X-Forwarded-Host only from a trusted proxy, without the port. */
+function hostnameOf(req) {
+  let host = req.headers["x-forwarded-host"];
+  if (!host || !trustProxy(req.socket.remoteAddress, 0)) host = req.headers.host;
+  else if (host.includes(",")) host = host.slice(0, host.indexOf(",")).trimEnd();
+  if (!host) return undefined;
+  const offset = host[0] === "[" ? host.indexOf("]") + 1 : 0;
+  const colon = host.indexOf(":", offset);
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/**
+ * Express's req.ip (proxy-addr): the socket's address, or, through proxies TRUST_PROXY trusts,
+ * the nearest address in X-Forwarded-For that is not a trusted proxy.
+ */
+function clientAddressOf(req) {
+  const addresses = [req.socket.remoteAddress];
+  const forwardedFor = req.headers["x-forwarded-for"];
+  if (typeof forwardedFor === "string") addresses.push(...forwardedFor.split(",").map((a) => a.trim()).filter(Boolean).reverse());
+  let i = 0;
+  while (i < addresses.length - 1 && trustProxy(addresses[i], i)) i++;
+  return addresses[i];
+}
+
 function fetchRequestOf(req, signal) {
-  // req.hostname honours "trust proxy"; the port comes from X-Forwarded-Host or Host
-  const hostHeader = req.get("x-forwarded-host") ?? req.get("host") ?? "";
+  // the host name honours "trust proxy"; the port comes from X-Forwarded-Host or Host
+  const hostHeader = req.headers["x-forwarded-host"] ?? req.headers.host ?? "";
   const port = Number.parseInt(hostHeader.split(":")[1] ?? "", 10);
-  const host = `${req.hostname}${Number.isSafeInteger(port) ? `:${port}` : ""}`;
+  const host = `${hostnameOf(req)}${Number.isSafeInteger(port) ? `:${port}` : ""}`;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -227,7 +297,7 @@ function fetchRequestOf(req, signal) {
     init.body = bodyOf(req, maxBodyBytes);
     init.duplex = "half";
   }
-  return new Request(new URL(`${req.protocol}://${host}${req.originalUrl}`).href, init);
+  return new Request(new URL(`${protocolOf(req)}://${host}${req.originalUrl ?? req.url}`).href, init);
 }
 
 /**
@@ -286,12 +356,15 @@ function bodyOf(req, limit) {
   );
 }
 
-async function sendResponse(res, response) {
+const compressBody = compression();
+async function sendResponse(req, res, response, compress) {
   if (response.statusText) res.statusMessage = response.statusText;
-  res.status(response.status);
+  res.statusCode = response.status;
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
-  for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+  for (const cookie of response.headers.getSetCookie()) res.appendHeader("Set-Cookie", cookie);
   if (!response.body) return void res.end();
+  // compression() in front of the body alone: it decides (type, size, Accept-Encoding) when the headers go out
+  if (compress) compressBody(req, res, () => {});
   let closed = false;
   let wake;
   const wakeUp = () => {
@@ -343,6 +416,7 @@ const server = createServer(
     // a cached resident page, answered without Express when nothing needs waiting for (SQLite);
     // the same headers, log line and metrics as every other response
     if (req.method === "GET" && cache.serveFromNode(req, res, protocolOf(req), instrument)) return;
+    if (req.method !== "GET" && req.method !== "HEAD") return void handleChange(req, res);
     app(req, res);
   },
 );
