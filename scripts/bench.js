@@ -9,7 +9,9 @@
  *      app is two POSTs — the form (validated, kept as a draft) and "send" (one transaction with the
  *      submission and its privacy-log events, committed before the receipt is shown) — so both our
  *      requests/s and our submissions/s are compared with the bare inserts/s.
- * Each scenario runs BENCH_SECONDS (10). Then phase 2 (results and moderation at BENCH_FIXTURE
+ * Each scenario runs BENCH_SECONDS (10) per server, in BENCH_ROUNDS (3) alternating rounds (ours,
+ * bare, ours, bare, …): machines of this kind change speed for minutes at a time, and a ratio of two
+ * runs taken one after the other measured that change as much as our server. Then phase 2 (results and moderation at BENCH_FIXTURE
  * submissions, below). At the end: the peak RSS of our server over the whole run (VmHWM);
  * BENCH_MEMORY=1 adds the peak of every step and what it was made of (memorySampler). Each row also
  * shows the server's own CPU time per request (/proc/<pid>/stat), steadier than requests/s when
@@ -26,6 +28,7 @@ import { buildIfStale, root } from "./build-if-stale.js";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const getConnections = Number(process.env.BENCH_GET_CONNECTIONS ?? process.env.BENCH_CONNECTIONS ?? 10);
 const postConnections = Number(process.env.BENCH_POST_CONNECTIONS ?? 32);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const BROWSER = { "accept-encoding": "gzip, deflate, br", "accept-language": "de-DE,de;q=0.9" };
 
@@ -123,18 +126,53 @@ async function measure(options, pid) {
   const cpuBefore = cpuMs(pid);
   const r = await instance;
   const cpu = cpuMs(pid) - cpuBefore;
+  // answered requests only (2xx, 3xx): a refused request is not throughput
+  const answered = r.requests.total - (r.non2xx - (r["3xx"] ?? 0));
   return {
     // the server's own CPU time (user + system) per request: steadier than requests/s on a shared machine
     cpuPerRequest: cpu / Math.max(1, r.requests.total),
-    // answered requests only (2xx, 3xx): a refused request is not throughput
-    rps: (r.requests.total - (r.non2xx - (r["3xx"] ?? 0))) / r.duration,
+    rps: answered / r.duration,
     total: r.requests.total,
     bad: r.non2xx - (r["3xx"] ?? 0) + r.errors + r.timeouts,
     why: [...Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !/^[23]/.test(code)).map(([code, { count }]) => `${count}×${code}`), r.errors ? `${r.errors} errors` : "", r.timeouts ? `${r.timeouts} timeouts` : ""].filter(Boolean).join(", "),
     latency: percentiles(all),
     steps: steps.map(percentiles),
     duration: r.duration,
+    raw: { all, steps, answered, cpu },
   };
+}
+
+/**
+ * Ours and bare in `rounds` alternating rounds of seconds/rounds each; every figure is over all of a
+ * server's rounds together, and each round's ratio is kept to show how steady the machine was.
+ * `around` runs before and after each of our rounds (counting stored submissions).
+ */
+async function alternate(ours, bare, around = { before: async () => {}, after: async () => {} }) {
+  const duration = seconds / rounds;
+  const runs = { ours: [], bare: [] };
+  for (let i = 0; i < rounds; i++) {
+    await around.before();
+    runs.ours.push(await measure({ ...ours.options, duration }, ours.pid));
+    await around.after();
+    runs.bare.push(await measure({ ...bare.options, duration }, bare.pid));
+  }
+  const merged = (list) => {
+    const sum = (f) => list.reduce((a, r) => a + f(r), 0);
+    const total = sum((r) => r.total);
+    const time = sum((r) => r.duration);
+    return {
+      cpuPerRequest: sum((r) => r.raw.cpu) / Math.max(1, total),
+      rps: sum((r) => r.raw.answered) / time,
+      total,
+      bad: sum((r) => r.bad),
+      why: list.map((r) => r.why).filter(Boolean).join("; "),
+      latency: percentiles(list.flatMap((r) => r.raw.all)),
+      steps: list[0].raw.steps.map((_, i) => percentiles(list.flatMap((r) => r.raw.steps[i]))),
+      duration: time,
+    };
+  };
+  const roundRatios = runs.ours.map((o, i) => `${Math.round(o.rps)}/${Math.round(runs.bare[i].rps)}`);
+  return { ours: merged(runs.ours), bare: merged(runs.bare), rounds: roundRatios.join(", ") };
 }
 
 /** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
@@ -172,37 +210,53 @@ await autocannon({ url: url + PROCEDURE, connections: 4, duration: 2, headers: B
 await autocannon({ url: `${bareUrl}/page`, connections: 4, duration: 2, headers: BROWSER });
 
 memory.step("GET procedure page");
-const getOurs = await measure({ url: url + PROCEDURE, connections: getConnections, headers: BROWSER }, server.pid);
-const getBare = await measure({ url: `${bareUrl}/page`, connections: getConnections, headers: BROWSER }, bare.pid);
+const get = await alternate(
+  { options: { url: url + PROCEDURE, connections: getConnections, headers: BROWSER }, pid: server.pid },
+  { options: { url: `${bareUrl}/page`, connections: getConnections, headers: BROWSER }, pid: bare.pid },
+);
+const { ours: getOurs, bare: getBare } = get;
 
-const storedBefore = await countStored(databaseUrl);
-memory.step("POST form + send");
-const postOurs = await measure({
-  url,
-  connections: postConnections,
-  requests: [
-    {
-      method: "POST",
-      path: PROCEDURE,
-      headers: { ...BROWSER, ...FORM },
-      body: form,
-      onResponse: (status, body, context, headers) => {
-        const setCookie = headers["set-cookie"] ?? headers["Set-Cookie"];
-        const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-        if (first) context.cookie = String(first).split(";")[0];
-      },
+memory.step("POST form + send (ours and bare alternately)");
+let submissions = 0;
+let storedBefore = 0;
+const post = await alternate(
+  {
+    options: {
+      url,
+      connections: postConnections,
+      requests: [
+        {
+          method: "POST",
+          path: PROCEDURE,
+          headers: { ...BROWSER, ...FORM },
+          body: form,
+          onResponse: (status, body, context, headers) => {
+            const setCookie = headers["set-cookie"] ?? headers["Set-Cookie"];
+            const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+            if (first) context.cookie = String(first).split(";")[0];
+          },
+        },
+        {
+          method: "POST",
+          path: `${PROCEDURE}/pruefen`,
+          headers: { ...BROWSER, ...FORM },
+          setupRequest: (req, context) => ({ ...req, headers: { ...req.headers, cookie: context.cookie ?? "" } }),
+        },
+      ],
     },
-    {
-      method: "POST",
-      path: `${PROCEDURE}/pruefen`,
-      headers: { ...BROWSER, ...FORM },
-      setupRequest: (req, context) => ({ ...req, headers: { ...req.headers, cookie: context.cookie ?? "" } }),
+    pid: server.pid,
+  },
+  { options: { url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form }, pid: bare.pid },
+  {
+    before: async () => {
+      storedBefore = await countStored(databaseUrl);
     },
-  ],
-}, server.pid);
-const submissions = (await countStored(databaseUrl)) - storedBefore;
-memory.step("bare POSTs (ours idle)");
-const postBare = await measure({ url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form }, bare.pid);
+    after: async () => {
+      submissions += (await countStored(databaseUrl)) - storedBefore;
+    },
+  },
+);
+const { ours: postOurs, bare: postBare } = post;
 await stopProcess(bare);
 
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : "–");
@@ -250,6 +304,7 @@ const goals = [
   },
 ];
 console.log(`Submissions stored: ${submissions} in ${postOurs.duration.toFixed(1)} s = ${submissionsPerSecond.toFixed(0)} submissions/s (each: 2 requests)`);
+console.log(`Req/s per round, ours/bare (${rounds} rounds of ${(postOurs.duration / rounds).toFixed(1)} s each): GET ${get.rounds}; POST ${post.rounds}`);
 console.log(`Server memory after phase 1: RSS ${status(server.pid, "VmRSS").toFixed(0)} MB, peak so far ${status(server.pid, "VmHWM").toFixed(0)} MB`);
 
 // Phase 2 (SQLite): results and moderation at scale — see runResultsPhase below.
