@@ -204,10 +204,38 @@ console.log(
     `database ${databaseUrl.startsWith("postgres") ? "PostgreSQL" : "SQLite (WAL, synchronous=FULL)"}; page ${readFileSync(pageFile).length} bytes`,
 );
 
-// a short warm-up of both (JIT, page cache, SQLite file)
+/** a submission as a browser makes it: the form (→ draft, its cookie kept), then "send" */
+const ourPosts = {
+  url,
+  connections: postConnections,
+  requests: [
+    {
+      method: "POST",
+      path: PROCEDURE,
+      headers: { ...BROWSER, ...FORM },
+      body: form,
+      onResponse: (status, body, context, headers) => {
+        const setCookie = headers["set-cookie"] ?? headers["Set-Cookie"];
+        const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+        if (first) context.cookie = String(first).split(";")[0];
+      },
+    },
+    {
+      method: "POST",
+      path: `${PROCEDURE}/pruefen`,
+      headers: { ...BROWSER, ...FORM },
+      setupRequest: (req, context) => ({ ...req, headers: { ...req.headers, cookie: context.cookie ?? "" } }),
+    },
+  ],
+};
+const barePosts = { url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form };
+
+// a short warm-up of both, GET and POST (JIT, page cache, SQLite file)
 memory.step("warm-up");
 await autocannon({ url: url + PROCEDURE, connections: 4, duration: 2, headers: BROWSER });
 await autocannon({ url: `${bareUrl}/page`, connections: 4, duration: 2, headers: BROWSER });
+await autocannon({ ...ourPosts, connections: 4, duration: 2 });
+await autocannon({ ...barePosts, connections: 4, duration: 2 });
 
 memory.step("GET procedure page");
 const get = await alternate(
@@ -221,32 +249,10 @@ let submissions = 0;
 let storedBefore = 0;
 const post = await alternate(
   {
-    options: {
-      url,
-      connections: postConnections,
-      requests: [
-        {
-          method: "POST",
-          path: PROCEDURE,
-          headers: { ...BROWSER, ...FORM },
-          body: form,
-          onResponse: (status, body, context, headers) => {
-            const setCookie = headers["set-cookie"] ?? headers["Set-Cookie"];
-            const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-            if (first) context.cookie = String(first).split(";")[0];
-          },
-        },
-        {
-          method: "POST",
-          path: `${PROCEDURE}/pruefen`,
-          headers: { ...BROWSER, ...FORM },
-          setupRequest: (req, context) => ({ ...req, headers: { ...req.headers, cookie: context.cookie ?? "" } }),
-        },
-      ],
-    },
+    options: ourPosts,
     pid: server.pid,
   },
-  { options: { url: `${bareUrl}/submit`, method: "POST", connections: postConnections, headers: FORM, body: form }, pid: bare.pid },
+  { options: barePosts, pid: bare.pid },
   {
     before: async () => {
       storedBefore = await countStored(databaseUrl);
