@@ -110,12 +110,14 @@ function markCrossSite(req) {
   }
 }
 
-// What every request gets. Requests that change something skip Express (handleChange below): a
-// concern added here for every request must be added there too.
-app.use((req, res, next) => {
+/** What every request gets, through Express or not (handleChange below): add a concern for every request here. */
+function prepare(req, res) {
   instrument(req, res);
   closeWhenBodyUnread(req, res);
   markCrossSite(req);
+}
+app.use((req, res, next) => {
+  prepare(req, res);
   next();
 });
 
@@ -142,7 +144,9 @@ app.get("/metrics", (req, res) => {
 // A hit it can answer at once is answered before Express (see the server below); the rest come here.
 const cache = pageCache();
 app.use(cache.middleware);
-app.use(compression());
+// one instance: also in front of the bodies of requests that skip Express (sendResponse)
+const compress = compression();
+app.use(compress);
 app.use("/build", (_req, res, next) => {
   res.locals.route = "/build/*";
   next();
@@ -161,9 +165,12 @@ app.use((req, res, next) => {
 // app.use, not app.all("*"): a route pattern makes Express decode the path first, and a malformed
 // escape (/verfahren/%FF) would end in Express's own English 400 instead of our localized page
 app.use(remixHandler());
+/** An error no page caught; a client's mistake Express noticed (status 4xx) is not a fault of ours. */
+function logUnhandled(error, req) {
+  if (!(error?.status < 500)) log("error", "unhandled_error", { route: routePattern(pathOf(req)), method: req.method, error: error instanceof Error ? error.message : String(error) });
+}
 app.use((error, req, _res, next) => {
-  // a client's mistake Express noticed (status 4xx) is not a fault of ours
-  if (!(error?.status < 500)) log("error", "unhandled_error", { route: routePattern(req.path), method: req.method, error: error instanceof Error ? error.message : String(error) });
+  logUnhandled(error, req);
   next(error);
 });
 
@@ -213,20 +220,20 @@ function protocolOf(req) {
  * request and response, so that requests which skip Express take the same way.
  */
 const handleRemixRequest = createRequestHandler(build, env.NODE_ENV === "development" ? "development" : "production");
-async function respondWithRemix(req, res, { compress }) {
+async function respondWithRemix(req, res, { compressBody }) {
   const controller = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) controller.abort();
   });
   const request = fetchRequestOf(req, controller.signal);
   const response = await handleRemixRequest(request, { clientAddress: clientAddressOf(req) ?? "unknown" });
-  await sendResponse(req, res, response, compress);
+  await sendResponse(req, res, response, compressBody);
 }
 
 function remixHandler() {
   return async (req, res, next) => {
     try {
-      await respondWithRemix(req, res, { compress: false }); // compression() is in front
+      await respondWithRemix(req, res, { compressBody: false }); // compression() is in front
     } catch (error) {
       next(error);
     }
@@ -243,14 +250,12 @@ function remixHandler() {
  */
 async function handleChange(req, res) {
   res.locals = {};
-  instrument(req, res);
-  closeWhenBodyUnread(req, res);
-  markCrossSite(req);
+  prepare(req, res);
   try {
-    await respondWithRemix(req, res, { compress: true });
+    await respondWithRemix(req, res, { compressBody: true });
   } catch (error) {
-    // as Express's final handler would, after our error middleware's log line
-    log("error", "unhandled_error", { route: routePattern(pathOf(req)), method: req.method, error: error instanceof Error ? error.message : String(error) });
+    // as our error middleware and Express's final handler would
+    logUnhandled(error, req);
     if (res.headersSent) return void res.destroy();
     res.statusCode = 500;
     res.setHeader("Content-Type", "text/plain; charset=utf-8");
@@ -356,15 +361,14 @@ function bodyOf(req, limit) {
   );
 }
 
-const compressBody = compression();
-async function sendResponse(req, res, response, compress) {
+async function sendResponse(req, res, response, compressBody) {
   if (response.statusText) res.statusMessage = response.statusText;
   res.statusCode = response.status;
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   for (const cookie of response.headers.getSetCookie()) res.appendHeader("Set-Cookie", cookie);
   if (!response.body) return void res.end();
   // compression() in front of the body alone: it decides (type, size, Accept-Encoding) when the headers go out
-  if (compress) compressBody(req, res, () => {});
+  if (compressBody) compress(req, res, () => {});
   let closed = false;
   let wake;
   const wakeUp = () => {

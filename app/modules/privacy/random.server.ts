@@ -12,22 +12,21 @@ const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);
 let used = POOL_BYTES;
 
-/** `n` fresh random bytes (a copy: the caller may keep it). */
+/** `n` fresh random bytes, the caller's to keep. */
 export function secureRandomBytes(n: number): Buffer {
   if (n > POOL_BYTES / 4) return randomFillSync(Buffer.alloc(n));
   if (used + n > POOL_BYTES) {
     randomFillSync(pool);
     used = 0;
   }
+  // a copy, and `used` moves past it: no byte is handed out twice
   const bytes = Buffer.from(pool.subarray(used, used + n));
-  // no byte is handed out twice, even if a caller held on to the copy's source
-  pool.fill(0, used, used + n);
   used += n;
   return bytes;
 }
 
 /**
- * A key that is unguessable (`randomBytes` of randomness, 18 by default = 144 bits) and sorts by
+ * A key that is unguessable (`randomBytes` random bytes, 18 by default = 144 bits) and sorts by
  * the time it was made: 12 hex digits of milliseconds, then the random part in base64url. Rows
  * keyed by it (drafts, and submissions by their idempotency key) are appended at the right edge of
  * their unique index instead of landing on a random page: with group commit, the submissions of

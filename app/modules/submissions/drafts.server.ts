@@ -22,7 +22,6 @@ import { inputToValues, validateSubmission, type SubmissionInput } from "./valid
 export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
-
 // drafts may hold contact data: encrypted like contact_details, bound to the draft's id
 const sealPayload = (draftId: string, input: SubmissionInput) =>
   encryptField(getKeyRing(), JSON.stringify(input), `submission_drafts:${draftId}`);
