@@ -18,7 +18,7 @@ import { seedDemoAccounts } from "~/modules/accounts/demo.server";
 import { Client, mainOf, textOf } from "../support/http";
 import { createTestDatabase } from "../support/databases";
 import { projectRoot, startServer, type TestServer } from "../support/server";
-import { DEMO } from "../support/staff";
+import { DEMO, csrfOf, signIn } from "../support/staff";
 
 const ORG = "/musterstadt";
 const PROCEDURE = `${ORG}/verfahren/radverkehrsplan-2030`;
@@ -377,6 +377,32 @@ describe("one server in demo mode behind a trusted proxy", () => {
       const other = await second.get("/anmelden/einrichten");
       expect(other.status).toBe(403);
       expect(await other.text()).not.toContain(secret);
+    });
+
+    it("an admin's reset of someone's second factor is audited, ends their sessions and makes them set it up again through the link", async () => {
+      const org = await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow();
+      const SECRET = "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU";
+      const colleague = await createAccount(h.db, { organisationId: org.id, email: "verloren@demo.example", displayName: "V", roles: ["moderator"], password: "Telefon verloren 2026", totpSecret: SECRET });
+      const signedIn = await signIn(server.url, "verloren@demo.example", { password: "Telefon verloren 2026", totpSecret: SECRET });
+      expect((await signedIn.client.get(`${ORG}/verwaltung`)).status).toBe(200);
+      const admin = (await signIn(server.url, DEMO.admin, { db: h.db })).client;
+      const detail = `${ORG}/verwaltung/konten?konto=${colleague.id}`;
+      const csrf = csrfOf(await (await admin.get(detail)).text());
+      const res = await admin.post(detail, [["_csrf", csrf], ["intent", "second_factor_reset"], ["account", String(colleague.id)]]);
+      expect(res.status).toBe(200);
+      const link = (await res.text()).match(/(\/einladung\/[A-Za-z0-9_-]{20,100})/)![1];
+      expect((await signedIn.client.get(`${ORG}/verwaltung`)).status).toBe(303);
+      expect(await h.db.selectFrom("accounts").select(["totp_secret", "totp_enabled"]).where("id", "=", colleague.id).executeTakeFirstOrThrow()).toEqual({ totp_secret: null, totp_enabled: 0 });
+      const audited = await h.db.selectFrom("audit_log").select(["action", "target_id"]).where("action", "=", "second_factor_reset").execute();
+      expect(audited).toEqual([{ action: "second_factor_reset", target_id: String(colleague.id) }]);
+      // with the old password alone no new factor can be set up; with the link it can
+      const old = new Client(server.url, from("198.51.100.50"));
+      expect((await old.post("/anmelden", [["email", "verloren@demo.example"], ["password", "Telefon verloren 2026"]])).headers.get("location")).toBe("/anmelden/einrichten");
+      expect((await old.get("/anmelden/einrichten")).status).toBe(403);
+      expect((await new Client(server.url).post(link, [["password", "Neues Telefon 2026 ok"], ["repeat", "Neues Telefon 2026 ok"]])).status).toBe(303);
+      const fresh = new Client(server.url, from("198.51.100.51"));
+      await fresh.post("/anmelden", [["email", "verloren@demo.example"], ["password", "Neues Telefon 2026 ok"]]);
+      expect((await fresh.get("/anmelden/einrichten")).status).toBe(200);
     });
   });
 
