@@ -28,7 +28,15 @@ export function workerCount(value = process.env.WEB_CONCURRENCY) {
 if (process.argv.includes("--prepare-only")) {
   // the one-off child: migrate and seed, then leave
   const build = await import("./build/index.js");
-  const { seeded } = await build.entry.module.prepareDatabase();
+  let seeded;
+  try {
+    ({ seeded } = await build.entry.module.prepareDatabase());
+  } catch (error) {
+    if (error?.name !== "ConfigurationError") throw error;
+    // a missing production setting: the message alone, no worker starts
+    console.error(error.message);
+    process.exit(1);
+  }
   await build.entry.module.closeDatabase();
   log("info", "database_prepared", { seeded });
   process.exit(0);

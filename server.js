@@ -5,8 +5,9 @@
  * to Remix through a small adapter that respects back-pressure. Two kinds of request skip Express
  * with the same headers, log line, metrics and checks: a cached resident page (the page cache's
  * fast path) and every request that changes something (POST and the other non-GET methods, which
- * all go to Remix; decision 26). Prepares the database (migrate, seed demo data into an empty
- * one), then listens on PORT (3000). Settings: README, "Configuration".
+ * all go to Remix; decision 26). Prepares the database (migrate; in demo mode seed demo data into
+ * an empty one; in production refuse to start without its settings), then listens on PORT (3000)
+ * at HOST (loopback unless PUBLIC_ORIGIN is set). Settings: README, "Configuration".
  */
 import { createServer } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -20,10 +21,17 @@ const setting = (name, fallback) => (env[name] !== undefined && env[name] !== ""
 
 const build = await import("./build/index.js");
 const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport, createPageCache } = build.entry.module;
-const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytes } = serverSupport;
+const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytes, listenHost, isPrivatePath } = serverSupport;
 const routePattern = serverSupport.routePatterns(build.routes);
 serverSupport.startProcessMetrics();
-const { seeded } = await prepareDatabase();
+const { seeded, demo } = await prepareDatabase().catch(refuseToStart);
+
+/** A setting missing in production (or demo accounts in a production database): the message alone, exit 1. */
+function refuseToStart(error) {
+  if (error?.name !== "ConfigurationError") throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 // the retention job (and later ones) on a schedule; a lease in the database keeps instances from doubling up
 const jobsEveryMs = setting("JOBS_INTERVAL_MS", 15 * 60 * 1000);
@@ -84,30 +92,51 @@ function closeWhenBodyUnread(req, res) {
   };
 }
 
-// Requests from other sites: Remix would refuse a cross-origin form POST with a bare 500, so we
-// note it here (removing the Origin header) and let the app answer with a clear 403 page.
+// Requests from other sites: Remix would refuse a cross-origin form POST with a bare 500 (and
+// throws on an Origin it cannot parse), so we decide here and let the app answer with a clear 403
+// page: the request is marked, and the Origin header, once judged, is removed before Remix sees it.
 function markCrossSite(req) {
   delete req.headers["x-teilhabe-cross-site"];
   if (req.method !== "GET" && req.method !== "HEAD") {
     const site = req.headers["sec-fetch-site"];
     const origin = req.headers.origin;
     let cross = typeof site === "string" && site !== "same-origin" && site !== "none";
-    if (!site && origin && origin !== "null") {
+    // Referrer-Policy: no-referrer makes Chromium send "Origin: null" on same-origin form posts
+    if (!cross && origin && origin !== "null") {
       try {
-        cross = new URL(origin).host !== req.headers.host;
+        cross = new URL(origin).host !== publicHostOf(req);
       } catch {
         cross = true;
       }
     }
-    if (cross) {
-      req.headers["x-teilhabe-cross-site"] = "1";
-      delete req.headers.origin;
-    } else if (origin === "null") {
-      // Referrer-Policy: no-referrer makes Chromium send "Origin: null" on same-origin form posts;
-      // Remix would take that for a forged origin and answer 500
-      delete req.headers.origin;
+    if (cross) req.headers["x-teilhabe-cross-site"] = "1";
+    delete req.headers.origin;
+  }
+}
+
+/** The host the client addressed: X-Forwarded-Host from a proxy TRUST_PROXY trusts, else Host. */
+function publicHostOf(req) {
+  const forwarded = req.headers["x-forwarded-host"];
+  if (forwarded && trustProxy(req.socket.remoteAddress, 0)) return forwarded.split(",")[0].trim();
+  return req.headers.host;
+}
+
+/**
+ * Host headers a URL cannot be made of (`a b`, `[::1`, `x:99999`) are the client's mistake: 400,
+ * never a 500 from building the request's URL.
+ */
+function hasValidHost(req) {
+  for (const host of [req.headers.host, req.headers["x-forwarded-host"]]) {
+    if (host === undefined) continue;
+    if (typeof host !== "string" || host.length > 255) return false;
+    try {
+      const url = new URL(`http://${host.split(",")[0].trim()}`);
+      if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return false;
+    } catch {
+      return false;
     }
   }
+  return true;
 }
 
 /** What every request gets, through Express or not (handleChange below): add a concern for every request here. */
@@ -366,6 +395,8 @@ async function sendResponse(req, res, response, compressBody) {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   for (const cookie of response.headers.getSetCookie()) res.appendHeader("Set-Cookie", cookie);
+  // downloads and redirects of private pages too (pages get it from entry.server)
+  if (!response.headers.has("cache-control") && isPrivatePath(pathOf(req))) res.setHeader("Cache-Control", "no-store");
   if (!response.body) return void res.end();
   // compression() in front of the body alone: it decides (type, size, Accept-Encoding) when the headers go out
   if (compressBody) compress(req, res, () => {});
@@ -405,6 +436,15 @@ async function sendResponse(req, res, response, compressBody) {
   }
 }
 
+const UNSUPPORTED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** A client's mistake noticed before any routing: a short plain answer with the usual headers and log line. */
+function refuse(req, res, status, headers, text) {
+  res.locals = {};
+  instrument(req, res);
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", Connection: "close", ...headers });
+  res.end(text);
+}
+
 const port = setting("PORT", 3000);
 const server = createServer(
   {
@@ -417,6 +457,9 @@ const server = createServer(
     maxHeaderSize: 16 * 1024,
   },
   (req, res) => {
+    if (!hasValidHost(req)) return void refuse(req, res, 400, {}, "Bad Request: invalid Host header\n");
+    // methods a fetch Request cannot carry (Remix would answer 500): never ours to serve
+    if (UNSUPPORTED_METHODS.has(req.method)) return void refuse(req, res, 405, { Allow: "GET, HEAD, POST" }, "Method Not Allowed\n");
     // a cached resident page, answered without Express when nothing needs waiting for (SQLite);
     // the same headers, log line and metrics as every other response
     if (req.method === "GET" && cache.serveFromNode(req, res, protocolOf(req), instrument)) return;
@@ -429,11 +472,11 @@ server.maxRequestsPerSocket = 1_000;
 server.maxConnections = setting("MAX_CONNECTIONS", 1_000);
 // a response nobody reads (a stalled download) frees its connection after this long without progress
 server.setTimeout(setting("SOCKET_IDLE_TIMEOUT_MS", 60_000));
-server.listen(port, env.HOST, () => {
+server.listen(port, listenHost(), () => {
   const address = server.address();
   const shown = typeof address === "object" && address ? address.port : port;
   console.log(
-    JSON.stringify({ time: new Date().toISOString(), level: "info", event: "listening", port: shown, seeded, url: `http://localhost:${shown}` }),
+    JSON.stringify({ time: new Date().toISOString(), level: "info", event: "listening", port: shown, seeded, demo, url: `http://localhost:${shown}` }),
   );
 });
 

@@ -5,7 +5,10 @@
 import { databaseUrlFromEnv, openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
-import { seedDemoAccounts } from "~/modules/accounts/demo.server";
+import { holdsDemoAccounts, seedDemoAccounts } from "~/modules/accounts/demo.server";
+import { log } from "~/modules/http/log.server";
+import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/modules/http/secrets.server";
+import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 
 let handle: DatabaseHandle | undefined;
@@ -17,15 +20,38 @@ export function getDatabaseHandle(): DatabaseHandle {
 
 export const getDb = () => getDatabaseHandle().db;
 
-/** Bring the schema up to date and, unless SEED_DEMO=false, load demo data into an empty database. */
-export async function prepareDatabase(): Promise<{ seeded: boolean }> {
+/**
+ * Before the first request: production settings present (or refuse to start), the schema up to
+ * date, secrets stored by older versions sealed or keyed. In demo mode (secrets.server: isDemoMode),
+ * unless SEED_DEMO=false, demo data and accounts go into an empty database. Outside demo mode an
+ * empty database stays empty, and a database that holds demo accounts refuses to start.
+ */
+export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolean }> {
+  requireProductionSettings();
+  const demo = isDemoMode();
   const { db } = getDatabaseHandle();
   await migrateToLatest(db);
-  if (process.env.SEED_DEMO === "false") return { seeded: false };
+  await upgradeStoredSecrets(db);
+  if (!demo) {
+    if (await holdsDemoAccounts(db)) {
+      throw new ConfigurationError(
+        "This database holds the demo accounts (admin@demo.example, … with a published password), and Teilhabe runs in production mode. " +
+          "Start with an empty database (create the first municipality with `npm run org:create`), or remove the demo accounts first.",
+      );
+    }
+    const any = await db.selectFrom("organisations").select("id").limit(1).executeTakeFirst();
+    if (!any) {
+      log("info", "no_organisation", {
+        message: 'The database is empty. Create the first municipality: npm run org:create -- --slug <slug> --name "<name>" --admin-email <e-mail> --admin-name "<name>"',
+      });
+    }
+    return { seeded: false, demo };
+  }
+  if (process.env.SEED_DEMO === "false") return { seeded: false, demo };
   const seeded = await seedDemoIfEmpty(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
-  return { seeded };
+  return { seeded, demo };
 }
 
 export async function closeDatabase(): Promise<void> {

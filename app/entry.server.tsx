@@ -3,11 +3,12 @@
  * No streaming: pages are small and must arrive whole in the first round trip anyway.
  */
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n/i18n.server";
 import { log } from "~/modules/http/log.server";
+import { isPrivatePath } from "~/modules/http/private-paths";
 
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
 export { serverSupport } from "~/modules/http/server-support.server";
@@ -40,9 +41,7 @@ export default async function handleRequest(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   // pages behind a receipt code or a staff sign-in must not be kept by the browser's or any cache:
   // on a shared computer, Back after signing out must not bring them back
-  if (/\/(beitrag\/|verwaltung|anmelden|einladung)/.test(new URL(request.url).pathname)) {
-    responseHeaders.set("Cache-Control", "no-store");
-  }
+  if (isPrivatePath(new URL(request.url).pathname)) responseHeaders.set("Cache-Control", "no-store");
   responseHeaders.set("Content-Language", locale);
   responseHeaders.append("Vary", "Cookie, Accept-Language");
   return new Response("<!DOCTYPE html>" + html, { status: responseStatusCode, headers: responseHeaders });
@@ -50,6 +49,8 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // Remix's own answers to a client's mistake (405: a POST to a page without a form) are not faults
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   // a real fault in our code: log it as one line of JSON, without request bodies (personal data)
   const e = error instanceof Error ? error : new Error(String(error));
   log("error", "unhandled_error", { path: new URL(request.url).pathname, method: request.method, error: e.message, stack: e.stack });

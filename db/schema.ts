@@ -157,6 +157,13 @@ export interface RateLimitTable {
   count: number;
 }
 
+/** Keys the app made for itself, sealed with CONTACT_DATA_KEYS (migration 0014). */
+export interface ServerKeyTable {
+  name: string;
+  sealed: string;
+  created_at: string;
+}
+
 export interface JobLeaseTable {
   name: string;
   locked_until: string;
@@ -214,6 +221,10 @@ export interface StaffSessionTable {
   last_seen_at: string;
   expires_at: string;
   client_address: string;
+  /** the TOTP secret being set up in this session, sealed (migration 0014) */
+  pending_totp_secret: string | null;
+  /** 1 when a one-time link opened this session: it may set up a second factor (migration 0014) */
+  may_enrol: Generated<number>;
 }
 
 export interface AccountTokenTable {
@@ -439,6 +450,7 @@ export interface Database {
   results_inclusion: ResultsInclusionTable;
   content_versions: ContentVersionTable;
   submission_totals: SubmissionTotalTable;
+  server_keys: ServerKeyTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -90,7 +90,8 @@ export function seedPublishedFixture(file, count, { batch = 10_000 } = {}) {
       const { lastInsertRowid } = insertSubmission.run(
         source.organisation_id,
         procedureId,
-        createHash("sha256").update(`bench-${procedureId}-${i}`).digest("hex"),
+        // keyed digests start with "h1:" (server-keys.server.ts); plain ones would be re-keyed at the next start
+        `h1:${createHash("sha256").update(`bench-${procedureId}-${i}`).digest("hex")}`,
         channels[i % channels.length],
         source.notice_version,
         state,

@@ -18,7 +18,10 @@ try {
   await migrateToLatest(db);
   const ring = getKeyRing();
   const result = await reencryptAll(db, ring);
-  console.log(`Re-encrypted with key "${ring.current.id}": ${result.contactRows} contact records, ${result.drafts} drafts, ${result.barrierReports} barrier reports.`);
+  console.log(
+    `Re-encrypted with key "${ring.current.id}": ${result.contactRows} contact records, ${result.drafts} drafts, ${result.draftCodes} receipt codes in drafts, ` +
+      `${result.totpSecrets} second-factor secrets, ${result.serverKeys} app keys, ${result.barrierReports} barrier reports.`,
+  );
 } finally {
   await close();
 }

@@ -1,5 +1,5 @@
 /** A procedure: what it is about, the short privacy notice, and the form (step 1 of 3). */
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "~/i18n/format";
@@ -27,17 +27,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const acceptance = acceptanceState(procedure);
     // answers not yet sent are shown again ("change your answer", or coming back later)
     const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
-    return {
-      pageTitle: procedure.title,
-      organisation: publicOrganisation(organisation),
-      controller: organisation.controller_name,
-      procedure,
-      acceptance,
-      basePath,
-      values: draft?.state === "pending" ? inputToValues(procedure, draft.input) : {},
-    };
+    const pending = draft?.state === "pending";
+    return data(
+      {
+        pageTitle: procedure.title,
+        organisation: publicOrganisation(organisation),
+        controller: organisation.controller_name,
+        procedure,
+        acceptance,
+        basePath,
+        values: pending ? inputToValues(procedure, draft.input) : {},
+      },
+      // the form filled with what the resident entered (contact data, too): kept by no cache
+      pending ? { headers: { "Cache-Control": "no-store" } } : undefined,
+    );
   });
 }
+
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const cacheControl = loaderHeaders.get("Cache-Control");
+  const headers: Record<string, string> = {};
+  if (cacheControl) headers["Cache-Control"] = cacheControl;
+  return headers;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   return withErrorPages(async () => {

@@ -65,13 +65,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }, `/${params.org}/verfahren/${params.slug}`);
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     requirePost(request);
     const { db, procedure, basePath } = await loadProcedureContext(request, params);
     const fields = await readForm(request);
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
-    await submitDraft(db, { draftId: await draftIdFor(request, procedure.id), procedure });
+    await submitDraft(db, { draftId: await draftIdFor(request, procedure.id), procedure, clientKey: context?.clientAddress ?? "unknown" });
     // the submission is committed (and on disk) before the receipt code can be seen
     return redirect(`${basePath}/bestaetigung`, 303);
   }, `/${params.org}/verfahren/${params.slug}`);

@@ -17,6 +17,7 @@ import {
   TOKEN_LIFETIME_MS,
   createAccount,
   createAccountToken,
+  resetSecondFactor,
   deactivateAccount,
   getAccount,
   listAccounts,
@@ -165,6 +166,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           organisationId: user.organisationId,
           accountId: user.id,
           action: purpose === "reset" ? "password_reset_link_created" : "invitation_renewed",
+          targetType: "account",
+          targetId: account.id,
+          details: { email: account.email },
+          clientAddress,
+          at: now,
+        });
+        return { intent: "reset" as const, link: { email: account.email, url: linkTo(request, token), validUntil: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString() } };
+      }
+
+      case "second_factor_reset": {
+        // a lost phone: the old factor goes at once, and the person sets up a new one through a fresh link
+        checkFields(fields, ["intent", "account"]);
+        const account = await targetAccount(fields, user);
+        if (!account.active || account.id === user.id) throw new HttpError(403, "forbidden");
+        const now = new Date();
+        const token = await resetSecondFactor(db, account.id, user.id, now);
+        await audit(db, {
+          organisationId: user.organisationId,
+          accountId: user.id,
+          action: "second_factor_reset",
           targetType: "account",
           targetId: account.id,
           details: { email: account.email },
@@ -420,6 +441,19 @@ function AccountDetail({ account, base, csrfToken, notice }: { account: AccountR
             <input type="hidden" name="account" value={account.id} />
             <Button secondary>{t(account.state === "pending" ? "accounts:account.reinviteSubmit" : "accounts:account.resetSubmit")}</Button>
           </form>
+
+          {account.totpEnabled && !account.isMe ? (
+            <>
+              <h2 id="second-factor-heading">{t("accounts:account.secondFactorResetHeading")}</h2>
+              <p>{t("accounts:account.secondFactorResetIntro")}</p>
+              <form method="post" action={here} className="form" aria-labelledby="second-factor-heading">
+                <CsrfField token={csrfToken} />
+                <input type="hidden" name="intent" value="second_factor_reset" />
+                <input type="hidden" name="account" value={account.id} />
+                <Button secondary>{t("accounts:account.secondFactorResetSubmit")}</Button>
+              </form>
+            </>
+          ) : null}
 
           <h2 id="remove-heading">{t("accounts:account.removeHeading")}</h2>
           {account.isMe ? (

@@ -1,12 +1,12 @@
 /** Staff sign-in: e-mail and password; admins and moderators continue to the second factor. */
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { checkPassword } from "~/modules/accounts/accounts.server";
+import { checkPassword, claimEnrolment } from "~/modules/accounts/accounts.server";
 import { needsSecondFactor } from "~/modules/accounts/roles";
 import { createSession, endSession } from "~/modules/accounts/sessions.server";
 import { safeNextPath, staffHome } from "~/modules/accounts/sign-in.server";
@@ -20,6 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   return { pageTitle: t("signIn.title"), next: safeNextPath(url.searchParams.get("weiter")), notice: url.searchParams.get("hinweis") };
 }
+
+/** A slowed-down sign-in says when to try again. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  const headers: Record<string, string> = {};
+  if (retryAfter) headers["Retry-After"] = retryAfter;
+  return headers;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
@@ -39,14 +47,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       // the same words for an unknown e-mail and a wrong password
       return data(
         { errors: [{ field: "email", message: result.reason === "throttled" ? "signIn.throttled" : "signIn.invalid" }], email: email.slice(0, 254) },
-        { status: result.reason === "throttled" ? 429 : 400 },
+        result.reason === "throttled" ? { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } } : { status: 400 },
       );
     }
     const account = result.account;
     const twoFactor = needsSecondFactor(account.roles);
     // a new session at every sign-in; any old one ends
     const cleared = await endSession(db, request);
-    const session = await createSession(db, { accountId: account.id, organisationId: account.organisationId, secondFactorDone: !twoFactor, clientAddress });
+    // setting up a second factor: only in the first sign-in after a one-time link
+    const mayEnrol = twoFactor && !account.totpEnabled && (await claimEnrolment(db, account.id));
+    const session = await createSession(db, { accountId: account.id, organisationId: account.organisationId, secondFactorDone: !twoFactor, clientAddress, mayEnrol });
     if (!twoFactor) await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "sign_in", clientAddress });
     const target = twoFactor ? (account.totpEnabled ? "/anmelden/code" : "/anmelden/einrichten") : next ?? (await staffHome(db, account));
     const headers = new Headers();

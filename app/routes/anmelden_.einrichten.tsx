@@ -7,7 +7,7 @@ import { Button, TextField } from "~/components/fields";
 import { getT } from "~/i18n/i18n.server";
 import { enableTotp } from "~/modules/accounts/accounts.server";
 import { qrCodeSvg } from "~/modules/accounts/qr.server";
-import { completeSignIn, pendingTotpSecret, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
+import { completeSignIn, pendingTotpSecret, requireEnrolmentAllowed, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
 import { formatSecretForTyping, otpauthUri, verifyTotp } from "~/modules/accounts/totp.server";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
@@ -15,9 +15,10 @@ import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { db, account } = await requirePendingSecondFactor(request);
+  const { db, account, session } = await requirePendingSecondFactor(request);
   if (account.totpEnabled) throw new Response(null, { status: 303, headers: { Location: "/anmelden/code" } });
-  const secret = await pendingTotpSecret(db, account.id);
+  await withErrorPages(async () => requireEnrolmentAllowed(session));
+  const secret = await pendingTotpSecret(db, session);
   const { t } = await getT(request, "staff");
   const uri = otpauthUri({ secret, accountName: account.email, issuer: "Teilhabe" });
   return {
@@ -30,11 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     requirePost(request);
-    const { db, account } = await requirePendingSecondFactor(request);
+    const { db, account, session } = await requirePendingSecondFactor(request);
     if (account.totpEnabled) throw new HttpError(409, "link_invalid");
+    requireEnrolmentAllowed(session);
     const fields = await readForm(request, { maxBytes: 1024 });
     for (const name of fields.keys()) if (name !== "code") throw new HttpError(400, "unknown_field");
-    const secret = await pendingTotpSecret(db, account.id);
+    const secret = await pendingTotpSecret(db, session);
     const result = verifyTotp(secret, fields.get("code")?.[0] ?? "");
     if (!result.ok) return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
     await enableTotp(db, account.id, secret, result.step);

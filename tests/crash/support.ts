@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
-import { hashReceiptCode } from "~/modules/submissions/submissions.server";
+import { receiptCodeDigest } from "~/modules/privacy/server-keys.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { Client } from "../support/http";
 import { projectRoot } from "../support/server";
@@ -249,7 +249,7 @@ export async function auditDatabase(db: Kysely<Database>, receipts: Receipt[]) {
   let found = 0;
   for (const r of receipts) {
     const compact = parseReceiptCode(r.code);
-    const id = compact ? byHash.get(hashReceiptCode(compact)) : undefined;
+    const id = compact ? byHash.get(await receiptCodeDigest(db, compact)) : undefined;
     if (id === undefined) {
       problems.push(`receipt ${r.code} (${r.marker}) not found`);
       continue;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
-import { createAccount } from "~/modules/accounts/accounts.server";
+import { createAccount, createAccountToken } from "~/modules/accounts/accounts.server";
 import { base32Decode, totpCode } from "~/modules/accounts/totp.server";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
@@ -85,7 +85,10 @@ describe("staff sign-in and sessions", () => {
 
   it("walks a new admin through setting up the second factor with a QR code and a typed key", async () => {
     const org = await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow();
-    await createAccount(h.db, { organisationId: org.id, email: "neu-admin@demo.example", displayName: "Neu", roles: ["admin"], password: "ein-langes-passwort-2026" });
+    const created = await createAccount(h.db, { organisationId: org.id, email: "neu-admin@demo.example", displayName: "Neu", roles: ["admin"] });
+    // the set-up follows a one-time link (invitation), not the password alone
+    const token = await createAccountToken(h.db, { accountId: created.id, purpose: "invite", createdBy: null });
+    await new Client(server.url).post(`/einladung/${token}`, [["password", "ein-langes-passwort-2026"], ["repeat", "ein-langes-passwort-2026"]]);
     const c = new Client(server.url);
     const res = await c.post("/anmelden", [["email", "neu-admin@demo.example"], ["password", "ein-langes-passwort-2026"]]);
     expect(res.headers.get("location")).toBe("/anmelden/einrichten");
@@ -155,7 +158,7 @@ describe("staff sign-in and sessions", () => {
     expect(same.status).toBe(303);
   });
 
-  it("throttles sign-in per account: the 11th attempt in 15 minutes is refused even with the right password", async () => {
+  it("slows sign-in down after failures from one client: after 10 wrong passwords even the right one waits", async () => {
     const email = "service@demo.example";
     await h.db.deleteFrom("rate_limits").execute();
     for (let i = 0; i < 10; i++) await new Client(server.url).post("/anmelden", [["email", email], ["password", `falsch-${i}-xxxxxxxx`]]);
@@ -178,7 +181,8 @@ describe("staff sign-in and sessions", () => {
 
 describe("in production behind HTTPS", () => {
   it("uses a __Host- cookie that is Secure", async () => {
-    const server = await startServer({ env: { PUBLIC_ORIGIN: "https://beteiligung.example" } });
+    // demo accounts behind an https origin: only when demo mode is chosen explicitly
+    const server = await startServer({ env: { PUBLIC_ORIGIN: "https://beteiligung.example", DEMO_MODE: "true" } });
     try {
       const res = await new Client(server.url).post("/anmelden", [["email", DEMO.staff], ["password", "teilhabe-demo"]]);
       const cookie = res.headers.getSetCookie().find((v) => v.startsWith("__Host-teilhabe_session=") && !v.startsWith("__Host-teilhabe_session=;"));

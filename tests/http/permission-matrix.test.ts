@@ -80,6 +80,8 @@ interface Ids {
   /** a submission to the demo's open procedure, and one to the other organisation's */
   demoSubmission: number;
   theirSubmission: number;
+  /** a colleague in the demo organisation with a second factor (an admin may reset it) */
+  demoTotpAccount: number;
 }
 
 interface PageRow {
@@ -229,6 +231,12 @@ const ACTIONS: ActionRow[] = [
     action: "invite a person (konten)",
     path: () => `${M}/konten`,
     fields: (c) => [["intent", "invite"], ["email", `matrix-${c.who.toLowerCase()}@musterstadt.example`], ["name", "Matrix Person"], ["roles", "admin"]],
+    expect:                                                                                 [S, F,   F,   changes(200), X],
+  },
+  {
+    action: "reset a colleague's second factor (konten)",
+    path: () => `${M}/konten`,
+    fields: (c) => [["intent", "second_factor_reset"], ["account", String(c.ids.demoTotpAccount)]],
     expect:                                                                                 [S, F,   F,   changes(200), X],
   },
   {
@@ -434,6 +442,7 @@ describe("the staff permission matrix", () => {
     });
     ids.demoSubmission = (await db.insertInto("submissions").values(submission(demoOrgId, ids.demoOpen, "demo")).returning("id").executeTakeFirstOrThrow()).id;
     ids.theirSubmission = (await db.insertInto("submissions").values(submission(other.id, ids.theirs, "theirs")).returning("id").executeTakeFirstOrThrow()).id;
+    ids.demoTotpAccount = (await createAccount(db, { organisationId: demoOrgId, email: "zweiter-faktor@musterstadt.example", displayName: "Matrix TOTP", roles: ["moderator"], totpSecret: OTHER.totpSecret })).id;
     settings = Object.entries((await getOrganisationSettings(db, demoOrgId))!);
 
     // each role signs in once; TOTP replay protection is reset through the database
@@ -533,7 +542,7 @@ describe("the staff permission matrix", () => {
         expect(await snapshot(), `POST ${path} with a token ${how} changed data`).toBe(before);
         checked++;
       }
-      expect(checked).toBe(7);
+      expect(checked).toBe(8);
       // the admin is still signed in: a forged form does not end the session
       expect((await clients.admin.get(M)).status).toBe(200);
     });

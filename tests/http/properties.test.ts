@@ -525,6 +525,15 @@ describe("random and malformed input to every form action and resource route", (
         return c;
       }
       case "setup": {
+        // setting up a second factor follows a one-time link: the used link is claimed by one sign-in,
+        // so each session here gets a freshly used one (as if the admin had just chosen the password)
+        write((w) => {
+          const now = new Date().toISOString();
+          w.prepare(
+            "INSERT INTO account_tokens (token_hash, account_id, purpose, expires_at, used_at, created_by, created_at) " +
+              "SELECT ?, id, 'invite', ?, ?, NULL, ? FROM accounts WHERE email = 'eigenschaft-admin@demo.example'",
+          ).run(`setup-${Math.random()}`, now, now, now);
+        });
         const c = new Client(server.url);
         const res = await c.post("/anmelden", [["email", "eigenschaft-admin@demo.example"], ["password", "Eigenschaft-2026-geheim"]]);
         expect(res.headers.get("location")).toMatch(/^\/anmelden\/einrichten/);

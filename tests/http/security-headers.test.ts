@@ -117,7 +117,7 @@ describe("security headers", () => {
 describe("served over HTTPS", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ env: { PUBLIC_ORIGIN: "https://beteiligung.musterstadt.example", JOBS_INTERVAL_MS: "0" } });
+    server = await startServer({ env: { PUBLIC_ORIGIN: "https://beteiligung.musterstadt.example", DEMO_MODE: "true", JOBS_INTERVAL_MS: "0" } });
   });
   afterAll(async () => server?.stop());
 

@@ -263,8 +263,10 @@ export async function prepareSite(server: TestServer): Promise<Site> {
   ids.account = (await db.selectFrom("accounts").select("id").where("email", "=", DEMO.moderator).executeTakeFirstOrThrow()).id;
 
   // an admin without a second factor yet, half signed in; an invitation
-  const { createAccount, createAccountToken } = await import("~/modules/accounts/accounts.server");
-  await createAccount(db, { organisationId: org.id, email: NEW_ADMIN.email, displayName: "Neu Admin", roles: ["admin"], password: NEW_ADMIN.password });
+  const { createAccount, createAccountToken, redeemAccountToken } = await import("~/modules/accounts/accounts.server");
+  const newAdminAccount = await createAccount(db, { organisationId: org.id, email: NEW_ADMIN.email, displayName: "Neu Admin", roles: ["admin"] });
+  // the second factor is set up in the first sign-in after a one-time link
+  await redeemAccountToken(db, await createAccountToken(db, { accountId: newAdminAccount.id, purpose: "invite", createdBy: null }), NEW_ADMIN.password);
   const newAdmin = new Client(url);
   expect303(await newAdmin.post("/anmelden", [["email", NEW_ADMIN.email], ["password", NEW_ADMIN.password]]), "signing in without a second factor");
   const invited = await createAccount(db, { organisationId: org.id, email: "eingeladen@musterstadt.example", displayName: "Ina Eingeladen", roles: ["staff"] });

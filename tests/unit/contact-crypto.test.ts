@@ -161,9 +161,9 @@ describe("parseKeyRing", () => {
     expect(ring.all.get("a")?.equals(Buffer.alloc(32, 0xa1))).toBe(true);
   });
 
-  it("generates default ids from today's UTC date", () => {
+  it("generates default ids from today's UTC date and random characters (two keys of one day never share an id)", () => {
     const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-    expect(generateKeySpec().split(":")[0]).toBe(`k${today}`);
+    expect(generateKeySpec().split(":")[0]).toMatch(new RegExp(`^k${today}[0-9a-f]{8}$`));
     expect(() => generateKeySpec("bad id")).toThrow(/ids must match/);
   });
 
@@ -203,7 +203,7 @@ describe("loadKeyRing", () => {
     expect(fs.existsSync(keyFile)).toBe(true);
     if (process.platform !== "win32") expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-    expect(first.current.id).toBe(`k${today}`);
+    expect(first.current.id).toMatch(new RegExp(`^k${today}[0-9a-f]{8}$`));
     expect(first.current.key.length).toBe(32);
     expect(fs.readFileSync(keyFile, "utf8").trim()).toBe(`${first.current.id}:${first.current.key.toString("base64")}`);
 

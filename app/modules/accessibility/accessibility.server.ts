@@ -10,7 +10,7 @@ import type { BarrierReportStatus, Database } from "#db/schema";
 import { fixedT } from "~/i18n/i18n.server";
 import { formatDate } from "~/i18n/format";
 import { HttpError } from "~/modules/http/errors";
-import { hitRateLimit } from "~/modules/http/rate-limit.server";
+import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import { log } from "~/modules/http/log.server";
 import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
@@ -100,7 +100,7 @@ export async function createBarrierReport(
   const now = args.now ?? new Date();
   const existing = await findByToken(db, args.token);
   if (existing && existing.organisation_id === args.organisationId) return toStored(existing);
-  const limit = await hitRateLimit(db, `barrier-report:${args.clientKey}`, { ...REPORT_RATE_LIMIT, now });
+  const limit = await hitRateLimit(db, `barrier-report:${clientBucket(args.clientKey)}`, { ...REPORT_RATE_LIMIT, now });
   if (!limit.allowed) throw new HttpError(429, "too_many_attempts");
   const ring = getKeyRing();
   for (let attempt = 0; ; attempt++) {

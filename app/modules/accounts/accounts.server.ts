@@ -5,17 +5,22 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AccountRow, Database, Role } from "#db/schema";
-import { hitRateLimit } from "~/modules/http/rate-limit.server";
-import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { clearFailures, clientBucket, failureDelaySeconds, recordFailure, type DelayPolicy } from "~/modules/http/rate-limit.server";
+import { decryptField, encryptField, needsReencryption, type KeyRing } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "./password.server";
 import { verifyTotp } from "./totp.server";
 import { endAllSessions, hashToken } from "./sessions.server";
 
 export const TOKEN_LIFETIME_MS = 72 * 60 * 60 * 1000;
-export const SIGN_IN_LIMITS = {
-  perAccount: { limit: 10, windowMs: 15 * 60 * 1000 },
-  perClient: { limit: 30, windowMs: 15 * 60 * 1000 },
+/**
+ * Failed sign-ins slow down (progressive delay), per client for this account and per client over
+ * all accounts; successes are not counted. No limit counts an account's failures from everywhere:
+ * a stranger's wrong passwords slow only the stranger, never lock the account's owner out.
+ */
+export const SIGN_IN_DELAYS: { perAccountAndClient: DelayPolicy; perClient: DelayPolicy } = {
+  perAccountAndClient: { free: 5, baseMs: 30_000, maxMs: 15 * 60 * 1000, forgetMs: 60 * 60 * 1000 },
+  perClient: { free: 20, baseMs: 30_000, maxMs: 15 * 60 * 1000, forgetMs: 60 * 60 * 1000 },
 };
 
 export interface Account {
@@ -84,26 +89,38 @@ export async function createAccount(
   return (await getAccount(db, id))!;
 }
 
-export type SignInResult = { ok: true; account: Account } | { ok: false; reason: "invalid" | "throttled" };
+export type SignInResult = { ok: true; account: Account } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
  * Check e-mail and password. An unknown e-mail, a wrong password and a removed account get the
- * same answer after the same work; attempts are limited per account and per client address.
+ * same answer after the same work; failures slow down further attempts (SIGN_IN_DELAYS).
  */
 export async function checkPassword(
   db: Kysely<Database>,
   args: { email: string; password: string; clientKey: string; now?: Date },
 ): Promise<SignInResult> {
   const email = normaliseEmail(args.email).slice(0, 254);
-  const perClient = await hitRateLimit(db, `signin-client:${args.clientKey}`, { ...SIGN_IN_LIMITS.perClient, now: args.now });
-  const perAccount = await hitRateLimit(db, `signin-account:${email}`, { ...SIGN_IN_LIMITS.perAccount, now: args.now });
-  if (!perClient.allowed || !perAccount.allowed) return { ok: false, reason: "throttled" };
+  const now = args.now ?? new Date();
+  const client = clientBucket(args.clientKey);
+  const clientKey = `signin-fail-client:${client}`;
+  const pairKey = `signin-fail:${email}:${client}`;
+  const wait = Math.max(
+    await failureDelaySeconds(db, clientKey, SIGN_IN_DELAYS.perClient, now),
+    await failureDelaySeconds(db, pairKey, SIGN_IN_DELAYS.perAccountAndClient, now),
+  );
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const failed = async (): Promise<SignInResult> => {
+    await recordFailure(db, clientKey, SIGN_IN_DELAYS.perClient, now);
+    await recordFailure(db, pairKey, SIGN_IN_DELAYS.perAccountAndClient, now);
+    return { ok: false, reason: "invalid" };
+  };
   const row = await db.selectFrom("accounts").selectAll().where("email", "=", email).executeTakeFirst();
   if (!row || !row.password_hash || row.active !== 1) {
     await dummyVerify(args.password);
-    return { ok: false, reason: "invalid" };
+    return failed();
   }
-  if (!(await verifyPassword(args.password.slice(0, 1024), row.password_hash))) return { ok: false, reason: "invalid" };
+  if (!(await verifyPassword(args.password.slice(0, 1024), row.password_hash))) return failed();
+  await clearFailures(db, pairKey);
   // stored with weaker parameters than today's: upgrade now that we have the password
   if (needsRehash(row.password_hash)) await setPassword(db, row.id, args.password, args.now);
   return { ok: true, account: await toAccount(db, row) };
@@ -139,6 +156,32 @@ export async function checkTotp(db: Kysely<Database>, accountId: number, code: s
     .executeTakeFirst();
   return Number(claimed.numUpdatedRows) === 1;
 }
+
+/**
+ * Key rotation: TOTP secrets sealed with an older key, sealed again with the ring's current one —
+ * accounts' secrets and those being set up in sessions.
+ */
+export async function reencryptTotpSecrets(db: Kysely<Database>, ring: KeyRing): Promise<number> {
+  let n = 0;
+  for (const row of await db.selectFrom("accounts").select(["id", "totp_secret"]).where("totp_secret", "is not", null).execute()) {
+    if (!row.totp_secret || !needsReencryption(ring, row.totp_secret)) continue;
+    const plain = decryptField(ring, row.totp_secret, totpAad(row.id));
+    await db.updateTable("accounts").set({ totp_secret: encryptField(ring, plain, totpAad(row.id)) }).where("id", "=", row.id).execute();
+    n++;
+  }
+  const pending = await db.selectFrom("staff_sessions").select(["id_hash", "account_id", "pending_totp_secret"]).where("pending_totp_secret", "is not", null).execute();
+  for (const row of pending) {
+    if (!row.pending_totp_secret || !needsReencryption(ring, row.pending_totp_secret)) continue;
+    const aad = pendingTotpAad(row.id_hash);
+    const plain = decryptField(ring, row.pending_totp_secret, aad);
+    await db.updateTable("staff_sessions").set({ pending_totp_secret: encryptField(ring, plain, aad) }).where("id_hash", "=", row.id_hash).execute();
+    n++;
+  }
+  return n;
+}
+
+/** A TOTP secret being set up belongs to one session, sealed and bound to it. */
+export const pendingTotpAad = (sessionIdHash: string) => `staff_sessions:${sessionIdHash}:pending_totp`;
 
 export async function setPassword(db: Kysely<Database>, accountId: number, password: string, now: Date = new Date()): Promise<void> {
   await db
@@ -200,6 +243,35 @@ export async function redeemAccountToken(db: Kysely<Database>, token: string, pa
   await setPassword(db, found.account_id, password, now);
   await endAllSessions(db, found.account_id);
   return found;
+}
+
+/**
+ * Whether this sign-in may set up the second factor: it is the first sign-in after a one-time link
+ * (invitation, password reset) was used, within the link's lifetime. Claims the used link, so no
+ * later sign-in with the same password can (someone who only learnt the password cannot enrol).
+ */
+export async function claimEnrolment(db: Kysely<Database>, accountId: number, now: Date = new Date()): Promise<boolean> {
+  const claimed = await db
+    .deleteFrom("account_tokens")
+    .where("account_id", "=", accountId)
+    .where("used_at", "is not", null)
+    .where("used_at", ">", new Date(now.getTime() - TOKEN_LIFETIME_MS).toISOString())
+    .executeTakeFirst();
+  return Number(claimed.numDeletedRows) > 0;
+}
+
+/**
+ * An admin resets someone's second factor (a lost phone): the secret goes, every session ends, and
+ * the person sets a new one up through the one-time link returned (also a new password).
+ */
+export async function resetSecondFactor(db: Kysely<Database>, accountId: number, createdBy: number, now: Date = new Date()): Promise<string> {
+  await db
+    .updateTable("accounts")
+    .set({ totp_secret: null, totp_enabled: 0, totp_last_step: null, updated_at: now.toISOString() })
+    .where("id", "=", accountId)
+    .execute();
+  await endAllSessions(db, accountId);
+  return createAccountToken(db, { accountId, purpose: "reset", createdBy, now });
 }
 
 export async function deactivateAccount(db: Kysely<Database>, accountId: number): Promise<void> {

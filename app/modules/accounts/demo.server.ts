@@ -41,3 +41,14 @@ export async function seedDemoAccounts(db: Kysely<Database>, organisationSlug = 
   }
   return true;
 }
+
+/** Whether any demo account (published password and TOTP secret) exists: never in production. */
+export async function holdsDemoAccounts(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom("accounts")
+    .select("id")
+    .where("email", "in", DEMO_ACCOUNTS.map((a) => a.email))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -9,7 +9,9 @@ import { getDb } from "~/db.server";
 import { audit } from "~/modules/audit/audit.server";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
-import { getAccount } from "./accounts.server";
+import type { StaffSessionRow } from "#db/schema";
+import { HttpError } from "~/modules/http/errors";
+import { getAccount, pendingTotpAad } from "./accounts.server";
 import { safeNextPath, staffHome } from "./sign-in.server";
 import { createSession, currentSession, endSession } from "./sessions.server";
 import { generateTotpSecret } from "./totp.server";
@@ -25,19 +27,27 @@ export async function requirePendingSecondFactor(request: Request) {
   return { db, session, account };
 }
 
-const aad = (accountId: number) => `accounts:${accountId}:totp`;
-
-/** The secret being set up: made on first visit, kept (encrypted, not yet enabled) until confirmed. */
-export async function pendingTotpSecret(db: Kysely<Database>, accountId: number): Promise<string> {
-  const row = await db.selectFrom("accounts").select(["totp_secret", "totp_enabled"]).where("id", "=", accountId).executeTakeFirstOrThrow();
-  if (row.totp_secret && row.totp_enabled === 0) return decryptField(getKeyRing(), row.totp_secret, aad(accountId));
+/**
+ * The secret being set up, made on this session's first visit and kept with the session (sealed)
+ * until confirmed: every half-signed-in session has its own, none is stored on the account.
+ */
+export async function pendingTotpSecret(db: Kysely<Database>, session: Pick<StaffSessionRow, "id_hash" | "pending_totp_secret">): Promise<string> {
+  const aad = pendingTotpAad(session.id_hash);
+  if (session.pending_totp_secret) {
+    try {
+      return decryptField(getKeyRing(), session.pending_totp_secret, aad);
+    } catch {
+      // sealed with a key no longer held: a new one
+    }
+  }
   const secret = generateTotpSecret();
-  await db
-    .updateTable("accounts")
-    .set({ totp_secret: encryptField(getKeyRing(), secret, aad(accountId)), totp_enabled: 0 })
-    .where("id", "=", accountId)
-    .execute();
+  await db.updateTable("staff_sessions").set({ pending_totp_secret: encryptField(getKeyRing(), secret, aad) }).where("id_hash", "=", session.id_hash).execute();
   return secret;
+}
+
+/** Setting up a second factor needs more than the password: a session opened right after a one-time link. */
+export function requireEnrolmentAllowed(session: Pick<StaffSessionRow, "may_enrol">) {
+  if (session.may_enrol !== 1) throw new HttpError(403, "second_factor_needs_link");
 }
 
 /** Both factors passed: a fresh session, the old one gone, and on to the page asked for. */

@@ -35,7 +35,7 @@ export const hashToken = (token: string) => createHash("sha256").update(token).d
 
 export async function createSession(
   db: Kysely<Database>,
-  args: { accountId: number; organisationId: number; secondFactorDone: boolean; clientAddress: string; now?: Date },
+  args: { accountId: number; organisationId: number; secondFactorDone: boolean; clientAddress: string; mayEnrol?: boolean; now?: Date },
 ): Promise<{ token: string; setCookie: string }> {
   const now = args.now ?? new Date();
   const token = randomBytes(32).toString("base64url");
@@ -51,6 +51,8 @@ export async function createSession(
       last_seen_at: now.toISOString(),
       expires_at: new Date(now.getTime() + ABSOLUTE_LIFETIME_MS).toISOString(),
       client_address: args.clientAddress.slice(0, 64),
+      pending_totp_secret: null,
+      may_enrol: args.mayEnrol ? 1 : 0,
     })
     .execute();
   return { token, setCookie: await sessionCookie().serialize(token) };

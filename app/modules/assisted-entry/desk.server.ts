@@ -9,6 +9,7 @@ import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
+import { openDraftReceiptCode, sealDraftReceiptCode } from "~/modules/privacy/server-keys.server";
 import { acceptanceState, type Procedure } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
@@ -142,7 +143,7 @@ export async function saveDeskSubmission(
         now,
       });
       if (!result.created) return;
-      // the plain code, kept two hours for the result page and the printed slip
+      // the code, sealed, kept two hours for the result page and the printed slip
       await trx
         .insertInto("submission_drafts")
         .values({
@@ -151,7 +152,7 @@ export async function saveDeskSubmission(
           payload_json: null,
           language: args.language,
           submission_id: result.submissionId,
-          receipt_code: result.receiptCode,
+          receipt_code: sealDraftReceiptCode(key, result.receiptCode),
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
           expires_at: new Date(now.getTime() + CONFIRMATION_LIFETIME_MS).toISOString(),
@@ -201,9 +202,10 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
     .where("submissions.organisation_id", "=", organisationId)
     .where("submission_drafts.expires_at", ">", new Date().toISOString())
     .executeTakeFirst();
-  if (!row?.receipt_code) return undefined;
+  const receiptCode = openDraftReceiptCode(receiptKey(entryKey), row?.receipt_code ?? null);
+  if (!row || !receiptCode) return undefined;
   return {
-    receiptCode: row.receipt_code,
+    receiptCode,
     submissionId: row.submissionId,
     channel: row.channel,
     sourceReference: row.source_reference,

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   "password_changed",
   "roles_changed",
   "access_removed",
+  "second_factor_reset",
   // the organisation
   "organisation_created",
   "organisation_settings_changed",

@@ -3,6 +3,7 @@
  * reader's language (locales/<lng>/errors.json, key `reasons.<reason>`).
  */
 import { data } from "@remix-run/node";
+import { sameOriginPath } from "./same-origin-path";
 
 export type ErrorReason =
   | "not_found"
@@ -23,7 +24,9 @@ export type ErrorReason =
   | "forbidden"
   | "csrf"
   | "cross_site_request"
-  | "link_invalid";
+  | "link_invalid"
+  | "second_factor_needs_link"
+  | "too_many_submissions";
 
 export class HttpError extends Error {
   constructor(
@@ -42,7 +45,9 @@ export interface ErrorPayload {
 
 /** Something a route can throw; the root ErrorBoundary renders it in the reader's language. */
 export function errorResponse(status: number, reason: ErrorReason, next?: string) {
-  const payload: ErrorPayload = next ? { reason, next } : { reason };
+  // links are built from route parameters (`/${params.org}/…`): `%2F` in the address must not turn one into `//other.site`
+  const link = next ? sameOriginPath(next) : null;
+  const payload: ErrorPayload = link ? { reason, next: link } : { reason };
   return data(payload, { status });
 }
 

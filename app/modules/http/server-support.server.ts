@@ -9,6 +9,8 @@ import { countJob, countSubmission, observeRequest, renderMetrics, startProcessM
 import { routePatterns } from "./route-pattern.server";
 import { securityHeaders } from "./security-headers.server";
 import { MAX_FORM_BYTES } from "./form-body.server";
+import { listenHost } from "./secrets.server";
+import { isPrivatePath } from "./private-paths";
 
 export const serverSupport = {
   log,
@@ -20,6 +22,10 @@ export const serverSupport = {
   startProcessMetrics,
   countSubmission,
   countJob,
+  /** HOST, else loopback unless PUBLIC_ORIGIN is set (secrets.server) */
+  listenHost,
+  /** pages and downloads with a receipt code or personal data: no-store */
+  isPrivatePath,
   /** the most a request body may bring; readForm refuses (413) at MAX_FORM_BYTES, before this */
   maxBodyBytes: MAX_FORM_BYTES + 64 * 1024,
 };

@@ -9,6 +9,7 @@ import type { Database } from "#db/schema";
 import { log } from "~/modules/http/log.server";
 import { countJob } from "~/modules/http/metrics.server";
 import { purgeExpiredSessions } from "~/modules/accounts/sessions.server";
+import { purgeRateLimits } from "~/modules/http/rate-limit.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
 import { runAccessibilityJob } from "~/modules/accessibility/accessibility.server";
@@ -49,6 +50,8 @@ export const JOBS = {
   results_inclusion: (db: Kysely<Database>, now: Date) => runResultsInclusion(db, now),
   retention: (db: Kysely<Database>, now: Date) => runRetention(db, now),
   sessions: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeExpiredSessions(db, now) }),
+  // counters of limits whose windows have long passed
+  rate_limits: async (db: Kysely<Database>, now: Date) => ({ removed: await purgeRateLimits(db, now) }),
   // result e-mails, when SMTP_URL is set (otherwise they stay pending)
   outbox: (db: Kysely<Database>, now: Date) => runOutbox(db, now),
   // barrier reports: erase contact data due after closing, send answers by e-mail when SMTP_URL is set

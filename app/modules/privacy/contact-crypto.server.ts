@@ -68,8 +68,8 @@ export function parseKeyRing(spec: string): KeyRing {
   return { current: current!, all };
 }
 
-/** A fresh "id:base64key" entry; the default id is "k" + today's UTC date (yyyymmdd). */
-export function generateKeySpec(id: string = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}`): string {
+/** A new key entry. Its id is the date plus random characters: two keys made on one day never share an id. */
+export function generateKeySpec(id: string = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}${randomBytes(4).toString("hex")}`): string {
   if (!KEY_ID.test(id)) throw new Error(`Invalid key id: ids must match ${KEY_ID.source}`);
   return `${id}:${randomBytes(KEY_BYTES).toString("base64")}`;
 }
@@ -79,33 +79,43 @@ export function generateKeySpec(id: string = `k${new Date().toISOString().slice(
  * must fail loudly rather than silently fall back to a generated key).
  * Otherwise demo mode: read or create `keyFile`, and always warn.
  */
-export function loadKeyRing(options: { env?: Partial<NodeJS.ProcessEnv>; keyFile: string; log?: (msg: string) => void }): KeyRing {
-  const { env = process.env, keyFile, log = (msg: string) => console.warn(msg) } = options;
+export function loadKeyRing(options: {
+  env?: Partial<NodeJS.ProcessEnv>;
+  keyFile: string;
+  log?: (msg: string) => void;
+  /** outside demo mode no key is generated: CONTACT_DATA_KEYS is required */
+  demo?: boolean;
+  /** reads the key file, or creates it exclusively (secrets.server: readOrCreateSecretFile) */
+  readOrCreate?: (file: string, generate: () => string) => string;
+}): KeyRing {
+  const { env = process.env, keyFile, log = (msg: string) => console.warn(msg), demo = true, readOrCreate = readOrCreateFile } = options;
   const fromEnv = env.CONTACT_DATA_KEYS;
   if (fromEnv !== undefined) return parseKeyRing(fromEnv);
+  if (!demo) throw new Error("CONTACT_DATA_KEYS is not set (required outside demo mode).");
 
   const file = path.resolve(keyFile);
-  let spec: string;
-  try {
-    spec = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    spec = generateKeySpec();
-    try {
-      // "wx": never overwrite a key another process created in the meantime,
-      // since that would make its already-encrypted data unreadable.
-      fs.writeFileSync(file, spec + "\n", { mode: 0o600, flag: "wx" });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      spec = fs.readFileSync(file, "utf8");
-    }
-  }
+  // never overwrite a key another process created in the meantime: its data would be unreadable
+  const spec = readOrCreate(file, () => generateKeySpec());
   log(
-    `WARNING: CONTACT_DATA_KEYS is not set. Contact data are encrypted with a generated key stored in ${file}. ` +
+    `WARNING: CONTACT_DATA_KEYS is not set. Contact data are encrypted with a generated key stored in ${file} (demo mode). ` +
       `Losing that file loses the contact data. In production, set CONTACT_DATA_KEYS (and back it up).`,
   );
   return parseKeyRing(spec.trim());
+}
+
+function readOrCreateFile(file: string, generate: () => string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, generate() + "\n", { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return fs.readFileSync(file, "utf8");
 }
 
 /** Encrypts with the ring's current key; `aad` binds the value to its row/column. */

@@ -7,7 +7,16 @@ import { receiptSessionSubmission } from "./receipt-session.server";
 export async function requireReceiptSession(request: Request, params: Params) {
   const organisation = await requireOrganisation(params);
   const submissionId = await receiptSessionSubmission(request, organisation.id);
-  // no code shown (or the 30 minutes are over): back to the look-up form
-  if (submissionId === null) throw redirect(`/${organisation.slug}/beitrag`, 303);
+  // no code shown (or the 30 minutes are over): back to the look-up form. Also when another site
+  // sent the browser here (Fetch Metadata): opening the log or the download writes an event into
+  // the resident's privacy log, which only the resident's own step may do (a same-site link, a
+  // typed address, or the redirect after the POST that entered the code).
+  if (submissionId === null || openedFromAnotherSite(request)) throw redirect(`/${organisation.slug}/beitrag`, 303);
   return { organisation, submissionId, basePath: `/${organisation.slug}/beitrag` };
+}
+
+/** Sec-Fetch-Site says another site (or a sibling subdomain) started this request. */
+function openedFromAnotherSite(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  return site !== null && site !== "same-origin" && site !== "none";
 }

@@ -1,13 +1,17 @@
 /**
  * Key rotation: after a new key is put first in CONTACT_DATA_KEYS (the old one kept after it),
  * every stored ciphertext is decrypted with whichever key sealed it and sealed again with the new
- * one: submissions' contact details, drafts and barrier reports' contact data. Once this has run,
- * the old key can be removed from CONTACT_DATA_KEYS.
+ * one: submissions' contact details, drafts (answers and receipt codes), barrier reports' contact
+ * data, staff TOTP secrets (enabled and being set up) and the app's own keys (server_keys). Once
+ * this has run, the old key can be removed from CONTACT_DATA_KEYS. A new kind of encrypted value
+ * joins the list here (tests/integration/key-rotation.test.ts checks that none is left behind).
  */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { reencryptBarrierContacts } from "~/modules/accessibility/accessibility.server";
+import { reencryptTotpSecrets } from "~/modules/accounts/accounts.server";
 import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "./contact-crypto.server";
+import { reencryptServerSecrets } from "./server-keys.server";
 
 const CONTACT_COLUMNS = [
   ["name", "name"],
@@ -16,7 +20,16 @@ const CONTACT_COLUMNS = [
   ["phone", "phone"],
 ] as const;
 
-export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<{ contactRows: number; drafts: number; barrierReports: number }> {
+export interface RotationResult {
+  contactRows: number;
+  drafts: number;
+  barrierReports: number;
+  totpSecrets: number;
+  serverKeys: number;
+  draftCodes: number;
+}
+
+export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<RotationResult> {
   let contactRows = 0;
   const rows = await db.selectFrom("contact_details").selectAll().execute();
   for (const row of rows) {
@@ -45,5 +58,7 @@ export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise
   }
   // the contact data of barrier reports (migration 0009), bound to each report's reference
   const barrierReports = await reencryptBarrierContacts(db, ring);
-  return { contactRows, drafts, barrierReports };
+  const totpSecrets = await reencryptTotpSecrets(db, ring);
+  const { serverKeys, draftCodes } = await reencryptServerSecrets(db, ring);
+  return { contactRows, drafts, barrierReports, totpSecrets, serverKeys, draftCodes };
 }

@@ -1,5 +1,5 @@
 /** The key ring for contact data: CONTACT_DATA_KEYS, or a generated demo key beside the database. */
-import { demoSecretFile } from "~/modules/http/secrets.server";
+import { demoSecretFile, isDemoMode, readOrCreateSecretFile } from "~/modules/http/secrets.server";
 import { log } from "~/modules/http/log.server";
 import { loadKeyRing, type KeyRing } from "./contact-crypto.server";
 
@@ -10,6 +10,8 @@ export function getKeyRing(): KeyRing {
     env: process.env,
     keyFile: demoSecretFile("contact-data.keys"),
     log: (message) => log("warn", "demo_contact_data_key", { message }),
+    demo: isDemoMode(),
+    readOrCreate: readOrCreateSecretFile,
   });
   return ring;
 }

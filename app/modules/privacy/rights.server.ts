@@ -7,21 +7,19 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
-import { hitRateLimit } from "~/modules/http/rate-limit.server";
+import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import { DATA_RIGHTS_LEGAL_BASIS, type DataCategory, type PrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, isConcluded, personalDataDeletionDate, toProcedure, type AcceptanceState, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
-import { hashReceiptCode } from "~/modules/submissions/submissions.server";
+import { receiptCodeDigest } from "./server-keys.server";
 import { deleteContactDetails, openContactDetails, type ContactDetails } from "./contact-data.server";
 import { MASKS } from "./masking";
 
 export const LOOKUP_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
 const ERASURE_LEGAL_BASIS = LEGAL_BASES.erasure;
 const WITHDRAWAL_LEGAL_BASIS = LEGAL_BASES.withdrawal;
-// looked up when the typed code cannot be one, so both answers cost the same
-const NO_SUCH_CODE_HASH = hashReceiptCode("-");
 
 /**
  * The submission behind a receipt code in this organisation, or null. A malformed code, a wrong
@@ -32,10 +30,11 @@ export async function lookupByReceiptCode(
   db: Kysely<Database>,
   args: { organisationId: number; code: string; clientKey: string; now?: Date },
 ): Promise<number | null> {
-  const limit = await hitRateLimit(db, `receipt-lookup:${args.clientKey}`, { ...LOOKUP_LIMIT, now: args.now });
+  const limit = await hitRateLimit(db, `receipt-lookup:${clientBucket(args.clientKey)}`, { ...LOOKUP_LIMIT, now: args.now });
   if (!limit.allowed) throw new HttpError(429, "too_many_attempts");
   const compact = parseReceiptCode(args.code);
-  const hash = compact ? hashReceiptCode(compact) : NO_SUCH_CODE_HASH;
+  // a typed code that cannot be one is looked up too ("-" is never a code), so both answers cost the same
+  const hash = await receiptCodeDigest(db, compact ?? "-");
   const row = await db
     .selectFrom("submissions")
     .select("id")

@@ -3,23 +3,35 @@
  * in a draft between them. The draft id is also the idempotency key of the final submission: a
  * double click, a browser retry or back-and-resubmit all find the one submission already made.
  * Once submitted, the draft keeps no answers, only the link to the submission and, for two hours,
- * the receipt code so the confirmation page can be reloaded.
+ * the receipt code (sealed like the answers) so the confirmation page can be reloaded.
  */
 import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { Database, SubmissionDraftTable } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
+import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { acceptanceState } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
+import { openDraftReceiptCode, sealDraftReceiptCode } from "~/modules/privacy/server-keys.server";
 import { groupCommit } from "./group-commit.server";
 import { runPlain } from "#db/plain-sql.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
 
 export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Online submissions per client (IPv4 address or IPv6 /64) and procedure per hour:
+ * SUBMISSIONS_PER_HOUR (30; 0 = no limit). Enough for a family or a library computer, not for a
+ * script that fills a survey. The desk (phone, paper, counter) is not limited.
+ */
+export function submissionLimitPerHour(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number.parseInt(env.SUBMISSIONS_PER_HOUR ?? "", 10);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 30;
+}
 export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
 // drafts may hold contact data: encrypted like contact_details, bound to the draft's id
@@ -89,7 +101,7 @@ export async function readDraft(
   const row = rows[0];
   if (!row) return { state: "missing" };
   if (row.submission_id !== null) {
-    return { state: "submitted", submissionId: row.submission_id, receiptCode: row.receipt_code, submittedAt: row.updated_at };
+    return { state: "submitted", submissionId: row.submission_id, receiptCode: openDraftReceiptCode(row.id, row.receipt_code), submittedAt: row.updated_at };
   }
   if (!row.payload_json) return { state: "missing" };
   try {
@@ -107,7 +119,7 @@ export async function readDraft(
  */
 export async function submitDraft(
   db: Kysely<Database>,
-  args: { draftId: string | null; procedure: Procedure; now?: Date },
+  args: { draftId: string | null; procedure: Procedure; now?: Date; clientKey?: string },
 ): Promise<{ receiptCode: string; submissionId: number }> {
   const now = args.now ?? new Date();
   if (!args.draftId) throw new HttpError(404, "draft_missing");
@@ -123,6 +135,14 @@ export async function submitDraft(
 
       const acceptance = acceptanceState(args.procedure, now);
       if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
+
+      // only a new submission counts (a resent confirmation above does not)
+      const perHour = submissionLimitPerHour();
+      if (args.clientKey !== undefined && perHour > 0) {
+        const key = `submissions:${args.procedure.id}:${clientBucket(args.clientKey)}`;
+        const limit = await hitRateLimit(trx, key, { limit: perHour, windowMs: 60 * 60 * 1000, now });
+        if (!limit.allowed) throw new HttpError(429, "too_many_submissions");
+      }
 
       // the stored answers pass the same rules again: nothing invalid reaches the submissions table
       const checked = validateSubmission(args.procedure, new Map(Object.entries(inputToValues(args.procedure, draft.input))));
@@ -141,7 +161,7 @@ export async function submitDraft(
       const updated = await runPlain(
         trx,
         "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?",
-        [result.submissionId, result.receiptCode, now.toISOString(), later(now, CONFIRMATION_LIFETIME_MS), draftId],
+        [result.submissionId, sealDraftReceiptCode(draftId, result.receiptCode), now.toISOString(), later(now, CONFIRMATION_LIFETIME_MS), draftId],
       );
       // swept away since it was read (it expired meanwhile): no submission whose receipt code could not be shown
       if (Number(updated.numAffectedRows) !== 1) throw new HttpError(404, "draft_missing");

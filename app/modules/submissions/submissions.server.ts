@@ -2,7 +2,6 @@
  * The one submission pipeline. Every channel (online now; phone, paper, counter and letter through
  * the staff desk) ends in createSubmission: same validation, same tables, same receipt codes.
  */
-import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Channel, Database } from "#db/schema";
 import { personalDataDeletionDate, type Procedure } from "~/modules/procedures/procedure";
@@ -13,11 +12,10 @@ import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { countSubmission } from "~/modules/http/metrics.server";
 import { runPlain, valueRows } from "#db/plain-sql.server";
 import { generateReceiptCode } from "./receipt-code";
+import { receiptCodeDigest, receiptCodeDigestWith, receiptCodeKey } from "~/modules/privacy/server-keys.server";
 import type { SubmissionInput } from "./validation";
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export const hashReceiptCode = (compact: string) => createHash("sha256").update(compact).digest("hex");
 
 /** Channels where staff enter what a resident tells them, and read the privacy notice aloud. */
 export const SPOKEN_CHANNELS: readonly Channel[] = ["phone", "counter"];
@@ -56,10 +54,12 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
   const categories = categoriesOf(contact);
   // consent to the results e-mail is only asked together with contact data
   const consent = categories.length > 0 && s.input.consentResults !== undefined ? (s.input.consentResults ? 1 : 0) : null;
+  // stored keyed, never as the code or its plain hash (server-keys.server.ts)
+  const codeKey = await receiptCodeKey(trx);
   const values = (receiptCode: string) => [
     s.procedure.organisationId,
     s.procedure.id,
-    hashReceiptCode(receiptCode),
+    receiptCodeDigestWith(codeKey, receiptCode),
     s.channel,
     s.enteredByAccountId ?? null,
     s.sourceReference ?? null,
@@ -145,7 +145,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
 }
 
 export async function findSubmissionByReceiptCode(db: Db, compactCode: string) {
-  return db.selectFrom("submissions").selectAll().where("receipt_code_hash", "=", hashReceiptCode(compactCode)).executeTakeFirst();
+  return db.selectFrom("submissions").selectAll().where("receipt_code_hash", "=", await receiptCodeDigest(db, compactCode)).executeTakeFirst();
 }
 
 export async function countSubmissions(db: Db, procedureId: number): Promise<number> {
