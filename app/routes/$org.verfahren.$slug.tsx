@@ -29,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
     return {
       pageTitle: procedure.title,
+      pageDescription: procedure.summary,
       organisation: publicOrganisation(organisation),
       controller: organisation.controller_name,
       procedure,

@@ -55,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return data({
       ...common,
       pageTitle: `${t("title")}: ${procedure.title}`,
+      pageDescription: procedure.summary,
       note: languageNote(locale, shown) ? ("partial" as const) : null,
       results: {
         summaryHtml: renderMarkdown(summary, { headingOffset: 2 }),

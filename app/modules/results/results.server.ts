@@ -32,6 +32,7 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { contributorIri, telephoneIri } from "~/modules/organisations/organisations.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
@@ -664,17 +665,41 @@ export function jsonExport(
   return textStream(parts());
 }
 
-/** The public origin for absolute links: PUBLIC_ORIGIN when set, else the request's own. */
-export function publicOrigin(request: Request): string {
+/**
+ * The origin of the open data's IRIs: PUBLIC_ORIGIN, or "" when it is not set — then every IRI is
+ * a path ("/musterstadt/…"), which a reader resolves against the address it fetched the file from.
+ * Never the request's Host header: a forged Host would otherwise be written into the catalogue
+ * (and into the page cache).
+ */
+export function configuredOrigin(): string {
   const configured = (process.env.PUBLIC_ORIGIN ?? "").trim().replace(/\/+$/, "");
-  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : new URL(request.url).origin;
+  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : "";
 }
+
+/** Who answers questions about the open data (DCAT-AP.de requires an e-mail address, a web page or a phone number). */
+export interface OpenDataContact {
+  email: string;
+  phone: string;
+  /** a web page; empty: the organisation's participation page */
+  url: string;
+}
+
+/** What the CSV distribution says about its bytes: the BOM a reader would otherwise trip over. */
+export const CSV_DESCRIPTION =
+  "Veröffentlichte Beiträge: Nummer, Freitexte, Entscheidung und Antwort der Verwaltung. CSV nach RFC 4180 " +
+  "(Komma als Trennzeichen, Zeilenende CRLF, erste Zeile mit Spaltennamen), Zeichenkodierung UTF-8 mit " +
+  "Byte-Order-Mark (BOM, Bytes EF BB BF) am Dateianfang, damit Tabellenprogramme Umlaute richtig lesen.";
 
 /** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution. */
 export function dcatMetadata(args: {
   origin: string;
   basePath: string;
+  /** the organisation's participation page (path), the contact's web page when none is set */
+  organisationPath: string;
   organisation: string;
+  contact: OpenDataContact;
+  /** GovData contributor ID as set by the admin (bare or as IRI); empty: none */
+  contributorId: string;
   title: string;
   procedureSummary: string;
   resultsSummary: string;
@@ -688,10 +713,11 @@ export function dcatMetadata(args: {
   const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
   const license = { "@id": LICENSE_URI };
   const description = [args.procedureSummary, markdownToPlainText(args.resultsSummary)].filter((s) => s.trim() !== "").join("\n\n");
-  const distribution = (file: string, title: string, format: string, mediaType: string) => ({
+  const distribution = (file: string, title: string, format: string, mediaType: string, description?: string) => ({
     "@id": `${base}/${file}`,
     "@type": "dcat:Distribution",
     "dct:title": de(title),
+    ...(description ? { "dct:description": de(description) } : {}),
     "dcat:accessURL": { "@id": `${base}/${file}` },
     "dcat:downloadURL": { "@id": `${base}/${file}` },
     "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
@@ -715,7 +741,14 @@ export function dcatMetadata(args: {
     "dct:title": de(`Ergebnisse: ${args.title}`),
     "dct:description": de(description || args.title),
     "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
-    "dcat:contactPoint": { "@type": "vcard:Organization", "vcard:fn": args.organisation },
+    "dcat:contactPoint": {
+      "@type": "vcard:Organization",
+      "vcard:fn": args.organisation,
+      ...(args.contact.email ? { "vcard:hasEmail": { "@id": `mailto:${args.contact.email}` } } : {}),
+      ...(args.contact.phone ? { "vcard:hasTelephone": { "@id": telephoneIri(args.contact.phone) } } : {}),
+      "vcard:hasURL": { "@id": args.contact.url || `${args.origin}${args.organisationPath}` },
+    },
+    ...(contributorIri(args.contributorId) ? { "dcatde:contributorID": { "@id": contributorIri(args.contributorId) } } : {}),
     "dct:issued": dateTime(args.issued),
     "dct:modified": dateTime(args.modified),
     "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
@@ -727,7 +760,7 @@ export function dcatMetadata(args: {
     "dct:temporal": { "@type": "dct:PeriodOfTime", "dcat:startDate": dateTime(args.opensAt), "dcat:endDate": dateTime(args.closesAt) },
     "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
     "dcat:distribution": [
-      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv"),
+      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", CSV_DESCRIPTION),
       distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
     ],
   };
