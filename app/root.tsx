@@ -16,6 +16,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 
 interface PageData {
   pageTitle?: string;
+  /** what search engines and link previews show; else a sentence about the organisation or the site */
+  pageDescription?: string;
   organisation?: { slug: string; name: string };
 }
 
@@ -25,6 +27,7 @@ function usePageData(): PageData {
   for (const m of matches) {
     const d = m.data as PageData | undefined;
     if (d?.pageTitle) found.pageTitle = d.pageTitle;
+    if (d?.pageDescription) found.pageDescription = d.pageDescription;
     if (d?.organisation) found.organisation = d.organisation;
   }
   return found;
@@ -48,12 +51,16 @@ export function Layout({ children }: { children: ReactNode }) {
     : page.pageTitle
       ? `${page.pageTitle} – ${t("siteName")}`
       : t("siteName");
+  const description =
+    (!error && page.pageDescription) ||
+    (!error && page.organisation ? t("metaDescriptionOrganisation", { organisation: page.organisation.name }) : t("metaDescription"));
   return (
     <html lang={lang} dir={directionOf(lang)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        <meta name="description" content={description} />
         <link rel="icon" href="data:," />
         <Links />
       </head>

@@ -19,6 +19,12 @@ export interface OrganisationTable {
   created_at: string;
   /** the organisation's own privacy-policy text, shown with every procedure's full notice */
   privacy_policy: Generated<string>;
+  /** contact for the open data (DCAT-AP.de contact point); empty: not set (migration 0017) */
+  open_data_email: Generated<string>;
+  open_data_phone: Generated<string>;
+  open_data_url: Generated<string>;
+  /** GovData contributor ID (dcatde:contributorID), e.g. http://dcat-ap.de/def/contributors/… ; empty: not set */
+  govdata_contributor_id: Generated<string>;
 }
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";

@@ -48,6 +48,9 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
         accessibility_contact: "barrierefreiheit@musterstadt.example, 05121 301-123",
         supervisory_authority:
           "Die Landesbeauftragte für den Datenschutz Niedersachsen, Prinzenstraße 5, 30159 Hannover",
+        // the open data's contact point (DCAT-AP.de); no GovData contributor ID for the demo
+        open_data_email: "beteiligung@musterstadt.example",
+        open_data_phone: "05121 301-0",
         created_at: iso(now),
       })
       .returning("id")

@@ -31,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return data(
       {
         pageTitle: procedure.title,
+        pageDescription: procedure.summary,
         organisation: publicOrganisation(organisation),
         controller: organisation.controller_name,
         procedure,

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
-import { exportLabels, jsonExport, publicOrigin, resultsDates } from "~/modules/results/results.server";
+import { configuredOrigin, exportLabels, jsonExport, resultsDates } from "~/modules/results/results.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const meta = {
       title: procedure.title,
       organisation: organisation.name,
-      url: `${publicOrigin(request)}${basePath}/ergebnisse`,
+      url: `${configuredOrigin()}${basePath}/ergebnisse`,
       opensAt: procedure.opensAt,
       closesAt: procedure.closesAt,
       ...dates,

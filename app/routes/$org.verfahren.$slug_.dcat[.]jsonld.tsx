@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
-import { dcatMetadata, publicOrigin, resultsDates, resultsSummaryOf } from "~/modules/results/results.server";
+import { configuredOrigin, dcatMetadata, resultsDates, resultsSummaryOf } from "~/modules/results/results.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
@@ -11,9 +11,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (procedure.status !== "results_published") throw new HttpError(404, "not_found");
     const [dates, resultsSummary] = await Promise.all([resultsDates(db, organisation.id, procedure.id), resultsSummaryOf(db, procedure.id)]);
     const metadata = dcatMetadata({
-      origin: publicOrigin(request),
+      origin: configuredOrigin(),
       basePath,
+      organisationPath: `/${organisation.slug}`,
       organisation: organisation.name,
+      contact: { email: organisation.open_data_email, phone: organisation.open_data_phone, url: organisation.open_data_url },
+      contributorId: organisation.govdata_contributor_id,
       title: procedure.title,
       procedureSummary: procedure.summary,
       resultsSummary,

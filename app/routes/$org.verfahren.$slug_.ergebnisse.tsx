@@ -1,14 +1,13 @@
 /**
  * The results of a procedure, once published: the summary, submissions per channel, every choice
- * question as a chart with its table (small groups suppressed), the published submissions with the
- * council's responses (20 per page, ?seite=N) and links to the open data. Never personal data.
+ * question as a chart with its table (small groups suppressed), the published submissions (number
+ * and free text only, decision 30) with the council's responses (20 per page, ?seite=N) and links to the open data. Never personal data.
  * Before the results are out: a 404 that says so.
  */
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
-import { formatDate } from "~/i18n/format";
 import { fixedT } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -56,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return data({
       ...common,
       pageTitle: `${t("title")}: ${procedure.title}`,
+      pageDescription: procedure.summary,
       note: languageNote(locale, shown) ? ("partial" as const) : null,
       results: {
         summaryHtml: renderMarkdown(summary, { headingOffset: 2 }),
@@ -72,8 +72,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           const length = excerptLength(texts.length);
           return {
             number: s.number,
-            receivedOn: s.receivedOn,
-            channel: s.channel,
             texts: texts.map((a) => ({ ...a, text: excerpt(a.text, length).text })),
             response: s.response ? { decision: s.response.decision, text: excerpt(s.response.text, RESPONSE_EXCERPT_MAX).text } : null,
           };
@@ -117,7 +115,9 @@ export default function ResultsPage() {
     );
   }
   const number = new Intl.NumberFormat(i18n.language);
-  const count = (n: number | null) => (n === null ? t("fewerThan", { limit: MIN_GROUP_SIZE }) : number.format(n));
+  const count = (c: { count: number | null; hidden: string | null }) =>
+    c.count !== null ? number.format(c.count) : c.hidden === "protects_small_group" ? t("protectsSmallGroup") : t("fewerThan", { limit: MIN_GROUP_SIZE });
+  const protectiveNote = <p className="hint">{t("protectsSmallGroupNote", { limit: MIN_GROUP_SIZE })}</p>;
   const pageHref = (p: number) => (p === 1 ? "?" : `?seite=${p}`);
   return (
     <>
@@ -150,12 +150,13 @@ export default function ResultsPage() {
             {results.channels.map((c) => (
               <tr key={c.channel}>
                 <th scope="row">{t(`channels.${c.channel}`)}</th>
-                <td className="num">{count(c.count)}</td>
+                <td className="num">{count(c)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {results.channels.some((c) => c.hidden === "protects_small_group") ? protectiveNote : null}
 
       <h2>{t("questions.heading")}</h2>
       {results.statistics.length === 0 ? (
@@ -163,6 +164,7 @@ export default function ResultsPage() {
       ) : (
         <>
           <p>{t("questions.intro", { limit: MIN_GROUP_SIZE })}</p>
+          {results.statistics.some((s) => s.rows.some((r) => r.hidden === "protects_small_group")) ? protectiveNote : null}
           {results.statistics.map((s) => (
             <section key={s.questionId} aria-labelledby={`q${s.number}`}>
               <h3 id={`q${s.number}`} {...contentAttrs(s.labelLang, i18n.language)}>
@@ -172,7 +174,7 @@ export default function ResultsPage() {
                 id={`chart${s.number}`}
                 question={s.label}
                 questionLang={s.labelLang}
-                rows={s.rows.map((r) => ({ key: r.value, label: r.label, lang: r.lang, count: r.count }))}
+                rows={s.rows.map((r) => ({ key: r.value, label: r.label, lang: r.lang, count: r.count, hidden: r.hidden }))}
                 minGroupSize={MIN_GROUP_SIZE}
                 headerLabel={t("questions.answer")}
                 note={s.kind === "multiple_choice" ? t("questions.multiple") : undefined}
@@ -193,7 +195,6 @@ export default function ResultsPage() {
             {results.submissions.map((s) => (
               <li key={s.number} className="card">
                 <h3 className="card__title">{t("published.item", { number: s.number })}</h3>
-                <p className="card__meta">{t("published.meta", { date: formatDate(s.receivedOn, i18n.language), channel: t(`channels.${s.channel}`) })}</p>
                 {s.texts.map((a) => (
                   <div key={a.id}>
                     <p className="card__meta" {...contentAttrs(a.labelLang, i18n.language)}>

@@ -18,6 +18,7 @@ import * as m0012 from "./0012-queue-filters";
 import * as m0013 from "./0013-queue-totals";
 import * as m0014 from "./0014-keys-and-enrolment";
 import * as m0015 from "./0015-receipt-code-columns";
+import * as m0017 from "./0017-open-data-contact";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "0013-queue-totals": m0013,
   "0014-keys-and-enrolment": m0014,
   "0015-receipt-code-columns": m0015,
+  "0017-open-data-contact": m0017,
 };

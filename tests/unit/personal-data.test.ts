@@ -238,6 +238,7 @@ describe("overlapping candidates", () => {
     const findings = detectPersonalData(text);
     expectWellFormed(text, findings);
     expect(findings.map((f) => [f.kind, f.text])).toEqual([
+      ["name", "Anna"],
       ["email", "anna@example.org"],
       ["phone", "0170 1234567"],
       ["address", "Lindenallee 42, 31134 Musterstadt"],

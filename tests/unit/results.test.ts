@@ -167,7 +167,10 @@ describe("DCAT-AP.de metadata", () => {
     const m = dcatMetadata({
       origin: "https://beteiligung.example",
       basePath: "/musterstadt/verfahren/radweg",
+      organisationPath: "/musterstadt",
       organisation: "Stadt Musterstadt",
+      contact: { email: "opendata@musterstadt.example", phone: "05121 301-0", url: "" },
+      contributorId: "stadtMusterstadt",
       title: "Radweg",
       procedureSummary: "Worum es ging.",
       resultsSummary: "# Ergebnis\n\n**Viele** Stimmen.",
@@ -179,6 +182,15 @@ describe("DCAT-AP.de metadata", () => {
     expect(m["@type"]).toBe("dcat:Dataset");
     expect(m["dct:publisher"]).toEqual({ "@type": "foaf:Organization", "foaf:name": "Stadt Musterstadt" });
     expect(m["dct:license"]).toEqual({ "@id": LICENSE_URI });
+    // DCAT-AP.de: a contact point with e-mail, phone and web page as IRIs; the GovData contributor
+    expect(m["dcat:contactPoint"]).toEqual({
+      "@type": "vcard:Organization",
+      "vcard:fn": "Stadt Musterstadt",
+      "vcard:hasEmail": { "@id": "mailto:opendata@musterstadt.example" },
+      "vcard:hasTelephone": { "@id": "tel:+4951213010" },
+      "vcard:hasURL": { "@id": "https://beteiligung.example/musterstadt" },
+    });
+    expect(m["dcatde:contributorID"]).toEqual({ "@id": "http://dcat-ap.de/def/contributors/stadtMusterstadt" });
     expect(LICENSE_URI).toBe("http://dcat-ap.de/def/licenses/dl-zero-de/2.0");
     expect(m["dct:issued"]["@value"]).toBe("2026-03-01T10:00:00.000Z");
     expect(m["dct:modified"]["@value"]).toBe("2026-03-02T10:00:00.000Z");

@@ -1,6 +1,7 @@
 /**
  * Finds personal data in residents' free text before moderators publish it:
- * e-mail addresses, phone numbers, IBANs and German postal addresses.
+ * e-mail addresses, phone numbers, IBANs, German postal addresses, car number
+ * plates and names of people (decision 31; measured by `npm run personal-data:measure`).
  *
  * This is a heuristic to help a human moderator, not a guarantee. It prefers a
  * small set of well-defined shapes over guessing; see the limitations below.
@@ -35,10 +36,22 @@
  *   flagged unless introduced by a preposition ("Am Sportplatz 4"). A
  *   postcode + town is dropped when the "town" is a common counted noun
  *   ("25000 Einwohner") or follows an amount cue ("rund 12000 ...").
- * - Names of people are not detected.
+ * - Names of people: a first name from the list in first-names.ts (alone, or
+ *   with the capitalised word after it as surname), a capitalised word after
+ *   Frau/Herr/Familie/Dr., after a family word ("meine Tochter Lena", "Sohn
+ *   Paul") or before an age in brackets ("Lena (8)"). Surnames alone ("Schulz
+ *   hat angerufen"), lower-case names and first names missing from the list
+ *   are not found; first names that are also words ("Ernst", "Mark") count only
+ *   in one of the patterns. Hyphenated words ("Anna-Frank-Schule",
+ *   "Karl-Marx-Straße") are names only when every part is a first name
+ *   ("Anna-Lena").
+ * - Car plates: "HH-AB 1234", "M XY 123E": a district code of 1-3 capitals, 1-2
+ *   capitals, 1-4 digits; the district code is not checked against the list.
  */
 
-export type PersonalDataKind = "email" | "phone" | "iban" | "address";
+import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from "./first-names";
+
+export type PersonalDataKind = "email" | "phone" | "iban" | "address" | "plate" | "name";
 
 export interface Finding {
   kind: PersonalDataKind;
@@ -55,11 +68,13 @@ export const REDACTION_PLACEHOLDERS: Readonly<Record<PersonalDataKind, string>> 
   phone: "[Telefonnummer entfernt]",
   iban: "[IBAN entfernt]",
   address: "[Anschrift entfernt]",
+  plate: "[Kennzeichen entfernt]",
+  name: "[Name entfernt]",
 };
 
 export function detectPersonalData(text: string): Finding[] {
   if (!text) return [];
-  const candidates = [...findEmails(text), ...findIbans(text), ...findAddresses(text), ...findPhones(text)];
+  const candidates = [...findEmails(text), ...findIbans(text), ...findAddresses(text), ...findPhones(text), ...findPlates(text), ...findNames(text)];
   return resolveOverlaps(candidates);
 }
 
@@ -129,7 +144,7 @@ const finding = (text: string, kind: PersonalDataKind, start: number, end: numbe
 // ---------------------------------------------------------------------------
 // overlaps
 
-const PRIORITY: Record<PersonalDataKind, number> = { email: 0, iban: 1, address: 2, phone: 3 };
+const PRIORITY: Record<PersonalDataKind, number> = { email: 0, iban: 1, address: 2, phone: 3, plate: 4, name: 5 };
 
 function resolveOverlaps(candidates: Finding[]): Finding[] {
   const ordered = [...candidates].sort(
@@ -644,6 +659,146 @@ function findPostcodeTowns(text: string): Finding[] {
     if (AMOUNT_CUE.test(before) || REFERENCE_KEYWORD.test(before) || PHONE_KEYWORD.test(before)) continue;
     const end = postcodeTownEnd(text, s);
     if (end > 0) out.push(finding(text, "address", s, end));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// car number plates
+
+/** "HH-AB 1234", "M XY 123", "B-C 12E": district, letters, digits (E: electric, H: historic). */
+const PLATE = /\p{Lu}{1,3}[- ]\p{Lu}{1,2}[ -]?[1-9]\d{0,3}[EH]?(?![\p{L}\p{N}])/gu;
+
+function findPlates(text: string): Finding[] {
+  const out: Finding[] = [];
+  PLATE.lastIndex = 0;
+  for (let m = PLATE.exec(text); m; m = PLATE.exec(text)) {
+    // checked here, not as a lookbehind: that would run at every position of the text
+    if (isAlnum(text[m.index - 1]) || text[m.index - 1] === "-") {
+      PLATE.lastIndex = m.index + 1;
+      continue;
+    }
+    // letters only in capitals: "A B 12" in prose is rare, but a single letter + single letter
+    // + one digit ("A B 1") is more often a list than a plate
+    if (/^\p{Lu}[- ]\p{Lu} ?\d$/u.test(m[0])) continue;
+    if (/^(?:DIN|ISO|EN)[- ]/u.test(m[0])) continue; // "DIN A4": a paper size
+    out.push(finding(text, "plate", m.index, m.index + m[0].length));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// names of people
+
+/** Words before a name that say a person is meant ("Frau Schulz", "Familie Öztürk"). */
+const TITLES = new Set(["frau", "herr", "herrn", "familie", "fam", "hr", "fr", "dr", "prof", "professor", "professorin", "doktor"]);
+/** Family and other relations before a name ("meine Tochter Lena", "Nachbar Paul"). */
+const RELATIONS = new Set([
+  "tochter", "sohn", "söhne", "töchter", "kind", "kinder", "enkel", "enkelin", "enkelkind", "enkelkinder", "mann", "ehemann", "frau",
+  "ehefrau", "partner", "partnerin", "lebensgefährte", "lebensgefährtin", "freund", "freundin", "nachbar", "nachbarin", "nachbarn",
+  "mutter", "vater", "mama", "papa", "oma", "opa", "großmutter", "großvater", "bruder", "schwester", "cousin", "cousine", "tante",
+  "onkel", "neffe", "nichte", "schwiegermutter", "schwiegervater", "schwiegersohn", "schwiegertochter", "kollege", "kollegin",
+  "mitbewohner", "mitbewohnerin", "pflegekind", "stiefsohn", "stieftochter", "zwillinge",
+]);
+const POSSESSIVES = /(?:^|[^\p{L}])(?:mein|meine|meinem|meinen|meiner|unser|unsere|unserem|unseren|unserer|dein|deine|deinem|deinen|deiner|sein|seine|seinem|seinen|seiner|ihr|ihre|ihrem|ihren|ihrer)\s+$/iu;
+/** Capitalised words after a title or relation that are not a name ("Frau Bürgermeisterin"). */
+const NOT_NAMES = new Set([
+  "bürgermeister", "bürgermeisterin", "oberbürgermeister", "oberbürgermeisterin", "stadtrat", "stadträtin", "ratsherr", "ratsfrau",
+  "abgeordnete", "abgeordneter", "minister", "ministerin", "präsident", "präsidentin", "doktor", "professor", "professorin", "pfarrer",
+  "pfarrerin", "direktor", "direktorin", "vorsitzende", "vorsitzender", "landrat", "landrätin", "ortsvorsteher", "ortsvorsteherin",
+  "dezernent", "dezernentin", "amtsleiter", "amtsleiterin", "beigeordnete", "beigeordneter", "kollege", "kollegin", "nachbar",
+  "nachbarin", "gott", "jesus", "und", "oder", "aber", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem",
+  "ist", "hat", "war", "wird", "kann", "muss", "soll", "sagt", "sagte", "meint", "findet", "geht", "fährt", "kommt", "wohnt", "auch",
+  "schon", "noch", "nicht", "immer", "jeden", "jede", "jeder", "alle", "viele", "beide", "mit", "ohne", "von", "vom", "zum", "zur",
+  "im", "am", "an", "in", "auf", "bei", "nach", "vor", "für", "wegen", "ich", "wir", "sie", "er", "es", "ihr", "man", "dass", "wenn",
+  "weil", "als", "wie", "bitte", "danke", "hallo", "liebe", "lieber", "sehr", "geehrte", "geehrter", "straße", "strasse", "weg", "platz",
+  "schule", "kita", "kirche", "park", "bahnhof", "rathaus", "stadt", "gemeinde", "verwaltung", "radweg", "radwege",
+]);
+/** Before an ambiguous first name, an article or preposition makes it a word ("im August", "die Linde"). */
+const ARTICLE_BEFORE = /(?:^|[^\p{L}])(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|im|am|vom|zum|zur|beim|ins|ans|in|an|auf|unter|bis|seit|ab|ende|anfang|mitte|sankt|st\.|bad|hl\.)\s+$/iu;
+/** "(8)", "(8 J.)", "(12 Jahre)": an age after a name. */
+const AGE_AFTER = /^ ?\((?:[1-9]\d?|1[01]\d)(?: ?(?:J\.|Jahre|Jahren|jahre|jahren|Monate))?\)/u;
+/** ", 8 Jahre": an age after a name, with a comma. */
+const AGE_COMMA_AFTER = /^, (?:[1-9]\d?) (?:Jahre|J\.)/u;
+
+interface Word {
+  start: number;
+  end: number;
+  lower: string;
+}
+
+/** Every capitalised word of the text (hyphenated ones whole). */
+function capitalisedWords(text: string): Word[] {
+  const words: Word[] = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const prev = text[m.index - 1];
+    if (isAlnum(prev) || prev === "-") continue;
+    words.push({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase() });
+  }
+  return words;
+}
+
+/** A first name from the list; hyphenated ("Anna-Lena") when every part is one. */
+const isFirstName = (lower: string) => lower.split("-").every((part) => FIRST_NAMES.has(part));
+const isAmbiguous = (lower: string) => !lower.includes("-") && AMBIGUOUS_FIRST_NAMES.has(lower);
+
+/** A capitalised word that can be a surname: not a common word, not a street, not hyphenated into a place. */
+function surnameLike(text: string, w: Word | undefined): boolean {
+  if (!w || NOT_NAMES.has(w.lower) || NOT_STREET_NAMES.has(w.lower) || NOT_TOWNS.has(w.lower)) return false;
+  if (w.end - w.start < 2 || compoundStreetEnd(text, w.start, w.end) >= 0) return false;
+  if (/^\p{Lu}+$/u.test(text.slice(w.start, w.end))) return false; // "HH", "ICE": abbreviations
+  return true;
+}
+
+/** The words directly after `w` (one space between) that continue a name: more first names, then one surname. */
+function nameEnd(text: string, words: Word[], k: number): number {
+  let end = words[k].end;
+  let j = k + 1;
+  const next = () => (j < words.length && words[j].start === end + 1 && text[end] === " " ? words[j] : undefined);
+  while (next() && isFirstName(words[j].lower) && !isAmbiguous(words[j].lower) && surnameLike(text, words[j])) end = words[j++].end;
+  const surname = next();
+  if (surname && surnameLike(text, surname) && !isStreetAfter(text, surname)) end = surname.end;
+  return end;
+}
+
+/** "Goethe Straße 3": the word is part of a street name. */
+const isStreetAfter = (text: string, w: Word) => /^ (?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring)\b/u.test(text.slice(w.end, w.end + 10));
+
+function findNames(text: string): Finding[] {
+  const out: Finding[] = [];
+  const words = capitalisedWords(text);
+  let covered = 0;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (w.start < covered) continue;
+    // the word before (a title or a relation), from the capitalised words already found
+    const prev = k > 0 ? words[k - 1] : undefined;
+    const gap = prev ? text.slice(prev.end, w.start) : "";
+    const titled = prev !== undefined && (gap === " " || gap === ". ") && TITLES.has(prev.lower);
+    const first = isFirstName(w.lower);
+    const related =
+      prev !== undefined &&
+      (gap === " " || gap === ", ") &&
+      RELATIONS.has(prev.lower) &&
+      (first || POSSESSIVES.test(text.slice(Math.max(0, prev.start - 10), prev.start)));
+    const next = text[w.end];
+    const aged = (next === " " || next === "(" || next === ",") && (AGE_AFTER.test(text.slice(w.end, w.end + 16)) || AGE_COMMA_AFTER.test(text.slice(w.end, w.end + 16)));
+    if (!first && !titled && !related && !aged) continue;
+    const before = text.slice(Math.max(0, w.start - 12), w.start);
+    let end = -1;
+    if ((titled || related) && surnameLike(text, w) && !TITLES.has(w.lower)) end = nameEnd(text, words, k);
+    else if (aged && (first || surnameLike(text, w)) && !NOT_NAMES.has(w.lower) && (first || related)) end = w.end;
+    else if (first && !isStreetAfter(text, w) && text[w.end] !== "-") {
+      const ambiguous = isAmbiguous(w.lower);
+      const withSurname = nameEnd(text, words, k);
+      if (!ambiguous && !/(?:sankt|st\.|bad|hl\.) $/iu.test(before)) end = withSurname;
+      else if (ambiguous && withSurname > w.end && !ARTICLE_BEFORE.test(before)) end = withSurname;
+      else if (ambiguous && aged) end = w.end;
+    }
+    if (end < 0) continue;
+    out.push(finding(text, "name", w.start, end));
+    covered = end;
   }
   return out;
 }

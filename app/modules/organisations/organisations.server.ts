@@ -50,7 +50,11 @@ export type OrganisationSettingKey =
   | "dpo_contact"
   | "accessibility_contact"
   | "supervisory_authority"
-  | "privacy_policy";
+  | "privacy_policy"
+  | "open_data_email"
+  | "open_data_phone"
+  | "open_data_url"
+  | "govdata_contributor_id";
 
 export interface OrganisationSettingField {
   key: OrganisationSettingKey;
@@ -59,6 +63,8 @@ export interface OrganisationSettingField {
   required: boolean;
   /** several lines allowed (addresses, contact blocks, the policy) */
   multiline: boolean;
+  /** what a filled-in value must look like (the open-data catalogue turns it into an IRI) */
+  format?: "email" | "phone" | "url" | "contributorId";
 }
 
 /** The editable settings, in the order the form shows them. */
@@ -72,7 +78,33 @@ export const ORGANISATION_SETTINGS: readonly OrganisationSettingField[] = [
   { key: "accessibility_contact", max: 500, required: false, multiline: true },
   { key: "supervisory_authority", max: 500, required: true, multiline: true },
   { key: "privacy_policy", max: 20_000, required: false, multiline: true },
+  // the open-data catalogue's contact point and GovData contributor ID (migration 0017)
+  { key: "open_data_email", max: 254, required: false, multiline: false, format: "email" },
+  { key: "open_data_phone", max: 50, required: false, multiline: false, format: "phone" },
+  { key: "open_data_url", max: 500, required: false, multiline: false, format: "url" },
+  { key: "govdata_contributor_id", max: 200, required: false, multiline: false, format: "contributorId" },
 ];
+
+/** The namespace of GovData's contributor IDs; a bare ID is completed with it. */
+export const GOVDATA_CONTRIBUTORS = "http://dcat-ap.de/def/contributors/";
+
+const FORMATS: Record<NonNullable<OrganisationSettingField["format"]>, RegExp> = {
+  email: /^[^\s@<>"]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}$/,
+  // digits with the usual separators, optionally international: "05121 301-0", "+49 5121 3010"
+  phone: /^\+?[0-9 ()/-]{5,40}$/,
+  url: /^https?:\/\/[^\s<>"{}|\\^`]+$/i,
+  contributorId: /^(?:http:\/\/dcat-ap\.de\/def\/contributors\/)?[A-Za-z0-9_-]{1,120}$/,
+};
+
+/** A telephone number as a tel: IRI (RFC 3966), German numbers without the trunk 0 and with +49. */
+export function telephoneIri(phone: string): string {
+  const digits = phone.replace(/[^0-9+]/g, "");
+  const global = digits.startsWith("+") ? digits : digits.startsWith("00") ? `+${digits.slice(2)}` : `+49${digits.replace(/^0/, "")}`;
+  return `tel:${global}`;
+}
+
+/** The GovData contributor ID as its IRI (a bare ID completed), or null when none is set. */
+export const contributorIri = (id: string): string | null => (id === "" ? null : id.startsWith(GOVDATA_CONTRIBUTORS) ? id : `${GOVDATA_CONTRIBUTORS}${id}`);
 
 export type OrganisationSettings = Record<OrganisationSettingKey, string>;
 
@@ -115,6 +147,7 @@ export function validateOrganisationSettings(
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
     else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
     else if (codePoints(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (f.format && value !== "" && !FORMATS[f.format].test(value)) errors.push({ field: f.key, message: `errors.format.${f.format}` });
   }
   return errors.length ? { ok: false, errors, values } : { ok: true, values };
 }

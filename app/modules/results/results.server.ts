@@ -5,11 +5,16 @@
  * What is public here is never personal data: contact details are never read by this module, free
  * text is the moderated public version (answer_redactions.public_value when there is one), and
  * every count below MIN_GROUP_SIZE is shown as "fewer than 5", in statistics and channel counts
- * alike. No totals are published next to suppressed counts, so a suppressed group cannot be
- * worked out by subtraction.
+ * alike, with further groups hidden where it could otherwise be worked out (disclosure.ts). No
+ * totals are published next to suppressed counts.
  *
- * Submissions are numbered by their rank within the procedure (1 = the first received): stable,
- * since submissions are never deleted, and unrelated to the database id.
+ * A published statement carries its number, its free text and the council's response — never its
+ * channel, its day of receipt or its choice answers (decision 30): those are counted only in the
+ * statistics, so no artefact lets anyone count a small group, nor subtract the published rows
+ * from the statistics to learn the answers of a statement that was not published.
+ *
+ * Published statements are numbered 1, 2, 3 … in the order received, among the published ones
+ * only: no gap shows where a statement was not published.
  *
  * The exports are streams that page through the database with keyset pagination
  * (EXPORT_PAGE_SIZE rows per query, the next page only when the stream is read): this module holds
@@ -26,11 +31,12 @@ import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { contributorIri, telephoneIri } from "~/modules/organisations/organisations.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+import { MIN_GROUP_SIZE, protectEach, protectPartition, type HiddenReason } from "./disclosure";
 import { requestInclusion } from "./inclusion.server";
 import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
@@ -40,8 +46,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 // Rules
 // ---------------------------------------------------------------------------------------------
 
-/** Groups smaller than this are not shown as a number (anywhere: page, chart, table, files). */
-export const MIN_GROUP_SIZE = 5;
+export { MIN_GROUP_SIZE };
 export const RESULTS_PAGE_SIZE = 20;
 export const EXPORT_PAGE_SIZE = 1000;
 export const SUMMARY_MAX = 20_000;
@@ -183,7 +188,9 @@ export async function resultsDates(db: Db, organisationId: number, procedureId: 
 
 export interface ChannelCount {
   channel: Channel;
+  /** null: hidden (see `hidden` for why) */
   count: number | null;
+  hidden: HiddenReason | null;
 }
 
 /** Raw submissions per channel, withdrawn ones left out (counted now). */
@@ -198,8 +205,11 @@ async function rawChannelCounts(db: Db, procedureId: number): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
 }
 
-/** Channel counts as they may be shown: every channel, in a fixed order, suppressed. */
-export const channelRows = (raw: Record<string, number>): ChannelCount[] => CHANNELS.map((channel) => ({ channel, count: suppress(raw[channel] ?? 0) }));
+/** Channel counts as they may be shown: every channel, in a fixed order, suppressed (one partition of all statements). */
+export function channelRows(raw: Record<string, number>): ChannelCount[] {
+  const shown = protectPartition(CHANNELS.map((channel) => raw[channel] ?? 0));
+  return CHANNELS.map((channel, i) => ({ channel, ...shown[i] }));
+}
 
 /** Submissions per channel (withdrawn ones left out), suppressed; counted now (see resultsStatistics). */
 export async function channelCounts(db: Db, procedureId: number): Promise<ChannelCount[]> {
@@ -209,8 +219,9 @@ export async function channelCounts(db: Db, procedureId: number): Promise<Channe
 export interface CountRow {
   value: string;
   label: string;
-  /** null: fewer than MIN_GROUP_SIZE */
+  /** null: hidden — fewer than MIN_GROUP_SIZE, or hidden to protect one that is (`hidden`) */
   count: number | null;
+  hidden: HiddenReason | null;
 }
 
 export interface QuestionStatistics {
@@ -285,22 +296,34 @@ export async function rawAnswerCounts(db: Db, procedure: CountedProcedure): Prom
  * choices), with groups below MIN_GROUP_SIZE suppressed.
  */
 export async function questionStatistics(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ValueLabels): Promise<QuestionStatistics[]> {
-  const raw = await rawAnswerCounts(db, procedure);
-  return statisticsRows(procedure, (questionId, value) => raw.get(questionId)?.get(value) ?? 0, labels);
+  const [raw, channels] = await Promise.all([rawAnswerCounts(db, procedure), rawChannelCounts(db, procedure.id)]);
+  return statisticsRows(procedure, (questionId, value) => raw.get(questionId)?.get(value) ?? 0, totalOf(channels), labels);
 }
 
-/** The chart questions' rows, suppressed, from raw counts however they were obtained. */
-function statisticsRows(procedure: Pick<Procedure, "questions">, count: (questionId: number, value: string) => number, labels: ValueLabels): QuestionStatistics[] {
+const totalOf = (channels: Record<string, number>) => Object.values(channels).reduce((s, n) => s + n, 0);
+
+/**
+ * The chart questions' rows, suppressed, from raw counts however they were obtained. `total`:
+ * statements counted (not withdrawn). A question with one answer per statement is a partition of
+ * them — with those who left an optional one unanswered as its unlisted part (disclosure.ts).
+ */
+function statisticsRows(
+  procedure: Pick<Procedure, "questions">,
+  count: (questionId: number, value: string) => number,
+  total: number,
+  labels: ValueLabels,
+): QuestionStatistics[] {
   return procedure.questions
     .map((q, i) => ({ q, number: i + 1 }))
     .filter(({ q }) => CHART_KINDS.includes(q.kind))
-    .map(({ q, number }) => ({
-      questionId: q.id,
-      number,
-      kind: q.kind,
-      label: q.label,
-      rows: answerOptions(q, labels).map((o) => ({ ...o, count: suppress(count(q.id, o.value)) })),
-    }));
+    .map(({ q, number }) => {
+      const options = answerOptions(q, labels);
+      const counts = options.map((o) => count(q.id, o.value));
+      const answered = counts.reduce((s, n) => s + n, 0);
+      const shown =
+        q.kind === "multiple_choice" ? protectEach(counts) : protectPartition(counts, q.required ? null : Math.max(0, total - answered));
+      return { questionId: q.id, number, kind: q.kind, label: q.label, rows: options.map((o, k) => ({ ...o, ...shown[k] })) };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +376,7 @@ export async function resultsStatistics(db: Kysely<Database>, procedure: Pick<Pr
   const snapshot = await resultsSnapshot(db, procedure);
   return {
     channels: channelRows(snapshot.counts.channels),
-    statistics: statisticsRows(procedure, (questionId, value) => snapshot.counts.answers[String(questionId)]?.[value] ?? 0, labels),
+    statistics: statisticsRows(procedure, (questionId, value) => snapshot.counts.answers[String(questionId)]?.[value] ?? 0, totalOf(snapshot.counts.channels), labels),
     published: snapshot.published,
   };
 }
@@ -362,13 +385,14 @@ export async function resultsStatistics(db: Kysely<Database>, procedure: Pick<Pr
 // Published submissions
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A published statement as every artefact shows it (decision 30): no channel, no day of receipt,
+ * no choice answers — those are only counted, in the statistics.
+ */
 export interface PublishedSubmission {
-  /** rank within the procedure by arrival: stable and anonymous (not the database id) */
+  /** its place among the published statements in the order received (1, 2, 3 … without gaps; not the database id) */
   number: number;
-  /** the day it was received (paper and letters: the day the post came in) */
-  receivedOn: string;
-  channel: Channel;
-  /** public values per question id: text (the redacted version where there is one) or option values */
+  /** public free text per text question id (the redacted version where there is one) */
   answers: Map<number, string[]>;
   response: { decision: ResponseDecision; text: string } | null;
 }
@@ -376,21 +400,20 @@ export interface PublishedSubmission {
 interface SubmissionRef {
   id: number;
   number: number;
-  created_at: string;
-  received_on: string | null;
-  channel: Channel;
   response_id: number | null;
 }
 
-/** Answers (public version) and responses of a set of published submissions. Never contact data. */
+/** Text answers (public version) and responses of a set of published submissions. Never contact data. */
 async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubmission[]> {
   if (refs.length === 0) return [];
   const ids = refs.map((r) => r.id);
   const answers = await db
     .selectFrom("answers")
+    .innerJoin("questions", "questions.id", "answers.question_id")
     .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
     .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
     .where("answers.submission_id", "in", ids)
+    .where("questions.kind", "in", TEXT_KINDS)
     .orderBy("answers.id")
     .execute();
   const responseIds = [...new Set(refs.map((r) => r.response_id).filter((id): id is number => id !== null))];
@@ -402,8 +425,6 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
     const response = r.response_id === null ? undefined : responses.find((x) => x.id === r.response_id);
     const item: PublishedSubmission = {
       number: r.number,
-      receivedOn: r.received_on ?? berlinDay(r.created_at),
-      channel: r.channel,
       answers: new Map(),
       response: response ? { decision: response.decision, text: response.text } : null,
     };
@@ -437,33 +458,20 @@ export async function publishedPage(db: Db, procedureId: number, page: number, k
   const total = knownTotal ?? (await countPublished(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
-  // the rank counts every submission of the procedure, so numbers never change when a moderation
-  // decision does. Worked out for this page only (one count below the page, the ids within it),
-  // not by numbering every submission on every request.
+  // numbered among the published ones only, so no gap shows where one was not published
+  const offset = (page - 1) * RESULTS_PAGE_SIZE;
   const pageRows = await db
     .selectFrom("submissions")
-    .select(["id", "created_at", "received_on", "channel", "response_id"])
+    .select(["id", "response_id"])
     .where("procedure_id", "=", procedureId)
     .where("state", "in", PUBLISHED_STATES)
     .orderBy("id")
     .limit(RESULTS_PAGE_SIZE)
-    .offset((page - 1) * RESULTS_PAGE_SIZE)
+    .offset(offset)
     .execute();
-  if (pageRows.length === 0) return { items: [], total, pages };
-  const first = pageRows[0].id;
-  const last = pageRows[pageRows.length - 1].id;
-  const before = await db
-    .selectFrom("submissions")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .where("procedure_id", "=", procedureId)
-    .where("id", "<", first)
-    .executeTakeFirstOrThrow();
-  const within = await db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).where("id", ">=", first).where("id", "<=", last).orderBy("id").execute();
-  const rankOf = new Map(within.map((r, i) => [r.id, Number(before.n) + i + 1]));
-  const rows = pageRows.map((r) => ({ ...r, number: rankOf.get(r.id)! }));
   const items = await withContent(
     db,
-    rows.map((r) => ({ ...r, number: Number(r.number) })),
+    pageRows.map((r, i) => ({ ...r, number: offset + i + 1 })),
   );
   return { items, total, pages };
 }
@@ -483,7 +491,7 @@ export async function* publishedBatches(
     if (signal?.aborted) return;
     const rows = await db
       .selectFrom("submissions")
-      .select(["id", "state", "created_at", "received_on", "channel", "response_id"])
+      .select(["id", "state", "response_id"])
       .where("procedure_id", "=", procedureId)
       .where("id", ">", after)
       .orderBy("id")
@@ -492,10 +500,7 @@ export async function* publishedBatches(
     if (rows.length === 0) return;
     after = rows[rows.length - 1].id;
     const refs: SubmissionRef[] = [];
-    for (const r of rows) {
-      rank++;
-      if (isPublished(r.state)) refs.push({ ...r, number: rank });
-    }
+    for (const r of rows) if (isPublished(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
     if (refs.length > 0) yield await withContent(db, refs);
     if (rows.length < pageSize) return;
   }
@@ -525,29 +530,14 @@ export function exportLabels(): ExportLabels {
   };
 }
 
-/** One answer as the CSV shows it: text, option labels ("; " between several), number, Ja/Nein. */
-function csvAnswer(q: Question, values: string[] | undefined, labels: ExportLabels): string {
-  if (!values || values.length === 0) return "";
-  switch (q.kind) {
-    case "single_choice":
-    case "multiple_choice":
-      return values.map((v) => q.options.find((o) => o.value === v)?.label ?? v).join("; ");
-    case "yes_no":
-      return values.map((v) => (v === "yes" ? labels.yes : v === "no" ? labels.no : v)).join("; ");
-    default:
-      return values.join("; ");
-  }
-}
-
-/** One answer as the JSON has it: text, option value, option values (multiple choice), number. */
-function jsonAnswer(q: Question, values: string[] | undefined): string | number | string[] | null {
-  if (!values || values.length === 0) return q.kind === "multiple_choice" ? [] : null;
-  if (q.kind === "multiple_choice") return values;
-  if (q.kind === "scale") return Number(values[0]);
-  return values[0];
-}
+/** A published text answer as the files have it ("" when not answered). */
+const textAnswer = (values: string[] | undefined) => (values ?? []).join("\n");
 
 const questionKey = (number: number) => `frage_${number}`;
+
+/** The questions whose answers a published row carries (free text only, decision 30), with their keys. */
+const rowQuestions = (questions: readonly Question[]) =>
+  questions.map((q, i) => ({ q, key: questionKey(i + 1) })).filter(({ q }) => TEXT_KINDS.includes(q.kind));
 
 /** A ReadableStream of UTF-8 text from an async generator of strings, one chunk per pull. */
 function textStream(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
@@ -577,20 +567,20 @@ export interface ExportOptions {
 
 /**
  * The CSV file: UTF-8 with BOM, RFC 4180 (comma, CRLF, quotes as needed), one row per published
- * submission: number, day received, channel, each question's public answer, decision, response.
+ * submission: number, each text question's public answer, decision, response (decision 30: no
+ * channel, day or choice answers — those are counted in the JSON's statistics).
  */
 export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ExportLabels, options: ExportOptions = {}): ReadableStream<Uint8Array> {
+  const columns = rowQuestions(procedure.questions);
   async function* lines(): AsyncGenerator<string> {
     const c = labels.columns;
-    yield CSV_BOM + csvRow([c.number, c.received, c.channel, ...procedure.questions.map((q) => q.label), c.decision, c.response]);
+    yield CSV_BOM + csvRow([c.number, ...columns.map(({ q }) => q.label), c.decision, c.response]);
     for await (const batch of publishedBatches(db, procedure.id, options)) {
       let chunk = "";
       for (const s of batch) {
         chunk += csvRow([
           s.number,
-          s.receivedOn,
-          labels.channels[s.channel],
-          ...procedure.questions.map((q) => csvAnswer(q, s.answers.get(q.id), labels)),
+          ...columns.map(({ q }) => textAnswer(s.answers.get(q.id))),
           s.response ? labels.decisions[s.response.decision] : "",
           s.response?.text ?? "",
         ]);
@@ -601,7 +591,8 @@ export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">
   return textStream(lines());
 }
 
-const countJson = (count: number | null) => (count === null ? { count: null, suppressed: true } : { count, suppressed: false });
+const countJson = (c: { count: number | null; hidden: HiddenReason | null }) =>
+  c.count === null ? { count: null, suppressed: true, reason: c.hidden } : { count: c.count, suppressed: false };
 
 export interface JsonExportMeta {
   title: string;
@@ -624,6 +615,7 @@ export function jsonExport(
   labels: ExportLabels,
   options: ExportOptions = {},
 ): ReadableStream<Uint8Array> {
+  const columns = rowQuestions(procedure.questions);
   async function* parts(): AsyncGenerator<string> {
     const { channels, statistics } = await resultsStatistics(db, procedure, labels);
     const head = {
@@ -636,8 +628,10 @@ export function jsonExport(
       modified: meta.modified,
       notes:
         "Ohne Namen und Kontaktdaten. Freitexte in der veröffentlichten (ggf. geschwärzten) Fassung. " +
-        `Gruppen mit weniger als ${MIN_GROUP_SIZE} Antworten sind unterdrückt (count: null, suppressed: true). ` +
-        "Die Statistik zählt alle nicht zurückgezogenen Beiträge, die Liste enthält die veröffentlichten.",
+        `Gruppen mit weniger als ${MIN_GROUP_SIZE} Antworten sind unterdrückt (count: null, suppressed: true, reason: small_group); ` +
+        "wo sich eine solche Zahl aus den anderen ausrechnen ließe, auch die nächstkleinere Gruppe (reason: protects_small_group). " +
+        "Die Statistik zählt alle nicht zurückgezogenen Beiträge, die Liste enthält die veröffentlichten, fortlaufend nummeriert, " +
+        "mit ihren Freitexten und der Antwort der Verwaltung – ohne Eingangsweg, Eingangsdatum und Antworten zur Auswahl, die nur gezählt werden.",
       minimumGroupSize: MIN_GROUP_SIZE,
       questions: procedure.questions.map((q, i) => ({
         key: questionKey(i + 1),
@@ -646,12 +640,12 @@ export function jsonExport(
         ...(CHART_KINDS.includes(q.kind) ? { options: answerOptions(q, labels) } : {}),
       })),
       statistics: {
-        channels: channels.map((c) => ({ channel: c.channel, label: labels.channels[c.channel], ...countJson(c.count) })),
+        channels: channels.map((c) => ({ channel: c.channel, label: labels.channels[c.channel], ...countJson(c) })),
         questions: statistics.map((s) => ({
           key: questionKey(s.number),
           label: s.label,
           kind: s.kind,
-          counts: s.rows.map((r) => ({ value: r.value, label: r.label, ...countJson(r.count) })),
+          counts: s.rows.map((r) => ({ value: r.value, label: r.label, ...countJson(r) })),
         })),
       },
     };
@@ -661,9 +655,9 @@ export function jsonExport(
     for await (const batch of publishedBatches(db, procedure.id, options)) {
       let chunk = "";
       for (const s of batch) {
-        const answers: Record<string, unknown> = {};
-        procedure.questions.forEach((q, i) => (answers[questionKey(i + 1)] = jsonAnswer(q, s.answers.get(q.id))));
-        chunk += `${first ? "\n" : ",\n"}${JSON.stringify({ number: s.number, received: s.receivedOn, channel: s.channel, answers, response: s.response })}`;
+        const answers: Record<string, string | null> = {};
+        for (const { q, key } of columns) answers[key] = s.answers.has(q.id) ? textAnswer(s.answers.get(q.id)) : null;
+        chunk += `${first ? "\n" : ",\n"}${JSON.stringify({ number: s.number, answers, response: s.response })}`;
         first = false;
       }
       yield chunk;
@@ -673,17 +667,41 @@ export function jsonExport(
   return textStream(parts());
 }
 
-/** The public origin for absolute links: PUBLIC_ORIGIN when set, else the request's own. */
-export function publicOrigin(request: Request): string {
+/**
+ * The origin of the open data's IRIs: PUBLIC_ORIGIN, or "" when it is not set — then every IRI is
+ * a path ("/musterstadt/…"), which a reader resolves against the address it fetched the file from.
+ * Never the request's Host header: a forged Host would otherwise be written into the catalogue
+ * (and into the page cache).
+ */
+export function configuredOrigin(): string {
   const configured = (process.env.PUBLIC_ORIGIN ?? "").trim().replace(/\/+$/, "");
-  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : new URL(request.url).origin;
+  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : "";
 }
+
+/** Who answers questions about the open data (DCAT-AP.de requires an e-mail address, a web page or a phone number). */
+export interface OpenDataContact {
+  email: string;
+  phone: string;
+  /** a web page; empty: the organisation's participation page */
+  url: string;
+}
+
+/** What the CSV distribution says about its bytes: the BOM a reader would otherwise trip over. */
+export const CSV_DESCRIPTION =
+  "Veröffentlichte Beiträge: Nummer, Freitexte, Entscheidung und Antwort der Verwaltung. CSV nach RFC 4180 " +
+  "(Komma als Trennzeichen, Zeilenende CRLF, erste Zeile mit Spaltennamen), Zeichenkodierung UTF-8 mit " +
+  "Byte-Order-Mark (BOM, Bytes EF BB BF) am Dateianfang, damit Tabellenprogramme Umlaute richtig lesen.";
 
 /** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution. */
 export function dcatMetadata(args: {
   origin: string;
   basePath: string;
+  /** the organisation's participation page (path), the contact's web page when none is set */
+  organisationPath: string;
   organisation: string;
+  contact: OpenDataContact;
+  /** GovData contributor ID as set by the admin (bare or as IRI); empty: none */
+  contributorId: string;
   title: string;
   procedureSummary: string;
   resultsSummary: string;
@@ -697,10 +715,11 @@ export function dcatMetadata(args: {
   const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
   const license = { "@id": LICENSE_URI };
   const description = [args.procedureSummary, markdownToPlainText(args.resultsSummary)].filter((s) => s.trim() !== "").join("\n\n");
-  const distribution = (file: string, title: string, format: string, mediaType: string) => ({
+  const distribution = (file: string, title: string, format: string, mediaType: string, description?: string) => ({
     "@id": `${base}/${file}`,
     "@type": "dcat:Distribution",
     "dct:title": de(title),
+    ...(description ? { "dct:description": de(description) } : {}),
     "dcat:accessURL": { "@id": `${base}/${file}` },
     "dcat:downloadURL": { "@id": `${base}/${file}` },
     "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
@@ -724,7 +743,14 @@ export function dcatMetadata(args: {
     "dct:title": de(`Ergebnisse: ${args.title}`),
     "dct:description": de(description || args.title),
     "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
-    "dcat:contactPoint": { "@type": "vcard:Organization", "vcard:fn": args.organisation },
+    "dcat:contactPoint": {
+      "@type": "vcard:Organization",
+      "vcard:fn": args.organisation,
+      ...(args.contact.email ? { "vcard:hasEmail": { "@id": `mailto:${args.contact.email}` } } : {}),
+      ...(args.contact.phone ? { "vcard:hasTelephone": { "@id": telephoneIri(args.contact.phone) } } : {}),
+      "vcard:hasURL": { "@id": args.contact.url || `${args.origin}${args.organisationPath}` },
+    },
+    ...(contributorIri(args.contributorId) ? { "dcatde:contributorID": { "@id": contributorIri(args.contributorId) } } : {}),
     "dct:issued": dateTime(args.issued),
     "dct:modified": dateTime(args.modified),
     "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
@@ -736,7 +762,7 @@ export function dcatMetadata(args: {
     "dct:temporal": { "@type": "dct:PeriodOfTime", "dcat:startDate": dateTime(args.opensAt), "dcat:endDate": dateTime(args.closesAt) },
     "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
     "dcat:distribution": [
-      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv"),
+      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", CSV_DESCRIPTION),
       distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
     ],
   };

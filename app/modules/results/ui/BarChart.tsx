@@ -6,7 +6,8 @@
  * bars are percentages of it, while text keeps its size, so it stays readable at 320 px instead of
  * shrinking. Each answer is a line of text (cut when long; the table has it whole) above its bar;
  * the number sits after the bar, or inside it when the bar is long. Groups below the minimum size
- * have no bar and say "fewer than 5", in the chart and in the table. Right-to-left pages draw the
+ * have no bar and say "fewer than 5", in the chart and in the table; a group hidden to protect
+ * one of them says "not shown". Right-to-left pages draw the
  * bars from the right. No script.
  */
 import { useTranslation } from "react-i18next";
@@ -17,8 +18,9 @@ export interface ChartRow {
   label: string;
   /** language of the label when it is procedure content */
   lang?: string;
-  /** null: a group too small to show */
+  /** null: a group too small to show, or hidden to protect one (`hidden`) */
   count: number | null;
+  hidden?: "small_group" | "protects_small_group" | null;
 }
 
 const ROW_HEIGHT = 52;
@@ -57,7 +59,8 @@ export function BarChart({
   const { t, i18n } = useTranslation("results");
   const rtl = directionOf(i18n.language) === "rtl";
   const number = new Intl.NumberFormat(i18n.language);
-  const shown = (count: number | null) => (count === null ? t("fewerThan", { limit: minGroupSize }) : number.format(count));
+  const shown = ({ count, hidden }: ChartRow) =>
+    count !== null ? number.format(count) : hidden === "protects_small_group" ? t("protectsSmallGroup") : t("fewerThan", { limit: minGroupSize });
   const max = Math.max(0, ...rows.map((r) => r.count ?? 0));
   const titleId = `${id}-title`;
   const tableId = `${id}-table`;
@@ -96,7 +99,7 @@ export function BarChart({
                 fill={inside ? "#fff" : INK}
                 fontWeight="700"
               >
-                {shown(r.count)}
+                {shown(r)}
               </text>
             </g>
           );
@@ -122,7 +125,7 @@ export function BarChart({
                 <th scope="row" lang={r.lang}>
                   {r.label}
                 </th>
-                <td className="num">{shown(r.count)}</td>
+                <td className="num">{shown(r)}</td>
               </tr>
             ))}
           </tbody>
