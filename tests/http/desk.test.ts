@@ -104,6 +104,18 @@ describe("the staff desk", () => {
     expect((await staff.get(`${desk}/eintrag/${row.id}`)).status).toBe(200);
   });
 
+  it("refuses the same form number typed in another case, with spaces or other separators", async () => {
+    const first = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "F1-ABC123").executeTakeFirstOrThrow();
+    for (const typed of ["f1-abc123", "F1 ABC123", "f1/abc 123"]) {
+      const f = await formFor(`${desk}/${procedureId}/paper`);
+      const res = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", typed], ["received_on", today()], ["q1", "Nochmal."], ["q3", "bus"], ["q5", "2"]]);
+      expect(res.status, typed).toBe(409);
+      expect(await res.text()).toContain(`href="${desk}/eintrag/${first.id}"`);
+    }
+    const stored = await h.db.selectFrom("submissions").select("source_reference").where("channel", "=", "paper").execute();
+    expect(stored.map((r) => r.source_reference)).toEqual(["F1-ABC123"]);
+  });
+
   it("accepts late entry of post received before the closing date, and refuses post received after it", async () => {
     const closed = await h.db.selectFrom("procedures").select(["closes_at", "opens_at"]).where("id", "=", closedId).executeTakeFirstOrThrow();
     const inTime = closed.closes_at.slice(0, 10);

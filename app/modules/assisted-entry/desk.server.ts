@@ -13,6 +13,7 @@ import { acceptanceState, type Procedure } from "~/modules/procedures/procedure"
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
+import { sourceReferenceKey } from "~/modules/submissions/source-reference";
 import { createSubmission, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
 import type { FieldError, FormFields, SubmissionInput } from "~/modules/submissions/validation";
 
@@ -106,6 +107,15 @@ export type DeskSaveResult = { saved: true; key: string } | { saved: false; dupl
 
 const receiptKey = (entryKey: string) => `desk-${entryKey}`;
 
+/** The submission already entered with this form number or letter reference, compared as sourceReferenceKey does. */
+const findByReference = (db: Kysely<Database>, procedureId: number, reference: string) =>
+  db
+    .selectFrom("submissions")
+    .select("id")
+    .where("procedure_id", "=", procedureId)
+    .where("source_reference_key", "=", sourceReferenceKey(reference))
+    .executeTakeFirst();
+
 /**
  * Store a desk submission exactly once. The entry key (a hidden field, new for every empty form)
  * makes a double click find the first one; the same paper reference twice in one procedure is
@@ -120,12 +130,7 @@ export async function saveDeskSubmission(
   const again = await db.selectFrom("submission_drafts").select("submission_id").where("id", "=", key).executeTakeFirst();
   if (again?.submission_id) return { saved: true, key };
   if (args.meta.sourceReference) {
-    const existing = await db
-      .selectFrom("submissions")
-      .select("id")
-      .where("procedure_id", "=", args.procedure.id)
-      .where("source_reference", "=", args.meta.sourceReference)
-      .executeTakeFirst();
+    const existing = await findByReference(db, args.procedure.id, args.meta.sourceReference);
     if (existing) return { saved: false, duplicateOf: existing.id };
   }
   try {
@@ -161,7 +166,7 @@ export async function saveDeskSubmission(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     if (args.meta.sourceReference) {
-      const existing = await db.selectFrom("submissions").select("id").where("procedure_id", "=", args.procedure.id).where("source_reference", "=", args.meta.sourceReference).executeTakeFirst();
+      const existing = await findByReference(db, args.procedure.id, args.meta.sourceReference);
       if (existing) return { saved: false, duplicateOf: existing.id };
     }
   }
