@@ -116,6 +116,54 @@ describe("the staff desk", () => {
     expect(stored.map((r) => r.source_reference)).toEqual(["F1-ABC123"]);
   });
 
+  it("shows the existing entry's answers as given (not the personal data), so a mistyped number can be told from a real duplicate", async () => {
+    const f = await formFor(`${desk}/${procedureId}/paper`);
+    const answers: [string, string][] = [
+      ["q1", "Die Ampel an der Schillerstraße ist zu kurz."], ["q3", "bus"], ["q4", "safety"], ["q4", "lighting"], ["q5", "4"], ["q6", "yes"],
+      ["contact_name", "Paula Papier"], ["contact_address", "Lindenweg 3, 31134 Musterstadt"],
+    ];
+    const first = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "F1-ANSW01"], ["received_on", today()], ...answers]);
+    expect(first.status).toBe(303);
+    const again = await formFor(`${desk}/${procedureId}/paper`);
+    const dup = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", again.csrf], ["entry_key", again.entryKey], ["source_reference", "F1-ANSW01"], ["received_on", today()], ["q1", "Anderer Text"], ["q3", "car"], ["q5", "1"]]);
+    const link = (await dup.text()).match(/href="([^"]*\/eintrag\/\d+)"/)![1];
+    const page = await staff.get(link);
+    expect(page.status).toBe(200);
+    const text = textOf(mainOf(await page.text()));
+    for (const shown of ["Ihre Stellungnahme zum Entwurf", "Die Ampel an der Schillerstraße ist zu kurz.", "Mit Bus oder Bahn", "Sichere Kreuzungen", "Bessere Beleuchtung", "Fahren Sie mit Kindern Rad?", "Ja"]) {
+      expect(text).toContain(shown);
+    }
+    expect(text).not.toContain("Paula");
+    expect(text).not.toContain("Lindenweg");
+    const en = textOf(mainOf(await (await staff.get(`${link}?lng=en`)).text()));
+    expect(en).toContain("Answers");
+    expect(en).toContain("Yes");
+    await staff.get(`${desk}?lng=de`);
+  });
+
+  it("writes every opening of an entry into its privacy log and into the audit log", async () => {
+    const row = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "F1-ABC123").executeTakeFirstOrThrow();
+    const viewed = async () => (await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", row.id).where("type", "=", "entry_viewed").execute()).length;
+    const audited = async () =>
+      (await h.db.selectFrom("audit_log").select("id").where("action", "=", "submission_viewed").where("target_type", "=", "submission").where("target_id", "=", String(row.id)).execute()).length;
+    const before = { log: await viewed(), audit: await audited() };
+    const page = await staff.get(`${desk}/eintrag/${row.id}`);
+    expect(page.status).toBe(200);
+    expect({ log: await viewed(), audit: await audited() }).toEqual({ log: before.log + 1, audit: before.audit + 1 });
+    // the page's own log already shows the opening
+    expect(textOf(mainOf(await page.text()))).toContain("Beitrag am Schalter geöffnet");
+    const last = await h.db.selectFrom("privacy_events").select(["type", "actor_role"]).where("submission_id", "=", row.id).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    expect(last).toEqual({ type: "entry_viewed", actor_role: "staff" });
+    // the resident reads it in their log, without the staff member's name
+    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const resident = new Client(server.url);
+    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
+    expect(textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()))).toContain("Geöffnet von: eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters");
+    // an unknown number writes nothing
+    expect((await staff.get(`${desk}/eintrag/999999`)).status).toBe(404);
+    expect(await audited()).toBe(before.audit + 1);
+  });
+
   it("accepts late entry of post received before the closing date, and refuses post received after it", async () => {
     const closed = await h.db.selectFrom("procedures").select(["closes_at", "opens_at"]).where("id", "=", closedId).executeTakeFirstOrThrow();
     const inTime = closed.closes_at.slice(0, 10);

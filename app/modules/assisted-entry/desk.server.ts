@@ -9,7 +9,7 @@ import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
-import { acceptanceState, type Procedure } from "~/modules/procedures/procedure";
+import { acceptanceState, type Procedure, type Question } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
@@ -263,6 +263,7 @@ export async function describeForStaff(db: Kysely<Database>, organisationId: num
     .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
     .select([
       "submissions.id",
+      "submissions.procedure_id",
       "submissions.channel",
       "submissions.state",
       "submissions.response_state",
@@ -278,4 +279,62 @@ export async function describeForStaff(db: Kysely<Database>, organisationId: num
   if (!s) return undefined;
   const log = await readPrivacyLog(db, submissionId);
   return { ...s, events: log.events, chainIntact: log.check.intact };
+}
+
+/** One answer as the resident gave it: the question and the chosen options' labels or the text typed. */
+export interface StaffAnswer {
+  questionId: number;
+  label: string;
+  kind: Question["kind"];
+  /** option labels for choices, "yes"/"no" for yes/no (translated when shown), the text or number otherwise */
+  values: string[];
+}
+
+/** The answers of a submission in the order of the procedure's questions; never the contact data. */
+export async function answersForStaff(db: Kysely<Database>, organisationId: number, submissionId: number): Promise<StaffAnswer[]> {
+  const submission = await db
+    .selectFrom("submissions")
+    .select(["procedure_id"])
+    .where("id", "=", submissionId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!submission) return [];
+  const procedure = await findProcedureById(db, organisationId, submission.procedure_id);
+  if (!procedure) return [];
+  const rows = await db.selectFrom("answers").select(["question_id", "value"]).where("submission_id", "=", submissionId).orderBy("id").execute();
+  return procedure.questions.map((q) => {
+    const given = rows.filter((r) => r.question_id === q.id).map((r) => r.value);
+    const values = q.kind === "single_choice" || q.kind === "multiple_choice" ? given.map((v) => q.options.find((o) => o.value === v)?.label ?? v) : given;
+    return { questionId: q.id, label: q.label, kind: q.kind, values };
+  });
+}
+
+/**
+ * A member of staff opens one desk entry (its answers, status and privacy log): written into the
+ * submission's privacy log before anything is shown, so the log on the page already has it.
+ * Returns undefined for a submission outside the organisation (nothing is written then).
+ */
+export async function openEntryForStaff(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
+  const target = await db
+    .selectFrom("submissions")
+    .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+    .select(["submissions.id", "procedures.legal_basis"])
+    .where("submissions.id", "=", args.submissionId)
+    .where("submissions.organisation_id", "=", args.organisationId)
+    .executeTakeFirst();
+  if (!target) return undefined;
+  await db.transaction().execute((trx) =>
+    appendPrivacyEvent(trx, { organisationId: args.organisationId, submissionId: target.id }, {
+      type: "entry_viewed",
+      actorRole: "staff",
+      actorAccountId: args.accountId,
+      categories: ["content"],
+      purpose: "participation",
+      legalBasis: target.legal_basis,
+      occurredAt: args.now,
+    }),
+  );
+  const described = await describeForStaff(db, args.organisationId, target.id);
+  if (!described) return undefined;
+  return { ...described, answers: await answersForStaff(db, args.organisationId, target.id) };
 }

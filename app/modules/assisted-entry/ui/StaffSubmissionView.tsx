@@ -1,4 +1,5 @@
 /** A submission as staff may describe it to a caller: status, channel, and the privacy log. */
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "~/i18n/format";
 import type { PrivacyEvent } from "~/modules/privacy-log/events";
@@ -16,7 +17,8 @@ export interface StaffSubmission {
   chainIntact: boolean;
 }
 
-export function StaffSubmissionView({ s }: { s: StaffSubmission }) {
+/** `between`: shown after the facts and before the privacy log (the eintrag page's answers). */
+export function StaffSubmissionView({ s, between }: { s: StaffSubmission; between?: ReactNode }) {
   const { t, i18n } = useTranslation(["desk", "privacy"]);
   return (
     <>
@@ -48,6 +50,7 @@ export function StaffSubmissionView({ s }: { s: StaffSubmission }) {
           <dd>{t(`privacy:responseStates.${s.response_state}`)}</dd>
         </div>
       </dl>
+      {between}
       <h2>{t("privacy:log.timelineHeading")}</h2>
       <p>
         <strong>{s.chainIntact ? t("privacy:log.chainIntact") : t("privacy:log.chainBroken")}</strong>
