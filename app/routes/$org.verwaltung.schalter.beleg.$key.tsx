@@ -59,13 +59,13 @@ export default function DeskReceipt() {
       <p className="no-print">{t("receipt.print")}</p>
       <section className="slip" aria-labelledby="slip-heading" lang="de">
         <h2 id="slip-heading">Eingangsbestätigung</h2>
-        <p>Ihr Beitrag zum Verfahren „{receipt.procedure.title}“ ist am {formatDateTime(receipt.createdAt, "de")} eingegangen.</p>
-        {receipt.sourceReference ? (
-          <p>
-            Formular- bzw. Briefnummer: {receipt.sourceReference}
-            {receipt.receivedOn ? `, eingegangen am ${formatDate(`${receipt.receivedOn}T12:00:00Z`, "de")}` : ""}
-          </p>
-        ) : null}
+        {/* post: the one date of receipt is the day it arrived; when it was typed in stays apart, labelled */}
+        <p>
+          Ihr Beitrag zum Verfahren „{receipt.procedure.title}“ ist am {receipt.receivedOn ? formatDate(receipt.receivedOn, "de") : formatDateTime(receipt.createdAt, "de")}{" "}
+          eingegangen.
+        </p>
+        {receipt.sourceReference ? <p>Formular- bzw. Briefnummer: {receipt.sourceReference}</p> : null}
+        {receipt.receivedOn ? <p>Von der Verwaltung erfasst am {formatDateTime(receipt.createdAt, "de")}.</p> : null}
         <p className="slip__code">
           Eingangscode: <strong>{code}</strong>
         </p>

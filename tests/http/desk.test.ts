@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { createAccount } from "~/modules/accounts/accounts.server";
+import { formatDate } from "~/i18n/format";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
@@ -162,6 +163,43 @@ describe("the staff desk", () => {
     // an unknown number writes nothing
     expect((await staff.get(`${desk}/eintrag/999999`)).status).toBe(404);
     expect(await audited()).toBe(before.audit + 1);
+  });
+
+  it("uses one date of receipt for post everywhere — slip, desk, queue, privacy log, export — with the day it was typed in apart and labelled", async () => {
+    const opens = (await h.db.selectFrom("procedures").select("opens_at").where("id", "=", procedureId).executeTakeFirstOrThrow()).opens_at;
+    const receivedOn = new Date(new Date(opens).getTime() + 86400_000).toISOString().slice(0, 10);
+    const received = formatDate(receivedOn, "de");
+    const typed = formatDate(new Date().toISOString(), "de");
+    const f = await formFor(`${desk}/${procedureId}/letter`);
+    const saved = await staff.post(`${desk}/${procedureId}/letter`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "Az 61/2026-DATUM"], ["received_on", receivedOn], ["q1", "Brief mit Poststempel."], ["q3", "foot"], ["q5", "3"]]);
+    expect(saved.status).toBe(303);
+    const slip = textOf(await (await staff.get(saved.headers.get("location")!)).text());
+    expect(slip).toContain(`ist am ${received} eingegangen`);
+    expect(slip).not.toContain(`ist am ${typed}`);
+    expect(slip).toMatch(new RegExp(`Von der Verwaltung erfasst am ${typed}`));
+    expect(slip).not.toMatch(/eingegangen am/);
+
+    const row = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "Az 61/2026-DATUM").executeTakeFirstOrThrow();
+    const entry = textOf(mainOf(await (await staff.get(`${desk}/eintrag/${row.id}`)).text()));
+    expect(entry).toContain(`Eingegangen ${received}`);
+    expect(entry).toContain(`Von der Verwaltung erfasst ${typed}`);
+
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;
+    const queue = await (await moderator.get(`/musterstadt/verwaltung/moderation/${procedureId}?channel=letter`)).text();
+    const item = textOf(queue.slice(queue.indexOf(`/beitrag/${row.id}"`)));
+    expect(item.slice(0, 200)).toContain(received);
+    const detail = textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${row.id}`)).text()));
+    expect(detail).toContain(`Eingegangen ${received}`);
+
+    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const resident = new Client(server.url);
+    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
+    const log = textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()));
+    expect(log).toContain(`Eingegangen ${received}`);
+    expect(log).toContain(`Ihr Beitrag ist am ${received} bei uns eingegangen (per Brief)`);
+    const exported = JSON.parse(await (await resident.post("/musterstadt/beitrag/daten", [])).text());
+    expect(exported.submission.receivedAt).toBe(receivedOn);
+    expect(exported.submission.enteredAt.slice(0, 10)).toBe(new Date().toISOString().slice(0, 10));
   });
 
   it("accepts late entry of post received before the closing date, and refuses post received after it", async () => {

@@ -101,7 +101,8 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       categories: ["content"],
       purpose: "participation",
       legalBasis: s.procedure.legalBasis,
-      details: { channel: s.channel },
+      // post: the day it was received (the entry's own time is the event's); one date of receipt everywhere
+      details: s.receivedOn ? { channel: s.channel, received_on: s.receivedOn } : { channel: s.channel },
       occurredAt: at,
     },
     {
