@@ -217,6 +217,53 @@ describe("the staff desk", () => {
     expect(await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "Az 61.2/78").execute()).toHaveLength(0);
   });
 
+  it("letters and paper forms have a postal address in the contact block, and a letter's receipt can be printed for a window envelope", async () => {
+    // the closed procedure's online form asks only for an e-mail address; its consent promises news "by e-mail or post"
+    const questionId = (await h.db.selectFrom("questions").select("id").where("procedure_id", "=", closedId).executeTakeFirstOrThrow()).id;
+    const inTime = (await h.db.selectFrom("procedures").select("closes_at").where("id", "=", closedId).executeTakeFirstOrThrow()).closes_at.slice(0, 10);
+    const f = await formFor(`${desk}/${closedId}/letter`);
+    expect(f.html).toContain('name="contact_address"');
+    expect(textOf(f.html)).toContain("Postanschrift");
+    expect(f.html).not.toContain('name="contact_phone"');
+    const saved = await staff.post(`${desk}/${closedId}/letter`, [
+      ["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "Az 61/BRIEF-1"], ["received_on", inTime], [`q${questionId}`, "Mehr Bänke am Marktplatz."],
+      ["contact_address", "Bettina Brief\nAm Markt 7\n31134 Musterstadt"], ["consent_results", "yes"],
+    ]);
+    expect(saved.status).toBe(303);
+    const row = await h.db.selectFrom("submissions").select(["id", "consent_results_notification"]).where("source_reference", "=", "Az 61/BRIEF-1").executeTakeFirstOrThrow();
+    expect(row.consent_results_notification).toBe(1);
+    const contact = await h.db.selectFrom("contact_details").select(["postal_address", "email"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    expect(contact.postal_address).toBeTruthy();
+    expect(contact.postal_address).not.toContain("Bettina");
+    // only post: the survey asks for no contact data online or by phone, a letter to it may carry an address
+    const surveyId = (await h.db.selectFrom("procedures").select("id").where("slug", "=", "buergerhaushalt-2027").executeTakeFirstOrThrow()).id;
+    expect(await (await staff.get(`${desk}/${surveyId}/phone`)).text()).not.toContain('name="contact_address"');
+    expect(await (await new Client(server.url).get("/musterstadt/verfahren/buergerhaushalt-2027")).text()).not.toContain('name="contact_address"');
+    expect(await (await staff.get(`${desk}/${surveyId}/letter`)).text()).toContain('name="contact_address"');
+
+    // the result page offers the letter; only the POST opens the address (recorded)
+    const page = await (await staff.get(saved.headers.get("location")!)).text();
+    expect(textOf(page)).toContain("Eingangsbestätigung als Brief");
+    expect(textOf(page)).not.toContain("Am Markt 7");
+    const opened = async () => (await h.db.selectFrom("privacy_events").select("actor_role").where("submission_id", "=", row.id).where("type", "=", "personal_data_opened").execute()).length;
+    expect(await opened()).toBe(0);
+    const letter = await staff.post(saved.headers.get("location")!, [["_csrf", csrfOf(page)]]);
+    expect(letter.status).toBe(200);
+    const html = await letter.text();
+    const recipient = textOf(html.match(/<p class="letter__recipient">([\s\S]*?)<\/p>/)![1]);
+    // the name once: the address already begins with it
+    expect(recipient.replace(/\s+/g, " ").trim()).toBe("Bettina Brief Am Markt 7 31134 Musterstadt");
+    expect(textOf(html.match(/<p class="letter__return">([\s\S]*?)<\/p>/)![1])).toContain("Stadt Musterstadt");
+    expect(textOf(html.match(/<header class="letter__head">([\s\S]*?)<\/header>/)![1])).toContain("Stadt Musterstadt");
+    expect(html).toMatch(/<link rel="stylesheet" href="[^"]*letters[^"]*\.css"/);
+    const slip = textOf(html.match(/<article class="slip letter receipt-letter"[\s\S]*?<\/article>/)![0]);
+    expect(slip).toMatch(/Eingangscode: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/);
+    expect(slip).toContain("Az 61/BRIEF-1");
+    expect(await opened()).toBe(1);
+    const audited = await h.db.selectFrom("audit_log").select(["details_json"]).where("action", "=", "contact_data_opened").where("target_id", "=", String(row.id)).execute();
+    expect(audited.map((a) => JSON.parse(a.details_json))).toEqual([{ purpose: "receipt_letter" }]);
+  });
+
   it("looks up a caller's submission by code without showing personal data, and records the look-up", async () => {
     const row = await h.db.selectFrom("submissions").select("id").where("channel", "=", "phone").executeTakeFirstOrThrow();
     const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();

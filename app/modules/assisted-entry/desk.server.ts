@@ -8,8 +8,9 @@ import { isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { openContactDetails } from "~/modules/privacy/contact-data.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
-import { acceptanceState, type Procedure, type Question } from "~/modules/procedures/procedure";
+import { CONTACT_FIELDS, acceptanceState, type Procedure, type Question } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
@@ -38,6 +39,20 @@ export interface DeskMeta {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Post comes with the sender's address, and the consent text promises news "by e-mail or post":
+ * paper and letter entries always offer an optional postal address in the contact block (for the
+ * receipt letter and the answer by post), also where the procedure's online form asks for none.
+ * `purpose` is the German text shown with the field (procedure content is German).
+ */
+export function withPostalAddress(procedure: Procedure, channel: AssistedChannel, purpose: string): Procedure {
+  if (!WRITTEN.includes(channel) || procedure.contactFields.some((c) => c.key === "address")) return procedure;
+  const contactFields = [...procedure.contactFields, { key: "address" as const, mode: "optional" as const, purpose }].sort(
+    (a, b) => CONTACT_FIELDS.indexOf(a.key) - CONTACT_FIELDS.indexOf(b.key),
+  );
+  return { ...procedure, contactFields };
+}
 
 /** Can this procedure take a submission on this channel now (and, for post, received that day)? */
 export function deskAcceptance(
@@ -181,6 +196,10 @@ export interface DeskReceipt {
   receivedOn: string | null;
   createdAt: string;
   procedure: { id: number; title: string; slug: string; closesAt: string };
+  /** a postal address is held (read from which column is filled, nothing decrypted): a receipt letter can be made */
+  hasPostalAddress: boolean;
+  /** the letterhead of a receipt letter */
+  sender: { organisation: string; office: string; address: string };
 }
 
 /** The result of a save, for the result page and the slip; only within the staff member's organisation. */
@@ -190,8 +209,14 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
     .selectFrom("submission_drafts")
     .innerJoin("submissions", "submissions.id", "submission_drafts.submission_id")
     .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+    .innerJoin("organisations", "organisations.id", "submissions.organisation_id")
+    .leftJoin("contact_details", "contact_details.submission_id", "submissions.id")
     .select([
       "submission_drafts.receipt_code",
+      "contact_details.postal_address",
+      "organisations.name as organisationName",
+      "organisations.postal_address as organisationAddress",
+      "procedures.responsible_office",
       "submissions.id as submissionId",
       "submissions.channel",
       "submissions.source_reference",
@@ -215,7 +240,51 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
     receivedOn: row.received_on,
     createdAt: row.created_at,
     procedure: { id: row.procedureId, title: row.title, slug: row.slug, closesAt: row.closes_at },
+    hasPostalAddress: !!row.postal_address,
+    sender: { organisation: row.organisationName, office: row.responsible_office, address: row.organisationAddress },
   };
+}
+
+/**
+ * The name and postal address for the receipt letter of a desk entry (window envelope): opening
+ * them is a deliberate step (a POST), recorded in the submission's privacy log with the staff
+ * member's account, for replying to the sender. Undefined when there is no address to open.
+ */
+export async function openReceiptLetterAddress(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
+  return db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom("submissions")
+      .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+      .select(["submissions.id", "procedures.legal_basis"])
+      .where("submissions.id", "=", args.submissionId)
+      .where("submissions.organisation_id", "=", args.organisationId)
+      .executeTakeFirst();
+    if (!target) return undefined;
+    const opened = await openContactDetails(
+      trx,
+      { organisationId: args.organisationId, submissionId: target.id },
+      { role: "staff", accountId: args.accountId },
+      { purpose: "reply", legalBasis: target.legal_basis },
+      args.now,
+    );
+    if (!opened?.contact.address) return undefined;
+    return { name: opened.contact.name ?? null, lines: addressLines(opened.contact.name ?? null, opened.contact.address) };
+  });
+}
+
+/**
+ * The recipient block's lines (DIN 5008: at most six, name first): the address as written, one
+ * line per line, "Hauptstr. 1, 31134 Musterstadt" on one line split before the postcode; the
+ * name only when the address does not already begin with it.
+ */
+export function addressLines(name: string | null, address: string): string[] {
+  const lines = address
+    .replace(/\r\n?/g, "\n")
+    .split(/\n|,\s*(?=\d{5}\b)/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const same = (a: string, b: string) => a.replace(/\s+/g, " ").toLowerCase() === b.replace(/\s+/g, " ").toLowerCase();
+  return name && !(lines[0] && same(lines[0], name)) ? [name.trim(), ...lines] : lines;
 }
 
 /** Procedures the desk can enter for: open ones, and closed ones still taking post received in time. */
