@@ -92,7 +92,11 @@ export interface SubmissionTable {
   receipt_code_hash: string;
   channel: Channel;
   entered_by_account_id: number | null;
+  /** the paper form number or letter reference as typed */
   source_reference: string | null;
+  /** the reference as the duplicate check compares it (sourceReferenceKey); unique per procedure */
+  source_reference_key: string | null;
+  /** paper and letters: the day the post was received (postmark or entry stamp), YYYY-MM-DD */
   received_on: string | null;
   notice_version: string;
   language: string;

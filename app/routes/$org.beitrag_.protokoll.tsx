@@ -5,11 +5,12 @@ import { useTranslation } from "react-i18next";
 import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
-import { formatDate, formatDateTime } from "~/i18n/format";
+import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation } from "~/modules/procedures/context.server";
 import { PrivacyTimeline } from "~/modules/privacy-log/ui/PrivacyTimeline";
+import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
 import { describeSubmission } from "~/modules/privacy/rights.server";
 
@@ -49,10 +50,7 @@ export default function SubmissionLog() {
       ) : null}
 
       <dl className="facts">
-        <div>
-          <dt>{t("log.received")}</dt>
-          <dd>{formatDateTime(o.receivedAt, lng)}</dd>
-        </div>
+        <ReceivedFacts receivedOn={o.receivedOn} enteredAt={o.receivedAt} />
         <div>
           <dt>{t("log.channel")}</dt>
           <dd>{t(`channels.${o.channel}`)}</dd>

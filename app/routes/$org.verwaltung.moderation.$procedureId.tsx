@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/i18n/format";
+import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
@@ -128,7 +128,7 @@ export default function Queue() {
                 </div>
                 <div className="queue__body">
                   <p className="queue__meta">
-                    <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
+                    <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {s.receivedOn ? formatDate(s.receivedOn, i18n.language) : formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
                     {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
                   </p>
                   {s.excerpt ? (

@@ -6,7 +6,7 @@ import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/i18n/format";
+import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
@@ -37,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       s: {
         id: review.submission.id,
         createdAt: review.submission.created_at,
+        receivedOn: review.submission.received_on,
         channel: review.submission.channel,
         state: review.submission.state,
         reason: review.submission.not_published_reason,
@@ -119,7 +120,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Review() {
   const { s, procedure, answers, contactCategories, response, csrfToken, base, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation(["moderation", "staff", "privacy"]);
+  const { t } = useTranslation(["moderation", "staff", "privacy"]);
   const errors = actionData?.errors ?? [];
   const errorFor = (field: string) => {
     const e = errors.find((x) => x.field === field);
@@ -139,10 +140,7 @@ export default function Review() {
       ) : null}
       <ErrorSummary errors={errors} namespace="moderation" />
       <dl className="facts">
-        <div>
-          <dt>{t("privacy:log.received")}</dt>
-          <dd>{formatDateTime(s.createdAt, i18n.language)}</dd>
-        </div>
+        <ReceivedFacts receivedOn={s.receivedOn} enteredAt={s.createdAt} />
         <div>
           <dt>{t("privacy:log.channel")}</dt>
           <dd>{t(`staff:channels.${s.channel}`)}</dd>

@@ -16,6 +16,7 @@ import {
   newEntryKey,
   readDeskMeta,
   saveDeskSubmission,
+  withPostalAddress,
   type AssistedChannel,
 } from "~/modules/assisted-entry/desk.server";
 import { audit } from "~/modules/audit/audit.server";
@@ -31,8 +32,10 @@ async function load(request: Request, params: Record<string, string | undefined>
   const id = Number(params.procedureId);
   if (!isAssistedChannel(channel) || !Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
   const { user, fields } = forAction ? await requireStaffAction(request, params, ["staff"]) : { user: await requireStaff(request, params, ["staff"]), fields: null };
-  const procedure = await findDeskProcedure(getDb(), user.organisationId, id);
-  if (!procedure) throw new HttpError(404, "procedure_not_found");
+  const found = await findDeskProcedure(getDb(), user.organisationId, id);
+  if (!found) throw new HttpError(404, "procedure_not_found");
+  const { t } = await getT(request, "desk");
+  const procedure = withPostalAddress(found, channel as AssistedChannel, t("post.addressPurpose", { lng: "de" }));
   return { user, fields, procedure, channel: channel as AssistedChannel };
 }
 

@@ -1,16 +1,32 @@
-/** After saving at the desk: the receipt code, large and spelled out, and a slip to print. */
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+/**
+ * After saving at the desk: the receipt code, large and spelled out, and a slip to print. Post with
+ * a postal address can have the slip as a letter for a window envelope (DIN 5008 form B: letterhead,
+ * return line and address in the window) — opening the address is a POST, recorded in the
+ * submission's privacy log and in the audit log.
+ */
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
-import { requireStaff } from "~/modules/accounts/permissions.server";
-import { readDeskReceipt } from "~/modules/assisted-entry/desk.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { openReceiptLetterAddress, readDeskReceipt, type DeskReceipt } from "~/modules/assisted-entry/desk.server";
 import { spellDin5009 } from "~/modules/assisted-entry/spelling";
+import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { formatReceiptCode } from "~/modules/submissions/receipt-code";
+import letterStylesheet from "~/styles/letters.css";
+import receiptLetterStylesheet from "~/styles/receipt-letter.css";
+
+// stylesheet files, not <style> elements: the Content-Security-Policy allows only our own files
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: letterStylesheet },
+  { rel: "stylesheet", href: receiptLetterStylesheet },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -25,15 +41,114 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       code,
       spelled: spellDin5009(code),
       receipt,
+      csrfToken: user.csrfToken,
       lookupUrl: `${origin}/${user.organisationSlug}/beitrag`,
       base: `/${user.organisationSlug}/verwaltung/schalter`,
     };
   });
 }
 
-export default function DeskReceipt() {
-  const { code, spelled, receipt, lookupUrl, base } = useLoaderData<typeof loader>();
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const { user, fields } = await requireStaffAction(request, params, ["staff"]);
+    if (fields.size > 0) throw new HttpError(400, "unknown_field");
+    const db = getDb();
+    const receipt = await readDeskReceipt(db, user.organisationId, params.key ?? "");
+    if (!receipt) throw new HttpError(404, "not_found");
+    const now = new Date();
+    const opened = await openReceiptLetterAddress(db, { organisationId: user.organisationId, submissionId: receipt.submissionId, accountId: user.id, now });
+    if (!opened) return data({ letter: null }, { status: 409 });
+    await audit(db, {
+      organisationId: user.organisationId,
+      accountId: user.id,
+      action: "contact_data_opened",
+      targetType: "submission",
+      targetId: receipt.submissionId,
+      details: { purpose: "receipt_letter" },
+      clientAddress: context?.clientAddress,
+    });
+    return { letter: { lines: opened.lines, date: now.toISOString() } };
+  });
+}
+
+/** The slip's German text, the same on the plain slip and in the letter. */
+function SlipText({ receipt, code, lookupUrl }: { receipt: DeskReceipt; code: string; lookupUrl: string }) {
+  return (
+    <>
+      {/* post: the one date of receipt is the day it arrived; when it was typed in stays apart, labelled */}
+      <p>
+        Ihr Beitrag zum Verfahren „{receipt.procedure.title}“ ist am {receipt.receivedOn ? formatDate(receipt.receivedOn, "de") : formatDateTime(receipt.createdAt, "de")}{" "}
+        eingegangen.
+      </p>
+      {receipt.sourceReference ? <p>Formular- bzw. Briefnummer: {receipt.sourceReference}</p> : null}
+      {receipt.receivedOn ? <p>Von der Verwaltung erfasst am {formatDateTime(receipt.createdAt, "de")}.</p> : null}
+      <p className="slip__code">
+        Eingangscode: <strong>{code}</strong>
+      </p>
+      <p>
+        Mit diesem Code sehen Sie jederzeit, was mit Ihrem Beitrag und Ihren Daten geschieht: online unter {lookupUrl} oder am Telefon unter der Behördennummer 115.
+      </p>
+    </>
+  );
+}
+
+/** The slip as a letter: letterhead, DIN 5008 address field (return line, recipient), date, subject. */
+function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskReceipt; code: string; lookupUrl: string; letter: { lines: string[]; date: string } }) {
+  const { sender } = receipt;
+  const senderLines = sender.address.split(/\s*\n\s*/).filter(Boolean);
+  return (
+    <article className="slip letter receipt-letter" aria-labelledby="slip-heading" lang="de">
+      <header className="letter__head">
+        <p className="letter__org">{sender.organisation}</p>
+        <p>
+          {sender.office}
+          {senderLines.map((l, i) => (
+            <span key={i}>
+              <br />
+              {l}
+            </span>
+          ))}
+        </p>
+      </header>
+      <div className="letter__window">
+        <p className="letter__return">
+          {sender.organisation} · {senderLines.join(", ")}
+        </p>
+        <p className="letter__recipient">
+          {letter.lines.map((line, i) => (
+            <span key={i}>
+              {i > 0 ? <br /> : null}
+              {line}
+            </span>
+          ))}
+        </p>
+      </div>
+      <p className="letter__info">
+        {sender.office}
+        <br />
+        {sender.organisation}
+        <br />
+        {formatDate(letter.date, "de")}
+      </p>
+      <h2 id="slip-heading" className="letter__subject">
+        Eingangsbestätigung
+      </h2>
+      <p>Guten Tag,</p>
+      <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} />
+      <p>
+        Mit freundlichen Grüßen
+        <br />
+        {sender.office}
+      </p>
+    </article>
+  );
+}
+
+export default function DeskReceiptPage() {
+  const { code, spelled, receipt, lookupUrl, base, csrfToken } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const { t } = useTranslation("desk");
+  const letter = actionData?.letter ?? null;
   return (
     <>
       <div className="panel no-print">
@@ -56,23 +171,27 @@ export default function DeskReceipt() {
           {t("receipt.next")}
         </a>
       </p>
-      <p className="no-print">{t("receipt.print")}</p>
-      <section className="slip" aria-labelledby="slip-heading" lang="de">
-        <h2 id="slip-heading">Eingangsbestätigung</h2>
-        <p>Ihr Beitrag zum Verfahren „{receipt.procedure.title}“ ist am {formatDateTime(receipt.createdAt, "de")} eingegangen.</p>
-        {receipt.sourceReference ? (
-          <p>
-            Formular- bzw. Briefnummer: {receipt.sourceReference}
-            {receipt.receivedOn ? `, eingegangen am ${formatDate(`${receipt.receivedOn}T12:00:00Z`, "de")}` : ""}
-          </p>
-        ) : null}
-        <p className="slip__code">
-          Eingangscode: <strong>{code}</strong>
-        </p>
-        <p>
-          Mit diesem Code sehen Sie jederzeit, was mit Ihrem Beitrag und Ihren Daten geschieht: online unter {lookupUrl} oder am Telefon unter der Behördennummer 115.
-        </p>
-      </section>
+      {receipt.hasPostalAddress && !letter ? (
+        <form method="post" className="form no-print">
+          <CsrfField token={csrfToken} />
+          <p>{t("receipt.letterIntro")}</p>
+          <Button>{t("receipt.letterButton")}</Button>
+        </form>
+      ) : null}
+      {actionData && !letter ? (
+        <div className="notice no-print" role="status">
+          <p>{t("receipt.letterNoAddress")}</p>
+        </div>
+      ) : null}
+      <p className="no-print">{letter ? t("receipt.printLetter") : t("receipt.print")}</p>
+      {letter ? (
+        <ReceiptLetter receipt={receipt} code={code} lookupUrl={lookupUrl} letter={letter} />
+      ) : (
+        <section className="slip" aria-labelledby="slip-heading" lang="de">
+          <h2 id="slip-heading">Eingangsbestätigung</h2>
+          <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} />
+        </section>
+      )}
       <p className="no-print">
         <a href={base}>{t("receipt.backToDesk")}</a>
       </p>

@@ -1,21 +1,29 @@
-/** One submission as staff see it (linked from a refused duplicate paper reference). */
+/**
+ * One desk entry as staff see it (linked from a refused duplicate form number and from the search
+ * without a code): its answers, status and privacy log, never the personal data. Every opening is
+ * written into the submission's privacy log and into the audit log.
+ */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
-import { describeForStaff } from "~/modules/assisted-entry/desk.server";
+import { openEntryForStaff } from "~/modules/assisted-entry/desk.server";
+import { StaffAnswers } from "~/modules/assisted-entry/ui/StaffAnswers";
 import { StaffSubmissionView } from "~/modules/assisted-entry/ui/StaffSubmissionView";
+import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, ["staff"]);
     const id = Number(params.id);
-    const found = Number.isInteger(id) && id > 0 ? await describeForStaff(getDb(), user.organisationId, id) : undefined;
+    const db = getDb();
+    const found = Number.isInteger(id) && id > 0 ? await openEntryForStaff(db, { organisationId: user.organisationId, submissionId: id, accountId: user.id }) : undefined;
     if (!found) throw new HttpError(404, "not_found");
+    await audit(db, { organisationId: user.organisationId, accountId: user.id, action: "submission_viewed", targetType: "submission", targetId: found.id, clientAddress: context?.clientAddress });
     const { t } = await getT(request, "desk");
     return { pageTitle: t("view.title"), found, base: `/${user.organisationSlug}/verwaltung/schalter` };
   });
@@ -27,7 +35,8 @@ export default function StaffSubmission() {
   return (
     <>
       <h1>{t("view.title")}</h1>
-      <StaffSubmissionView s={found} />
+      <p className="hint">{t("view.recorded")}</p>
+      <StaffSubmissionView s={found} between={<StaffAnswers answers={found.answers} />} />
       <p>
         <a href={base}>{t("receipt.backToDesk")}</a>
       </p>

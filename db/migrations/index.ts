@@ -19,6 +19,7 @@ import * as m0013 from "./0013-queue-totals";
 import * as m0014 from "./0014-keys-and-enrolment";
 import * as m0015 from "./0015-receipt-code-columns";
 import * as m0017 from "./0017-open-data-contact";
+import * as m0019 from "./0019-source-reference-keys";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "0014-keys-and-enrolment": m0014,
   "0015-receipt-code-columns": m0015,
   "0017-open-data-contact": m0017,
+  "0019-source-reference-keys": m0019,
 };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { createAccount } from "~/modules/accounts/accounts.server";
 import { openDraftReceiptCode } from "~/modules/privacy/server-keys.server";
+import { formatDate } from "~/i18n/format";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
@@ -105,6 +106,103 @@ describe("the staff desk", () => {
     expect((await staff.get(`${desk}/eintrag/${row.id}`)).status).toBe(200);
   });
 
+  it("refuses the same form number typed in another case, with spaces or other separators", async () => {
+    const first = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "F1-ABC123").executeTakeFirstOrThrow();
+    for (const typed of ["f1-abc123", "F1 ABC123", "f1/abc 123"]) {
+      const f = await formFor(`${desk}/${procedureId}/paper`);
+      const res = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", typed], ["received_on", today()], ["q1", "Nochmal."], ["q3", "bus"], ["q5", "2"]]);
+      expect(res.status, typed).toBe(409);
+      expect(await res.text()).toContain(`href="${desk}/eintrag/${first.id}"`);
+    }
+    const stored = await h.db.selectFrom("submissions").select("source_reference").where("channel", "=", "paper").execute();
+    expect(stored.map((r) => r.source_reference)).toEqual(["F1-ABC123"]);
+  });
+
+  it("shows the existing entry's answers as given (not the personal data), so a mistyped number can be told from a real duplicate", async () => {
+    const f = await formFor(`${desk}/${procedureId}/paper`);
+    const answers: [string, string][] = [
+      ["q1", "Die Ampel an der Schillerstraße ist zu kurz."], ["q3", "bus"], ["q4", "safety"], ["q4", "lighting"], ["q5", "4"], ["q6", "yes"],
+      ["contact_name", "Paula Papier"], ["contact_address", "Lindenweg 3, 31134 Musterstadt"],
+    ];
+    const first = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "F1-ANSW01"], ["received_on", today()], ...answers]);
+    expect(first.status).toBe(303);
+    const again = await formFor(`${desk}/${procedureId}/paper`);
+    const dup = await staff.post(`${desk}/${procedureId}/paper`, [["_csrf", again.csrf], ["entry_key", again.entryKey], ["source_reference", "F1-ANSW01"], ["received_on", today()], ["q1", "Anderer Text"], ["q3", "car"], ["q5", "1"]]);
+    const link = (await dup.text()).match(/href="([^"]*\/eintrag\/\d+)"/)![1];
+    const page = await staff.get(link);
+    expect(page.status).toBe(200);
+    const text = textOf(mainOf(await page.text()));
+    for (const shown of ["Ihre Stellungnahme zum Entwurf", "Die Ampel an der Schillerstraße ist zu kurz.", "Mit Bus oder Bahn", "Sichere Kreuzungen", "Bessere Beleuchtung", "Fahren Sie mit Kindern Rad?", "Ja"]) {
+      expect(text).toContain(shown);
+    }
+    expect(text).not.toContain("Paula");
+    expect(text).not.toContain("Lindenweg");
+    const en = textOf(mainOf(await (await staff.get(`${link}?lng=en`)).text()));
+    expect(en).toContain("Answers");
+    expect(en).toContain("Yes");
+    await staff.get(`${desk}?lng=de`);
+  });
+
+  it("writes every opening of an entry into its privacy log and into the audit log", async () => {
+    const row = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "F1-ABC123").executeTakeFirstOrThrow();
+    const viewed = async () => (await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", row.id).where("type", "=", "entry_viewed").execute()).length;
+    const audited = async () =>
+      (await h.db.selectFrom("audit_log").select("id").where("action", "=", "submission_viewed").where("target_type", "=", "submission").where("target_id", "=", String(row.id)).execute()).length;
+    const before = { log: await viewed(), audit: await audited() };
+    const page = await staff.get(`${desk}/eintrag/${row.id}`);
+    expect(page.status).toBe(200);
+    expect({ log: await viewed(), audit: await audited() }).toEqual({ log: before.log + 1, audit: before.audit + 1 });
+    // the page's own log already shows the opening
+    expect(textOf(mainOf(await page.text()))).toContain("Beitrag am Schalter geöffnet");
+    const last = await h.db.selectFrom("privacy_events").select(["type", "actor_role"]).where("submission_id", "=", row.id).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    expect(last).toEqual({ type: "entry_viewed", actor_role: "staff" });
+    // the resident reads it in their log, without the staff member's name
+    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const resident = new Client(server.url);
+    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
+    expect(textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()))).toContain("Geöffnet von: eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters");
+    // an unknown number writes nothing
+    expect((await staff.get(`${desk}/eintrag/999999`)).status).toBe(404);
+    expect(await audited()).toBe(before.audit + 1);
+  });
+
+  it("uses one date of receipt for post everywhere — slip, desk, queue, privacy log, export — with the day it was typed in apart and labelled", async () => {
+    const opens = (await h.db.selectFrom("procedures").select("opens_at").where("id", "=", procedureId).executeTakeFirstOrThrow()).opens_at;
+    const receivedOn = new Date(new Date(opens).getTime() + 86400_000).toISOString().slice(0, 10);
+    const received = formatDate(receivedOn, "de");
+    const typed = formatDate(new Date().toISOString(), "de");
+    const f = await formFor(`${desk}/${procedureId}/letter`);
+    const saved = await staff.post(`${desk}/${procedureId}/letter`, [["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "Az 61/2026-DATUM"], ["received_on", receivedOn], ["q1", "Brief mit Poststempel."], ["q3", "foot"], ["q5", "3"]]);
+    expect(saved.status).toBe(303);
+    const slip = textOf(await (await staff.get(saved.headers.get("location")!)).text());
+    expect(slip).toContain(`ist am ${received} eingegangen`);
+    expect(slip).not.toContain(`ist am ${typed}`);
+    expect(slip).toMatch(new RegExp(`Von der Verwaltung erfasst am ${typed}`));
+    expect(slip).not.toMatch(/eingegangen am/);
+
+    const row = await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "Az 61/2026-DATUM").executeTakeFirstOrThrow();
+    const entry = textOf(mainOf(await (await staff.get(`${desk}/eintrag/${row.id}`)).text()));
+    expect(entry).toContain(`Eingegangen ${received}`);
+    expect(entry).toContain(`Von der Verwaltung erfasst ${typed}`);
+
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;
+    const queue = await (await moderator.get(`/musterstadt/verwaltung/moderation/${procedureId}?channel=letter`)).text();
+    const item = textOf(queue.slice(queue.indexOf(`/beitrag/${row.id}"`)));
+    expect(item.slice(0, 200)).toContain(received);
+    const detail = textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${row.id}`)).text()));
+    expect(detail).toContain(`Eingegangen ${received}`);
+
+    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const resident = new Client(server.url);
+    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
+    const log = textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()));
+    expect(log).toContain(`Eingegangen ${received}`);
+    expect(log).toContain(`Ihr Beitrag ist am ${received} bei uns eingegangen (per Brief)`);
+    const exported = JSON.parse(await (await resident.post("/musterstadt/beitrag/daten", [])).text());
+    expect(exported.submission.receivedAt).toBe(receivedOn);
+    expect(exported.submission.enteredAt.slice(0, 10)).toBe(new Date().toISOString().slice(0, 10));
+  });
+
   it("accepts late entry of post received before the closing date, and refuses post received after it", async () => {
     const closed = await h.db.selectFrom("procedures").select(["closes_at", "opens_at"]).where("id", "=", closedId).executeTakeFirstOrThrow();
     const inTime = closed.closes_at.slice(0, 10);
@@ -118,6 +216,53 @@ describe("the staff desk", () => {
     expect(refused.status).toBe(400);
     expect(textOf(await refused.text())).toContain("nach dem Ende der Beteiligung");
     expect(await h.db.selectFrom("submissions").select("id").where("source_reference", "=", "Az 61.2/78").execute()).toHaveLength(0);
+  });
+
+  it("letters and paper forms have a postal address in the contact block, and a letter's receipt can be printed for a window envelope", async () => {
+    // the closed procedure's online form asks only for an e-mail address; its consent promises news "by e-mail or post"
+    const questionId = (await h.db.selectFrom("questions").select("id").where("procedure_id", "=", closedId).executeTakeFirstOrThrow()).id;
+    const inTime = (await h.db.selectFrom("procedures").select("closes_at").where("id", "=", closedId).executeTakeFirstOrThrow()).closes_at.slice(0, 10);
+    const f = await formFor(`${desk}/${closedId}/letter`);
+    expect(f.html).toContain('name="contact_address"');
+    expect(textOf(f.html)).toContain("Postanschrift");
+    expect(f.html).not.toContain('name="contact_phone"');
+    const saved = await staff.post(`${desk}/${closedId}/letter`, [
+      ["_csrf", f.csrf], ["entry_key", f.entryKey], ["source_reference", "Az 61/BRIEF-1"], ["received_on", inTime], [`q${questionId}`, "Mehr Bänke am Marktplatz."],
+      ["contact_address", "Bettina Brief\nAm Markt 7\n31134 Musterstadt"], ["consent_results", "yes"],
+    ]);
+    expect(saved.status).toBe(303);
+    const row = await h.db.selectFrom("submissions").select(["id", "consent_results_notification"]).where("source_reference", "=", "Az 61/BRIEF-1").executeTakeFirstOrThrow();
+    expect(row.consent_results_notification).toBe(1);
+    const contact = await h.db.selectFrom("contact_details").select(["postal_address", "email"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    expect(contact.postal_address).toBeTruthy();
+    expect(contact.postal_address).not.toContain("Bettina");
+    // only post: the survey asks for no contact data online or by phone, a letter to it may carry an address
+    const surveyId = (await h.db.selectFrom("procedures").select("id").where("slug", "=", "buergerhaushalt-2027").executeTakeFirstOrThrow()).id;
+    expect(await (await staff.get(`${desk}/${surveyId}/phone`)).text()).not.toContain('name="contact_address"');
+    expect(await (await new Client(server.url).get("/musterstadt/verfahren/buergerhaushalt-2027")).text()).not.toContain('name="contact_address"');
+    expect(await (await staff.get(`${desk}/${surveyId}/letter`)).text()).toContain('name="contact_address"');
+
+    // the result page offers the letter; only the POST opens the address (recorded)
+    const page = await (await staff.get(saved.headers.get("location")!)).text();
+    expect(textOf(page)).toContain("Eingangsbestätigung als Brief");
+    expect(textOf(page)).not.toContain("Am Markt 7");
+    const opened = async () => (await h.db.selectFrom("privacy_events").select("actor_role").where("submission_id", "=", row.id).where("type", "=", "personal_data_opened").execute()).length;
+    expect(await opened()).toBe(0);
+    const letter = await staff.post(saved.headers.get("location")!, [["_csrf", csrfOf(page)]]);
+    expect(letter.status).toBe(200);
+    const html = await letter.text();
+    const recipient = textOf(html.match(/<p class="letter__recipient">([\s\S]*?)<\/p>/)![1]);
+    // the name once: the address already begins with it
+    expect(recipient.replace(/\s+/g, " ").trim()).toBe("Bettina Brief Am Markt 7 31134 Musterstadt");
+    expect(textOf(html.match(/<p class="letter__return">([\s\S]*?)<\/p>/)![1])).toContain("Stadt Musterstadt");
+    expect(textOf(html.match(/<header class="letter__head">([\s\S]*?)<\/header>/)![1])).toContain("Stadt Musterstadt");
+    expect(html).toMatch(/<link rel="stylesheet" href="[^"]*letters[^"]*\.css"/);
+    const slip = textOf(html.match(/<article class="slip letter receipt-letter"[\s\S]*?<\/article>/)![0]);
+    expect(slip).toMatch(/Eingangscode: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/);
+    expect(slip).toContain("Az 61/BRIEF-1");
+    expect(await opened()).toBe(1);
+    const audited = await h.db.selectFrom("audit_log").select(["details_json"]).where("action", "=", "contact_data_opened").where("target_id", "=", String(row.id)).execute();
+    expect(audited.map((a) => JSON.parse(a.details_json))).toEqual([{ purpose: "receipt_letter" }]);
   });
 
   it("looks up a caller's submission by code without showing personal data, and records the look-up", async () => {

@@ -89,6 +89,8 @@ interface PageRow {
   path: (ids: Ids) => string;
   /** anonymous, staff, moderator, admin, admin of another organisation */
   expect: [Outcome, Outcome, Outcome, Outcome, Outcome];
+  /** opening the page is recorded (one privacy-log and one audit entry when it answers 200); nothing else changes */
+  records?: true;
 }
 
 //                                                                                          anon staff mod  admin other
@@ -128,7 +130,7 @@ const PAGES: PageRow[] = [
   { page: "moderation/beitrag/<their submission>", path: (i) => `${M}/moderation/beitrag/${i.theirSubmission}`, expect: [S, F, X, F, X] },
   { page: "other org URL, moderation/<demo id>/briefe", path: (i) => `${N}/moderation/${i.demoClosed}/briefe`, expect: [S, X, X, X, F] },
   // the desk's view of an entered submission and its receipt slip: the staff role alone
-  { page: "schalter/eintrag/<id>",       path: (i) => `${M}/schalter/eintrag/${i.demoSubmission}`, expect: [S, 200, F, F,   X] },
+  { page: "schalter/eintrag/<id>",       path: (i) => `${M}/schalter/eintrag/${i.demoSubmission}`, expect: [S, 200, F, F,   X], records: true },
   { page: "schalter/eintrag/<their submission>", path: (i) => `${M}/schalter/eintrag/${i.theirSubmission}`, expect: [S, X, F, F, X] },
   { page: "schalter/beleg/<unknown key>", path: () => `${M}/schalter/beleg/abcdefghijklmnopqrstuv`, expect: [S, X, F,   F,   X] },
   // their admin has no moderator role: refused before any look-up
@@ -266,6 +268,13 @@ const ACTIONS: ActionRow[] = [
     fields: () => [],
     expect:                                                                                 [S, 400, F,   F,            X],
   },
+  {
+    // an entry key that does not exist: nothing to open, 404 for the desk, refused to the others
+    action: "receipt letter with the address (schalter/beleg/<unknown key>)",
+    path: () => `${M}/schalter/beleg/abcdefghijklmnopqrstuv`,
+    fields: () => [],
+    expect:                                                                                 [S, X,   F,   F,            X],
+  },
   // across organisations
   {
     action: "demo URL: enter a submission for the other org's procedure",
@@ -312,9 +321,13 @@ describe("the staff permission matrix", () => {
   let settings: [string, string][] = [];
 
   /** Everything a staff action could change (sessions and rate limits aside). */
-  async function snapshot() {
+  /** Everything staff could change, as one string; `without` leaves the named parts out. */
+  async function snapshot(without: string[] = []) {
+    return JSON.stringify(await snapshotParts(), (key, value) => (without.includes(key) ? undefined : value));
+  }
+  async function snapshotParts() {
     const db = h.db;
-    return JSON.stringify({
+    return {
       organisations: await db.selectFrom("organisations").selectAll().orderBy("id").execute(),
       procedures: await db.selectFrom("procedures").selectAll().orderBy("id").execute(),
       questions: await db.selectFrom("questions").selectAll().orderBy("id").execute(),
@@ -327,8 +340,12 @@ describe("the staff permission matrix", () => {
       contacts: await db.selectFrom("contact_details").selectAll().orderBy("submission_id").execute(),
       privacyEvents: await db.selectFrom("privacy_events").selectAll().orderBy("id").execute(),
       translations: await db.selectFrom("procedure_translations").selectAll().orderBy("procedure_id").orderBy("language").execute(),
-    });
+    };
   }
+  const recordCounts = async () => ({
+    audit: (await h.db.selectFrom("audit_log").select("id").execute()).length,
+    privacyEvents: (await h.db.selectFrom("privacy_events").select("id").execute()).length,
+  });
 
   /** The session's CSRF token, read from a page this person may open. */
   async function tokenFor(who: Who, page: string, pageOutcome: Outcome | undefined): Promise<string> {
@@ -473,13 +490,19 @@ describe("the staff permission matrix", () => {
   describe.each(PAGES)("GET $page", (row) => {
     it.each(WHO.map((who, i) => ({ who, outcome: row.expect[i], label: describeOutcome(row.expect[i]) })))("$who → $label", async ({ who, outcome }) => {
       const path = row.path(ids);
-      const before = await snapshot();
+      const recorded = row.records ? ["audit", "privacyEvents"] : [];
+      const before = await snapshot(recorded);
+      const counts = await recordCounts();
       const res = await clients[who].get(path);
       const html = await res.text();
       checkAnswer(who, `GET ${path}`, res, html, outcome, path);
       if (outcome === 200 && who === "otherAdmin" && path.startsWith(`${N}/verfahren/`)) expect(html).toContain(OTHER.procedureTitle);
-      // reading changes nothing
-      expect(await snapshot(), `GET ${path} changed data`).toBe(before);
+      // reading changes nothing (a recorded page: one entry in each log, and only when it is shown)
+      expect(await snapshot(recorded), `GET ${path} changed data`).toBe(before);
+      if (row.records) {
+        const n = outcome === 200 ? 1 : 0;
+        expect(await recordCounts(), `GET ${path}: recorded`).toEqual({ audit: counts.audit + n, privacyEvents: counts.privacyEvents + n });
+      }
     });
   });
 

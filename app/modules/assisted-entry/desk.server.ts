@@ -8,12 +8,14 @@ import { isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { openContactDetails } from "~/modules/privacy/contact-data.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
 import { openDraftReceiptCode, sealDraftReceiptCode } from "~/modules/privacy/server-keys.server";
-import { acceptanceState, type Procedure } from "~/modules/procedures/procedure";
+import { acceptanceState, type Procedure, CONTACT_FIELDS, type Question } from "~/modules/procedures/procedure";
 import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
+import { sourceReferenceKey } from "~/modules/submissions/source-reference";
 import { createSubmission, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
 import type { FieldError, FormFields, SubmissionInput } from "~/modules/submissions/validation";
 
@@ -38,6 +40,20 @@ export interface DeskMeta {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Post comes with the sender's address, and the consent text promises news "by e-mail or post":
+ * paper and letter entries always offer an optional postal address in the contact block (for the
+ * receipt letter and the answer by post), also where the procedure's online form asks for none.
+ * `purpose` is the German text shown with the field (procedure content is German).
+ */
+export function withPostalAddress(procedure: Procedure, channel: AssistedChannel, purpose: string): Procedure {
+  if (!WRITTEN.includes(channel) || procedure.contactFields.some((c) => c.key === "address")) return procedure;
+  const contactFields = [...procedure.contactFields, { key: "address" as const, mode: "optional" as const, purpose }].sort(
+    (a, b) => CONTACT_FIELDS.indexOf(a.key) - CONTACT_FIELDS.indexOf(b.key),
+  );
+  return { ...procedure, contactFields };
+}
 
 /** Can this procedure take a submission on this channel now (and, for post, received that day)? */
 export function deskAcceptance(
@@ -107,6 +123,15 @@ export type DeskSaveResult = { saved: true; key: string } | { saved: false; dupl
 
 const receiptKey = (entryKey: string) => `desk-${entryKey}`;
 
+/** The submission already entered with this form number or letter reference, compared as sourceReferenceKey does. */
+const findByReference = (db: Kysely<Database>, procedureId: number, reference: string) =>
+  db
+    .selectFrom("submissions")
+    .select("id")
+    .where("procedure_id", "=", procedureId)
+    .where("source_reference_key", "=", sourceReferenceKey(reference))
+    .executeTakeFirst();
+
 /**
  * Store a desk submission exactly once. The entry key (a hidden field, new for every empty form)
  * makes a double click find the first one; the same paper reference twice in one procedure is
@@ -121,12 +146,7 @@ export async function saveDeskSubmission(
   const again = await db.selectFrom("submission_drafts").select("submission_id").where("id", "=", key).executeTakeFirst();
   if (again?.submission_id) return { saved: true, key };
   if (args.meta.sourceReference) {
-    const existing = await db
-      .selectFrom("submissions")
-      .select("id")
-      .where("procedure_id", "=", args.procedure.id)
-      .where("source_reference", "=", args.meta.sourceReference)
-      .executeTakeFirst();
+    const existing = await findByReference(db, args.procedure.id, args.meta.sourceReference);
     if (existing) return { saved: false, duplicateOf: existing.id };
   }
   try {
@@ -162,7 +182,7 @@ export async function saveDeskSubmission(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     if (args.meta.sourceReference) {
-      const existing = await db.selectFrom("submissions").select("id").where("procedure_id", "=", args.procedure.id).where("source_reference", "=", args.meta.sourceReference).executeTakeFirst();
+      const existing = await findByReference(db, args.procedure.id, args.meta.sourceReference);
       if (existing) return { saved: false, duplicateOf: existing.id };
     }
   }
@@ -177,6 +197,10 @@ export interface DeskReceipt {
   receivedOn: string | null;
   createdAt: string;
   procedure: { id: number; title: string; slug: string; closesAt: string };
+  /** a postal address is held (read from which column is filled, nothing decrypted): a receipt letter can be made */
+  hasPostalAddress: boolean;
+  /** the letterhead of a receipt letter */
+  sender: { organisation: string; office: string; address: string };
 }
 
 /** The result of a save, for the result page and the slip; only within the staff member's organisation. */
@@ -186,8 +210,14 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
     .selectFrom("submission_drafts")
     .innerJoin("submissions", "submissions.id", "submission_drafts.submission_id")
     .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+    .innerJoin("organisations", "organisations.id", "submissions.organisation_id")
+    .leftJoin("contact_details", "contact_details.submission_id", "submissions.id")
     .select([
       "submission_drafts.receipt_code",
+      "contact_details.postal_address",
+      "organisations.name as organisationName",
+      "organisations.postal_address as organisationAddress",
+      "procedures.responsible_office",
       "submissions.id as submissionId",
       "submissions.channel",
       "submissions.source_reference",
@@ -212,7 +242,51 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
     receivedOn: row.received_on,
     createdAt: row.created_at,
     procedure: { id: row.procedureId, title: row.title, slug: row.slug, closesAt: row.closes_at },
+    hasPostalAddress: !!row.postal_address,
+    sender: { organisation: row.organisationName, office: row.responsible_office, address: row.organisationAddress },
   };
+}
+
+/**
+ * The name and postal address for the receipt letter of a desk entry (window envelope): opening
+ * them is a deliberate step (a POST), recorded in the submission's privacy log with the staff
+ * member's account, for replying to the sender. Undefined when there is no address to open.
+ */
+export async function openReceiptLetterAddress(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
+  return db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom("submissions")
+      .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+      .select(["submissions.id", "procedures.legal_basis"])
+      .where("submissions.id", "=", args.submissionId)
+      .where("submissions.organisation_id", "=", args.organisationId)
+      .executeTakeFirst();
+    if (!target) return undefined;
+    const opened = await openContactDetails(
+      trx,
+      { organisationId: args.organisationId, submissionId: target.id },
+      { role: "staff", accountId: args.accountId },
+      { purpose: "reply", legalBasis: target.legal_basis },
+      args.now,
+    );
+    if (!opened?.contact.address) return undefined;
+    return { name: opened.contact.name ?? null, lines: addressLines(opened.contact.name ?? null, opened.contact.address) };
+  });
+}
+
+/**
+ * The recipient block's lines (DIN 5008: at most six, name first): the address as written, one
+ * line per line, "Hauptstr. 1, 31134 Musterstadt" on one line split before the postcode; the
+ * name only when the address does not already begin with it.
+ */
+export function addressLines(name: string | null, address: string): string[] {
+  const lines = address
+    .replace(/\r\n?/g, "\n")
+    .split(/\n|,\s*(?=\d{5}\b)/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const same = (a: string, b: string) => a.replace(/\s+/g, " ").toLowerCase() === b.replace(/\s+/g, " ").toLowerCase();
+  return name && !(lines[0] && same(lines[0], name)) ? [name.trim(), ...lines] : lines;
 }
 
 /** Procedures the desk can enter for: open ones, and closed ones still taking post received in time. */
@@ -260,6 +334,7 @@ export async function describeForStaff(db: Kysely<Database>, organisationId: num
     .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
     .select([
       "submissions.id",
+      "submissions.procedure_id",
       "submissions.channel",
       "submissions.state",
       "submissions.response_state",
@@ -275,4 +350,62 @@ export async function describeForStaff(db: Kysely<Database>, organisationId: num
   if (!s) return undefined;
   const log = await readPrivacyLog(db, submissionId);
   return { ...s, events: log.events, chainIntact: log.check.intact };
+}
+
+/** One answer as the resident gave it: the question and the chosen options' labels or the text typed. */
+export interface StaffAnswer {
+  questionId: number;
+  label: string;
+  kind: Question["kind"];
+  /** option labels for choices, "yes"/"no" for yes/no (translated when shown), the text or number otherwise */
+  values: string[];
+}
+
+/** The answers of a submission in the order of the procedure's questions; never the contact data. */
+export async function answersForStaff(db: Kysely<Database>, organisationId: number, submissionId: number): Promise<StaffAnswer[]> {
+  const submission = await db
+    .selectFrom("submissions")
+    .select(["procedure_id"])
+    .where("id", "=", submissionId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!submission) return [];
+  const procedure = await findProcedureById(db, organisationId, submission.procedure_id);
+  if (!procedure) return [];
+  const rows = await db.selectFrom("answers").select(["question_id", "value"]).where("submission_id", "=", submissionId).orderBy("id").execute();
+  return procedure.questions.map((q) => {
+    const given = rows.filter((r) => r.question_id === q.id).map((r) => r.value);
+    const values = q.kind === "single_choice" || q.kind === "multiple_choice" ? given.map((v) => q.options.find((o) => o.value === v)?.label ?? v) : given;
+    return { questionId: q.id, label: q.label, kind: q.kind, values };
+  });
+}
+
+/**
+ * A member of staff opens one desk entry (its answers, status and privacy log): written into the
+ * submission's privacy log before anything is shown, so the log on the page already has it.
+ * Returns undefined for a submission outside the organisation (nothing is written then).
+ */
+export async function openEntryForStaff(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
+  const target = await db
+    .selectFrom("submissions")
+    .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+    .select(["submissions.id", "procedures.legal_basis"])
+    .where("submissions.id", "=", args.submissionId)
+    .where("submissions.organisation_id", "=", args.organisationId)
+    .executeTakeFirst();
+  if (!target) return undefined;
+  await db.transaction().execute((trx) =>
+    appendPrivacyEvent(trx, { organisationId: args.organisationId, submissionId: target.id }, {
+      type: "entry_viewed",
+      actorRole: "staff",
+      actorAccountId: args.accountId,
+      categories: ["content"],
+      purpose: "participation",
+      legalBasis: target.legal_basis,
+      occurredAt: args.now,
+    }),
+  );
+  const described = await describeForStaff(db, args.organisationId, target.id);
+  if (!described) return undefined;
+  return { ...described, answers: await answersForStaff(db, args.organisationId, target.id) };
 }

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
+  "submission_viewed",
   "submission_published",
   "submission_published_redacted",
   "submission_not_published",

@@ -79,6 +79,8 @@ export interface QueueFilter {
 export interface QueueRow {
   id: number;
   createdAt: string;
+  /** paper and letters: the date of receipt, shown instead of createdAt */
+  receivedOn: string | null;
   channel: Channel;
   state: string;
   responseState: string;
@@ -116,7 +118,7 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
   if (!filter.state && !filter.channel && !filter.responded) {
     let q = db
       .selectFrom("submissions")
-      .select(["id", "created_at", "channel", "state", "response_state"])
+      .select(["id", "created_at", "received_on", "channel", "state", "response_state"])
       .where("organisation_id", "=", organisationId)
       .where("procedure_id", "=", procedureId);
     if (filter.after) q = q.where("id", ">", filter.after);
@@ -130,14 +132,14 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
       responses.map(
         (response) =>
           // in a sub-select of its own: a UNION member cannot have its own ORDER BY and LIMIT
-          sql`select * from (select id, created_at, channel, state, response_state from submissions${index}
+          sql`select * from (select id, created_at, received_on, channel, state, response_state from submissions${index}
             where organisation_id = ${organisationId} and procedure_id = ${procedureId}
               and state = ${state} and channel = ${channel} and response_state = ${response}${after}
             order by id limit ${limit}) as branch`,
       ),
     ),
   );
-  const { rows } = await sql<{ id: number; created_at: string; channel: Channel; state: string; response_state: string }>`
+  const { rows } = await sql<{ id: number; created_at: string; received_on: string | null; channel: Channel; state: string; response_state: string }>`
     select * from (${sql.join(branches, sql` union all `)}) as page order by id limit ${limit}`.execute(db);
   return rows;
 }
@@ -166,6 +168,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
     return {
       id: r.id,
       createdAt: r.created_at,
+      receivedOn: r.received_on,
       channel: r.channel,
       state: r.state,
       responseState: r.response_state,

@@ -25,6 +25,8 @@ export const PRIVACY_EVENT_TYPES = [
   "personal_data_deleted",
   "submission_withdrawn",
   "status_looked_up",
+  /** staff opened a submission's answers, status and log at the desk (duplicate check, found without the code) */
+  "entry_viewed",
 ] as const;
 export type PrivacyEventType = (typeof PRIVACY_EVENT_TYPES)[number];
 

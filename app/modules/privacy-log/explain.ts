@@ -12,10 +12,11 @@ export function explanationOptions(e: PrivacyEvent, t: TFunction, locale: string
     channel: d.channel ? t(`privacy:channels.${d.channel}`) : "",
     version: d.version ?? "",
     until: typeof d.until === "string" ? formatDate(d.until, locale) : "",
+    receivedOn: typeof d.received_on === "string" ? formatDate(d.received_on, locale) : "",
     actor: t(`privacy:actors.${e.actorRole}`),
     categories: e.categories.map((c) => t(`privacy:categories.${c}`)).join(", "),
     reason: d.reason ? t(`privacy:deletionReasons.${d.reason}`) : "",
-    context: e.type === "erasure_requested" && d.held ? "held" : undefined,
+    context: e.type === "erasure_requested" && d.held ? "held" : e.type === "received" && typeof d.received_on === "string" ? "post" : undefined,
   };
 }
 

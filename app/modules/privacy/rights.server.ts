@@ -76,6 +76,8 @@ export interface SubmissionOverview {
   chainIntact: boolean;
   /** the council's official answer, once given */
   response: { decision: string; text: string; createdAt: string } | null;
+  /** paper and letters: the day the post was received (the date of receipt); receivedAt is when it was entered */
+  receivedOn: string | null;
 }
 
 const toHeld = (contact: ContactDetails): HeldData[] =>
@@ -96,6 +98,7 @@ export async function describeSubmission(db: Kysely<Database>, submissionId: num
     const acceptance = acceptanceState(procedure, now);
     return {
       receivedAt: submission.created_at,
+      receivedOn: submission.received_on,
       channel: submission.channel,
       state: submission.state,
       responseState: submission.response_state,
@@ -142,7 +145,8 @@ export interface SubmissionExport {
   exportedAt: string;
   controller: { name: string; contact: string; dataProtectionOfficer: string; dataProtectionOfficerContact: string };
   procedure: { title: string; legalBasis: string; privacyNoticeVersion: string };
-  submission: { receivedAt: string; channel: string; language: string; state: string; responseState: string; withdrawnAt: string | null };
+  /** receivedAt: the date of receipt (paper and letters: the day the post arrived, YYYY-MM-DD); enteredAt: when it was stored */
+  submission: { receivedAt: string; enteredAt: string; channel: string; language: string; state: string; responseState: string; withdrawnAt: string | null };
   answers: { question: string; answer: string[] }[];
   personalData: ContactDetails | null;
   personalDataDeleteAfter: string | null;
@@ -179,7 +183,8 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
       },
       procedure: { title: procedure.title, legalBasis: procedure.legalBasis, privacyNoticeVersion: submission.notice_version },
       submission: {
-        receivedAt: submission.created_at,
+        receivedAt: submission.received_on ?? submission.created_at,
+        enteredAt: submission.created_at,
         channel: submission.channel,
         language: submission.language,
         state: submission.state,

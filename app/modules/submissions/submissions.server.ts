@@ -13,6 +13,7 @@ import { countSubmission } from "~/modules/http/metrics.server";
 import { runPlain, valueRows } from "#db/plain-sql.server";
 import { generateReceiptCode } from "./receipt-code";
 import { receiptCodeDigest, receiptCodeDigestWith, receiptCodeKey } from "~/modules/privacy/server-keys.server";
+import { sourceReferenceKey } from "./source-reference";
 import type { SubmissionInput } from "./validation";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -39,8 +40,8 @@ export type CreatedSubmission =
 
 // state "received" and response "pending"; the columns not named (withdrawal, erasure, moderation) start empty
 const INSERT_SUBMISSION =
-  "insert into submissions (organisation_id, procedure_id, receipt_code_hash, channel, entered_by_account_id, source_reference, received_on, " +
-  `notice_version, language, idempotency_key, created_at, consent_results_notification, state, response_state) values (${"?, ".repeat(12)}'received', 'pending')`;
+  "insert into submissions (organisation_id, procedure_id, receipt_code_hash, channel, entered_by_account_id, source_reference, source_reference_key, received_on, " +
+  `notice_version, language, idempotency_key, created_at, consent_results_notification, state, response_state) values (${"?, ".repeat(13)}'received', 'pending')`;
 const INSERT_SUBMISSION_UNLESS_TAKEN = `${INSERT_SUBMISSION} on conflict do nothing returning id`;
 const INSERT_SUBMISSION_OR_FAIL = `${INSERT_SUBMISSION} returning id`;
 
@@ -63,6 +64,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
     s.channel,
     s.enteredByAccountId ?? null,
     s.sourceReference ?? null,
+    s.sourceReference ? sourceReferenceKey(s.sourceReference) : null,
     s.receivedOn ?? null,
     s.procedure.noticeVersion,
     s.language,
@@ -99,7 +101,8 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
       categories: ["content"],
       purpose: "participation",
       legalBasis: s.procedure.legalBasis,
-      details: { channel: s.channel },
+      // post: the day it was received (the entry's own time is the event's); one date of receipt everywhere
+      details: s.receivedOn ? { channel: s.channel, received_on: s.receivedOn } : { channel: s.channel },
       occurredAt: at,
     },
     {

@@ -1,8 +1,9 @@
 /** A submission as staff may describe it to a caller: status, channel, and the privacy log. */
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "~/i18n/format";
 import type { PrivacyEvent } from "~/modules/privacy-log/events";
 import { PrivacyTimeline } from "~/modules/privacy-log/ui/PrivacyTimeline";
+import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 
 export interface StaffSubmission {
   channel: string;
@@ -10,14 +11,16 @@ export interface StaffSubmission {
   response_state: string;
   created_at: string;
   source_reference: string | null;
+  received_on: string | null;
   title: string;
   withdrawn_at: string | null;
   events: PrivacyEvent[];
   chainIntact: boolean;
 }
 
-export function StaffSubmissionView({ s }: { s: StaffSubmission }) {
-  const { t, i18n } = useTranslation(["desk", "privacy"]);
+/** `between`: shown after the facts and before the privacy log (the eintrag page's answers). */
+export function StaffSubmissionView({ s, between }: { s: StaffSubmission; between?: ReactNode }) {
+  const { t } = useTranslation(["desk", "privacy"]);
   return (
     <>
       <dl className="facts">
@@ -25,10 +28,7 @@ export function StaffSubmissionView({ s }: { s: StaffSubmission }) {
           <dt>{t("desk:view.procedure")}</dt>
           <dd lang="de">{s.title}</dd>
         </div>
-        <div>
-          <dt>{t("privacy:log.received")}</dt>
-          <dd>{formatDateTime(s.created_at, i18n.language)}</dd>
-        </div>
+        <ReceivedFacts receivedOn={s.received_on} enteredAt={s.created_at} />
         <div>
           <dt>{t("privacy:log.channel")}</dt>
           <dd>{t(`privacy:channels.${s.channel}`)}</dd>
@@ -48,6 +48,7 @@ export function StaffSubmissionView({ s }: { s: StaffSubmission }) {
           <dd>{t(`privacy:responseStates.${s.response_state}`)}</dd>
         </div>
       </dl>
+      {between}
       <h2>{t("privacy:log.timelineHeading")}</h2>
       <p>
         <strong>{s.chainIntact ? t("privacy:log.chainIntact") : t("privacy:log.chainBroken")}</strong>
