@@ -75,13 +75,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
 }
 
-/** Address lines as written; "Hauptstr. 1, 31134 Musterstadt" on one line becomes two. */
-const addressLines = (address: string) =>
-  address
-    .split(/\n|,\s*(?=\d{5}\b)/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-
 function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: number; total: number; date: string; sender: { organisation: string; office: string; address: string } }) {
   const { t } = useTranslation("moderation");
   const headingId = `letter-${letter.submissionId}`;
@@ -96,7 +89,7 @@ function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: n
             {sender.organisation} · {sender.address.replace(/\s*\n\s*/g, ", ")}
           </p>
           <p className="letter__recipient">
-            {[...(letter.name ? [letter.name] : []), ...addressLines(letter.address)].map((line, i) => (
+            {letter.recipient.map((line, i) => (
               <span key={i}>
                 {i > 0 ? <br /> : null}
                 {line}
