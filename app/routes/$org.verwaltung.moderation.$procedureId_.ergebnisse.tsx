@@ -9,6 +9,7 @@ import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
@@ -30,7 +31,7 @@ function procedureIdOf(params: Record<string, string | undefined>): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     const overview = await resultsOverview(db, user.organisationId, procedure.id);
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     for (const [name, values] of fields) {

@@ -9,6 +9,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -27,7 +28,7 @@ const submissionId = (params: Record<string, string | undefined>) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const review = await submissionForReview(getDb(), user.organisationId, submissionId(params));
     const { t } = await getT(request, "moderation");
     return {
@@ -53,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const id = submissionId(params);
     const db = getDb();
     const one = (name: string) => {

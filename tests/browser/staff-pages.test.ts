@@ -239,6 +239,27 @@ const PAGES: PageState[] = [
     },
   },
   {
+    // issue 14, point 19: admins find the procedures and moderation in their navigation
+    name: "procedures list",
+    reach: staffPage(`${STAFF}/verfahren`),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator(`main table a[href="${STAFF}/verfahren/${ids.open}"]`));
+      await shown(page.locator(`main table a[href="${STAFF}/moderation/${ids.open}"]`));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/verfahren"][aria-current="page"]`));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/moderation"]`));
+    },
+  },
+  {
+    name: "moderation queue, opened by an admin",
+    reach: (lng) => staffPage(`${STAFF}/moderation/${ids.open}`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main h1"));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/verfahren"]`));
+    },
+  },
+  {
     name: "new procedure",
     reach: staffPage(`${STAFF}/verfahren/neu`),
     status: 200,

@@ -136,6 +136,8 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "second factor: setting it up", "/anmelden/einrichten", { session: "newAdmin" }),
   staff("admin", "invitation: choose a password", (s) => `/einladung/${s.ids.inviteToken}`, { session: "none" }),
   staff("admin", "dashboard", STAFF, { key: true }),
+  staff("admin", "procedures list", `${STAFF}/verfahren`),
+  staff("admin", "moderation queue, opened by an admin", (s) => `${STAFF}/moderation/${s.ids.open}`),
   staff("admin", "new procedure", `${STAFF}/verfahren/neu`),
   staff("admin", "new procedure sent empty (error summary)", `${STAFF}/verfahren/neu`, {
     post: (s) => hiddenFields(s, "admin", `${STAFF}/verfahren/neu`),
