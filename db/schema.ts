@@ -19,6 +19,10 @@ export interface OrganisationTable {
   created_at: string;
   /** the organisation's own privacy-policy text, shown with every procedure's full notice */
   privacy_policy: Generated<string>;
+  /** defaults of a new procedure (migration 0021); "" / null: none */
+  default_legal_basis: Generated<string>;
+  default_responsible_office: Generated<string>;
+  default_retention_months: number | null;
 }
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "#db/connection.server";
 import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
+import { RETENTION_MONTHS } from "~/modules/procedures/admin.server";
 
 // ---------------------------------------------------------------------------
 // The content version (decision 21): a counter per organisation that triggers raise on every write a
@@ -50,7 +51,10 @@ export type OrganisationSettingKey =
   | "dpo_contact"
   | "accessibility_contact"
   | "supervisory_authority"
-  | "privacy_policy";
+  | "privacy_policy"
+  | "default_legal_basis"
+  | "default_responsible_office"
+  | "default_retention_months";
 
 export interface OrganisationSettingField {
   key: OrganisationSettingKey;
@@ -59,6 +63,8 @@ export interface OrganisationSettingField {
   required: boolean;
   /** several lines allowed (addresses, contact blocks, the policy) */
   multiline: boolean;
+  /** a default of new procedures (shown in a group of their own); "months": a whole number of months */
+  procedureDefault?: "text" | "months";
 }
 
 /** The editable settings, in the order the form shows them. */
@@ -72,6 +78,10 @@ export const ORGANISATION_SETTINGS: readonly OrganisationSettingField[] = [
   { key: "accessibility_contact", max: 500, required: false, multiline: true },
   { key: "supervisory_authority", max: 500, required: true, multiline: true },
   { key: "privacy_policy", max: 20_000, required: false, multiline: true },
+  // copied into the form of a new procedure (migration 0021); the sizes of the procedures' columns
+  { key: "default_legal_basis", max: 500, required: false, multiline: false, procedureDefault: "text" },
+  { key: "default_responsible_office", max: 300, required: false, multiline: false, procedureDefault: "text" },
+  { key: "default_retention_months", max: 3, required: false, multiline: false, procedureDefault: "months" },
 ];
 
 export type OrganisationSettings = Record<OrganisationSettingKey, string>;
@@ -84,11 +94,19 @@ export interface SettingsError {
 }
 
 export async function getOrganisationSettings(db: Kysely<Database>, organisationId: number): Promise<OrganisationSettings | undefined> {
-  return db
+  const row = await db
     .selectFrom("organisations")
     .select(ORGANISATION_SETTINGS.map((f) => f.key))
     .where("id", "=", organisationId)
     .executeTakeFirst();
+  // every setting as the form shows it: the months as text, none as ""
+  return row && { ...row, default_retention_months: row.default_retention_months === null ? "" : String(row.default_retention_months) };
+}
+
+/** What a new procedure starts with: the organisation's defaults (empty where it has none). */
+export async function procedureDefaults(db: Kysely<Database>, organisationId: number) {
+  const s = await getOrganisationSettings(db, organisationId);
+  return { legal_basis: s?.default_legal_basis ?? "", responsible_office: s?.default_responsible_office ?? "", retention_months: s?.default_retention_months ?? "" };
 }
 
 // C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
@@ -114,7 +132,10 @@ export function validateOrganisationSettings(
     values[f.key] = value;
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
     else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
-    else if (codePoints(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (codePoints(value) > f.max && f.procedureDefault !== "months") errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (f.procedureDefault === "months" && value !== "" && !(/^\d{1,3}$/.test(value) && Number(value) >= RETENTION_MONTHS.min && Number(value) <= RETENTION_MONTHS.max)) {
+      errors.push({ field: f.key, message: "errors.retentionRange", params: RETENTION_MONTHS });
+    }
   }
   return errors.length ? { ok: false, errors, values } : { ok: true, values };
 }
@@ -129,9 +150,10 @@ export async function updateOrganisationSettings(
   if (!before) throw new HttpError(404, "not_found");
   const changed = ORGANISATION_SETTINGS.map((f) => f.key).filter((k) => before[k] !== values[k]);
   if (changed.length === 0) return [];
+  const stored = (k: OrganisationSettingKey) => (k === "default_retention_months" ? (values[k] === "" ? null : Number(values[k])) : values[k]);
   await db
     .updateTable("organisations")
-    .set(Object.fromEntries(changed.map((k) => [k, values[k]])))
+    .set(Object.fromEntries(changed.map((k) => [k, stored(k)])))
     .where("id", "=", organisationId)
     .execute();
   return changed;
