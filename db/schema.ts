@@ -63,6 +63,8 @@ export interface ProcedureTable {
   derived_from_id: number | null;
   /** the moderators' summary on the results page */
   results_summary: Generated<string>;
+  /** the end it was planned to have, when it was closed early (migration 0021); null otherwise */
+  planned_closes_at: string | null;
 }
 
 export type QuestionKind = "short_text" | "long_text" | "single_choice" | "multiple_choice" | "scale" | "yes_no";

@@ -144,6 +144,9 @@ export const STAFF_PAGES: RegisteredPage[] = [
     status: 400,
   }),
   staff("admin", "open procedure", (s) => `${STAFF}/verfahren/${s.ids.open}`),
+  staff("admin", "closing early asks first", (s) => `${STAFF}/verfahren/${s.ids.open}`, {
+    post: async (s) => [...(await hiddenFields(s, "admin", `${STAFF}/verfahren/${s.ids.open}`)).filter(([k]) => k === "_csrf"), ["intent", "close"]],
+  }),
   staff("admin", "draft procedure (edit form)", (s) => `${STAFF}/verfahren/${s.ids.draft}`),
   staff("admin", "question editor of a draft", (s) => `${STAFF}/verfahren/${s.ids.draft}/fragen`),
   staff("admin", "question editor, editing a question", (s) => `${STAFF}/verfahren/${s.ids.draft}/fragen?frage=${s.ids.question}`),

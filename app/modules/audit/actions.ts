@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "procedure_updated",
   "procedure_opened",
   "procedure_closed",
+  "procedure_reopened",
   "procedure_archived",
   "procedure_copied",
   "procedure_translation_saved",
