@@ -167,6 +167,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
+  staff("moderator", "moderation: results summary drafted while open", (s) => `${STAFF}/moderation/${s.ids.open}/ergebnisse`),
   staff("staff", "desk", `${STAFF}/schalter`),
   staff("staff", "desk: entry by phone", (s) => `${STAFF}/schalter/${s.ids.open}/phone`),
   staff("staff", "desk: entry by phone sent empty (error summary)", (s) => `${STAFF}/schalter/${s.ids.open}/phone`, {
