@@ -13,7 +13,17 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { NOT_PUBLISHED_REASONS, RESPONSE_DECISIONS, RESPONSE_MAX, doNotPublish, publishSubmission, respond, submissionForReview, type NotPublishedReason } from "~/modules/moderation/moderation.server";
+import {
+  NOT_PUBLISHED_REASONS,
+  RESPONSE_DECISIONS,
+  RESPONSE_MAX,
+  doNotPublish,
+  openOriginalText,
+  publishSubmission,
+  respond,
+  submissionForReview,
+  type NotPublishedReason,
+} from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
 import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
@@ -44,7 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         responseState: review.submission.response_state,
       },
       procedure: { id: review.procedure.id, title: review.procedure.title },
-      answers: review.answers.map((a) => ({ ...a, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
+      // a redacted answer's original stays on the server until it is opened (a logged step)
+      answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
       response: review.response,
       done: new URL(request.url).searchParams.get("erledigt"),
@@ -105,6 +116,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await auditIt("response_given", { decision });
       return redirect(`${base}?erledigt=responded`, 303);
     }
+    if (intent === "open_original") {
+      const originals = await openOriginalText(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id });
+      if (originals.length) await auditIt("original_text_opened", { answers: originals.length });
+      return { errors: [] as FieldError[], contact: null, originals };
+    }
     if (intent === "open_contact") {
       const review = await submissionForReview(db, user.organisationId, id);
       const opened = await db.transaction().execute((trx) =>
@@ -127,6 +143,8 @@ export default function Review() {
     return e ? t(e.message) : undefined;
   };
   const anyFindings = answers.some((a) => a.findings.length > 0);
+  const redacted = answers.filter((a) => a.redacted);
+  const originals = actionData && "originals" in actionData ? actionData.originals : null;
   return (
     <>
       <p className="caption" lang="de">
@@ -156,6 +174,29 @@ export default function Review() {
           </dd>
         </div>
       </dl>
+
+      {redacted.length ? (
+        <section aria-labelledby="original-heading">
+          <h2 id="original-heading">{t("review.originalHeading")}</h2>
+          {originals ? (
+            redacted.map((a) => (
+              <div key={a.answerId} className="review-answer">
+                <h3 lang="de">{a.question}</h3>
+                <p className="pre" lang="de">
+                  {originals.find((o) => o.answerId === a.answerId)?.original ?? ""}
+                </p>
+              </div>
+            ))
+          ) : (
+            <form method="post">
+              <CsrfField token={csrfToken} />
+              <input type="hidden" name="intent" value="open_original" />
+              <p>{t("review.originalHint", { count: redacted.length })}</p>
+              <Button secondary>{t("review.openOriginal")}</Button>
+            </form>
+          )}
+        </section>
+      ) : null}
 
       <form method="post" noValidate>
         <CsrfField token={csrfToken} />

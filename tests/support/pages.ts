@@ -51,6 +51,8 @@ export interface SiteIds {
   receiptCode: string;
   inviteToken: string;
   question: number;
+  /** a survey submission published with a redaction (choice, scale and text answers) */
+  redacted: number;
 }
 
 export interface Site {
@@ -164,6 +166,10 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
+  staff("moderator", "moderation: a submission published redacted", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`),
+  staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {
+    post: async (s) => [["_csrf", csrfOf(await (await s.clients.moderator.get(`${STAFF}/moderation/beitrag/${s.ids.redacted}`)).text())], ["intent", "open_original"]],
+  }),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
@@ -203,7 +209,7 @@ export async function prepareSite(server: TestServer): Promise<Site> {
   const url = server.url;
   const org = await db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
   const idOf = async (slug: string) => (await db.selectFrom("procedures").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
-  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0 };
+  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0, redacted: 0 };
   const answers: Fields = [
     ["q1", "Die Kreuzung am Bahnhof braucht eine sichere Querung."],
     ["q3", "bike"],
@@ -299,6 +305,22 @@ export async function prepareSite(server: TestServer): Promise<Site> {
     );
     await publishSubmission(db, { organisationId: org.id, submissionId, moderatorId, redactions: new Map(), confirmedChecked: true });
   }
+  // a survey submission published redacted: its review shows choice and scale answers as residents
+  // saw them, and the original text is opened on purpose
+  const survey = (await findPublicProcedure(db, org.id, "buergerhaushalt-2027")) as Procedure;
+  const kind = (k: string) => survey.questions.find((q) => q.kind === k)!;
+  const surveyAnswers = [
+    { questionId: kind("single_choice").id, values: [kind("single_choice").options[0].value] },
+    { questionId: kind("scale").id, values: [String(kind("scale").scale!.max)] },
+    { questionId: kind("short_text").id, values: ["Rufen Sie mich an: 0511 7654321"] },
+  ];
+  const { submissionId: redactedId } = await db.transaction().execute((trx) =>
+    createSubmission(trx, { procedure: survey, input: { answers: surveyAnswers, contact: {} }, channel: "online", language: "de", idempotencyKey: "registry-redacted" } as Parameters<typeof createSubmission>[1]),
+  );
+  const textAnswer = await db.selectFrom("answers").select("id").where("submission_id", "=", redactedId).where("question_id", "=", kind("short_text").id).executeTakeFirstOrThrow();
+  await publishSubmission(db, { organisationId: org.id, submissionId: redactedId, moderatorId, redactions: new Map([[textAnswer.id, "Rufen Sie mich an: [Telefonnummer entfernt]"]]), confirmedChecked: true });
+  ids.redacted = redactedId;
+
   const published = await publishResults(db, { organisationId: org.id, procedureId: ids.closed, moderatorId, summary: "# Überblick\n\nViele Ideen für **mehr Grün** am Markt." });
   if (!published.ok) throw new Error(`publishing the results failed: ${JSON.stringify(published)}`);
 

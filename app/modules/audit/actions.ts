@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   "submission_not_published",
   "response_given",
   "contact_data_opened",
+  "original_text_opened",
   "results_published",
   "results_updated",
   "results_summary_saved",

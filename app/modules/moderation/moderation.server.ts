@@ -245,6 +245,41 @@ export async function submissionForReview(db: Db, organisationId: number, submis
 const target = (s: { organisation_id: number; id: number }) => ({ organisationId: s.organisation_id, submissionId: s.id });
 
 /**
+ * The text as submitted of every redacted answer (answer id → original). After a redacted
+ * publication only the public version is shown to staff; reading what was removed is a deliberate
+ * step, like opening contact data: recorded in the submitter's privacy log (content, for
+ * moderation) in the same transaction. Nothing redacted: nothing opened, nothing recorded.
+ */
+export async function openOriginalText(
+  db: Kysely<Database>,
+  args: { organisationId: number; submissionId: number; moderatorId: number; now?: Date },
+): Promise<{ answerId: number; original: string }[]> {
+  const now = args.now ?? new Date();
+  return db.transaction().execute(async (trx) => {
+    const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
+    const rows = await trx
+      .selectFrom("answers")
+      .innerJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+      .select(["answers.id", "answers.value"])
+      .where("answers.submission_id", "=", args.submissionId)
+      .orderBy("answers.id")
+      .execute();
+    if (rows.length === 0) return [];
+    await appendPrivacyEvent(trx, target(submission), {
+      type: "personal_data_opened",
+      actorRole: "moderator",
+      actorAccountId: args.moderatorId,
+      categories: ["content"],
+      purpose: "moderation",
+      legalBasis: PUBLICATION_LEGAL_BASIS,
+      details: { original_text: true },
+      occurredAt: now,
+    });
+    return rows.map((r) => ({ answerId: r.id, original: r.value }));
+  });
+}
+
+/**
  * PostgreSQL: hold the submission for the decision's transaction, so that two decisions at once
  * (a double click, two moderators) are made one after the other, each seeing the state the other
  * left — the published count moves once. SQLite write transactions are exclusive already.
