@@ -101,7 +101,7 @@ describe("moderation", () => {
     // the page (and nothing it sends) holds the original text; a button opens it
     expect(html).not.toContain("max.muster@example.org");
     expect(html).not.toContain("0511 1234567");
-    expect(textOf(mainOf(html))).toContain("Eine Antwort wurde vor dem Veröffentlichen gekürzt.");
+    expect(textOf(mainOf(html))).toContain("1 Antwort wurde vor dem Veröffentlichen gekürzt.");
     const eventsBefore = await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", id).execute();
     const opened = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrfOf(html)], ["intent", "open_original"]]);
     expect(opened.status).toBe(200);
