@@ -220,7 +220,7 @@ export default function Review() {
           ) : (
             <div key={a.answerId} className="review-answer">
               <h3 lang="de">{a.question}</h3>
-              <p lang="de">{a.original}</p>
+              <ChoiceAnswer answer={a} />
             </div>
           ),
         )}
@@ -284,4 +284,33 @@ export default function Review() {
       </section>
     </>
   );
+}
+
+/** A choice, scale or yes/no answer as the resident saw it: option labels, Ja/Nein, the scale's ends (in the staff member's language). */
+function ChoiceAnswer({ answer }: { answer: { kind: string; original: string; choice?: { values: string[]; labels: string[]; scale: { min: number; max: number; minLabel: string; maxLabel: string } | null } } }) {
+  const { t } = useTranslation("moderation");
+  const choice = answer.choice;
+  if (!choice) return <p lang="de">{answer.original}</p>;
+  if (answer.kind === "yes_no") return <p>{choice.values.map((v) => (v === "yes" || v === "no" ? t(`review.yesNo.${v}`) : v)).join(", ")}</p>;
+  if (answer.kind === "scale" && choice.scale) {
+    const { min, max, minLabel, maxLabel } = choice.scale;
+    return (
+      <p>
+        {t("review.scaleValue", { value: choice.values[0], min, max })}{" "}
+        <span className="hint">
+          ({min}: <span lang="de">{minLabel}</span>, {max}: <span lang="de">{maxLabel}</span>)
+        </span>
+      </p>
+    );
+  }
+  if (answer.kind === "multiple_choice") {
+    return (
+      <ul lang="de">
+        {choice.labels.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+    );
+  }
+  return <p lang="de">{choice.labels.join(", ")}</p>;
 }

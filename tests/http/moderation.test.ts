@@ -126,6 +126,27 @@ describe("moderation", () => {
     expect(await h.db.selectFrom("audit_log").select("id").where("action", "=", "original_text_opened").execute()).toHaveLength(1);
   });
 
+  it("shows choice, scale and yes/no answers as the resident saw them, in the staff member's language (issue 14, point 11)", async () => {
+    const c = new Client(server.url);
+    const text = "Bitte mehr sichere Kreuzungen.";
+    await c.post(PROCEDURE, [["q1", text], ["q3", "bike"], ["q4", "safety"], ["q4", "width"], ["q5", "4"], ["q6", "yes"]]);
+    await c.post(`${PROCEDURE}/pruefen`, "");
+    const id = await idOf(text);
+    const de = mainOf(await (await mod.get(`${base}/beitrag/${id}?lng=de`)).text());
+    const deText = textOf(de);
+    expect(deText).toContain("Mit dem Fahrrad");
+    expect(de).toMatch(/<ul lang="de"><li>Sichere Kreuzungen<\/li><li>Breitere Radwege<\/li><\/ul>/);
+    // the multiple-choice question's heading once, not once per chosen option
+    expect(de.split("Was ist Ihnen beim Radverkehr wichtig?")).toHaveLength(2);
+    expect(deText).toContain("4 auf der Skala von 1 bis 5");
+    expect(deText).toContain("sehr schlecht");
+    expect(de).toMatch(/<h3 lang="de">Fahren Sie mit Kindern Rad\?<\/h3><p>Ja<\/p>/);
+    for (const raw of [">yes<", ">safety<", ">width<", ">bike<"]) expect(de).not.toContain(raw);
+    const en = mainOf(await (await mod.get(`${base}/beitrag/${id}?lng=en`)).text());
+    expect(en).toMatch(/<h3 lang="de">Fahren Sie mit Kindern Rad\?<\/h3><p>Yes<\/p>/);
+    expect(textOf(en)).toContain("4 on the scale from 1 to 5");
+  });
+
   it("does not publish with a reason, and still answers it", async () => {
     const id = await idOf("Idioten!");
     const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());

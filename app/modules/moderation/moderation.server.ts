@@ -187,6 +187,11 @@ export interface ReviewAnswer {
   publicValue: string;
   redacted: boolean;
   findings: Finding[];
+  /**
+   * A choice, scale or yes/no question's answer as the resident gave it: every chosen value and its
+   * option label (one entry per question, however many options were chosen), and the scale's ends.
+   */
+  choice?: { values: string[]; labels: string[]; scale: Procedure["questions"][number]["scale"] };
 }
 
 async function loadSubmission(db: Db, organisationId: number, submissionId: number) {
@@ -213,9 +218,27 @@ export async function submissionForReview(db: Db, organisationId: number, submis
     .execute();
   const answers: ReviewAnswer[] = [];
   for (const q of procedure.questions) {
-    for (const r of rows.filter((x) => x.question_id === q.id)) {
-      const label = q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value;
-      const free = q.kind === "short_text" || q.kind === "long_text";
+    const mine = rows.filter((x) => x.question_id === q.id);
+    const free = q.kind === "short_text" || q.kind === "long_text";
+    if (!free) {
+      // one answer per question: a multiple choice is one answer with several options
+      if (mine.length === 0) continue;
+      const labels = mine.map((r) => (q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value));
+      answers.push({
+        answerId: mine[0].id,
+        questionId: q.id,
+        question: q.label,
+        kind: q.kind,
+        original: labels.join(", "),
+        publicValue: labels.join(", "),
+        redacted: false,
+        findings: [],
+        choice: { values: mine.map((r) => r.value), labels, scale: q.scale },
+      });
+      continue;
+    }
+    for (const r of mine) {
+      const label = r.value;
       answers.push({
         answerId: r.id,
         questionId: q.id,
