@@ -25,6 +25,10 @@ export interface OrganisationTable {
   open_data_url: Generated<string>;
   /** GovData contributor ID (dcatde:contributorID), e.g. http://dcat-ap.de/def/contributors/… ; empty: not set */
   govdata_contributor_id: Generated<string>;
+  /** defaults of a new procedure (migration 0021); "" / null: none */
+  default_legal_basis: Generated<string>;
+  default_responsible_office: Generated<string>;
+  default_retention_months: number | null;
 }
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";
@@ -65,6 +69,8 @@ export interface ProcedureTable {
   derived_from_id: number | null;
   /** the moderators' summary on the results page */
   results_summary: Generated<string>;
+  /** the end it was planned to have, when it was closed early (migration 0021); null otherwise */
+  planned_closes_at: string | null;
 }
 
 export type QuestionKind = "short_text" | "long_text" | "single_choice" | "multiple_choice" | "scale" | "yes_no";

@@ -71,6 +71,21 @@ export default function Settings() {
     const e = errors.find((x) => x.field === field);
     return e ? t(e.message, e.params) : undefined;
   };
+  const field = (f: (typeof fields)[number]) => (
+    <TextField
+      key={f.key}
+      name={f.key}
+      label={t(`settings.fields.${f.key}.label`)}
+      hint={t(`settings.fields.${f.key}.hint`)}
+      value={values[f.key]}
+      multiline={f.multiline}
+      maxLength={f.procedureDefault === "months" ? null : f.max}
+      error={errorFor(f.key)}
+      required={f.required}
+      inputMode={f.procedureDefault === "months" ? "numeric" : undefined}
+      width={f.procedureDefault === "months" ? "half" : undefined}
+    />
+  );
   return (
     <>
       <h1>{t("settings.title")}</h1>
@@ -83,19 +98,12 @@ export default function Settings() {
       <form method="post" action={self} noValidate className="form">
         <ErrorSummary errors={errors} namespace="accounts" labelFor={(field) => t(`settings.fields.${field}.label`)} />
         <CsrfField token={csrfToken} />
-        {fields.map((f) => (
-          <TextField
-            key={f.key}
-            name={f.key}
-            label={t(`settings.fields.${f.key}.label`)}
-            hint={t(`settings.fields.${f.key}.hint`)}
-            value={values[f.key]}
-            multiline={f.multiline}
-            maxLength={f.max}
-            error={errorFor(f.key)}
-            required={f.required}
-          />
-        ))}
+        {fields.filter((f) => !f.procedureDefault).map(field)}
+        <fieldset className="fieldset fieldset--group">
+          <legend className="legend legend--heading">{t("settings.procedureDefaults")}</legend>
+          <p className="hint">{t("settings.procedureDefaultsHint")}</p>
+          {fields.filter((f) => f.procedureDefault).map(field)}
+        </fieldset>
         <Button>{t("settings.submit")}</Button>
       </form>
     </>

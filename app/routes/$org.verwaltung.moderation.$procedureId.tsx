@@ -7,6 +7,7 @@ import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -27,7 +28,7 @@ function parseFilter(url: URL): QueueFilter {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const id = Number(params.procedureId);
     if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
     const db = getDb();

@@ -8,6 +8,7 @@ import { Button, ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -23,7 +24,7 @@ const parseIds = (values: string[]) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
     const ids = parseIds(new URL(request.url).searchParams.getAll("id"));
     const { t } = await getT(request, "moderation");
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, Number(params.procedureId));
     for (const name of fields.keys()) if (!["id", "decision", "response_text"].includes(name)) throw new HttpError(400, "unknown_field");

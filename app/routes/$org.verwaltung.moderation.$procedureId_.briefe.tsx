@@ -13,6 +13,7 @@ import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -32,7 +33,7 @@ const procedureIdOf = (params: Record<string, string | undefined>) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     const overview = await resultLettersOverview(db, user.organisationId, procedure.id);
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
@@ -75,13 +76,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
 }
 
-/** Address lines as written; "Hauptstr. 1, 31134 Musterstadt" on one line becomes two. */
-const addressLines = (address: string) =>
-  address
-    .split(/\n|,\s*(?=\d{5}\b)/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-
 function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: number; total: number; date: string; sender: { organisation: string; office: string; address: string } }) {
   const { t } = useTranslation("moderation");
   const headingId = `letter-${letter.submissionId}`;
@@ -96,7 +90,7 @@ function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: n
             {sender.organisation} · {sender.address.replace(/\s*\n\s*/g, ", ")}
           </p>
           <p className="letter__recipient">
-            {[...(letter.name ? [letter.name] : []), ...addressLines(letter.address)].map((line, i) => (
+            {letter.recipient.map((line, i) => (
               <span key={i}>
                 {i > 0 ? <br /> : null}
                 {line}

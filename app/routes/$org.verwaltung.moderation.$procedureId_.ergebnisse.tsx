@@ -9,6 +9,7 @@ import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
@@ -30,7 +31,7 @@ function procedureIdOf(params: Record<string, string | undefined>): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     const overview = await resultsOverview(db, user.organisationId, procedure.id);
@@ -44,7 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       editable: SUMMARY_EDITABLE.includes(overview.procedure.status),
       publishable: PUBLISHABLE.includes(overview.procedure.status) || overview.procedure.status === "results_published",
       summary: overview.procedure.resultsSummary,
-      counts: { published: overview.published, unreviewed: overview.unreviewed, notPublished: overview.notPublished, pendingLogs: overview.pendingLogs },
+      counts: { published: overview.published, unreviewed: overview.unreviewed, notPublished: overview.notPublished, unanswered: overview.unanswered, pendingLogs: overview.pendingLogs },
+      unansweredHref: `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}?antwort=no`,
       done: (DONE as readonly string[]).includes(done) ? done : null,
       queueHref: `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}`,
       publicHref: `/${user.organisationSlug}/verfahren/${procedure.slug}/ergebnisse`,
@@ -54,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     for (const [name, values] of fields) {
@@ -93,7 +95,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PublishResults() {
-  const { procedure, editable, publishable, summary, counts, done, csrfToken, queueHref, publicHref } = useLoaderData<typeof loader>();
+  const { procedure, editable, publishable, summary, counts, done, csrfToken, queueHref, publicHref, unansweredHref } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff"]);
   const errors: FieldError[] = actionData?.errors ?? [];
@@ -132,6 +134,10 @@ export default function PublishResults() {
           <dt>{t("results.unreviewed")}</dt>
           <dd>{counts.unreviewed}</dd>
         </div>
+        <div>
+          <dt>{t("results.unanswered")}</dt>
+          <dd>{counts.unanswered}</dd>
+        </div>
       </dl>
       {published ? (
         <p>
@@ -141,6 +147,18 @@ export default function PublishResults() {
       {counts.unreviewed > 0 && editable ? (
         <div className="notice">
           <p>{t("results.unreviewedWarning", { count: counts.unreviewed })}</p>
+        </div>
+      ) : null}
+      {counts.unanswered > 0 && editable ? (
+        <div className="notice" id="unanswered-warning">
+          <p>
+            {t("results.unansweredWarning", { count: counts.unanswered })} <a href={unansweredHref}>{t("results.unansweredLink")}</a>
+          </p>
+        </div>
+      ) : null}
+      {procedure.status === "open" ? (
+        <div className="inset">
+          <p>{t("results.draftWhileOpen")}</p>
         </div>
       ) : null}
       {counts.pendingLogs > 0 ? (
@@ -161,15 +179,16 @@ export default function PublishResults() {
             required
           />
           {publishable ? <p className="hint">{t("results.publishHint")}</p> : null}
+          {/* saving first: the safe step is the one Enter or a quick click reaches first */}
           <div className="channel-links">
+            <button type="submit" name="intent" value="save" className="button button--secondary">
+              {t("results.save")}
+            </button>
             {publishable ? (
               <button type="submit" name="intent" value="publish" className="button">
                 {published ? t("results.update") : t("results.publish")}
               </button>
             ) : null}
-            <button type="submit" name="intent" value="save" className="button button--secondary">
-              {t("results.save")}
-            </button>
           </div>
         </form>
       ) : (

@@ -5,12 +5,13 @@ import { useTranslation } from "react-i18next";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { moderationProcedures } from "~/modules/moderation/moderation.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const { t } = await getT(request, "moderation");
     return { pageTitle: t("home.title"), procedures: await moderationProcedures(getDb(), user.organisationId), base: `/${user.organisationSlug}/verwaltung/moderation` };
   });

@@ -9,10 +9,21 @@ import { getDb } from "~/db.server";
 import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { NOT_PUBLISHED_REASONS, RESPONSE_DECISIONS, RESPONSE_MAX, doNotPublish, publishSubmission, respond, submissionForReview, type NotPublishedReason } from "~/modules/moderation/moderation.server";
+import {
+  NOT_PUBLISHED_REASONS,
+  RESPONSE_DECISIONS,
+  RESPONSE_MAX,
+  doNotPublish,
+  openOriginalText,
+  publishSubmission,
+  respond,
+  submissionForReview,
+  type NotPublishedReason,
+} from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
 import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
@@ -27,7 +38,7 @@ const submissionId = (params: Record<string, string | undefined>) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const user = await requireStaff(request, params, ["moderator"]);
+    const user = await requireStaff(request, params, MODERATION_ROLES);
     const review = await submissionForReview(getDb(), user.organisationId, submissionId(params));
     const { t } = await getT(request, "moderation");
     return {
@@ -44,7 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         responseState: review.submission.response_state,
       },
       procedure: { id: review.procedure.id, title: review.procedure.title },
-      answers: review.answers.map((a) => ({ ...a, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
+      // a redacted answer's original stays on the server until it is opened (a logged step)
+      answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
       response: review.response,
       done: new URL(request.url).searchParams.get("erledigt"),
@@ -54,7 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
-    const { user, fields } = await requireStaffAction(request, params, ["moderator"]);
+    const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const id = submissionId(params);
     const db = getDb();
     const one = (name: string) => {
@@ -105,6 +117,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await auditIt("response_given", { decision });
       return redirect(`${base}?erledigt=responded`, 303);
     }
+    if (intent === "open_original") {
+      const originals = await openOriginalText(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id });
+      if (originals.length) await auditIt("original_text_opened", { answers: originals.length });
+      return { errors: [] as FieldError[], contact: null, originals };
+    }
     if (intent === "open_contact") {
       const review = await submissionForReview(db, user.organisationId, id);
       const opened = await db.transaction().execute((trx) =>
@@ -127,6 +144,8 @@ export default function Review() {
     return e ? t(e.message) : undefined;
   };
   const anyFindings = answers.some((a) => a.findings.length > 0);
+  const redacted = answers.filter((a) => a.redacted);
+  const originals = actionData && "originals" in actionData ? actionData.originals : null;
   return (
     <>
       <p className="caption" lang="de">
@@ -154,6 +173,29 @@ export default function Review() {
         </div>
       </dl>
 
+      {redacted.length ? (
+        <section aria-labelledby="original-heading">
+          <h2 id="original-heading">{t("review.originalHeading")}</h2>
+          {originals ? (
+            redacted.map((a) => (
+              <div key={a.answerId} className="review-answer">
+                <h3 lang="de">{a.question}</h3>
+                <p className="pre" lang="de">
+                  {originals.find((o) => o.answerId === a.answerId)?.original ?? ""}
+                </p>
+              </div>
+            ))
+          ) : (
+            <form method="post">
+              <CsrfField token={csrfToken} />
+              <input type="hidden" name="intent" value="open_original" />
+              <p>{t("review.originalHint", { count: redacted.length })}</p>
+              <Button secondary>{t("review.openOriginal")}</Button>
+            </form>
+          )}
+        </section>
+      ) : null}
+
       <form method="post" noValidate>
         <CsrfField token={csrfToken} />
         <input type="hidden" name="intent" value="publish" />
@@ -176,7 +218,7 @@ export default function Review() {
           ) : (
             <div key={a.answerId} className="review-answer">
               <h3 lang="de">{a.question}</h3>
-              <p lang="de">{a.original}</p>
+              <ChoiceAnswer answer={a} />
             </div>
           ),
         )}
@@ -240,4 +282,33 @@ export default function Review() {
       </section>
     </>
   );
+}
+
+/** A choice, scale or yes/no answer as the resident saw it: option labels, Ja/Nein, the scale's ends (in the staff member's language). */
+function ChoiceAnswer({ answer }: { answer: { kind: string; original: string; choice?: { values: string[]; labels: string[]; scale: { min: number; max: number; minLabel: string; maxLabel: string } | null } } }) {
+  const { t } = useTranslation("moderation");
+  const choice = answer.choice;
+  if (!choice) return <p lang="de">{answer.original}</p>;
+  if (answer.kind === "yes_no") return <p>{choice.values.map((v) => (v === "yes" || v === "no" ? t(`review.yesNo.${v}`) : v)).join(", ")}</p>;
+  if (answer.kind === "scale" && choice.scale) {
+    const { min, max, minLabel, maxLabel } = choice.scale;
+    return (
+      <p>
+        {t("review.scaleValue", { value: choice.values[0], min, max })}{" "}
+        <span className="hint">
+          ({min}: <span lang="de">{minLabel}</span>, {max}: <span lang="de">{maxLabel}</span>)
+        </span>
+      </p>
+    );
+  }
+  if (answer.kind === "multiple_choice") {
+    return (
+      <ul lang="de">
+        {choice.labels.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+    );
+  }
+  return <p lang="de">{choice.labels.join(", ")}</p>;
 }

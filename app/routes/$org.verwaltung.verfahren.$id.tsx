@@ -8,7 +8,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { Button } from "~/components/fields";
+import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE, LANGUAGE_NAMES } from "~/i18n/config";
 import { formatDate, formatDateTime } from "~/i18n/format";
@@ -22,6 +22,7 @@ import {
   canArchive,
   canClose,
   canOpen,
+  canReopen,
   closeProcedure,
   editableFields,
   getProcedureForAdmin,
@@ -29,6 +30,8 @@ import {
   parseId,
   PROCEDURE_FIELDS,
   questionsFrozen,
+  reopenDayFor,
+  reopenProcedure,
   takeIntent,
   updateProcedure,
 } from "~/modules/procedures/admin.server";
@@ -36,11 +39,10 @@ import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
 import { translationStates } from "~/modules/procedures/translations.server";
 import { ProcedureFields } from "./$org.verwaltung.verfahren.neu";
 
-const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived"] as const;
-const INTENTS = ["details", "open", "close", "archive"] as const;
+const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived", "reopened"] as const;
+const INTENTS = ["details", "open", "close", "archive", "reopen"] as const;
 const LIFECYCLE = {
   open: { run: openProcedure, action: "procedure_opened", notice: "opened" },
-  close: { run: closeProcedure, action: "procedure_closed", notice: "closed" },
   archive: { run: archiveProcedure, action: "procedure_archived", notice: "archived" },
 } as const;
 
@@ -63,7 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       editable: editableFields(procedure.status),
       fixed: PROCEDURE_FIELDS.filter((f) => !editableFields(procedure.status).includes(f)),
       frozen: questionsFrozen(procedure.status),
-      next: { open: canOpen(procedure.status), close: canClose(procedure.status), archive: canArchive(procedure.status) },
+      next: { open: canOpen(procedure.status), close: canClose(procedure.status), archive: canArchive(procedure.status), reopen: canReopen(procedure.status) },
+      reopenDay: reopenDayFor(procedure),
       notice: NOTICES.find((n) => n === notice) ?? null,
       translations: await translationStates(getDb(), procedure),
     };
@@ -88,6 +91,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect(`${here}?hinweis=saved`, 303);
     }
 
+    if (intent === "close") {
+      // closing before the planned end is asked once more, with that date (issue 14, point 13)
+      const confirm = fields.get("confirm") ?? [];
+      fields.delete("confirm");
+      if (fields.size > 0 || confirm.length > 1 || (confirm.length === 1 && confirm[0] !== "yes")) throw new HttpError(400, "unknown_field");
+      const result = await closeProcedure(db, user.organisationId, id, new Date(), { confirmedEarly: confirm[0] === "yes" });
+      if ("confirm" in result) return data({ intent, errors: [], values: null, confirmClose: result.confirm });
+      if (!result.ok) return data({ intent, errors: result.errors, values: null }, { status: result.status });
+      await audit(db, { ...entry, action: "procedure_closed", details: { from: result.from, to: result.to } });
+      return redirect(`${here}?hinweis=closed`, 303);
+    }
+    if (intent === "reopen") {
+      const closesOn = fields.get("reopen_on") ?? [];
+      fields.delete("reopen_on");
+      if (fields.size > 0 || closesOn.length !== 1) throw new HttpError(400, "unknown_field");
+      const result = await reopenProcedure(db, user.organisationId, id, closesOn[0]);
+      if (!result.ok) return data({ intent, errors: result.errors.map((e) => ({ ...e, field: "reopen_on" })), values: null }, { status: result.status });
+      await audit(db, { ...entry, action: "procedure_reopened", details: { from: result.from, to: result.to, closes_on: closesOn[0] } });
+      return redirect(`${here}?hinweis=reopened`, 303);
+    }
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
     const step = LIFECYCLE[intent];
     const result = await step.run(db, user.organisationId, id);
@@ -98,10 +121,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ProcedureAdmin() {
-  const { procedure, derivedFrom, editable, fixed, frozen, next, notice, csrfToken, base, organisationSlug, translations } = useLoaderData<typeof loader>();
+  const { procedure, derivedFrom, editable, fixed, frozen, next, reopenDay, notice, csrfToken, base, organisationSlug, translations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation(["admin", "staff", "procedures"]);
   const errors = actionData?.errors ?? [];
+  const confirmClose = actionData && "confirmClose" in actionData ? (actionData.confirmClose as { plannedEnd: string }) : null;
   const here = `${base}/verfahren/${procedure.id}`;
   const publicPath = `/${organisationSlug}/verfahren/${procedure.slug}`;
 
@@ -149,6 +173,12 @@ export default function ProcedureAdmin() {
               })}
             </dd>
           </div>
+          {procedure.plannedClosesAt ? (
+            <div>
+              <dt>{t("admin:lifecycle.plannedEnd")}</dt>
+              <dd>{formatDateTime(procedure.plannedClosesAt, i18n.language)}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t("admin:lifecycle.submissions")}</dt>
             <dd>{procedure.submissionCount}</dd>
@@ -158,8 +188,42 @@ export default function ProcedureAdmin() {
             <dd>{procedure.status === "draft" ? <code>{publicPath}</code> : <a href={publicPath}>{publicPath}</a>}</dd>
           </div>
         </dl>
+        {confirmClose ? (
+          <div className="notice" role="alert">
+            <p>
+              <strong>{t("admin:lifecycle.confirmClose", { date: formatDateTime(confirmClose.plannedEnd, i18n.language) })}</strong>
+            </p>
+            <p>{t("admin:lifecycle.confirmCloseHint")}</p>
+            <form method="post" action={here} className="form">
+              <CsrfField token={csrfToken} />
+              <input type="hidden" name="intent" value="close" />
+              <input type="hidden" name="confirm" value="yes" />
+              <Button>{t("admin:lifecycle.confirmCloseYes")}</Button>
+            </form>
+            <p>
+              <a href={here}>{t("admin:lifecycle.confirmCloseNo")}</a>
+            </p>
+          </div>
+        ) : null}
         {next.open ? lifecycleForm("open") : null}
         {next.close ? lifecycleForm("close", true) : null}
+        {next.reopen ? (
+          <form method="post" action={here} className="form" noValidate>
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="intent" value="reopen" />
+            <TextField
+              name="reopen_on"
+              type="date"
+              width="half"
+              label={t("admin:lifecycle.reopenOn")}
+              hint={t("admin:lifecycle.reopenHint")}
+              value={reopenDay}
+              error={errors.find((e) => e.field === "reopen_on") ? t(errors.find((e) => e.field === "reopen_on")!.message) : undefined}
+              required
+            />
+            <Button secondary>{t("admin:lifecycle.reopen")}</Button>
+          </form>
+        ) : null}
         {next.archive ? lifecycleForm("archive", true) : null}
       </section>
 

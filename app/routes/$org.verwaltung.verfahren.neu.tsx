@@ -15,6 +15,7 @@ import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { audit } from "~/modules/audit/audit.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
+import { procedureDefaults } from "~/modules/organisations/organisations.server";
 import { createProcedure, PROCEDURE_FIELDS, PROCEDURE_KINDS, PROCEDURE_LIMITS, type AdminFormValues } from "~/modules/procedures/admin.server";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
 import type { FieldError } from "~/modules/submissions/validation";
@@ -31,6 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       csrfToken: user.csrfToken,
       base: `/${user.organisationSlug}/verwaltung`,
       organisationSlug: user.organisationSlug,
+      // the municipality's defaults from its settings (legal basis, office, retention)
+      defaults: await procedureDefaults(getDb(), user.organisationId),
     };
   });
 }
@@ -55,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function NewProcedure() {
-  const { csrfToken, base, organisationSlug } = useLoaderData<typeof loader>();
+  const { csrfToken, base, organisationSlug, defaults } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("admin");
   const errors = actionData?.errors ?? [];
@@ -66,7 +69,7 @@ export default function NewProcedure() {
       <form method="post" action={`${base}/verfahren/neu`} noValidate className="form">
         <ErrorSummary errors={errors} namespace="admin" />
         <CsrfField token={csrfToken} />
-        <ProcedureFields values={actionData?.values ?? NEW_PROCEDURE_VALUES} errors={errors} editable={PROCEDURE_FIELDS} organisationSlug={organisationSlug} />
+        <ProcedureFields values={actionData?.values ?? { ...NEW_PROCEDURE_VALUES, ...defaults }} errors={errors} editable={PROCEDURE_FIELDS} organisationSlug={organisationSlug} />
         <Button>{t("new.submit")}</Button>
       </form>
     </>

@@ -20,6 +20,7 @@ import * as m0014 from "./0014-keys-and-enrolment";
 import * as m0015 from "./0015-receipt-code-columns";
 import * as m0017 from "./0017-open-data-contact";
 import * as m0019 from "./0019-source-reference-keys";
+import * as m0021 from "./0021-procedure-defaults";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "0015-receipt-code-columns": m0015,
   "0017-open-data-contact": m0017,
   "0019-source-reference-keys": m0019,
+  "0021-procedure-defaults": m0021,
 };

@@ -36,7 +36,7 @@ let page: Page;
 let adminCookies: { name: string; value: string; url: string }[] = [];
 let staffCookies: { name: string; value: string; url: string }[] = [];
 let inviteToken = "";
-const ids = { open: 0, draft: 0, account: 0 };
+const ids = { open: 0, draft: 0, account: 0, closedEarly: 0 };
 
 const details = (overrides: Record<string, string> = {}): [string, string][] =>
   Object.entries({
@@ -89,6 +89,13 @@ beforeAll(async () => {
     question({ kind: "scale", label: "Wie gefällt Ihnen der Spielplatz heute?", scale_min_label: "gar nicht", scale_max_label: "sehr gut" }),
   ]) {
     expect((await admin.client.post(`${STAFF}/verfahren/${ids.draft}/fragen`, [["_csrf", csrf], ...q])).status, "adding a question").toBe(303);
+  }
+  // a procedure closed before its planned end (it can be reopened)
+  const early = await admin.client.post(`${STAFF}/verfahren/neu`, [["_csrf", csrf], ...details({ title: "Früh beendet", slug: "frueh-beendet" })]);
+  ids.closedEarly = Number(early.headers.get("location")!.match(/\/verfahren\/(\d+)\?/)![1]);
+  expect((await admin.client.post(`${STAFF}/verfahren/${ids.closedEarly}/fragen`, [["_csrf", csrf], ...question({ label: "Was meinen Sie?" })])).status).toBe(303);
+  for (const step of [[["intent", "open"]], [["intent", "close"], ["confirm", "yes"]]] as [string, string][][]) {
+    expect((await admin.client.post(`${STAFF}/verfahren/${ids.closedEarly}`, [["_csrf", csrf], ...step])).status, `${step[0][1]} the early-closed procedure`).toBe(303);
   }
   ids.open = (await db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id;
   ids.account = (await db.selectFrom("accounts").select("id").where("email", "=", DEMO.moderator).executeTakeFirstOrThrow()).id;
@@ -242,6 +249,27 @@ const PAGES: PageState[] = [
     },
   },
   {
+    // issue 14, point 19: admins find the procedures and moderation in their navigation
+    name: "procedures list",
+    reach: staffPage(`${STAFF}/verfahren`),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator(`main table a[href="${STAFF}/verfahren/${ids.open}"]`));
+      await shown(page.locator(`main table a[href="${STAFF}/moderation/${ids.open}"]`));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/verfahren"][aria-current="page"]`));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/moderation"]`));
+    },
+  },
+  {
+    name: "moderation queue, opened by an admin",
+    reach: (lng) => staffPage(`${STAFF}/moderation/${ids.open}`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main h1"));
+      await shown(page.locator(`nav.staff-nav a[href="${STAFF}/verfahren"]`));
+    },
+  },
+  {
     name: "new procedure",
     reach: staffPage(`${STAFF}/verfahren/neu`),
     status: 200,
@@ -270,6 +298,29 @@ const PAGES: PageState[] = [
     shows: async () => {
       await shown(page.locator("main h1"));
       await shown(page.locator("#lifecycle"));
+    },
+  },
+  {
+    // issue 14, point 13: closing before the planned end asks first, naming that date
+    name: "closing early asks first",
+    reach: async (lng) => {
+      await asAdmin();
+      await open(`${STAFF}/verfahren/${ids.open}`, lng);
+      return submitWith(page.locator(`#lifecycle form:has(input[name=intent][value=close]) button[type=submit]`));
+    },
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("#lifecycle [role=alert] input[name=confirm][value=yes] ~ button, #lifecycle [role=alert] button").first());
+      await shown(page.locator(`#lifecycle [role=alert] a[href="${STAFF}/verfahren/${ids.open}"]`));
+    },
+  },
+  {
+    name: "closed early: reopen",
+    reach: (lng) => staffPage(`${STAFF}/verfahren/${ids.closedEarly}`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("#lifecycle input[name=reopen_on]"));
+      expect(await page.locator("#lifecycle input[name=reopen_on]").inputValue(), "the planned end is offered").toBe(berlinDay(new Date(Date.now() + 30 * DAY).toISOString()));
     },
   },
   {

@@ -180,4 +180,20 @@ describe("result letters", () => {
     // every creation is recorded again (besides the resident's own look at the privacy log above)
     expect((await openings(ids.paula)).filter((o) => o.actor_role === "moderator")).toHaveLength(2);
   });
+  it("prints the name once when the address already contains it", async () => {
+    // two more residents take part while the procedure is open
+    await h.db.updateTable("procedures").set({ status: "open" }).where("id", "=", procedureId).execute();
+    await participate("doppelt", [["contact_name", "Dora Doppelt"], ["contact_address", "Frau Dora Doppelt\nBuchenweg 2\n31134 Musterstadt"]], true);
+    await participate("zeile", [["contact_name", "Zeno Zeile"], ["contact_address", "zeno  zeile, Ulmenweg 4, 31134 Musterstadt"]], true);
+    await h.db.updateTable("procedures").set({ status: "results_published" }).where("id", "=", procedureId).execute();
+    const main = mainOf(await (await mod.post(url(), [["_csrf", csrfOf(page)]])).text());
+    const recipientOf = (name: string) => {
+      const letter = main.split('<article class="letter"').find((l) => l.includes("weg") && textOf(l).toLowerCase().includes(name.toLowerCase()))!;
+      return textOf(letter.match(/class="letter__recipient">([\s\S]*?)<\/p>/)![1]).trim();
+    };
+    expect(recipientOf("Dora Doppelt")).toBe("Frau Dora Doppelt Buchenweg 2 31134 Musterstadt");
+    expect(recipientOf("Zeno Zeile")).toBe("zeno zeile Ulmenweg 4 31134 Musterstadt");
+    // a name the address does not contain still heads the window
+    expect(recipientOf("Paula Papier")).toBe("Paula Papier Lindenweg 5 31134 Musterstadt");
+  });
 });

@@ -95,6 +95,58 @@ describe("moderation", () => {
     expect(log).toContain("Veröffentlicht, persönliche Angaben unkenntlich gemacht");
   });
 
+  it("after a redacted publication shows the original text only when opened on purpose, and records it (issue 14, point 10)", async () => {
+    const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
+    const html = await (await mod.get(`${base}/beitrag/${id}`)).text();
+    // the page (and nothing it sends) holds the original text; a button opens it
+    expect(html).not.toContain("max.muster@example.org");
+    expect(html).not.toContain("0511 1234567");
+    expect(textOf(mainOf(html))).toContain("1 Antwort wurde vor dem Veröffentlichen gekürzt.");
+    const eventsBefore = await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", id).execute();
+    const opened = await mod.post(`${base}/beitrag/${id}`, [["_csrf", csrfOf(html)], ["intent", "open_original"]]);
+    expect(opened.status).toBe(200);
+    const text = textOf(mainOf(await opened.text()));
+    expect(text).toContain("Originaltext");
+    expect(text).toContain("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
+    // in the submitter's privacy log (content, for moderation, by the moderator) and in the audit log
+    const events = await h.db.selectFrom("privacy_events").select(["type", "actor_role", "data_categories", "purpose"]).where("submission_id", "=", id).orderBy("seq").execute();
+    expect(events).toHaveLength(eventsBefore.length + 1);
+    expect(events.at(-1)).toMatchObject({ type: "personal_data_opened", actor_role: "moderator", purpose: "moderation" });
+    expect(JSON.parse(events.at(-1)!.data_categories)).toEqual(["content"]);
+    const audit = await h.db.selectFrom("audit_log").select(["action", "target_type", "target_id", "details_json"]).where("action", "=", "original_text_opened").execute();
+    expect(audit).toEqual([{ action: "original_text_opened", target_type: "submission", target_id: String(id), details_json: JSON.stringify({ answers: 1 }) }]);
+    expect(await logOf(codes[0])).toContain("Persönliche Daten angesehen");
+    // a submission published as it was: nothing to open, nothing recorded
+    const plain = await idOf("Mehr Fahrradständer am Bahnhof!");
+    const plainHtml = await (await mod.get(`${base}/beitrag/${plain}`)).text();
+    expect(plainHtml).not.toContain('value="open_original"');
+    const plainBefore = await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", plain).execute();
+    expect((await mod.post(`${base}/beitrag/${plain}`, [["_csrf", csrfOf(plainHtml)], ["intent", "open_original"]])).status).toBe(200);
+    expect(await h.db.selectFrom("privacy_events").select("id").where("submission_id", "=", plain).execute()).toHaveLength(plainBefore.length);
+    expect(await h.db.selectFrom("audit_log").select("id").where("action", "=", "original_text_opened").execute()).toHaveLength(1);
+  });
+
+  it("shows choice, scale and yes/no answers as the resident saw them, in the staff member's language (issue 14, point 11)", async () => {
+    const c = new Client(server.url);
+    const text = "Bitte mehr sichere Kreuzungen.";
+    await c.post(PROCEDURE, [["q1", text], ["q3", "bike"], ["q4", "safety"], ["q4", "width"], ["q5", "4"], ["q6", "yes"]]);
+    await c.post(`${PROCEDURE}/pruefen`, "");
+    const id = await idOf(text);
+    const de = mainOf(await (await mod.get(`${base}/beitrag/${id}?lng=de`)).text());
+    const deText = textOf(de);
+    expect(deText).toContain("Mit dem Fahrrad");
+    expect(de).toMatch(/<ul lang="de"><li>Sichere Kreuzungen<\/li><li>Breitere Radwege<\/li><\/ul>/);
+    // the multiple-choice question's heading once, not once per chosen option
+    expect(de.split("Was ist Ihnen beim Radverkehr wichtig?")).toHaveLength(2);
+    expect(deText).toContain("4 auf der Skala von 1 bis 5");
+    expect(deText).toContain("sehr schlecht");
+    expect(de).toMatch(/<h3 lang="de">Fahren Sie mit Kindern Rad\?<\/h3><p>Ja<\/p>/);
+    for (const raw of [">yes<", ">safety<", ">width<", ">bike<"]) expect(de).not.toContain(raw);
+    const en = mainOf(await (await mod.get(`${base}/beitrag/${id}?lng=en`)).text());
+    expect(en).toMatch(/<h3 lang="de">Fahren Sie mit Kindern Rad\?<\/h3><p>Yes<\/p>/);
+    expect(textOf(en)).toContain("4 on the scale from 1 to 5");
+  });
+
   it("does not publish with a reason, and still answers it", async () => {
     const id = await idOf("Idioten!");
     const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());

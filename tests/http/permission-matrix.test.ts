@@ -55,7 +55,7 @@ const DEMO_DATA = [
 const OTHER_DATA = [OTHER.procedureTitle, OTHER.email, OTHER.name, "Nachbarstadt"];
 
 /** Links only admins get in the staff navigation. */
-const ADMIN_LINKS = [`${M}/verfahren/neu`, `${M}/konten`, `${M}/einstellungen`, `${M}/protokoll`, `${M}/barrierefreiheit`].map((p) => `href="${p}"`);
+const ADMIN_LINKS = [`${M}/verfahren`, `${M}/verfahren/neu`, `${M}/konten`, `${M}/einstellungen`, `${M}/protokoll`, `${M}/barrierefreiheit`].map((p) => `href="${p}"`);
 
 // ---------------------------------------------------------------------------------------------
 // The matrix
@@ -96,6 +96,7 @@ interface PageRow {
 //                                                                                          anon staff mod  admin other
 const PAGES: PageRow[] = [
   { page: "dashboard",                   path: () => M,                                      expect: [S, 200, 200, 200, X] },
+  { page: "verfahren",                   path: () => `${M}/verfahren`,                       expect: [S, F,   F,   200, X] },
   { page: "verfahren/neu",               path: () => `${M}/verfahren/neu`,                   expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>",              path: (i) => `${M}/verfahren/${i.demoOpen}`,        expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>/fragen",       path: (i) => `${M}/verfahren/${i.demoOpen}/fragen`, expect: [S, F,   F,   200, X] },
@@ -116,25 +117,26 @@ const PAGES: PageRow[] = [
   { page: "schalter",                    path: () => `${M}/schalter`,                        expect: [S, 200, F,   F,   X] },
   { page: "schalter/<id>/phone",         path: (i) => `${M}/schalter/${i.demoOpen}/phone`,   expect: [S, 200, F,   F,   X] },
   { page: "schalter/suche",              path: () => `${M}/schalter/suche`,                  expect: [S, 200, F,   F,   X] },
-  // moderation: moderators only
-  { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, F,   X] },
-  { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, F,   X] },
-  { page: "moderation/<their id>",       path: (i) => `${M}/moderation/${i.theirs}`,         expect: [S, F,   X,   F,   X] },
-  { page: "moderation/<id>/ergebnisse",  path: (i) => `${M}/moderation/${i.demoClosed}/ergebnisse`, expect: [S, F, 200, F,   X] },
-  { page: "moderation/<id>/briefe",      path: (i) => `${M}/moderation/${i.demoClosed}/briefe`, expect: [S, F, 200,   F,   X] },
-  { page: "moderation/<id>/antwort",     path: (i) => `${M}/moderation/${i.demoOpen}/antwort?id=${i.demoSubmission}`, expect: [S, F, 200, F, X] },
-  { page: "moderation/beitrag/<id>",     path: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`, expect: [S, F, 200, F, X] },
-  { page: "moderation/<their id>/ergebnisse", path: (i) => `${M}/moderation/${i.theirs}/ergebnisse`, expect: [S, F, X, F, X] },
-  { page: "moderation/<their id>/briefe", path: (i) => `${M}/moderation/${i.theirs}/briefe`, expect: [S, F,  X,   F,   X] },
-  { page: "moderation/<their id>/antwort", path: (i) => `${M}/moderation/${i.theirs}/antwort`, expect: [S, F, X,   F,   X] },
-  { page: "moderation/beitrag/<their submission>", path: (i) => `${M}/moderation/beitrag/${i.theirSubmission}`, expect: [S, F, X, F, X] },
-  { page: "other org URL, moderation/<demo id>/briefe", path: (i) => `${N}/moderation/${i.demoClosed}/briefe`, expect: [S, X, X, X, F] },
+  // moderation: moderators and admins (decision 34)
+  { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, 200, X] },
+  { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, 200, X] },
+  { page: "moderation/<their id>",       path: (i) => `${M}/moderation/${i.theirs}`,         expect: [S, F,   X,   X,   X] },
+  { page: "moderation/<id>/ergebnisse",  path: (i) => `${M}/moderation/${i.demoClosed}/ergebnisse`, expect: [S, F, 200, 200, X] },
+  { page: "moderation/<id>/briefe",      path: (i) => `${M}/moderation/${i.demoClosed}/briefe`, expect: [S, F, 200,   200, X] },
+  { page: "moderation/<id>/antwort",     path: (i) => `${M}/moderation/${i.demoOpen}/antwort?id=${i.demoSubmission}`, expect: [S, F, 200, 200, X] },
+  { page: "moderation/beitrag/<id>",     path: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`, expect: [S, F, 200, 200, X] },
+  { page: "moderation/<their id>/ergebnisse", path: (i) => `${M}/moderation/${i.theirs}/ergebnisse`, expect: [S, F, X, X, X] },
+  { page: "moderation/<their id>/briefe", path: (i) => `${M}/moderation/${i.theirs}/briefe`, expect: [S, F,  X,   X,   X] },
+  { page: "moderation/<their id>/antwort", path: (i) => `${M}/moderation/${i.theirs}/antwort`, expect: [S, F, X,   X,   X] },
+  { page: "moderation/beitrag/<their submission>", path: (i) => `${M}/moderation/beitrag/${i.theirSubmission}`, expect: [S, F, X, X, X] },
+  { page: "other org URL, moderation/<demo id>/briefe", path: (i) => `${N}/moderation/${i.demoClosed}/briefe`, expect: [S, X, X, X, X] },
+  { page: "other org: moderation",       path: () => `${N}/moderation`,                      expect: [S, X,   X,   X,   200] },
   // the desk's view of an entered submission and its receipt slip: the staff role alone
   { page: "schalter/eintrag/<id>",       path: (i) => `${M}/schalter/eintrag/${i.demoSubmission}`, expect: [S, 200, F, F,   X], records: true },
   { page: "schalter/eintrag/<their submission>", path: (i) => `${M}/schalter/eintrag/${i.theirSubmission}`, expect: [S, X, F, F, X] },
   { page: "schalter/beleg/<unknown key>", path: () => `${M}/schalter/beleg/abcdefghijklmnopqrstuv`, expect: [S, X, F,   F,   X] },
-  // their admin has no moderator role: refused before any look-up
-  { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   F] },
+  // their admin may moderate their own procedures: a demo id does not exist for them
+  { page: "other org URL, moderation/<demo id>", path: (i) => `${N}/moderation/${i.demoOpen}`, expect: [S, X, X,   X,   X] },
   // across organisations: the other organisation's URLs, and procedure ids of the wrong organisation
   { page: "other org: dashboard",        path: () => N,                                      expect: [S, X,   X,   X,   200] },
   { page: "other org: konten",           path: () => `${N}/konten`,                          expect: [S, X,   X,   X,   200] },
@@ -208,6 +210,13 @@ const ACTIONS: ActionRow[] = [
     path: (i) => `${M}/verfahren/${i.demoClosed}`,
     fields: () => [["intent", "archive"]],
     expect:                                                                                 [S, F,   F,   changes(303), X],
+  },
+  {
+    // a day in the past: the reopening runs and answers 400 (the matrix's procedures stay as they are)
+    action: "reopen a closed procedure (verfahren/<id>)",
+    path: (i) => `${M}/verfahren/${i.demoClosed}`,
+    fields: () => [["intent", "reopen"], ["reopen_on", "2001-01-01"]],
+    expect:                                                                                 [S, F,   F,   400,          X],
   },
   {
     action: "add a question (verfahren/<id>/fragen)",

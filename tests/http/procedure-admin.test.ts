@@ -202,9 +202,27 @@ describe("procedure administration over HTTP", () => {
     expect(JSON.parse(opening.details_json)).toEqual({ from: "draft", to: "open" });
     expect(opening.client_address).toMatch(/127\.0\.0\.1/);
 
-    // close, then archive, from the procedure page
-    expect((await client.post(page, [["_csrf", csrf], ["intent", "close"]])).status).toBe(303);
-    expect((await client.post(page, [["_csrf", csrf], ["intent", "close"]])).status).toBe(409);
+    // close before the planned end: asked once more, with that date; nothing changes until confirmed
+    const asked = await client.post(page, [["_csrf", csrf], ["intent", "close"]]);
+    expect(asked.status).toBe(200);
+    const asking = textOf(mainOf(await asked.text()));
+    expect(asking).toMatch(/Die Beteiligung soll bis \d{1,2}\. \S+ \d{4} um \d{2}:\d{2} laufen\. Wollen Sie sie wirklich schon jetzt beenden\?/);
+    expect(asking).toContain("Ja, jetzt beenden");
+    expect(await db.db.selectFrom("procedures").select("status").where("id", "=", id).executeTakeFirst()).toEqual({ status: "open" });
+    expect((await client.post(page, [["_csrf", csrf], ["intent", "close"], ["confirm", "yes"]])).status).toBe(303);
+    expect((await client.post(page, [["_csrf", csrf], ["intent", "close"], ["confirm", "yes"]])).status).toBe(409);
+    // the page shows the planned end and offers reopening with it
+    const closedPage = await (await client.get(page)).text();
+    expect(textOf(mainOf(closedPage))).toContain("Geplantes Ende");
+    const reopenDay = closedPage.match(/name="reopen_on"[^>]*value="([^"]+)"/)?.[1] ?? closedPage.match(/value="([^"]+)"[^>]*name="reopen_on"/)?.[1];
+    expect(reopenDay).toBe(berlinDay(new Date(Date.now() + 30 * DAY).toISOString()));
+    expect((await client.post(page, [["_csrf", csrf], ["intent", "reopen"], ["reopen_on", "1.1.2001"]])).status).toBe(400);
+    expect((await client.post(page, [["_csrf", csrf], ["intent", "reopen"], ["reopen_on", reopenDay!]])).status).toBe(303);
+    expect(textOf(mainOf(await (await client.get(`${page}?hinweis=reopened`)).text()))).toContain("Das Verfahren ist wieder eröffnet");
+    const reopened = await db.db.selectFrom("audit_log").select("details_json").where("action", "=", "procedure_reopened").executeTakeFirstOrThrow();
+    expect(JSON.parse(reopened.details_json)).toMatchObject({ from: "closed", to: "open" });
+    expect((await client.post(page, [["_csrf", csrf], ["intent", "close"], ["confirm", "yes"]])).status).toBe(303);
+    // then archive
     expect((await client.post(page, [["_csrf", csrf], ["intent", "archive"]])).status).toBe(303);
     expect(await db.db.selectFrom("procedures").select("status").where("id", "=", id).executeTakeFirst()).toEqual({ status: "archived" });
   });

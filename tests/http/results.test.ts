@@ -211,9 +211,9 @@ describe("results", () => {
       expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     }
     expect(await (await new Client(server.url).get(PROCEDURE)).text()).not.toContain(RESULTS);
-    // the staff page is there, but while the procedure is open it offers no publishing
+    // the staff page is there, but while the procedure is open it offers no publishing (a draft of the summary only)
     const html = await (await mod.get(staffPage)).text();
-    expect(textOf(mainOf(html))).toContain("Ergebnisse können erst veröffentlicht werden, wenn die Beteiligung beendet ist.");
+    expect(textOf(mainOf(html))).toContain("Veröffentlichen können Sie sie, wenn die Beteiligung beendet ist.");
     expect(html).not.toContain('value="publish"');
     const anyId = (await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).executeTakeFirstOrThrow()).id;
     const csrf = csrfOf(await (await mod.get(`${ORG}/verwaltung/moderation/beitrag/${anyId}`)).text());

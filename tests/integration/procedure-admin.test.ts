@@ -23,6 +23,8 @@ import {
   optionValues,
   parseDay,
   removeQuestion,
+  reopenDayFor,
+  reopenProcedure,
   slugify,
   updateProcedure,
   updateQuestion,
@@ -95,6 +97,7 @@ describe.each(engines)("procedure administration on %s", (engine) => {
   };
   const labels = async (procedureId: number) => (await getProcedureForAdmin(db(), org, procedureId))!.questions.map((q) => q.label);
   const rejection = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+  const refusedReopen = async (p: Promise<unknown>) => ((await p) as { errors?: { message: string }[] }).errors?.map((e) => e.message);
 
   beforeAll(async () => {
     testDb = await createTestDatabase(engine);
@@ -376,6 +379,40 @@ describe.each(engines)("procedure administration on %s", (engine) => {
       await db().updateTable("procedures").set({ status }).where("id", "=", p.id).execute();
       expect(await archiveProcedure(db(), org, p.id)).toEqual({ ok: true, from: status, to: "archived" });
     }
+  });
+
+  it("asks before closing early, keeps the planned end, and reopens until the results are published (issue 14, point 13)", async () => {
+    const { id } = await created({ slug: "wieder-offen", opens_on: today(), closes_on: inDays(20) });
+    await added(id);
+    await openProcedure(db(), org, id);
+    const planned = (await getProcedureForAdmin(db(), org, id))!.closesAt;
+    // not confirmed: nothing changes, the answer names the planned end
+    expect(await closeProcedure(db(), org, id, new Date(), { confirmedEarly: false })).toEqual({ ok: false, confirm: { plannedEnd: planned } });
+    expect((await getProcedureForAdmin(db(), org, id))!.status).toBe("open");
+    // confirmed: closed today, the planned end kept
+    const now = new Date();
+    expect(await closeProcedure(db(), org, id, now, { confirmedEarly: true })).toEqual({ ok: true, from: "open", to: "closed" });
+    const closed = (await getProcedureForAdmin(db(), org, id))!;
+    expect(closed).toMatchObject({ status: "closed", closesAt: now.toISOString(), plannedClosesAt: planned });
+    // reopening offers the planned end; a day in the past or no date is refused
+    expect(reopenDayFor(closed)).toBe(inDays(20));
+    expect(await refusedReopen(reopenProcedure(db(), org, id, "gestern"))).toEqual(["errors.reopenDate"]);
+    expect(await refusedReopen(reopenProcedure(db(), org, id, berlinDay(new Date(Date.now() - 2 * DAY).toISOString())))).toEqual(["errors.reopenInPast"]);
+    expect(await reopenProcedure(db(), org, id, inDays(20))).toEqual({ ok: true, from: "closed", to: "open" });
+    expect(await getProcedureForAdmin(db(), org, id)).toMatchObject({ status: "open", closesAt: planned, plannedClosesAt: null });
+    // in evaluation: still possible; results published or archived: no more
+    for (const [status, ok] of [["in_evaluation", true], ["results_published", false], ["archived", false]] as const) {
+      await db().updateTable("procedures").set({ status }).where("id", "=", id).execute();
+      const r = await reopenProcedure(db(), org, id, inDays(30));
+      if (ok) expect(r).toEqual({ ok: true, from: status, to: "open" });
+      else expect(await refusedReopen(Promise.resolve(r))).toEqual(["errors.wrongStatus"]);
+    }
+    // a procedure closed on its end date is not asked about
+    const ended = await created({ slug: "normal-zu-ende", opens_on: today(), closes_on: inDays(1) });
+    await added(ended.id);
+    await openProcedure(db(), org, ended.id);
+    expect(await closeProcedure(db(), org, ended.id, new Date(Date.now() + 3 * DAY), { confirmedEarly: false })).toEqual({ ok: true, from: "open", to: "closed" });
+    expect((await getProcedureForAdmin(db(), org, ended.id))!.plannedClosesAt).toBeNull();
   });
 
   it("finds nothing of another organisation", async () => {

@@ -51,6 +51,8 @@ export interface SiteIds {
   receiptCode: string;
   inviteToken: string;
   question: number;
+  /** a survey submission published with a redaction (choice, scale and text answers) */
+  redacted: number;
 }
 
 export interface Site {
@@ -136,12 +138,17 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "second factor: setting it up", "/anmelden/einrichten", { session: "newAdmin" }),
   staff("admin", "invitation: choose a password", (s) => `/einladung/${s.ids.inviteToken}`, { session: "none" }),
   staff("admin", "dashboard", STAFF, { key: true }),
+  staff("admin", "procedures list", `${STAFF}/verfahren`),
+  staff("admin", "moderation queue, opened by an admin", (s) => `${STAFF}/moderation/${s.ids.open}`),
   staff("admin", "new procedure", `${STAFF}/verfahren/neu`),
   staff("admin", "new procedure sent empty (error summary)", `${STAFF}/verfahren/neu`, {
     post: (s) => hiddenFields(s, "admin", `${STAFF}/verfahren/neu`),
     status: 400,
   }),
   staff("admin", "open procedure", (s) => `${STAFF}/verfahren/${s.ids.open}`),
+  staff("admin", "closing early asks first", (s) => `${STAFF}/verfahren/${s.ids.open}`, {
+    post: async (s) => [...(await hiddenFields(s, "admin", `${STAFF}/verfahren/${s.ids.open}`)).filter(([k]) => k === "_csrf"), ["intent", "close"]],
+  }),
   staff("admin", "draft procedure (edit form)", (s) => `${STAFF}/verfahren/${s.ids.draft}`),
   staff("admin", "question editor of a draft", (s) => `${STAFF}/verfahren/${s.ids.draft}/fragen`),
   staff("admin", "question editor, editing a question", (s) => `${STAFF}/verfahren/${s.ids.draft}/fragen?frage=${s.ids.question}`),
@@ -159,9 +166,14 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
+  staff("moderator", "moderation: a submission published redacted", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`),
+  staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {
+    post: async (s) => [["_csrf", csrfOf(await (await s.clients.moderator.get(`${STAFF}/moderation/beitrag/${s.ids.redacted}`)).text())], ["intent", "open_original"]],
+  }),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
+  staff("moderator", "moderation: results summary drafted while open", (s) => `${STAFF}/moderation/${s.ids.open}/ergebnisse`),
   staff("staff", "desk", `${STAFF}/schalter`),
   staff("staff", "desk: entry by phone", (s) => `${STAFF}/schalter/${s.ids.open}/phone`),
   staff("staff", "desk: entry by phone sent empty (error summary)", (s) => `${STAFF}/schalter/${s.ids.open}/phone`, {
@@ -197,7 +209,7 @@ export async function prepareSite(server: TestServer): Promise<Site> {
   const url = server.url;
   const org = await db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
   const idOf = async (slug: string) => (await db.selectFrom("procedures").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
-  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0 };
+  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0, redacted: 0 };
   const answers: Fields = [
     ["q1", "Die Kreuzung am Bahnhof braucht eine sichere Querung."],
     ["q3", "bike"],
@@ -295,6 +307,22 @@ export async function prepareSite(server: TestServer): Promise<Site> {
     );
     await publishSubmission(db, { organisationId: org.id, submissionId, moderatorId, redactions: new Map(), confirmedChecked: true });
   }
+  // a survey submission published redacted: its review shows choice and scale answers as residents
+  // saw them, and the original text is opened on purpose
+  const survey = (await findPublicProcedure(db, org.id, "buergerhaushalt-2027")) as Procedure;
+  const kind = (k: string) => survey.questions.find((q) => q.kind === k)!;
+  const surveyAnswers = [
+    { questionId: kind("single_choice").id, values: [kind("single_choice").options[0].value] },
+    { questionId: kind("scale").id, values: [String(kind("scale").scale!.max)] },
+    { questionId: kind("short_text").id, values: ["Rufen Sie mich an: 0511 7654321"] },
+  ];
+  const { submissionId: redactedId } = await db.transaction().execute((trx) =>
+    createSubmission(trx, { procedure: survey, input: { answers: surveyAnswers, contact: {} }, channel: "online", language: "de", idempotencyKey: "registry-redacted" } as Parameters<typeof createSubmission>[1]),
+  );
+  const textAnswer = await db.selectFrom("answers").select("id").where("submission_id", "=", redactedId).where("question_id", "=", kind("short_text").id).executeTakeFirstOrThrow();
+  await publishSubmission(db, { organisationId: org.id, submissionId: redactedId, moderatorId, redactions: new Map([[textAnswer.id, "Rufen Sie mich an: [Telefonnummer entfernt]"]]), confirmedChecked: true });
+  ids.redacted = redactedId;
+
   const published = await publishResults(db, { organisationId: org.id, procedureId: ids.closed, moderatorId, summary: "# Überblick\n\nViele Ideen für **mehr Grün** am Markt." });
   if (!published.ok) throw new Error(`publishing the results failed: ${JSON.stringify(published)}`);
 

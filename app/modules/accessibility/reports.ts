@@ -4,6 +4,7 @@
  * answer are erased CONTACT_RETENTION_DAYS after the report is closed.
  */
 import type { BarrierReportStatus } from "#db/schema";
+import { addCalendarMonths } from "~/modules/calendar/months";
 
 export const REPORT_LIMITS = { page: 300, description: 3000, email: 254, phone: 40, answer: 5000 } as const;
 /** Fields of the resident's form, in page order (the error summary follows it). */
@@ -81,18 +82,11 @@ export function validateReport(
 }
 
 /**
- * The day the answer is due: the same day of the next month, or that month's last day when it is
- * shorter (§ 188 Abs. 2 and 3 BGB), at the same time of day (UTC).
+ * The day the answer is due: one calendar month after receipt (§ 188 Abs. 2 and 3 BGB), at the
+ * same time of day (UTC).
  */
 export function dueDate(receivedAt: Date): Date {
-  const y = receivedAt.getUTCFullYear();
-  const m = receivedAt.getUTCMonth() + 1;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const due = new Date(receivedAt.getTime());
-  due.setUTCDate(1);
-  due.setUTCMonth(m);
-  due.setUTCDate(Math.min(receivedAt.getUTCDate(), lastDay));
-  return due;
+  return addCalendarMonths(receivedAt, 1);
 }
 
 /** Overdue: still waiting for an answer after its due date. Answered or closed reports never are. */

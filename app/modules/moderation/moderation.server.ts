@@ -190,6 +190,11 @@ export interface ReviewAnswer {
   publicValue: string;
   redacted: boolean;
   findings: Finding[];
+  /**
+   * A choice, scale or yes/no question's answer as the resident gave it: every chosen value and its
+   * option label (one entry per question, however many options were chosen), and the scale's ends.
+   */
+  choice?: { values: string[]; labels: string[]; scale: Procedure["questions"][number]["scale"] };
 }
 
 async function loadSubmission(db: Db, organisationId: number, submissionId: number) {
@@ -216,9 +221,27 @@ export async function submissionForReview(db: Db, organisationId: number, submis
     .execute();
   const answers: ReviewAnswer[] = [];
   for (const q of procedure.questions) {
-    for (const r of rows.filter((x) => x.question_id === q.id)) {
-      const label = q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value;
-      const free = q.kind === "short_text" || q.kind === "long_text";
+    const mine = rows.filter((x) => x.question_id === q.id);
+    const free = q.kind === "short_text" || q.kind === "long_text";
+    if (!free) {
+      // one answer per question: a multiple choice is one answer with several options
+      if (mine.length === 0) continue;
+      const labels = mine.map((r) => (q.kind === "single_choice" || q.kind === "multiple_choice" ? (q.options.find((o) => o.value === r.value)?.label ?? r.value) : r.value));
+      answers.push({
+        answerId: mine[0].id,
+        questionId: q.id,
+        question: q.label,
+        kind: q.kind,
+        original: labels.join(", "),
+        publicValue: labels.join(", "),
+        redacted: false,
+        findings: [],
+        choice: { values: mine.map((r) => r.value), labels, scale: q.scale },
+      });
+      continue;
+    }
+    for (const r of mine) {
+      const label = r.value;
       answers.push({
         answerId: r.id,
         questionId: q.id,
@@ -246,6 +269,41 @@ export async function submissionForReview(db: Db, organisationId: number, submis
 }
 
 const target = (s: { organisation_id: number; id: number }) => ({ organisationId: s.organisation_id, submissionId: s.id });
+
+/**
+ * The text as submitted of every redacted answer (answer id → original). After a redacted
+ * publication only the public version is shown to staff; reading what was removed is a deliberate
+ * step, like opening contact data: recorded in the submitter's privacy log (content, for
+ * moderation) in the same transaction. Nothing redacted: nothing opened, nothing recorded.
+ */
+export async function openOriginalText(
+  db: Kysely<Database>,
+  args: { organisationId: number; submissionId: number; moderatorId: number; now?: Date },
+): Promise<{ answerId: number; original: string }[]> {
+  const now = args.now ?? new Date();
+  return db.transaction().execute(async (trx) => {
+    const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
+    const rows = await trx
+      .selectFrom("answers")
+      .innerJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+      .select(["answers.id", "answers.value"])
+      .where("answers.submission_id", "=", args.submissionId)
+      .orderBy("answers.id")
+      .execute();
+    if (rows.length === 0) return [];
+    await appendPrivacyEvent(trx, target(submission), {
+      type: "personal_data_opened",
+      actorRole: "moderator",
+      actorAccountId: args.moderatorId,
+      categories: ["content"],
+      purpose: "moderation",
+      legalBasis: PUBLICATION_LEGAL_BASIS,
+      details: { original_text: true },
+      occurredAt: now,
+    });
+    return rows.map((r) => ({ answerId: r.id, original: r.value }));
+  });
+}
 
 /**
  * PostgreSQL: hold the submission for the decision's transaction, so that two decisions at once

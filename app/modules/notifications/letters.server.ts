@@ -21,8 +21,35 @@ export interface ResultLetter {
   name: string | null;
   /** as the resident wrote it, one line per address line */
   address: string;
+  /** the address window's lines: the name (unless the address already names them), then the address */
+  recipient: string[];
   subject: string;
   body: string;
+}
+
+/** Address lines as written; "Hauptstr. 1, 31134 Musterstadt" on one line becomes two. */
+const addressLines = (address: string) =>
+  address
+    .split(/\n|,\s*(?=\d{5}\b)/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+const comparable = (s: string) => s.normalize("NFC").toLocaleLowerCase("de").replace(/\s+/g, " ").trim();
+
+/**
+ * The lines of the address window. Residents often write their name into the address field too
+ * ("Paula Papier, Lindenweg 5, …"): a line that already contains the name stands for it, so the
+ * name is not printed twice.
+ */
+export function recipientLines(name: string | null, address: string): string[] {
+  // "Paula Papier, Lindenweg 5" on one line: the name gets a line of its own
+  const lines = addressLines(address).flatMap((l) => {
+    const comma = l.indexOf(",");
+    return comma > 0 && name && comparable(l.slice(0, comma)).includes(comparable(name)) ? [l.slice(0, comma).trim(), l.slice(comma + 1).trim()].filter(Boolean) : [l];
+  });
+  const named = name?.trim() ? comparable(name) : "";
+  if (!named || lines.some((l) => comparable(l).includes(named))) return lines;
+  return [name!.trim(), ...lines];
 }
 
 export type ResultLetters =
@@ -107,7 +134,8 @@ export async function resultLetters(
         response: r.decision && r.text !== null ? { decision: r.decision, text: r.text } : null,
         deleteAfter: r.delete_after,
       });
-      letters.push({ submissionId: r.id, name: opened.contact.name ?? null, address: opened.contact.address.replace(/\r\n?/g, "\n").trim(), subject, body });
+      const address = opened.contact.address.replace(/\r\n?/g, "\n").trim();
+      letters.push({ submissionId: r.id, name: opened.contact.name ?? null, address, recipient: recipientLines(opened.contact.name ?? null, address), subject, body });
     }
     return {
       published: true as const,

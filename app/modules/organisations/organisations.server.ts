@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "#db/connection.server";
 import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
+import { RETENTION_MONTHS } from "~/modules/procedures/admin.server";
 
 // ---------------------------------------------------------------------------
 // The content version (decision 21): a counter per organisation that triggers raise on every write a
@@ -54,7 +55,10 @@ export type OrganisationSettingKey =
   | "open_data_email"
   | "open_data_phone"
   | "open_data_url"
-  | "govdata_contributor_id";
+  | "govdata_contributor_id"
+  | "default_legal_basis"
+  | "default_responsible_office"
+  | "default_retention_months";
 
 export interface OrganisationSettingField {
   key: OrganisationSettingKey;
@@ -65,6 +69,8 @@ export interface OrganisationSettingField {
   multiline: boolean;
   /** what a filled-in value must look like (the open-data catalogue turns it into an IRI) */
   format?: "email" | "phone" | "url" | "contributorId";
+  /** a default of new procedures (shown in a group of their own); "months": a whole number of months */
+  procedureDefault?: "text" | "months";
 }
 
 /** The editable settings, in the order the form shows them. */
@@ -83,6 +89,10 @@ export const ORGANISATION_SETTINGS: readonly OrganisationSettingField[] = [
   { key: "open_data_phone", max: 50, required: false, multiline: false, format: "phone" },
   { key: "open_data_url", max: 500, required: false, multiline: false, format: "url" },
   { key: "govdata_contributor_id", max: 200, required: false, multiline: false, format: "contributorId" },
+  // copied into the form of a new procedure (migration 0021); the sizes of the procedures' columns
+  { key: "default_legal_basis", max: 500, required: false, multiline: false, procedureDefault: "text" },
+  { key: "default_responsible_office", max: 300, required: false, multiline: false, procedureDefault: "text" },
+  { key: "default_retention_months", max: 3, required: false, multiline: false, procedureDefault: "months" },
 ];
 
 /** The namespace of GovData's contributor IDs; a bare ID is completed with it. */
@@ -116,11 +126,19 @@ export interface SettingsError {
 }
 
 export async function getOrganisationSettings(db: Kysely<Database>, organisationId: number): Promise<OrganisationSettings | undefined> {
-  return db
+  const row = await db
     .selectFrom("organisations")
     .select(ORGANISATION_SETTINGS.map((f) => f.key))
     .where("id", "=", organisationId)
     .executeTakeFirst();
+  // every setting as the form shows it: the months as text, none as ""
+  return row && { ...row, default_retention_months: row.default_retention_months === null ? "" : String(row.default_retention_months) };
+}
+
+/** What a new procedure starts with: the organisation's defaults (empty where it has none). */
+export async function procedureDefaults(db: Kysely<Database>, organisationId: number) {
+  const s = await getOrganisationSettings(db, organisationId);
+  return { legal_basis: s?.default_legal_basis ?? "", responsible_office: s?.default_responsible_office ?? "", retention_months: s?.default_retention_months ?? "" };
 }
 
 // C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
@@ -146,8 +164,11 @@ export function validateOrganisationSettings(
     values[f.key] = value;
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
     else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
-    else if (codePoints(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (codePoints(value) > f.max && f.procedureDefault !== "months") errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
     else if (f.format && value !== "" && !FORMATS[f.format].test(value)) errors.push({ field: f.key, message: `errors.format.${f.format}` });
+    else if (f.procedureDefault === "months" && value !== "" && !(/^\d{1,3}$/.test(value) && Number(value) >= RETENTION_MONTHS.min && Number(value) <= RETENTION_MONTHS.max)) {
+      errors.push({ field: f.key, message: "errors.retentionRange", params: RETENTION_MONTHS });
+    }
   }
   return errors.length ? { ok: false, errors, values } : { ok: true, values };
 }
@@ -162,9 +183,10 @@ export async function updateOrganisationSettings(
   if (!before) throw new HttpError(404, "not_found");
   const changed = ORGANISATION_SETTINGS.map((f) => f.key).filter((k) => before[k] !== values[k]);
   if (changed.length === 0) return [];
+  const stored = (k: OrganisationSettingKey) => (k === "default_retention_months" ? (values[k] === "" ? null : Number(values[k])) : values[k]);
   await db
     .updateTable("organisations")
-    .set(Object.fromEntries(changed.map((k) => [k, values[k]])))
+    .set(Object.fromEntries(changed.map((k) => [k, stored(k)])))
     .where("id", "=", organisationId)
     .execute();
   return changed;

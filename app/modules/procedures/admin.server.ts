@@ -497,6 +497,8 @@ export async function updateProcedure(
 
 export interface AdminProcedure extends Procedure {
   derivedFromId: number | null;
+  /** the end it was planned to have, when it was closed early */
+  plannedClosesAt: string | null;
   /** the stored row's form values, every contact field included (also those switched off) */
   formValues: AdminFormValues;
   submissionCount: number;
@@ -518,6 +520,7 @@ export async function getProcedureForAdmin(db: Db, organisationId: number, id: n
   return {
     ...toProcedure(row, questions),
     derivedFromId: row.derived_from_id,
+    plannedClosesAt: row.planned_closes_at,
     formValues: procedureFormValues(row),
     submissionCount: Number(n),
     createdAt: row.created_at,
@@ -809,11 +812,43 @@ async function transition(
   return { ok: true, from: row.status, to };
 }
 
-/** Open → closed. Closed early, the closing date becomes today, so every page says when it ended. */
-export async function closeProcedure(db: Db, organisationId: number, id: number, now: Date = new Date()): Promise<Transition> {
+/**
+ * Open → closed. Closed early, the closing date becomes today, so every page says when it ended,
+ * and the planned end is kept (reopening offers it again). Closing early must be confirmed: without
+ * `confirmedEarly` nothing changes and the answer names the planned end, for the question.
+ */
+export async function closeProcedure(
+  db: Db,
+  organisationId: number,
+  id: number,
+  now: Date = new Date(),
+  { confirmedEarly = true }: { confirmedEarly?: boolean } = {},
+): Promise<Transition | { ok: false; confirm: { plannedEnd: string } }> {
   const row = await findRow(db, organisationId, id);
   const early = row.closes_at > now.toISOString();
-  return transition(db, organisationId, id, canClose, "closed", now, early ? { closes_at: now.toISOString() } : {});
+  if (early && canClose(row.status) && !confirmedEarly) return { ok: false, confirm: { plannedEnd: row.closes_at } };
+  return transition(db, organisationId, id, canClose, "closed", now, early ? { closes_at: now.toISOString(), planned_closes_at: row.closes_at } : {});
+}
+
+/** Closed or in evaluation, results not yet published: it may take submissions again. */
+export const canReopen = (status: ProcedureStatus) => status === "closed" || status === "in_evaluation";
+
+/**
+ * Closed (or in evaluation) → open again, until the results are published: with a new closing day
+ * (Berlin calendar day, from the form — the planned end is offered there), which must lie in the
+ * future.
+ */
+export async function reopenProcedure(db: Db, organisationId: number, id: number, closesOn: string, now: Date = new Date()): Promise<Transition> {
+  const day = parseDay(closesOn);
+  if (!day) return lifecycleError("errors.reopenDate", 400);
+  const closesAt = closesAtFor(day);
+  if (closesAt <= now.toISOString()) return lifecycleError("errors.reopenInPast", 400);
+  return transition(db, organisationId, id, canReopen, "open", now, { closes_at: closesAt, planned_closes_at: null });
+}
+
+/** The day a reopened procedure is offered to end on: its planned end if that is still ahead. */
+export function reopenDayFor(p: { closesAt: string; plannedClosesAt: string | null }, now: Date = new Date()): string {
+  return p.plannedClosesAt && p.plannedClosesAt > now.toISOString() ? berlinDay(p.plannedClosesAt) : "";
 }
 
 /** Closed, in evaluation or results published → archived. */
@@ -861,6 +896,7 @@ export async function copyAsDraft(
             status: "draft",
             notice_version: noticeVersionFor(now),
             derived_from_id: id,
+            planned_closes_at: null,
             created_at: now.toISOString(),
             updated_at: now.toISOString(),
           })

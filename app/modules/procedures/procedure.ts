@@ -3,6 +3,7 @@
  * about when submissions are accepted. Pure (no database), shared by loaders, forms and tests.
  */
 import type { ContactFieldMode, ProcedureRow, QuestionKind, QuestionRow } from "#db/schema";
+import { addCalendarMonths } from "~/modules/calendar/months";
 
 export interface ChoiceOption {
   value: string;
@@ -131,11 +132,12 @@ export function acceptanceState(
   return "open";
 }
 
-/** The day personal contact data are deleted: the closing date plus the retention period. */
+/**
+ * The day personal contact data are deleted: the closing date plus the retention period in
+ * calendar months of the municipality's time zone (31 January + 3 months = 30 April).
+ */
 export function personalDataDeletionDate(procedure: Pick<Procedure, "closesAt" | "retentionMonths">): string {
-  const d = new Date(procedure.closesAt);
-  d.setUTCMonth(d.getUTCMonth() + procedure.retentionMonths);
-  return d.toISOString();
+  return addCalendarMonths(new Date(procedure.closesAt), procedure.retentionMonths, "Europe/Berlin").toISOString();
 }
 
 /** Form field names, one place: `q12` for question 12, `contact_email` for the e-mail address. */

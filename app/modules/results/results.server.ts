@@ -56,7 +56,8 @@ export const TEXT_KINDS: readonly QuestionKind[] = ["short_text", "long_text"];
 export const LICENSE_URI = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0";
 /** Results can be published from these states; published results can be updated. */
 export const PUBLISHABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation"];
-export const SUMMARY_EDITABLE: readonly ProcedureStatus[] = ["closed", "in_evaluation", "results_published"];
+/** The summary can be drafted while the procedure still runs (issue 14, point 14); published only once it is closed. */
+export const SUMMARY_EDITABLE: readonly ProcedureStatus[] = ["open", "closed", "in_evaluation", "results_published"];
 
 /**
  * Free text on the results page is cut (at a word) so that a page of 20 stays light: the text
@@ -777,6 +778,8 @@ export interface ResultsOverview {
   published: number;
   unreviewed: number;
   notPublished: number;
+  /** submissions (not withdrawn) without an official response yet */
+  unanswered: number;
   /** published submissions whose logs the inclusion job has not reached yet */
   pendingLogs: number;
 }
@@ -787,11 +790,12 @@ export async function resultsOverview(db: Db, organisationId: number, procedureI
   if (!procedure) return undefined;
   const byState = await db
     .selectFrom("submissions")
-    .select(["state", (eb) => eb.fn.countAll().as("n")])
+    .select(["state", "response_state", (eb) => eb.fn.countAll().as("n")])
     .where("procedure_id", "=", procedureId)
-    .groupBy("state")
+    .groupBy(["state", "response_state"])
     .execute();
-  const n = (state: string) => Number(byState.find((r) => r.state === state)?.n ?? 0);
+  const n = (state: string) => byState.filter((r) => r.state === state).reduce((sum, r) => sum + Number(r.n), 0);
+  const unanswered = byState.filter((r) => r.state !== "withdrawn" && r.response_state === "pending").reduce((sum, r) => sum + Number(r.n), 0);
   // the inclusion job's progress: published submissions past its cursor still wait for their entries
   const inclusion = await db.selectFrom("results_inclusion").select(["logged_through", "done_at"]).where("procedure_id", "=", procedureId).executeTakeFirst();
   const pending =
@@ -809,6 +813,7 @@ export async function resultsOverview(db: Db, organisationId: number, procedureI
     published: n("published") + n("published_redacted"),
     unreviewed: n("received"),
     notPublished: n("not_published"),
+    unanswered,
     pendingLogs: Number(pending.n),
   };
 }

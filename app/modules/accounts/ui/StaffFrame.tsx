@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { MODERATION_ROLES } from "../roles";
 
 /** The id of the route whose loader provides the frame's data. */
 export const STAFF_AREA_ROUTE_ID = "routes/$org.verwaltung";
@@ -25,7 +26,8 @@ export function StaffFrame({ organisation, staff, children }: StaffFrameData & {
   const links = [
     { href: base, label: t("nav.dashboard"), show: true },
     { href: `${base}/schalter`, label: t("nav.desk"), show: staff.roles.includes("staff") },
-    { href: `${base}/moderation`, label: t("nav.moderation"), show: staff.roles.includes("moderator") },
+    { href: `${base}/verfahren`, label: t("nav.procedures"), show: isAdmin },
+    { href: `${base}/moderation`, label: t("nav.moderation"), show: MODERATION_ROLES.some((r) => staff.roles.includes(r)) },
     { href: `${base}/verfahren/neu`, label: t("nav.newProcedure"), show: isAdmin },
     { href: `${base}/konten`, label: t("nav.accounts"), show: isAdmin },
     { href: `${base}/einstellungen`, label: t("nav.settings"), show: isAdmin },
