@@ -36,3 +36,25 @@ describe("counts", () => {
     expect(fixedT("en", "admin")("form.retentionValue", { count: 12 })).toBe("12 months after the end");
   });
 });
+
+describe("words that were mistranslated", () => {
+  const cases: [lng: (typeof SUPPORTED_LANGUAGES)[number], ns: "procedures" | "accessibility" | "submissions" | "privacy", key: string, wrong: string, right: string][] = [
+    ["tr", "procedures", "paper.linkLarge", "büyük harflerle", "büyük puntoyla"], // large print, not capital letters
+    ["uk", "accessibility", "form.errors.forbiddenCharacters", "керівні", "керувальні символи"], // control characters
+    ["uk", "submissions", "errors.forbiddenCharacters", "керівні", "керувальні"],
+    ["ru", "privacy", "log.chainIntact", "Журнал полон", "Журнал полный"], // complete, not "full"
+    ["ar", "privacy", "lookup.codeHint", "13 رمزًا", "13 خانة"], // 13 characters of the code, not 13 codes
+    ["ar", "privacy", "lookup.notFound", "13 رمزًا", "13 خانة"],
+  ];
+  for (const [lng, ns, key, wrong, right] of cases) {
+    it(`${lng} ${ns}:${key} says "${right}"`, () => {
+      const text = fixedT(lng, ns)(key);
+      expect(text).not.toContain(wrong);
+      expect(text).toContain(right);
+    });
+  }
+
+  it("names the open-data licence by its official German name in every language", () => {
+    for (const lng of SUPPORTED_LANGUAGES) expect(fixedT(lng, "results")("openData.intro"), lng).toContain("Datenlizenz Deutschland – Zero – Version 2.0");
+  });
+});
