@@ -58,3 +58,9 @@ describe("words that were mistranslated", () => {
     for (const lng of SUPPORTED_LANGUAGES) expect(fixedT(lng, "results")("openData.intro"), lng).toContain("Datenlizenz Deutschland – Zero – Version 2.0");
   });
 });
+
+describe("legal citations staff are shown", () => {
+  it("name § 3 NDSG in the example of a procedure's legal basis", () => {
+    for (const lng of ["de", "en"] as const) expect(fixedT(lng, "admin")("form.legalBasisHint"), lng).toContain("§ 3 NDSG");
+  });
+});
