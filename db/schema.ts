@@ -19,7 +19,12 @@ export interface OrganisationTable {
   created_at: string;
   /** the organisation's own privacy-policy text, shown with every procedure's full notice */
   privacy_policy: Generated<string>;
+  /** which accessibility law applies: a state's (default Lower Saxony) or the federal one (migration 0023) */
+  legal_framework: Generated<LegalFramework>;
 }
+
+/** "ni": Lower Saxony (NBGG, NBITVO); "federal": federal bodies (BGG, BITV 2.0). */
+export type LegalFramework = "ni" | "federal";
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";
 export type ContactFieldMode = "off" | "optional" | "required";
