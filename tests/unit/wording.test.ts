@@ -2,6 +2,8 @@
  * Texts that must agree with the rules they describe: the phone-number errors name exactly what the
  * validator accepts (and their examples pass it), counts take the language's plural forms.
  */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED_LANGUAGES } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
@@ -62,5 +64,38 @@ describe("words that were mistranslated", () => {
 describe("legal citations staff are shown", () => {
   it("name § 3 NDSG in the example of a procedure's legal basis", () => {
     for (const lng of ["de", "en"] as const) expect(fixedT(lng, "admin")("form.legalBasisHint"), lng).toContain("§ 3 NDSG");
+  });
+});
+
+describe("register", () => {
+  /** Every resident value of a language, as "namespace:key" → text. */
+  const valuesOf = (lng: string): [string, string][] => {
+    const dir = join(process.cwd(), "locales", lng);
+    const out: [string, string][] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+      const walk = (v: unknown, key: string) => {
+        if (typeof v === "string") out.push([`${file.replace(".json", "")}:${key}`, v]);
+        else if (v && typeof v === "object") for (const [k, w] of Object.entries(v)) walk(w, key ? `${key}.${k}` : k);
+      };
+      walk(JSON.parse(readFileSync(join(dir, file), "utf8")), "");
+    }
+    return out;
+  };
+
+  it("is formal in Polish: Państwo or impersonal, never ty (button labels keep the usual short imperative)", () => {
+    const informal = /(?<!\p{L})(Ty|Ci|Cię|Ciebie|Tobą|Tobie|Twoj\p{L}*|Twój|Twoi\p{L}*|\p{L}+(esz|isz|ysz|asz))(?!\p{L})/u;
+    // an imperative of the second person that starts a sentence in running text ("Wpisz kod.")
+    const imperativeSentence = /(^|[.!?:] )(Wpisz|Zadzwoń|Podaj|Wybierz|Sprawdź|Zapisz|Opisz|Napisz|Wydrukuj|Zaznacz|Skorzystaj|Zapytaj|Spróbuj|Otwórz|Wczytaj|Skróć|Odczekaj|Użyj|Wprowadź|Zwróć)(?!\p{L})[^.!?]*[.!?]/u;
+    const offenders = valuesOf("pl").filter(([, v]) => informal.test(v) || imperativeSentence.test(v)).map(([k, v]) => `${k}: ${v}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it("is polite in Turkish: buttons and links in the -in/-ın form", () => {
+    // the familiar imperative (stem only) at the end of a short label: "Verileri indir", "Katkıyı geri çek"
+    const familiar = /(?<!\p{L})(gönder|dön|geç|git|göster|indir|sil|çek|unut|et|değiştir)$/u;
+    const offenders = valuesOf("tr").filter(([, v]) => v.length < 60 && familiar.test(v)).map(([k, v]) => `${k}: ${v}`);
+    expect(offenders).toEqual([]);
+    expect(fixedT("tr", "privacy")("withdraw.button")).toBe("Katkıyı geri çekin");
+    expect(fixedT("tr", "privacy")("log.download.button")).toBe("Verileri indirin");
   });
 });
