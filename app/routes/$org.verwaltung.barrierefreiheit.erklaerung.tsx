@@ -45,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         action: "accessibility_statement_saved",
         targetType: "organisation",
         targetId: user.organisationId,
-        details: { conformance: result.statement.conformance, reviewed_on: result.statement.reviewedOn },
+        details: { conformance: result.statement.conformance, reviewed_on: result.statement.reviewedOn, legal_framework: result.statement.legalFramework },
         clientAddress: context.clientAddress,
       });
     });
