@@ -19,7 +19,6 @@ interface Term {
   everyNamespace?: boolean;
   /** the keys of this term must not use that other term */
   notMatching?: string;
-  staff?: string;
 }
 interface Glossary {
   language: string;
