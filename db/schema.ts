@@ -29,7 +29,12 @@ export interface OrganisationTable {
   default_legal_basis: Generated<string>;
   default_responsible_office: Generated<string>;
   default_retention_months: number | null;
+  /** which accessibility law applies: a state's (default Lower Saxony) or the federal one (migration 0023) */
+  legal_framework: Generated<LegalFramework>;
 }
+
+/** "ni": Lower Saxony (NBGG, NBITVO); "federal": federal bodies (BGG, BITV 2.0). */
+export type LegalFramework = "ni" | "federal";
 
 export type ProcedureStatus = "draft" | "open" | "closed" | "in_evaluation" | "results_published" | "archived";
 export type ContactFieldMode = "off" | "optional" | "required";

@@ -17,6 +17,14 @@ export function formatDate(iso: string, locale: string): string {
   return formatter(locale, false).format(new Date(iso));
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A stored day ("2026-08-01", e.g. a notice's version) as the reader writes dates; anything else as stored. */
+export function readableDay(value: unknown, locale: string): string {
+  if (typeof value === "string" && DAY.test(value)) return formatDate(value, locale);
+  return value == null ? "" : String(value);
+}
+
 export function formatDateTime(iso: string, locale: string): string {
   return formatter(locale, true).format(new Date(iso));
 }

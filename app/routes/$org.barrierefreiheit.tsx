@@ -1,4 +1,4 @@
-/** The organisation's accessibility statement (BITV 2.0, § 12b BGG and state law), from its data. */
+/** The organisation's accessibility statement (the state's law by default, e.g. § 9b NBGG; BITV 2.0 and § 12b BGG for federal bodies), from its data. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { getStatement } from "~/modules/accessibility/accessibility.server";
+import { conciliationBody } from "~/modules/accessibility/statement";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
 
@@ -20,6 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pageTitle: t("statement.title"),
       organisation: publicOrganisation(organisation),
       statement,
+      conciliation: conciliationBody(statement),
       contact: organisation.accessibility_contact,
       site: `${new URL(request.url).host}/${organisation.slug}`,
     };
@@ -27,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function AccessibilityStatement() {
-  const { organisation, statement, contact, site } = useLoaderData<typeof loader>();
+  const { organisation, statement, conciliation, contact, site } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("accessibility");
   const lng = i18n.language;
   const german = lng === CONTENT_LANGUAGE ? undefined : CONTENT_LANGUAGE;
@@ -39,6 +41,8 @@ export default function AccessibilityStatement() {
 
       <h2>{t("statement.status.heading")}</h2>
       <p>{t(`statement.status.${statement.conformance}`)}</p>
+      <p>{t(`statement.law.${statement.legalFramework}`)}</p>
+      <p>{t("statement.law.standard")}</p>
 
       <h2>{t("statement.limitations.heading")}</h2>
       {limitations === 0 ? (
@@ -100,14 +104,8 @@ export default function AccessibilityStatement() {
 
       <h2>{t("statement.enforcement.heading")}</h2>
       <p>{t("statement.enforcement.body")}</p>
-      {statement.stateBody ? (
-        <>
-          <h3>{t("statement.enforcement.state")}</h3>
-          <Paragraphs text={statement.stateBody} lang={german} />
-        </>
-      ) : null}
-      <h3>{t("statement.enforcement.federal")}</h3>
-      <Paragraphs text={statement.federalBody} lang={german} />
+      <h3>{t(statement.legalFramework === "federal" ? "statement.enforcement.federal" : "statement.enforcement.state")}</h3>
+      <Paragraphs text={conciliation} lang={german} />
     </>
   );
 }

@@ -15,7 +15,7 @@ import { publicOrganisation, requireOrganisation } from "~/modules/procedures/co
 export async function loader({ params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const organisation = await requireOrganisation(params);
-    const ls = (ns: "procedures" | "submissions" | "privacy") => fixedT(EASY_READ_LANGUAGE, ns);
+    const ls = (ns: "procedures" | "submissions" | "privacy" | "common") => fixedT(EASY_READ_LANGUAGE, ns);
     const guide = siteGuide({
       organisation,
       labels: {
@@ -23,6 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
         continue: ls("submissions")("form.continue"),
         send: ls("submissions")("check.send"),
         lookupSubmit: ls("privacy")("lookup.submit"),
+        required: ls("common")("required"),
       },
     });
     return { pageTitle: EASY_READ_LINK_TEXT, organisation: publicOrganisation(organisation), guide };

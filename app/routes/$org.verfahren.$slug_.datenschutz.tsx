@@ -6,7 +6,7 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { contentAttrs } from "~/modules/procedures/translations";
 import { titleForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
-import { formatDate } from "~/i18n/format";
+import { formatDate, readableDay } from "~/i18n/format";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
@@ -50,7 +50,7 @@ export default function FullPrivacyNotice() {
       </p>
       <h1>{t("fullNotice.title")}</h1>
       <ContentLanguageNote coverage={note} />
-      <p className="hint">{t("fullNotice.version", { version: procedure.noticeVersion })}</p>
+      <p className="hint">{t("fullNotice.version", { version: readableDay(procedure.noticeVersion, i18n.language) })}</p>
       <h2>{t("fullNotice.controllerHeading")}</h2>
       <p lang={de}>
         {controller.name}

@@ -8,7 +8,7 @@ import { Button, ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { getStatement, saveStatement } from "~/modules/accessibility/accessibility.server";
-import { CONFORMANCE, EMPTY_CUSTOM_ROWS, METHODS, STANDARD_LIMITATIONS, STATEMENT_LIMITS, validateStatement } from "~/modules/accessibility/statement";
+import { CONFORMANCE, EMPTY_CUSTOM_ROWS, LEGAL_FRAMEWORKS, METHODS, STANDARD_LIMITATIONS, STATEMENT_LIMITS, validateStatement } from "~/modules/accessibility/statement";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
@@ -45,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         action: "accessibility_statement_saved",
         targetType: "organisation",
         targetId: user.organisationId,
-        details: { conformance: result.statement.conformance, reviewed_on: result.statement.reviewedOn },
+        details: { conformance: result.statement.conformance, reviewed_on: result.statement.reviewedOn, legal_framework: result.statement.legalFramework },
         clientAddress: context.clientAddress,
       });
     });
@@ -128,8 +128,18 @@ export default function EditStatement() {
           );
         })}
         <h2>{t("statement.enforcementHeading")}</h2>
-        <TextField name="federal_body" label={t("statement.federalBody")} hint={t("statement.federalBodyHint")} value={s.federalBody} maxLength={STATEMENT_LIMITS.body} error={errorFor("federal_body")} multiline required />
+        <ChoiceField
+          name="legal_framework"
+          type="radio"
+          label={t("statement.legalFramework")}
+          hint={t("statement.legalFrameworkHint")}
+          items={LEGAL_FRAMEWORKS.map((f) => ({ value: f, label: t(`statement.legalFrameworkOptions.${f}`) }))}
+          values={[s.legalFramework]}
+          error={errorFor("legal_framework")}
+          required
+        />
         <TextField name="state_body" label={t("statement.stateBody")} hint={t("statement.stateBodyHint")} value={s.stateBody} maxLength={STATEMENT_LIMITS.body} error={errorFor("state_body")} multiline />
+        <TextField name="federal_body" label={t("statement.federalBody")} hint={t("statement.federalBodyHint")} value={s.federalBody} maxLength={STATEMENT_LIMITS.body} error={errorFor("federal_body")} multiline />
         <p>
           {t("statement.contactNote")} <a href={loaderData.settingsPath}>{t("statement.contactLink")}</a>
         </p>

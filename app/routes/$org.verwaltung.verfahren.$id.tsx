@@ -323,7 +323,7 @@ function FixedValue({ field, values, opensAt, closesAt, locale }: { field: strin
   if (field === "kind") return <>{t(`procedures:kinds.${v}`, { defaultValue: v })}</>;
   if (field === "opens_on") return <>{formatDate(opensAt, locale)}</>;
   if (field === "closes_on") return <>{formatDate(closesAt, locale)}</>;
-  if (field === "retention_months") return <>{t("admin:form.retentionValue", { months: v })}</>;
+  if (field === "retention_months") return <>{t("admin:form.retentionValue", { count: Number(v) })}</>;
   const key = CONTACT_FIELDS.find((k) => field === `contact_${k}`);
   if (key) {
     return (

@@ -86,7 +86,7 @@ describe("a procedure in the reader's language", () => {
     expect([await h1.getAttribute("lang"), await h1.getAttribute("dir")]).toEqual(["de", "ltr"]);
     // the German text is laid out left to right inside the right-to-left page
     expect(await h1.evaluate((el) => getComputedStyle(el).direction)).toBe("ltr");
-    expect(await page.locator("[data-content-language-note]").textContent()).toBe("هذا الإجراء متوفر باللغة الألمانية فقط.");
+    expect(await page.locator("[data-content-language-note]").textContent()).toBe("هذه المشاورة متوفرة باللغة الألمانية فقط.");
     expect(await axeCheck(page)).toEqual([]);
     expect(await reflows()).toBe(true);
   });

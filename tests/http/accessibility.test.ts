@@ -46,8 +46,10 @@ describe("accessibility statement and barrier reports", () => {
     expect(text).toContain("teilweise");
     expect(text).toContain("Dokumente zu einem Verfahren");
     expect(text).toContain("Unter jedem Diagramm steht eine Tabelle");
-    expect(text).toContain("Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz");
-    expect(text).toContain("Niedersachsen");
+    // a municipality in Lower Saxony: the state's conciliation body, not the federal one (§ 16 BGG)
+    expect(text).toContain("Schlichtungsstelle nach Landesrecht");
+    expect(text).toContain("Niedersächsischen Behindertengleichstellungsgesetz (NBGG)");
+    expect(text).not.toContain("Mauerstraße");
     expect(text).toContain("barrierefreiheit@musterstadt.example");
     expect(await (await resident().get(`${ORG}/barrierefreiheit`)).text()).toContain(`href="${FORM}"`);
 
@@ -55,7 +57,7 @@ describe("accessibility statement and barrier reports", () => {
     expect(ar).toMatch(/<html lang="ar" dir="rtl"/);
     expect(textOf(mainOf(ar))).toContain("بيان إمكانية الوصول");
     // the conciliation body's address stays German, marked as such
-    expect(ar).toMatch(/<div lang="de">\s*<p class="pre">Schlichtungsstelle nach § 16/);
+    expect(ar).toMatch(/<div lang="de">\s*<p class="pre">Für Stellen des Landes Niedersachsen/);
   });
 
   it("links the statement from the footer of resident, staff and error pages", async () => {
@@ -138,7 +140,7 @@ describe("accessibility statement and barrier reports", () => {
     const longText = textOf(await long.text());
     expect(longText).toContain("Höchstens 3000 Zeichen erlaubt, jetzt sind es 3001");
     expect(longText).toContain("name@example.org");
-    expect(longText).toContain("Telefonnummer nur mit Ziffern");
+    expect(longText).toContain("Telefonnummer mit Ziffern");
 
     const en = await send(resident("en"), { page: "", description: "ok" });
     expect(textOf(await en.text())).toContain("Enter which page or which part of the website is affected");
@@ -238,5 +240,18 @@ describe("accessibility statement and barrier reports", () => {
     expect(publicText).toContain("Stadtplan im Ratsinformationssystem");
     expect(publicText).toContain("only available in German");
     expect(publicText).not.toContain("Documents about a procedure");
+    // Lower Saxony by default: the state's law and conciliation body, the standard and what is tested
+    expect(publicText).toContain("NBGG");
+    expect(publicText).toContain("EN 301 549 V3.2.1");
+    expect(publicText).toContain("WCAG 2.1");
+    expect(publicText).toContain("WCAG 2.2");
+    expect(publicText).not.toContain("BITV 2.0");
+    expect(publicText).not.toContain("Schlichtungsstelle BGG");
+    const federal = await admin.post(editor, [...base, ["legal_framework", "federal"]]);
+    expect(federal.status).toBe(303);
+    const federalText = textOf(mainOf(await (await resident("de").get(`${ORG}/barrierefreiheit`)).text()));
+    expect(federalText).toContain("BITV 2.0");
+    expect(federalText).toContain("Schlichtungsstelle BGG");
+    expect(federalText).not.toContain("NBITVO");
   });
 });

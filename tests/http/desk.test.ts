@@ -79,7 +79,7 @@ describe("the staff desk", () => {
     const resident = new Client(server.url);
     expect((await resident.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
     const log = textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()));
-    expect(log).toContain("Ihr Beitrag ist eingegangen (am Telefon). Eingegeben von: eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters.");
+    expect(log).toContain("Ihr Beitrag ist am Telefon eingegangen. Eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters hat ihn eingegeben.");
     expect(log).toContain("Datenschutzhinweis vorgelesen");
     expect(log).not.toContain("Sami Service");
     const en = new Client(server.url, { "accept-language": "en" });

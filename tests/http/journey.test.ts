@@ -35,7 +35,7 @@ describe.each(engines)("the resident journey on %s", (engine) => {
     expect(list.status).toBe(200);
     const text = textOf(mainOf(await list.text()));
     const open = text.indexOf("Jetzt mitmachen");
-    const closed = text.indexOf("Abgeschlossen");
+    const closed = text.indexOf("Beendet");
     expect(open).toBeGreaterThan(-1);
     expect(closed).toBeGreaterThan(open);
     for (const title of ["Radverkehrsplan 2030", "Bürgerhaushalt 2027"]) {

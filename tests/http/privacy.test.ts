@@ -75,7 +75,7 @@ describe("the receipt code in a resident's hands", () => {
     for (const event of ["Beitrag eingegangen", "Datenschutzhinweis gezeigt", "Persönliche Daten gespeichert", "Einwilligung gegeben", "Persönliche Daten angesehen"]) {
       expect(text).toContain(event);
     }
-    expect(text).toContain("Eingegeben von: Sie selbst");
+    expect(text).toContain("Ihr Beitrag ist online eingegangen. Sie haben ihn selbst eingegeben.");
     expect(text).toContain("Die Landesbeauftragte für den Datenschutz Niedersachsen");
     expect(text).toContain("Datenschutzbeauftragte der Stadt Musterstadt");
     expect(text).toContain("Daten herunterladen");

@@ -15,7 +15,7 @@ import { DEMO, csrfOf, signIn } from "../support/staff";
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const BUDGET = "/musterstadt/verfahren/buergerhaushalt-2027";
 const PARTLY = "Parts of this page are only available in German.";
-const ONLY_GERMAN = "This procedure is only available in German.";
+const ONLY_GERMAN = "This consultation is only available in German.";
 
 describe("procedure translations over HTTP", () => {
   let server: TestServer;
@@ -149,7 +149,7 @@ describe("procedure translations over HTTP", () => {
     expect(ar).toMatch(/<html[^>]*dir="rtl"/);
     expect(mainOf(ar)).toMatch(/<h1 lang="de" dir="ltr">Radverkehrsplan 2030 – Entwurf zur Stellungnahme<\/h1>/);
     expect(mainOf(ar)).toMatch(/<span lang="de" dir="ltr">Mit dem Fahrrad<\/span>/);
-    expect(textOf(mainOf(ar))).toContain("هذا الإجراء متوفر باللغة الألمانية فقط.");
+    expect(textOf(mainOf(ar))).toContain("هذه المشاورة متوفرة باللغة الألمانية فقط.");
 
     // the list: translated titles where they exist, the others German, and the note
     const list = mainOf(await (await new Client(server.url).get("/musterstadt?lng=tr")).text());

@@ -22,7 +22,7 @@ import {
   sendBarrierAnswers,
 } from "~/modules/accessibility/accessibility.server";
 import { CONTACT_RETENTION_DAYS, REPORT_RATE_LIMIT, dueDate, isOverdue } from "~/modules/accessibility/reports";
-import { DEFAULT_FEDERAL_BODY, STANDARD_LIMITATIONS } from "~/modules/accessibility/statement";
+import { DEFAULT_FEDERAL_BODY, DEFAULT_STATE_BODY, STANDARD_LIMITATIONS, conciliationBody } from "~/modules/accessibility/statement";
 import { createOrganisation } from "~/modules/organisations/organisations.server";
 import type { MailMessage, Mailer } from "~/modules/notifications/outbox.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
@@ -214,11 +214,20 @@ describe.each(engines)("barrier reports on %s", (engine) => {
 
     const fresh = await getStatement(h.db, otherOrgId);
     expect(fresh.saved).toBe(false);
-    expect(fresh.federalBody).toBe(DEFAULT_FEDERAL_BODY);
+    // a municipality is under its state's law: Lower Saxony unless set otherwise (migration 0023)
+    expect(fresh.legalFramework).toBe("ni");
+    expect(fresh.stateBody).toBe(DEFAULT_STATE_BODY.ni);
+    expect(fresh.federalBody).toBe("");
 
     await saveStatement(h.db, otherOrgId, { ...fresh, conformance: "full", standardLimitations: ["charts"], customLimitations: [{ part: "Stadtplan", reason: "Grafik", alternative: "Anruf" }] }, null);
     const saved = await getStatement(h.db, otherOrgId);
     expect(saved).toMatchObject({ saved: true, conformance: "full", standardLimitations: ["charts"], customLimitations: [{ part: "Stadtplan", reason: "Grafik", alternative: "Anruf" }] });
+    await saveStatement(h.db, otherOrgId, { ...saved, legalFramework: "federal", federalBody: "" }, null);
+    const federal = await getStatement(h.db, otherOrgId);
+    expect(federal.legalFramework).toBe("federal");
+    expect(conciliationBody(federal)).toBe(DEFAULT_FEDERAL_BODY);
+    const org = await h.db.selectFrom("organisations").select("legal_framework").where("id", "=", otherOrgId).executeTakeFirstOrThrow();
+    expect(org.legal_framework).toBe("federal");
     // the demo organisation's statement is untouched
     expect((await getStatement(h.db, orgId)).conformance).toBe("partial");
   });

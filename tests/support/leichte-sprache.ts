@@ -25,3 +25,29 @@ export function longSentences(text: string, max = MAX_WORDS_PER_SENTENCE): strin
     .filter((s) => wordCount(s) > max)
     .map((s) => `${wordCount(s)} words: ${s}`);
 }
+
+/**
+ * Further mechanical rules (Netzwerk Leichte Sprache, DIN SPEC 33429): no abbreviations or
+ * unexplained technical and legal short names, no genitive article forms ("des", "eines"), no
+ * subordinate clauses with "wenn", "weil", "dass" (and their kin "obwohl", "falls", "damit", "ob"):
+ * Leichte Sprache writes "Sie möchten eine Antwort? Dann …" instead.
+ */
+export const LEICHTE_SPRACHE_RULES = {
+  abbreviation: /(?<!\p{L})(z\. ?B\.|bzw\.|usw\.|ggf\.|ca\.|Art\.|Abs\.|Nr\.|d\. ?h\.|u\. ?a\.|i\. ?V\. ?m\.|DSGVO|BGG|NBGG|BITV|NBITVO|EN 301 549|WCAG|Strg|JSON|CSV|PDF|DCAT)(?!\p{L})/u,
+  foreignWord: /(?<!\p{L})(Cookies?|Download|Upload|Account|Login|Captcha|Screenreader)(?!\p{L})/u,
+  lawName: /Daten·?schutz·?grund·?verordnung|Behinderten·?gleich·?stellungs·?gesetz|Informations·?technik·?verordnung/u,
+  genitive: /(?<!\p{L})(des|eines|keines|Ihres|meines|seines|unseres)(?!\p{L})/u,
+  subordinateClause: /(?<!\p{L})(wenn|weil|dass|obwohl|falls|sodass|damit|ob)(?!\p{L})/iu,
+} as const;
+export type LeichteSpracheRule = keyof typeof LEICHTE_SPRACHE_RULES | "sentenceLength";
+
+/** The rules `text` breaks, with what broke them. */
+export function ruleBreaches(text: string): { rule: LeichteSpracheRule; found: string }[] {
+  const out: { rule: LeichteSpracheRule; found: string }[] = [];
+  for (const [rule, pattern] of Object.entries(LEICHTE_SPRACHE_RULES) as [LeichteSpracheRule, RegExp][]) {
+    const m = pattern.exec(text);
+    if (m) out.push({ rule, found: m[0] });
+  }
+  for (const s of longSentences(text)) out.push({ rule: "sentenceLength", found: s });
+  return out;
+}

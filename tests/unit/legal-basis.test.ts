@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { SUPPORTED_LANGUAGES } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { CONSENT_LEGAL_BASIS, DATA_RIGHTS_LEGAL_BASIS } from "~/modules/privacy-log/events";
-import { LEGAL_BASES, LEGAL_BASIS_CODES, legalBasisCode, localiseLegalBasis } from "~/modules/privacy-log/legal-basis";
+import { LEGAL_BASES, LEGAL_BASIS_CODES, RETIRED_LEGAL_BASES, legalBasisCode, localiseLegalBasis } from "~/modules/privacy-log/legal-basis";
 
 /** The name of the GDPR a reader of each language recognises (de-x-ls writes it out in easy words). */
 const GDPR_NAME: Record<(typeof SUPPORTED_LANGUAGES)[number], string> = {
@@ -24,16 +24,24 @@ const GDPR_NAME: Record<(typeof SUPPORTED_LANGUAGES)[number], string> = {
 };
 
 describe("legal bases in the privacy log", () => {
-  it("keeps the German citations stored in existing events unchanged", () => {
-    // these exact strings are in hash-chained events already written; changing one would orphan them
+  it("keeps the German citations stored in existing events readable", () => {
+    // these exact strings are in hash-chained events already written; a corrected one keeps its old text as retired
+    expect(RETIRED_LEGAL_BASES).toEqual({
+      "Art. 6 Abs. 1 lit. c DSGVO i. V. m. Art. 12–17 DSGVO": "dataRights",
+      "Art. 7 Abs. 3 und Art. 17 DSGVO": "withdrawal",
+    });
+    for (const [old, code] of Object.entries(RETIRED_LEGAL_BASES)) {
+      expect(legalBasisCode(old)).toBe(code);
+      expect(localiseLegalBasis(old, fixedT("de", "privacy"), "de").text).toBe(LEGAL_BASES[code]);
+    }
     expect(LEGAL_BASES).toEqual({
       information: "Art. 13 DSGVO",
       consent: "Art. 6 Abs. 1 lit. a DSGVO",
       publicTask: "Art. 6 Abs. 1 lit. e DSGVO",
-      dataRights: "Art. 6 Abs. 1 lit. c DSGVO i. V. m. Art. 12–17 DSGVO",
+      dataRights: "Art. 6 Abs. 1 lit. c DSGVO i. V. m. Art. 12–22 DSGVO", // the rights granted reach to Art. 22
       access: "Art. 15 DSGVO",
       erasure: "Art. 17 DSGVO",
-      withdrawal: "Art. 7 Abs. 3 und Art. 17 DSGVO",
+      withdrawal: "Art. 17 Abs. 1 lit. a DSGVO", // withdrawing a submission is no withdrawal of consent (Art. 7 Abs. 3)
       storageLimitation: "Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung)",
     });
     expect(CONSENT_LEGAL_BASIS).toBe(LEGAL_BASES.consent);
@@ -58,6 +66,11 @@ describe("legal bases in the privacy log", () => {
     expect(localiseLegalBasis("Art. 6 Abs. 1 lit. e DSGVO", fixedT("en", "privacy"), "en").text).toBe("Art. 6(1)(e) GDPR");
     expect(localiseLegalBasis("Art. 15 DSGVO", fixedT("pl", "privacy"), "pl").text).toBe("art. 15 RODO");
     expect(localiseLegalBasis("Art. 13 DSGVO", fixedT("de", "privacy"), "de").text).toBe("Art. 13 DSGVO");
+    for (const lng of SUPPORTED_LANGUAGES) {
+      const t = fixedT(lng, "privacy");
+      expect(t("legalBases.dataRights"), lng).toMatch(/12\s*(–|bis)\s*22/);
+      expect(t("legalBases.withdrawal"), lng).not.toMatch(/\b7\b/);
+    }
   });
 
   it("shows a procedure's own legal basis as typed, marked German (left-to-right inside Arabic)", () => {

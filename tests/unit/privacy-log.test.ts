@@ -67,8 +67,8 @@ describe("explanations in every language", () => {
     it(`explains every event type, role, category and purpose in ${lng}`, () => {
       const t = fixedT(lng, "privacy");
       for (const type of PRIVACY_EVENT_TYPES) {
-        for (const key of [`events.${type}.title`, `events.${type}.explanation`]) {
-          const text = t(key, params);
+        for (const [key, context] of [[`events.${type}.title`], ...ACTOR_ROLES.map((r) => [`events.${type}.explanation`, r])]) {
+          const text = t(key, { ...params, context });
           expect(text, `${lng} ${key}`).not.toBe(key);
           expect(text, `${lng} ${key}`).not.toMatch(/\{\{|\}\}/);
           expect(text.length).toBeGreaterThan(3);
@@ -85,8 +85,8 @@ describe("explanations in every language", () => {
 
   it("puts the event's details into the German explanation", () => {
     const t = fixedT("de", "privacy");
-    expect(t("events.received.explanation", { channel: "am Telefon", actor: "eine Mitarbeiterin" })).toBe(
-      "Ihr Beitrag ist eingegangen (am Telefon). Eingegeben von: eine Mitarbeiterin.",
+    expect(t("events.received.explanation", { channel: "am Telefon", context: "staff" })).toBe(
+      "Ihr Beitrag ist am Telefon eingegangen. Eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters hat ihn eingegeben.",
     );
   });
 });

@@ -24,12 +24,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 // ——— the statement ———
 
 export async function getStatement(db: Db, organisationId: number): Promise<Statement> {
+  const org = await db.selectFrom("organisations").select(["created_at", "legal_framework"]).where("id", "=", organisationId).executeTakeFirst();
+  if (!org) throw new HttpError(404, "not_found");
   const row = await db.selectFrom("accessibility_statements").selectAll().where("organisation_id", "=", organisationId).executeTakeFirst();
-  if (!row) {
-    const org = await db.selectFrom("organisations").select("created_at").where("id", "=", organisationId).executeTakeFirst();
-    if (!org) throw new HttpError(404, "not_found");
-    return defaultStatement(org.created_at);
-  }
+  if (!row) return defaultStatement(org.created_at, org.legal_framework);
   const standard = JSON.parse(row.standard_limitations) as string[];
   return {
     conformance: row.conformance,
@@ -38,6 +36,7 @@ export async function getStatement(db: Db, organisationId: number): Promise<Stat
     reviewedOn: row.reviewed_on,
     standardLimitations: STANDARD_LIMITATIONS.filter((k) => standard.includes(k)) as StandardLimitation[],
     customLimitations: JSON.parse(row.custom_limitations) as CustomLimitation[],
+    legalFramework: org.legal_framework,
     federalBody: row.federal_body,
     stateBody: row.state_body,
     saved: true,
@@ -57,6 +56,7 @@ export async function saveStatement(db: Db, organisationId: number, statement: S
     updated_by: accountId,
     updated_at: now.toISOString(),
   };
+  await db.updateTable("organisations").set({ legal_framework: statement.legalFramework }).where("id", "=", organisationId).execute();
   await db
     .insertInto("accessibility_statements")
     .values({ organisation_id: organisationId, ...values })

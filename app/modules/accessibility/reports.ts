@@ -5,6 +5,7 @@
  */
 import type { BarrierReportStatus } from "#db/schema";
 import { addCalendarMonths } from "~/modules/calendar/months";
+import { isPhoneNumber } from "~/modules/submissions/validation";
 
 export const REPORT_LIMITS = { page: 300, description: 3000, email: 254, phone: 40, answer: 5000 } as const;
 /** Fields of the resident's form, in page order (the error summary follows it). */
@@ -34,7 +35,6 @@ export interface ReportInput {
 // C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
 const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
 const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
-const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export const codePoints = (s: string) => Array.from(s).length;
@@ -77,7 +77,7 @@ export function validateReport(
   const email = checkText(values.email, { max: REPORT_LIMITS.email, required: false, multiline: false });
   add("email", email ?? (values.email && !EMAIL.test(values.email) ? "form.errors.email" : null), REPORT_LIMITS.email);
   const phone = checkText(values.phone, { max: REPORT_LIMITS.phone, required: false, multiline: false });
-  add("phone", phone ?? (values.phone && (!PHONE.test(values.phone) || values.phone.replace(/\D/g, "").length < 5) ? "form.errors.phone" : null), REPORT_LIMITS.phone);
+  add("phone", phone ?? (values.phone && !isPhoneNumber(values.phone) ? "form.errors.phone" : null), REPORT_LIMITS.phone);
   return errors.length ? { ok: false, errors, values, token } : { ok: true, values, token };
 }
 

@@ -2,7 +2,7 @@
  * The accessibility statement: its shape, the product's own known limitations (translated into every
  * language, each admin decides which apply) and the defaults an organisation starts with.
  */
-import type { Conformance, StatementMethod } from "#db/schema";
+import type { Conformance, LegalFramework, StatementMethod } from "#db/schema";
 import { checkText, codePoints } from "./reports";
 
 export const CONFORMANCE: readonly Conformance[] = ["full", "partial", "none"];
@@ -28,13 +28,31 @@ export interface Statement {
   reviewedOn: string;
   standardLimitations: StandardLimitation[];
   customLimitations: CustomLimitation[];
+  /** the accessibility law of the municipality (an organisation setting, saved with the statement) */
+  legalFramework: LegalFramework;
   federalBody: string;
   stateBody: string;
   /** false while the organisation has not saved its own statement yet */
   saved: boolean;
 }
 
-/** The conciliation body for Germany (§ 16 BGG). */
+/** The accessibility laws a municipality can be under: its state's (Lower Saxony first, the default) or the federal one. */
+export const LEGAL_FRAMEWORKS: readonly LegalFramework[] = ["ni", "federal"];
+export const DEFAULT_LEGAL_FRAMEWORK: LegalFramework = "ni";
+
+/**
+ * The conciliation body under the Lower Saxony law (NBGG): at the state commissioner for people with
+ * disabilities. Municipalities are state bodies; the federal body (§ 16 BGG) does not take their cases.
+ */
+export const DEFAULT_STATE_BODY: Readonly<Record<Exclude<LegalFramework, "federal">, string>> = {
+  ni: [
+    "Schlichtungsstelle nach dem Niedersächsischen Behindertengleichstellungsgesetz (NBGG)",
+    "bei der Landesbeauftragten für Menschen mit Behinderungen des Landes Niedersachsen",
+    "Hannah-Arendt-Platz 2, 30159 Hannover",
+  ].join("\n"),
+};
+
+/** The conciliation body for federal bodies only (§ 16 BGG). */
 export const DEFAULT_FEDERAL_BODY = [
   "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz (BGG)",
   "bei dem Beauftragten der Bundesregierung für die Belange von Menschen mit Behinderungen",
@@ -44,8 +62,14 @@ export const DEFAULT_FEDERAL_BODY = [
   "Internet: www.schlichtungsstelle-bgg.de",
 ].join("\n");
 
+/** The conciliation body residents are sent to: the one of the organisation's legal framework. */
+export function conciliationBody(s: Pick<Statement, "legalFramework" | "federalBody" | "stateBody">): string {
+  if (s.legalFramework === "federal") return s.federalBody || DEFAULT_FEDERAL_BODY;
+  return s.stateBody || DEFAULT_STATE_BODY[s.legalFramework];
+}
+
 /** What an organisation that has not written its own statement shows: partly accessible, self-assessed. */
-export function defaultStatement(createdAt: string): Statement {
+export function defaultStatement(createdAt: string, legalFramework: LegalFramework = DEFAULT_LEGAL_FRAMEWORK): Statement {
   const day = createdAt.slice(0, 10);
   return {
     conformance: "partial",
@@ -54,8 +78,9 @@ export function defaultStatement(createdAt: string): Statement {
     reviewedOn: day,
     standardLimitations: [...STANDARD_LIMITATIONS],
     customLimitations: [],
-    federalBody: DEFAULT_FEDERAL_BODY,
-    stateBody: "",
+    legalFramework,
+    federalBody: legalFramework === "federal" ? DEFAULT_FEDERAL_BODY : "",
+    stateBody: legalFramework === "federal" ? "" : DEFAULT_STATE_BODY[legalFramework],
     saved: false,
   };
 }
@@ -80,7 +105,7 @@ export function validateStatement(
   fields: Map<string, string[]>,
   today: string,
 ): { ok: boolean; statement: Statement; errors: StatementError[] } | { malformed: "unknown_field" | "repeated_field" } {
-  const known = /^(conformance|method|prepared_on|reviewed_on|standard|federal_body|state_body|custom_(\d+)_(part|reason|alternative))$/;
+  const known = /^(conformance|method|legal_framework|prepared_on|reviewed_on|standard|federal_body|state_body|custom_(\d+)_(part|reason|alternative))$/;
   for (const [name, list] of fields) {
     const m = known.exec(name);
     if (!m || (m[2] !== undefined && Number(m[2]) >= STATEMENT_LIMITS.customCount + EMPTY_CUSTOM_ROWS)) return { malformed: "unknown_field" };
@@ -119,9 +144,11 @@ export function validateStatement(
     }
     custom.push(row);
   }
+  const legalFramework = (one("legal_framework") || DEFAULT_LEGAL_FRAMEWORK) as LegalFramework;
+  if (!LEGAL_FRAMEWORKS.includes(legalFramework)) return { malformed: "unknown_field" };
   const federalBody = one("federal_body");
   const stateBody = one("state_body");
-  for (const [field, value, required] of [["federal_body", federalBody, true], ["state_body", stateBody, false]] as const) {
+  for (const [field, value, required] of [["federal_body", federalBody, false], ["state_body", stateBody, false]] as const) {
     const message = checkText(value, { max: STATEMENT_LIMITS.body, required, multiline: true });
     if (message) errors.push({ field, message: message.replace("form.errors.", "statement.errors."), params: { max: STATEMENT_LIMITS.body, length: codePoints(value) } });
   }
@@ -132,6 +159,7 @@ export function validateStatement(
     reviewedOn,
     standardLimitations: STANDARD_LIMITATIONS.filter((k) => standard.includes(k)),
     customLimitations: custom,
+    legalFramework,
     federalBody,
     stateBody,
     saved: true,

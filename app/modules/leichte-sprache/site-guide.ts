@@ -48,7 +48,7 @@ export interface SiteGuideInput {
     accessibility_contact: string;
   };
   /** the labels residents see on the buttons and links, in Leichte Sprache */
-  labels: { open: string; continue: string; send: string; lookupSubmit: string };
+  labels: { open: string; continue: string; send: string; lookupSubmit: string; required: string };
 }
 
 const lines = (...texts: string[]) =>
@@ -129,7 +129,8 @@ export function siteGuide({ organisation: o, labels }: SiteGuideInput): SiteGuid
             items: [
               `Gehen Sie zur ersten Seite. Suchen Sie eine Beteiligung unter „${labels.open}“ aus.`,
               "Lesen Sie den Text zu der Beteiligung.",
-              "Beantworten Sie die Fragen. Sie müssen nicht jede Frage beantworten.",
+              // some questions are required: the guide quotes the marker the form shows next to them
+              `Beantworten Sie die Fragen. Manche Fragen müssen Sie beantworten. Dort steht: „${labels.required.replace(/^\(|\)$/g, "")}“`,
               `Drücken Sie auf den Knopf „${labels.continue}“.`,
               "Sehen Sie Ihre Antworten noch einmal an. Sie können die Antworten noch ändern.",
               `Drücken Sie auf den Knopf „${labels.send}“.`,
@@ -197,8 +198,8 @@ export function siteGuide({ organisation: o, labels }: SiteGuideInput): SiteGuid
               "Ihre Meinung zurück·nehmen, solange die Beteiligung offen ist.",
             ],
           },
-          { kind: "p", text: "Heben Sie den Code gut auf. Geben Sie den Code keinem anderen Menschen." },
-          { kind: "p", text: "Sie haben kein Internet? Dann rufen Sie 115 an. Sagen Sie am Telefon Ihren Code." },
+          { kind: "p", text: "Heben Sie den Code gut auf. Der Code ist nur für Sie. Sagen Sie den Code nur der Verwaltung." },
+          { kind: "p", text: "Sie haben kein Internet? Dann rufen Sie 115 an. Sagen Sie am Telefon Ihren Code. Dort arbeitet die Verwaltung." },
           { kind: "link", href: `${home}/beitrag`, text: `Hier schreiben Sie Ihren Code. Dann drücken Sie auf „${labels.lookupSubmit}“.` },
         ],
       },
@@ -217,7 +218,7 @@ export function siteGuide({ organisation: o, labels }: SiteGuideInput): SiteGuid
               "Wir speichern Ihre Meinung getrennt von Ihrem Namen.",
               "Wir zeigen Ihre Meinung nie mit Ihrem Namen.",
               "Wir geben Ihre Daten nicht an andere weiter.",
-              "Wir schreiben jedes Mal auf, wenn jemand Ihre Daten ansieht.",
+              "Sieht jemand Ihre Daten an? Dann schreiben wir das jedes Mal auf.",
               "Nach einer bestimmten Zeit löschen wir Ihre Daten.",
             ],
           },

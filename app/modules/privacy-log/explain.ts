@@ -3,20 +3,34 @@
  * (`privacy:events.<type>.explanation`), the same for the resident's page and the JSON download.
  */
 import type { TFunction } from "i18next";
-import { formatDate } from "~/i18n/format";
-import type { PrivacyEvent } from "./events";
+import { formatDate, readableDay } from "~/i18n/format";
+import type { PrivacyEvent, PrivacyEventType } from "./events";
+
+/**
+ * Events whose sentence names who acted. Each has one whole sentence per actor kind
+ * (`explanation_<actorRole>`, chosen through i18next's context): an actor phrase pasted into one
+ * sentence reads wrongly in some case or at the start of a sentence ("Sie selbst hat …").
+ */
+export const EVENTS_NAMING_THE_ACTOR: ReadonlySet<PrivacyEventType> = new Set(["received", "personal_data_opened", "status_looked_up"]);
 
 export function explanationOptions(e: PrivacyEvent, t: TFunction, locale: string) {
   const d = e.details;
   return {
     channel: d.channel ? t(`privacy:channels.${d.channel}`) : "",
-    version: d.version ?? "",
+    version: readableDay(d.version, locale),
     until: typeof d.until === "string" ? formatDate(d.until, locale) : "",
     receivedOn: typeof d.received_on === "string" ? formatDate(d.received_on, locale) : "",
-    actor: t(`privacy:actors.${e.actorRole}`),
     categories: e.categories.map((c) => t(`privacy:categories.${c}`)).join(", "),
     reason: d.reason ? t(`privacy:deletionReasons.${d.reason}`) : "",
-    context: e.type === "erasure_requested" && d.held ? "held" : e.type === "received" && typeof d.received_on === "string" ? "post" : undefined,
+    // post (paper, letters) has its own sentence with the day it arrived, entered by staff
+    context:
+      e.type === "received" && typeof d.received_on === "string"
+        ? "post"
+        : EVENTS_NAMING_THE_ACTOR.has(e.type)
+          ? e.actorRole
+          : e.type === "erasure_requested" && d.held
+            ? "held"
+            : undefined,
   };
 }
 

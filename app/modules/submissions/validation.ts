@@ -61,6 +61,8 @@ export const CONTACT_MAX_LENGTH: Record<ContactFieldKey, number> = { name: 200, 
 const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
 const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
 const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
+/** Digits, spaces, ( ) / - and one leading +, at least five digits (the error texts say exactly this). */
+export const isPhoneNumber = (value: string) => PHONE.test(value) && value.replace(/\D/g, "").length >= 5;
 
 export function normaliseText(raw: string): string {
   return raw.replace(/\r\n?/g, "\n").normalize("NFC").trim();
@@ -138,7 +140,7 @@ function validateContact(key: ContactFieldKey, value: string, errors: FieldError
     errors.push({ field, message: "errors.invalidEmail" });
     return false;
   }
-  if (key === "phone" && (!PHONE.test(value) || value.replace(/\D/g, "").length < 5)) {
+  if (key === "phone" && !isPhoneNumber(value)) {
     errors.push({ field, message: "errors.invalidPhone" });
     return false;
   }
