@@ -27,7 +27,8 @@ import {
   resultsStatistics,
   resultsSummaryOf,
 } from "~/modules/results/results.server";
-import { BarChart } from "~/modules/results/ui/BarChart";
+import type { HiddenReason } from "~/modules/results/disclosure";
+import { BarChart, countText } from "~/modules/results/ui/BarChart";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -115,8 +116,7 @@ export default function ResultsPage() {
     );
   }
   const number = new Intl.NumberFormat(i18n.language);
-  const count = (c: { count: number | null; hidden: string | null }) =>
-    c.count !== null ? number.format(c.count) : c.hidden === "protects_small_group" ? t("protectsSmallGroup") : t("fewerThan", { limit: MIN_GROUP_SIZE });
+  const count = (c: { count: number | null; hidden: HiddenReason | null }) => countText(t, number, c, MIN_GROUP_SIZE);
   const protectiveNote = <p className="hint">{t("protectsSmallGroupNote", { limit: MIN_GROUP_SIZE })}</p>;
   const pageHref = (p: number) => (p === 1 ? "?" : `?seite=${p}`);
   return (

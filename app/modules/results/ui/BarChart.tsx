@@ -23,6 +23,12 @@ export interface ChartRow {
   hidden?: "small_group" | "protects_small_group" | null;
 }
 
+/** A count as the page says it: the number, "fewer than 5", or "not shown" for a group hidden to protect a small one. */
+export function countText(t: (key: string, options?: Record<string, unknown>) => string, number: Intl.NumberFormat, c: Pick<ChartRow, "count" | "hidden">, minGroupSize: number): string {
+  if (c.count !== null) return number.format(c.count);
+  return c.hidden === "protects_small_group" ? t("protectsSmallGroup") : t("fewerThan", { limit: minGroupSize });
+}
+
 const ROW_HEIGHT = 52;
 const LABEL_CHARS = 34;
 const BAR = "#1d70b8";
@@ -59,8 +65,7 @@ export function BarChart({
   const { t, i18n } = useTranslation("results");
   const rtl = directionOf(i18n.language) === "rtl";
   const number = new Intl.NumberFormat(i18n.language);
-  const shown = ({ count, hidden }: ChartRow) =>
-    count !== null ? number.format(count) : hidden === "protects_small_group" ? t("protectsSmallGroup") : t("fewerThan", { limit: minGroupSize });
+  const shown = (r: ChartRow) => countText(t, number, r, minGroupSize);
   const max = Math.max(0, ...rows.map((r) => r.count ?? 0));
   const titleId = `${id}-title`;
   const tableId = `${id}-table`;
