@@ -417,22 +417,12 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
   return out;
 }
 
-export async function countPublished(db: Db, procedureId: number): Promise<number> {
-  const row = await db
-    .selectFrom("submissions")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .where("procedure_id", "=", procedureId)
-    .where("state", "in", PUBLISHED_STATES)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
  * the number published when the caller has it (the snapshot), else counted here.
  */
 export async function publishedPage(db: Db, procedureId: number, page: number, knownTotal?: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
-  const total = knownTotal ?? (await countPublished(db, procedureId));
+  const total = knownTotal ?? (await countPublishedRows(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
   // the rank counts every submission of the procedure, so numbers never change when a moderation
