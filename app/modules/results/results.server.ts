@@ -25,7 +25,7 @@ import { engineOf } from "#db/connection.server";
 import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision } from "#db/schema";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
-import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
+import { RESPONSE_DECISIONS } from "~/modules/moderation/decisions";
 import { berlinDay } from "~/modules/procedures/admin.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
