@@ -29,6 +29,26 @@ export async function contentVersion(handle: DatabaseHandle, slug: string): Prom
   return rows[0] === undefined ? undefined : Number(rows[0].version);
 }
 
+/** The next moment one of the organisation's procedures opens or closes, at most maxAgeMs ahead (the page cache's expiry). */
+export async function nextTransition(db: Kysely<Database>, slug: string, now: Date, maxAgeMs: number): Promise<number> {
+  const t = now.toISOString();
+  const rows = await db
+    .selectFrom("procedures")
+    .innerJoin("organisations", "organisations.id", "procedures.organisation_id")
+    .select(["procedures.opens_at", "procedures.closes_at"])
+    .where("organisations.slug", "=", slug)
+    .where((eb) => eb.or([eb("procedures.opens_at", ">", t), eb("procedures.closes_at", ">", t)]))
+    .execute();
+  let next = now.getTime() + maxAgeMs;
+  for (const r of rows) {
+    for (const at of [r.opens_at, r.closes_at]) {
+      const ms = Date.parse(at);
+      if (ms > now.getTime() && ms < next) next = ms;
+    }
+  }
+  return next;
+}
+
 export async function listOrganisations(db: Kysely<Database>): Promise<Pick<Organisation, "id" | "slug" | "name">[]> {
   return db.selectFrom("organisations").select(["id", "slug", "name"]).orderBy("name").execute();
 }
