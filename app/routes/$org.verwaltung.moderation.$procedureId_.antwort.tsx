@@ -13,7 +13,7 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { RESPONSE_DECISIONS, RESPONSE_MAX, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
 import type { ResponseDecision } from "#db/schema";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 const parseIds = (values: string[]) => {
   const ids = values.map(Number);

@@ -18,7 +18,7 @@ import { parseId } from "~/modules/procedures/admin.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
 import { queueResultNotifications, resultsUrlFor } from "~/modules/notifications/outbox.server";
 import { PUBLISHABLE, SUMMARY_EDITABLE, publishResults, resultsOverview, saveSummary } from "~/modules/results/results.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 const DONE = ["saved", "published", "updated"] as const;
 

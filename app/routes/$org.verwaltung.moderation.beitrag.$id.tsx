@@ -17,7 +17,7 @@ import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
 import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
 import type { ResponseDecision } from "#db/schema";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 const submissionId = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);

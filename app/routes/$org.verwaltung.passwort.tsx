@@ -17,7 +17,7 @@ import { createSession, endAllSessions } from "~/modules/accounts/sessions.serve
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {

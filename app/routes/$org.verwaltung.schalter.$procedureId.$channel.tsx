@@ -24,7 +24,8 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
-import { validateSubmission, type FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
+import { validateSubmission } from "~/modules/submissions/validation";
 
 async function load(request: Request, params: Record<string, string | undefined>, forAction: boolean) {
   const channel = params.channel ?? "";

@@ -34,7 +34,7 @@ import {
   type AdminFormValues,
 } from "~/modules/procedures/admin.server";
 import type { Question } from "~/modules/procedures/procedure";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["added", "updated", "unchanged", "moved", "removed", "copied"] as const;
 const INTENTS = ["add", "update", "move", "remove", "copy"] as const;

@@ -15,7 +15,7 @@ import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 /** The token is in the address: it must not travel on to any other page as a Referer. */
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer" });

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "#db/connection.server";
 import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
+import { FORBIDDEN_CHARACTERS, codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 
 // ---------------------------------------------------------------------------
@@ -96,12 +97,8 @@ export const ORGANISATION_SETTINGS: readonly OrganisationSettingField[] = [
 
 export type OrganisationSettings = Record<OrganisationSettingKey, string>;
 
-export interface SettingsError {
-  field: string;
-  /** translation key in the "accounts" namespace */
-  message: string;
-  params?: Record<string, string | number>;
-}
+/** message: a translation key in the "accounts" namespace */
+export type SettingsError = FieldError;
 
 export async function getOrganisationSettings(db: Kysely<Database>, organisationId: number): Promise<OrganisationSettings | undefined> {
   return db
@@ -110,11 +107,6 @@ export async function getOrganisationSettings(db: Kysely<Database>, organisation
     .where("id", "=", organisationId)
     .executeTakeFirst();
 }
-
-// C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
-
-const codePoints = (s: string) => Array.from(s).length;
 
 /**
  * The settings form, checked. Unknown or repeated fields are a form no page of ours produces
@@ -130,11 +122,11 @@ export function validateOrganisationSettings(
   const values = {} as OrganisationSettings;
   const errors: SettingsError[] = [];
   for (const f of ORGANISATION_SETTINGS) {
-    const value = (fields.get(f.key)?.[0] ?? "").replace(/\r\n?/g, "\n").normalize("NFC").trim();
+    const value = normaliseText(fields.get(f.key)?.[0] ?? "");
     values[f.key] = value;
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
     else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
-    else if (codePoints(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (codePointLength(value) > f.max) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePointLength(value) } });
   }
   return errors.length ? { ok: false, errors, values } : { ok: true, values };
 }

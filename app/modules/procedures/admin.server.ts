@@ -12,7 +12,7 @@ import type { Kysely, Transaction } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { ContactFieldMode, Database, ProcedureRow, ProcedureStatus, ProcedureUpdate, QuestionKind, QuestionRow } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
-import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { CONTACT_FIELDS, toProcedure, type ContactFieldKey, type Procedure, type Question } from "./procedure";
 
 type Db = Kysely<Database>;

@@ -30,7 +30,7 @@ import { berlinDay } from "~/modules/procedures/admin.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
-import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { requestInclusion } from "./inclusion.server";
 import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 

@@ -13,7 +13,8 @@ import {
   type ContactFieldKey,
   type Procedure,
 } from "~/modules/procedures/procedure";
-import type { FieldError, FormValues } from "../validation";
+import type { FieldError } from "~/modules/forms/fields";
+import type { FormValues } from "../validation";
 import { CONTACT_MAX_LENGTH } from "../validation";
 
 const CONTACT_INPUT: Record<ContactFieldKey, { type: "text" | "email" | "tel"; autoComplete: string; multiline?: boolean }> = {
