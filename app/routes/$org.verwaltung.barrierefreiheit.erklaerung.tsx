@@ -13,7 +13,7 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
 import { errorMessageFor } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -26,7 +26,7 @@ import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { RESPONSE_DECISIONS } from "~/modules/moderation/decisions";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
