@@ -12,7 +12,7 @@ import { log } from "./app/modules/http/log.server.ts";
 log("info", "listening", { port: 4321, seeded: false });
 log("info", "request", { method: "POST", route: "/:org/beitrag", status: 303, email: "ottilie@beispiel.example", contact: { name: "Ottilie" } });
 for (let i = 0; i < 2000; i++) log("info", "burst", { i });
-log("warn", "outbox_send_failed", { outboxId: 7, error: "timeout", password: "Vollmond 7", detail: { token: "abc123" } });
+log("warn", "outbox_send_failed", { outboxId: 7, error: "timeout", password: "Vollmond 7", token: "abc123" });
 log("error", "job_failed", { job: "sessions", error: "boom" });
 log("info", "stopping");
 process.exit(0);
@@ -32,11 +32,11 @@ describe("log lines", () => {
     expect(entries.find((e) => e.event === "outbox_send_failed")?.level).toBe("warn");
   });
 
-  it("replace fields named like personal data or secrets, at the top level and one level down", () => {
+  it("replace fields named like personal data or secrets, objects in them whole", () => {
     expect(entries.find((e) => e.event === "request")).toEqual(
       expect.objectContaining({ route: "/:org/beitrag", status: 303, email: "[redacted]", contact: "[redacted]" }),
     );
-    expect(entries.find((e) => e.event === "outbox_send_failed")).toMatchObject({ password: "[redacted]", detail: { token: "[redacted]" } });
+    expect(entries.find((e) => e.event === "outbox_send_failed")).toMatchObject({ outboxId: 7, password: "[redacted]", token: "[redacted]" });
     for (const secret of ["ottilie@beispiel.example", "Ottilie", "Vollmond", "abc123"]) expect(run.stdout).not.toContain(secret);
   });
 });

@@ -5,8 +5,9 @@
  * Lines are written asynchronously: while one write is on its way, the next lines gather and leave
  * together (one write instead of one per request under load). An error line is pushed out at once;
  * whatever is still gathered is written before the process exits. Fields named like personal data
- * (redactedFields) are replaced by "[redacted]", at the top level and one level down, as a second
- * lock behind the rule that callers never pass them.
+ * (redactedFields) are replaced by "[redacted]", as a second
+ * lock behind the rule that callers never pass them; top-level names only (a field holding an object,
+ * such as `contact`, goes whole), as pino's wildcard paths cost ~10 µs per line.
  */
 import { pino } from "pino";
 
@@ -21,7 +22,7 @@ const logger = pino(
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactedFields.flatMap((field) => [field, `*.${field}`]), censor: "[redacted]" },
+    redact: { paths: redactedFields, censor: "[redacted]" },
   },
   pino.destination({ dest: 1, sync: false }),
 );
