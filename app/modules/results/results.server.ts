@@ -31,7 +31,7 @@ import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
-import { requestInclusion } from "./inclusion.server";
+import { requestInclusion } from "./inclusion-request.server";
 import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
