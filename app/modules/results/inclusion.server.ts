@@ -21,12 +21,12 @@ import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import type { NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { resultsSnapshot } from "./results.server";
+import { PUBLISHED_STATES } from "./snapshot.server";
 
 export const INCLUSION_BATCH = 200;
 /** A run stops after this long (well inside the job's 10-minute lease) and the next run carries on. */
 export const INCLUSION_BUDGET_MS = 5 * 60 * 1000;
 const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
-const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 
 /** Submissions among `ids` whose log already says they are in the results. */
 async function alreadyIncluded(trx: Transaction<Database>, ids: number[]): Promise<Set<number>> {

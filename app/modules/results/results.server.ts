@@ -32,7 +32,7 @@ import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { requestInclusion } from "./inclusion-request.server";
-import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
+import { PUBLISHED_STATES, countPublishedRows, isPublishedState, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -45,7 +45,6 @@ export const MIN_GROUP_SIZE = 5;
 export const RESULTS_PAGE_SIZE = 20;
 export const EXPORT_PAGE_SIZE = 1000;
 export const SUMMARY_MAX = 20_000;
-export const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 export const CHART_KINDS: readonly QuestionKind[] = ["single_choice", "multiple_choice", "scale", "yes_no"];
 export const TEXT_KINDS: readonly QuestionKind[] = ["short_text", "long_text"];
 export const LICENSE_URI = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0";
@@ -67,8 +66,6 @@ export const excerptLength = (count: number) => Math.max(EXCERPT_MIN, Math.floor
 
 /** A count as it may be published: the number, or null for a group smaller than MIN_GROUP_SIZE. */
 export const suppress = (n: number): number | null => (n < MIN_GROUP_SIZE ? null : n);
-
-export const isPublished = (state: string) => (PUBLISHED_STATES as readonly string[]).includes(state);
 
 /** Text cut at a word boundary to at most `max` characters, with an ellipsis when it was cut. */
 export function excerpt(text: string, max: number = EXCERPT_MAX): { text: string; cut: boolean } {
@@ -482,7 +479,7 @@ export async function* publishedBatches(
     const refs: SubmissionRef[] = [];
     for (const r of rows) {
       rank++;
-      if (isPublished(r.state)) refs.push({ ...r, number: rank });
+      if (isPublishedState(r.state)) refs.push({ ...r, number: rank });
     }
     if (refs.length > 0) yield await withContent(db, refs);
     if (rows.length < pageSize) return;
