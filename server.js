@@ -162,10 +162,10 @@ app.get("/readyz", async (_req, res) => {
   const state = await readiness();
   probe(res, state.ready ? 200 : 503, state.ready ? "ready\n" : `not ready: ${state.reason}\n`);
 });
-app.get("/metrics", (req, res) => {
+app.get("/metrics", async (req, res) => {
   res.locals.route = "/metrics";
   if (!mayReadMetrics(req)) return probe(res, 403, "Forbidden: /metrics needs METRICS_TOKEN as a bearer token, or a direct connection from this machine when METRICS_TOKEN is not set.\n");
-  res.status(200).set({ "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" }).send(renderMetrics());
+  res.status(200).set({ "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" }).send(await renderMetrics());
 });
 
 // Rendered-page cache: resident pages that are the same for every reader, rendered once per path,
@@ -475,9 +475,7 @@ server.setTimeout(setting("SOCKET_IDLE_TIMEOUT_MS", 60_000));
 server.listen(port, listenHost(), () => {
   const address = server.address();
   const shown = typeof address === "object" && address ? address.port : port;
-  console.log(
-    JSON.stringify({ time: new Date().toISOString(), level: "info", event: "listening", port: shown, seeded, demo, url: `http://localhost:${shown}` }),
-  );
+  log("info", "listening", { port: shown, seeded, demo, url: `http://localhost:${shown}` });
 });
 
 /**

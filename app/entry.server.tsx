@@ -7,12 +7,26 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n/i18n.server";
+import { getDatabaseHandle, getDb } from "~/db.server";
 import { log } from "~/modules/http/log.server";
 import { isPrivatePath } from "~/modules/http/private-paths";
+import { createPageCache as createCache, type PageCacheOptions } from "~/modules/http/page-cache.server";
+import { contentVersion, contentVersionNow, nextTransition } from "~/modules/organisations/organisations.server";
 
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
 export { serverSupport } from "~/modules/http/server-support.server";
-export { createPageCache } from "~/modules/http/page-cache.server";
+
+/** The page cache with what it needs to know about organisations' content (infrastructure knows no domain). */
+export function createPageCache(options: Omit<PageCacheOptions, "content">) {
+  return createCache({
+    ...options,
+    content: {
+      version: (slug) => contentVersion(getDatabaseHandle(), slug),
+      versionNow: (slug) => contentVersionNow(getDatabaseHandle(), slug),
+      expiresAt: (slug, now, maxAgeMs) => nextTransition(getDb(), slug, now, maxAgeMs),
+    },
+  });
+}
 
 export default async function handleRequest(
   request: Request,

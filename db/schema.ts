@@ -393,28 +393,6 @@ export interface BarrierReportTable {
 }
 
 /** A procedure's published statistics, stored so the results page does not count per request (raw; suppressed when shown). */
-export interface ResultsSnapshotTable {
-  procedure_id: number;
-  /** the highest submission id and the number withdrawn when counted: a change in either means count again */
-  basis_max_id: number;
-  basis_withdrawn: number;
-  published_count: number;
-  /** {"channels":{"online":n},"answers":{"<question id>":{"<value>":n}}} */
-  counts_json: string;
-  computed_at: string;
-}
-
-/** "Included in results / open data" privacy-log entries still to be written after a publication (a job). */
-export interface ResultsInclusionTable {
-  procedure_id: number;
-  organisation_id: number;
-  moderator_id: number | null;
-  requested_at: string;
-  /** the last submission id whose entries are written */
-  logged_through: Generated<number>;
-  done_at: string | null;
-}
-
 /**
  * A procedure's own content in another language (title, summary, body, question texts). '' means
  * not translated: the German original is shown instead, marked lang="de".

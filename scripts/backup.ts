@@ -9,7 +9,7 @@
  * made self-contained (no -wal file needed) and only then renamed into place.
  *
  * Contact data stay encrypted in the copy. The keys are not in it: back up CONTACT_DATA_KEYS (or
- * the demo key file beside the database) separately. PostgreSQL: use pg_dump (see README, Operations).
+ * the demo key file beside the database) separately. PostgreSQL: use pg_dump (see docs/operations.md).
  */
 import SqliteDatabase from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
@@ -23,7 +23,7 @@ if (isPostgresUrl(url)) {
   console.error(
     "DATABASE_URL points to PostgreSQL: npm run backup copies SQLite databases only.\n" +
       'Use pg_dump instead, e.g.  pg_dump --format=custom --file="teilhabe-$(date -u +%Y%m%dT%H%M%SZ).dump" "$DATABASE_URL"\n' +
-      "(README, section Operations, has the restore command).",
+      "(docs/operations.md has the restore command).",
   );
   process.exit(2);
 }

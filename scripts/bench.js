@@ -84,10 +84,10 @@ const { child: server, url } = await startProcess("server.js", {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "production",
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
-  // the heap limit we recommend for production (README, "Configuration"): V8 otherwise lets the heap
+  // the heap limit we recommend for production (docs/configuration.md): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
   NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
-  // the C library's allocator as we recommend it for production (README, "Configuration")
+  // the C library's allocator as we recommend it for production (docs/configuration.md)
   MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
 }, serverArgs); // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile our server
 process.on("uncaughtException", (error) => {

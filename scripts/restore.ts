@@ -13,7 +13,7 @@ import { databaseUrlFromEnv, isPostgresUrl } from "#db/connection.server";
 
 const url = databaseUrlFromEnv();
 if (isPostgresUrl(url)) {
-  console.error("DATABASE_URL points to PostgreSQL: restore a pg_dump file with pg_restore (README, section Operations).");
+  console.error("DATABASE_URL points to PostgreSQL: restore a pg_dump file with pg_restore (docs/operations.md).");
   process.exit(2);
 }
 const backup = process.argv[2]?.trim();

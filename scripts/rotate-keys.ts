@@ -1,7 +1,7 @@
 /**
  * `npm run keys:rotate`            re-encrypt all contact data with the first key of CONTACT_DATA_KEYS
  * `npm run keys:rotate -- --new`   print a new key entry to put first in CONTACT_DATA_KEYS
- * See README, "Contact-data encryption and key rotation".
+ * See docs/privacy-operations.md, "Contact-data encryption and key rotation".
  */
 import { databaseUrlFromEnv, openDatabase } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";

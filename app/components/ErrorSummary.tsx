@@ -3,7 +3,7 @@
  * (autofocus works without JavaScript), each error a link to its field.
  */
 import { useTranslation } from "react-i18next";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 
 export function ErrorSummary({
   errors,

@@ -1,5 +1,5 @@
 /** Dates in the reader's language, always in the municipality's time zone. */
-const TIME_ZONE = "Europe/Berlin";
+import { TIME_ZONE } from "./dates";
 
 // Intl formatters are expensive to create and safe to share: one per language and style
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -17,6 +17,7 @@ import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
+import { errorMessageFor } from "~/modules/forms/fields";
 
 const newToken = () => randomBytes(18).toString("base64url");
 
@@ -58,10 +59,7 @@ export default function ReportBarrier() {
   const { t } = useTranslation("accessibility");
   const errors = actionData?.errors ?? [];
   const values = actionData?.values ?? { page: loaderData.page, description: "", email: "", phone: "" };
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   return (
     <>
       <h1>{t("form.title")}</h1>

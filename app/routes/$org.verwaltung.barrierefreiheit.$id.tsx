@@ -14,7 +14,8 @@ import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { answerBarrierReport, closeBarrierReport, getBarrierReport } from "~/modules/accessibility/accessibility.server";
-import { REPORT_LIMITS, ageInDays, checkText, codePoints } from "~/modules/accessibility/reports";
+import { REPORT_LIMITS, ageInDays, checkText } from "~/modules/accessibility/reports";
+import { codePointLength, normaliseText } from "~/modules/forms/fields";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
@@ -60,11 +61,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return data({ revealed: report.contact, errors: [], answer: "" });
     }
     if (intent === "answer") {
-      const answer = (fields.get("answer")?.[0] ?? "").replace(/\r\n?/g, "\n").normalize("NFC").trim();
+      const answer = normaliseText(fields.get("answer")?.[0] ?? "");
       const problem = checkText(answer, { max: REPORT_LIMITS.answer, required: true, multiline: true });
       if (problem) {
         return data(
-          { revealed: null, answer, errors: [{ field: "answer", message: problem.replace("form.errors.", "report.errors."), params: { max: REPORT_LIMITS.answer, length: codePoints(answer) } }] },
+          { revealed: null, answer, errors: [{ field: "answer", message: problem.replace("form.errors.", "report.errors."), params: { max: REPORT_LIMITS.answer, length: codePointLength(answer) } }] },
           { status: 400 },
         );
       }

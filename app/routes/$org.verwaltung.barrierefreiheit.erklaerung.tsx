@@ -13,7 +13,8 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
+import { errorMessageFor } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -59,10 +60,7 @@ export default function EditStatement() {
   const { t } = useTranslation(["barriers", "accessibility"]);
   const errors = actionData?.errors ?? [];
   const s = actionData?.statement ?? loaderData.statement;
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const rows = Math.min(s.customLimitations.length + EMPTY_CUSTOM_ROWS, STATEMENT_LIMITS.customCount + EMPTY_CUSTOM_ROWS);
   return (
     <>

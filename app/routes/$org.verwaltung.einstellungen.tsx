@@ -21,6 +21,7 @@ import {
   updateOrganisationSettings,
   validateOrganisationSettings,
 } from "~/modules/organisations/organisations.server";
+import { errorMessageFor } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -67,10 +68,7 @@ export default function Settings() {
   const { t } = useTranslation("accounts");
   const errors = actionData?.errors ?? [];
   const values = actionData?.values ?? settings;
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const field = (f: (typeof fields)[number]) => (
     <TextField
       key={f.key}

@@ -31,7 +31,7 @@ import { endAllSessions } from "~/modules/accounts/sessions.server";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["rolesChanged", "accessRemoved"] as const;
 const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
@@ -300,10 +300,7 @@ function AccountList({ accounts, base, csrfToken, notice }: { accounts: AccountR
   const invite = actionData?.intent === "invite" ? actionData : undefined;
   const errors = invite && "errors" in invite ? invite.errors : [];
   const values = invite && "values" in invite ? invite.values : undefined;
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(`accounts:${e.message}`, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t, "accounts:");
   return (
     <>
       <h1>{t("accounts:list.title")}</h1>
@@ -371,10 +368,7 @@ function AccountDetail({ account, base, csrfToken, notice }: { account: AccountR
   const reset = actionData?.intent === "reset" ? actionData : undefined;
   const rolesResult = actionData?.intent === "roles" ? actionData : undefined;
   const errors = rolesResult?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(`accounts:${e.message}`, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t, "accounts:");
   const here = `${base}?konto=${account.id}`;
   return (
     <>

@@ -14,7 +14,7 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { RESPONSE_DECISIONS, RESPONSE_MAX, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
 import type { ResponseDecision } from "#db/schema";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const parseIds = (values: string[]) => {
   const ids = values.map(Number);
@@ -57,10 +57,7 @@ export default function GroupResponse() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("moderation");
   const errors = actionData?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   return (
     <>
       <p className="caption" lang="de">

@@ -19,7 +19,7 @@ import { parseId } from "~/modules/procedures/admin.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
 import { queueResultNotifications, resultsUrlFor } from "~/modules/notifications/outbox.server";
 import { PUBLISHABLE, SUMMARY_EDITABLE, publishResults, resultsOverview, saveSummary } from "~/modules/results/results.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const DONE = ["saved", "published", "updated"] as const;
 
@@ -99,10 +99,7 @@ export default function PublishResults() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff"]);
   const errors: FieldError[] = actionData?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const published = procedure.status === "results_published";
   return (
     <>

@@ -28,7 +28,7 @@ import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
 import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
 import type { ResponseDecision } from "#db/schema";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const submissionId = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
@@ -139,10 +139,7 @@ export default function Review() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff", "privacy"]);
   const errors = actionData?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const anyFindings = answers.some((a) => a.findings.length > 0);
   const redacted = answers.filter((a) => a.redacted);
   const originals = actionData && "originals" in actionData ? actionData.originals : null;

@@ -17,7 +17,7 @@ import { createSession, endAllSessions } from "~/modules/accounts/sessions.serve
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -74,10 +74,7 @@ export default function ChangePassword() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("accounts");
   const errors = actionData?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   return (
     <>
       <h1>{t("password.title")}</h1>

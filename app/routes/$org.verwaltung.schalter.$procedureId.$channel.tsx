@@ -25,7 +25,8 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
-import { validateSubmission, type FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { validateSubmission } from "~/modules/submissions/validation";
 
 async function load(request: Request, params: Record<string, string | undefined>, forAction: boolean) {
   const channel = params.channel ?? "";
@@ -113,10 +114,7 @@ export default function DeskEntry() {
   const { t, i18n } = useTranslation("desk");
   const errors = actionData?.errors ?? [];
   const values = actionData?.values ?? {};
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const spoken = SPOKEN.includes(channel);
   const before = (
     <>

@@ -34,7 +34,7 @@ import {
   type AdminFormValues,
 } from "~/modules/procedures/admin.server";
 import type { Question } from "~/modules/procedures/procedure";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["added", "updated", "unchanged", "moved", "removed", "copied"] as const;
 const INTENTS = ["add", "update", "move", "remove", "copy"] as const;
@@ -289,10 +289,7 @@ function QuestionSummary({ question: q }: { question: Question }) {
 /** The question's fields. Without JavaScript the form shows every kind's extras, each group saying when it applies. */
 function QuestionFields({ values, errors }: { values: AdminFormValues; errors: FieldError[] }) {
   const { t } = useTranslation("admin");
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const field = (name: string, opts: { hint?: string; required?: boolean; multiline?: boolean; max?: number; width?: "half"; inputMode?: "numeric" } = {}) => (
     <TextField
       name={name}

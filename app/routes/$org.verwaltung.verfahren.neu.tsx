@@ -18,7 +18,7 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureDefaults } from "~/modules/organisations/organisations.server";
 import { createProcedure, PROCEDURE_FIELDS, PROCEDURE_KINDS, PROCEDURE_LIMITS, type AdminFormValues } from "~/modules/procedures/admin.server";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 /** A new procedure asks for no personal data until the admin says otherwise. */
 const NEW_PROCEDURE_VALUES: AdminFormValues = Object.fromEntries(CONTACT_FIELDS.map((k) => [`contact_${k}`, "off"]));
@@ -89,10 +89,7 @@ export function ProcedureFields({
   organisationSlug: string;
 }) {
   const { t } = useTranslation(["admin", "procedures"]);
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(`admin:${e.message}`, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t, "admin:");
   const can = (field: string) => editable.includes(field);
   const text = (
     field: string,

@@ -15,7 +15,7 @@ import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
-import type { FieldError } from "~/modules/submissions/validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 /** The token is in the address: it must not travel on to any other page as a Referer. */
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer" });
@@ -73,10 +73,7 @@ export default function ChoosePassword() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("accounts");
   const errors = actionData?.errors ?? [];
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   return (
     <>
       <h1>{t(purpose === "reset" ? "invitation.resetTitle" : "invitation.inviteTitle")}</h1>

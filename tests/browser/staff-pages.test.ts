@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { createAccount, createAccountToken, redeemAccountToken } from "~/modules/accounts/accounts.server";
 import { DEMO_PASSWORD } from "~/modules/accounts/demo.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
 import { DESKTOP, NARROW, axeCheck, launchBrowser, type Browser } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";

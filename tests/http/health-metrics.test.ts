@@ -15,10 +15,22 @@ import { DEMO, csrfOf, signIn } from "../support/staff";
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A sample's name and labels in one canonical form: Prometheus reads labels as a set, in any order. */
+function sampleKey(sample: string): string {
+  const brace = sample.indexOf("{");
+  if (brace < 0) return sample;
+  const labels = sample.slice(brace + 1, -1).match(/[a-z_]+="(?:[^"\\]|\\.)*"/g) ?? [];
+  return `${sample.slice(0, brace)}{${labels.sort().join(",")}}`;
+}
+
 /** One sample's value from the exposition text, e.g. value(text, 'teilhabe_submissions_created_total{channel="online"}'). */
 function value(metrics: string, sample: string): number | undefined {
-  const line = metrics.split("\n").find((l) => l.startsWith(sample + " "));
-  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+  const wanted = sampleKey(sample);
+  for (const line of metrics.split("\n")) {
+    const space = line.lastIndexOf(" ");
+    if (!line.startsWith("#") && space > 0 && sampleKey(line.slice(0, space)) === wanted) return Number(line.slice(space + 1));
+  }
+  return undefined;
 }
 
 async function metricsOf(server: TestServer, headers: Record<string, string> = {}) {
@@ -100,8 +112,8 @@ describe("health, readiness and metrics", () => {
     expect(text).not.toContain("musterstadt");
     expect(value(text, "process_resident_memory_bytes")).toBeGreaterThan(10_000_000);
     expect(value(text, "nodejs_eventloop_lag_p99_seconds")).toBeGreaterThanOrEqual(0);
-    // every line is a comment or a sample: name{labels} number
-    for (const line of text.trim().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) .+|[a-z_][a-z0-9_]*(\{[^}]*\})? -?[0-9.e+-]+)$/);
+    // every line is a comment or a sample: name{labels} number (empty lines between families are allowed)
+    for (const line of text.trim().split("\n").filter((l) => l !== "")) expect(line).toMatch(/^(# (HELP|TYPE) .+|[a-z_][a-z0-9_]*(\{[^}]*\})? -?[0-9.e+-]+)$/);
   });
 
   it("refuses /metrics to anyone who came through a proxy", async () => {

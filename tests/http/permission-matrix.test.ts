@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { createAccount } from "~/modules/accounts/accounts.server";
 import { DEMO_PASSWORD } from "~/modules/accounts/demo.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
 import { getOrganisationSettings } from "~/modules/organisations/organisations.server";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";

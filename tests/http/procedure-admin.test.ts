@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
-import { berlinDay } from "~/modules/procedures/admin.server";
+import { berlinDay } from "~/i18n/dates";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";

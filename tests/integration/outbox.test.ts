@@ -99,7 +99,11 @@ class LocalSmtp {
 
 // ——— everything the code under test logs ———
 
-const logged: string[] = [];
+const logged = vi.hoisted(() => [] as string[]);
+// the app's log lines as the code under test hands them over (before pino's redaction, which is only a second lock)
+vi.mock("~/modules/http/log.server", () => ({
+  log: (level: string, event: string, fields: Record<string, unknown> = {}) => void logged.push(JSON.stringify({ level, event, ...fields })),
+}));
 const capture = (...args: unknown[]) => void logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
 beforeAll(() => {
   for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation(capture);

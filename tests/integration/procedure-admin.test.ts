@@ -13,7 +13,6 @@ import { findOrganisationBySlug } from "~/modules/organisations/organisations.se
 import {
   addQuestion,
   archiveProcedure,
-  berlinDay,
   closeProcedure,
   copyAsDraft,
   createProcedure,
@@ -21,7 +20,6 @@ import {
   moveQuestion,
   openProcedure,
   optionValues,
-  parseDay,
   removeQuestion,
   reopenDayFor,
   reopenProcedure,
@@ -29,6 +27,7 @@ import {
   updateProcedure,
   updateQuestion,
 } from "~/modules/procedures/admin.server";
+import { berlinDay, parseDay } from "~/i18n/dates";
 import { findPublicProcedure, listPublicProcedures } from "~/modules/procedures/procedures.server";
 import { saveDraft, submitDraft } from "~/modules/submissions/drafts.server";
 import { validateSubmission } from "~/modules/submissions/validation";

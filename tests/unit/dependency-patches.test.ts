@@ -1,35 +1,63 @@
 /**
- * The dependency patches of scripts/patch-dependencies.js (decision 0023): installed by `npm ci`
- * (postinstall), and the patched router matches every URL exactly as the original does.
+ * The dependency patches in patches/ (decisions 0023, 0041): applied by patch-package when `npm ci`
+ * runs postinstall, and the patched code behaves exactly as the published code does. The published
+ * code is the installed file with the patch applied in reverse (git apply -R in a scratch folder).
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { MARKER, MARKER_STRIP, patches } from "../../scripts/patch-dependencies.js";
+import { dirname, join, relative } from "node:path";
+import { projectRoot } from "../support/server";
 
 const require = createRequire(import.meta.url);
 type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] };
 type Match = { route: { id: string }; params: Record<string, string>; pathname: string; pathnameBase: string };
 type Router = { matchRoutes(routes: Route[], path: string): Match[] | null; matchPath(pattern: { path: string; end?: boolean; caseSensitive?: boolean } | string, path: string): { params: Record<string, string>; pathname: string } | null };
 
+const MARKER = "/* teilhabe patch: route-match-cache */";
+const MARKER_STRIP = "/* teilhabe patch: strip-only-when-present */";
 const routerFile = require.resolve("@remix-run/router");
-const patchNamed = (name: string) => (patches as unknown as { name: string; replacements: [string, string][] }[]).find((p) => p.name === name)!;
-const patch = patchNamed("route-match-cache");
 
-/** The router as published: the installed file with our replacements undone. */
+/** The installed file as published: our patch for its package applied in reverse, in a scratch folder. */
+function publishedSource(installedFile: string): string {
+  const path = relative(projectRoot, installedFile);
+  const packageName = path.split("/").slice(1, 3).join("/");
+  const patchFile = readdirSync(join(projectRoot, "patches")).find((f) => f.startsWith(`${packageName.replace("/", "+")}+`))!;
+  const dir = mkdtempSync(join(tmpdir(), "published-"));
+  try {
+    mkdirSync(join(dir, dirname(path)), { recursive: true });
+    copyFileSync(installedFile, join(dir, path));
+    execFileSync("git", ["apply", "-R", join(projectRoot, "patches", patchFile)], { cwd: dir });
+    return readFileSync(join(dir, path), "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The router as published. */
 function loadOriginalRouter(): Router {
-  let source = readFileSync(routerFile, "utf8");
-  for (const [from, to] of patch.replacements) source = source.replace(to, from);
   const dir = mkdtempSync(join(tmpdir(), "router-original-"));
-  writeFileSync(join(dir, "router.cjs"), source);
+  writeFileSync(join(dir, "router.cjs"), publishedSource(routerFile));
   try {
     return require(join(dir, "router.cjs"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe("patches/", () => {
+  it("name the versions that are installed (patch-package --error-on-warn fails the install otherwise)", () => {
+    const files = readdirSync(join(projectRoot, "patches"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const [, scope, name, version] = file.match(/^(@[^+]+)\+([^+]+)\+(.+)\.patch$/)!;
+      expect(JSON.parse(readFileSync(require.resolve(`${scope}/${name}/package.json`), "utf8")).version, file).toBe(version);
+    }
+    expect(JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts.postinstall).toBe("patch-package --error-on-fail --error-on-warn");
+  });
+});
 
 // a route tree shaped like ours: organisation prefix, static and dynamic siblings, index routes, a splat
 const routes: Route[] = [
@@ -67,7 +95,8 @@ const describeMatches = (matches: Match[] | null) => matches?.map((m) => ({ id: 
 
 describe("dependency patches (postinstall)", () => {
   it("are applied to the installed packages", () => {
-    expect(readFileSync(routerFile, "utf8"), "run `npm ci` (its postinstall runs scripts/patch-dependencies.js)").toContain(MARKER);
+    expect(readFileSync(routerFile, "utf8"), "run `npm ci` (its postinstall runs patch-package)").toContain(MARKER);
+    expect(publishedSource(routerFile)).not.toContain(MARKER);
   });
 
   it("leave route matching exactly as the published router does it, on repeated calls too", () => {
@@ -110,8 +139,7 @@ describe("server-runtime patch: Remix's own query parameters stripped only when 
 
   /** The published data.js, loaded beside the installed one (its relative requires must resolve). */
   function loadOriginal(): { callRouteLoader: CallRouteLoader } {
-    let source = readFileSync(dataFile, "utf8");
-    for (const [from, to] of patchNamed("strip-only-when-present").replacements) source = source.replace(to, from);
+    const source = publishedSource(dataFile);
     const copy = join(dataFile, "..", `data.original-${process.pid}.js`);
     writeFileSync(copy, source);
     try {

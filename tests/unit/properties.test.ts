@@ -21,7 +21,8 @@ import { readForm } from "~/modules/http/form-body.server";
 import { MARKDOWN_MAX_LENGTH, renderMarkdown } from "~/modules/procedures/markdown";
 import { SCALE_MAX, SCALE_MIN } from "~/modules/procedures/procedure";
 import { RECEIPT_ALPHABET, formatReceiptCode, generateReceiptCode, parseReceiptCode } from "~/modules/submissions/receipt-code";
-import { CONTACT_MAX_LENGTH, MalformedSubmission, codePointLength, validateSubmission } from "~/modules/submissions/validation";
+import { codePointLength } from "~/modules/forms/fields";
+import { CONTACT_MAX_LENGTH, MalformedSubmission, validateSubmission } from "~/modules/submissions/validation";
 import { fields, procedureWithEveryQuestionKind, validEntries } from "../support/fixtures";
 
 const SEED = Number(process.env.FC_SEED ?? 20_260_408);

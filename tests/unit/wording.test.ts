@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED_LANGUAGES } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
-import { isPhoneNumber } from "~/modules/submissions/validation";
+import { isPhoneNumber } from "~/modules/forms/fields";
 
 describe("the phone-number error", () => {
   it("is what the validator does", () => {

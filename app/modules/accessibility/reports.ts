@@ -5,7 +5,7 @@
  */
 import type { BarrierReportStatus } from "#db/schema";
 import { addCalendarMonths } from "~/modules/calendar/months";
-import { isPhoneNumber } from "~/modules/submissions/validation";
+import { EMAIL, FORBIDDEN_CHARACTERS, codePointLength, isPhoneNumber, normaliseText, type FieldError } from "~/modules/forms/fields";
 
 export const REPORT_LIMITS = { page: 300, description: 3000, email: 254, phone: 40, answer: 5000 } as const;
 /** Fields of the resident's form, in page order (the error summary follows it). */
@@ -18,12 +18,8 @@ export const CONTACT_RETENTION_DAYS = 30;
 /** Reports stored per client address and hour. */
 export const REPORT_RATE_LIMIT = { limit: 5, windowMs: 60 * 60 * 1000 };
 
-export interface ReportError {
-  field: string;
-  /** key in the "accessibility" namespace */
-  message: string;
-  params?: Record<string, string | number>;
-}
+/** message: a key in the "accessibility" namespace */
+export type ReportError = FieldError;
 
 export interface ReportInput {
   page: string;
@@ -32,19 +28,14 @@ export interface ReportInput {
   phone: string;
 }
 
-// C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
-const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
-export const codePoints = (s: string) => Array.from(s).length;
-const clean = (s: string) => s.replace(/\r\n?/g, "\n").normalize("NFC").trim();
 
 /** Check one text; returns the error key or null. */
 export function checkText(value: string, { max, required, multiline }: { max: number; required: boolean; multiline: boolean }): ReportError["message"] | null {
   if (value === "") return required ? "form.errors.required" : null;
   if (FORBIDDEN_CHARACTERS.test(value) || (!multiline && /[\n\t]/.test(value))) return "form.errors.forbiddenCharacters";
-  if (codePoints(value) > max) return "form.errors.tooLong";
+  if (codePointLength(value) > max) return "form.errors.tooLong";
   return null;
 }
 
@@ -62,14 +53,14 @@ export function validateReport(
   const raw = fields.get(FORM_TOKEN_FIELD)?.[0] ?? "";
   const token = TOKEN.test(raw) ? raw : null;
   const values: ReportInput = {
-    page: clean(fields.get("page")?.[0] ?? ""),
-    description: clean(fields.get("description")?.[0] ?? ""),
-    email: clean(fields.get("email")?.[0] ?? ""),
-    phone: clean(fields.get("phone")?.[0] ?? ""),
+    page: normaliseText(fields.get("page")?.[0] ?? ""),
+    description: normaliseText(fields.get("description")?.[0] ?? ""),
+    email: normaliseText(fields.get("email")?.[0] ?? ""),
+    phone: normaliseText(fields.get("phone")?.[0] ?? ""),
   };
   const errors: ReportError[] = [];
   const add = (field: ReportField, message: string | null, max: number) => {
-    if (message) errors.push({ field, message, params: message === "form.errors.tooLong" ? { max, length: codePoints(values[field]) } : undefined });
+    if (message) errors.push({ field, message, params: message === "form.errors.tooLong" ? { max, length: codePointLength(values[field]) } : undefined });
   };
   const required = (field: ReportField, message: string | null) => (message === "form.errors.required" ? `form.errors.${field}Required` : message);
   add("page", required("page", checkText(values.page, { max: REPORT_LIMITS.page, required: true, multiline: false })), REPORT_LIMITS.page);

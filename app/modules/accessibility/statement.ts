@@ -3,7 +3,8 @@
  * language, each admin decides which apply) and the defaults an organisation starts with.
  */
 import type { Conformance, LegalFramework, StatementMethod } from "#db/schema";
-import { checkText, codePoints } from "./reports";
+import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
+import { checkText } from "./reports";
 
 export const CONFORMANCE: readonly Conformance[] = ["full", "partial", "none"];
 export const METHODS: readonly StatementMethod[] = ["self_assessment", "external_test"];
@@ -89,16 +90,11 @@ export const STATEMENT_LIMITS = { part: 300, reason: 1000, alternative: 1000, bo
 /** Empty rows the editor offers for new limitations (no JavaScript to add rows). */
 export const EMPTY_CUSTOM_ROWS = 2;
 
-export interface StatementError {
-  field: string;
-  /** key in the "barriers" namespace */
-  message: string;
-  params?: Record<string, string | number>;
-}
+/** message: a key in the "barriers" namespace */
+export type StatementError = FieldError;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-const clean = (s: string) => s.replace(/\r\n?/g, "\n").normalize("NFC").trim();
 
 /** The editor's form, checked. `malformed` for a form no page of ours produces. */
 export function validateStatement(
@@ -111,7 +107,7 @@ export function validateStatement(
     if (!m || (m[2] !== undefined && Number(m[2]) >= STATEMENT_LIMITS.customCount + EMPTY_CUSTOM_ROWS)) return { malformed: "unknown_field" };
     if (list.length > 1 && name !== "standard") return { malformed: "repeated_field" };
   }
-  const one = (name: string) => clean(fields.get(name)?.[0] ?? "");
+  const one = (name: string) => normaliseText(fields.get(name)?.[0] ?? "");
   const errors: StatementError[] = [];
   const conformance = one("conformance") as Conformance;
   if (!CONFORMANCE.includes(conformance)) errors.push({ field: "conformance", message: "statement.errors.choose" });
@@ -140,7 +136,7 @@ export function validateStatement(
     }
     for (const key of ["part", "reason", "alternative"] as const) {
       const message = checkText(row[key], { max: STATEMENT_LIMITS[key], required: key !== "alternative", multiline: key !== "part" });
-      if (message) errors.push({ field: `custom_${i}_${key}`, message: message.replace("form.errors.", "statement.errors."), params: { max: STATEMENT_LIMITS[key], length: codePoints(row[key]) } });
+      if (message) errors.push({ field: `custom_${i}_${key}`, message: message.replace("form.errors.", "statement.errors."), params: { max: STATEMENT_LIMITS[key], length: codePointLength(row[key]) } });
     }
     custom.push(row);
   }
@@ -150,7 +146,7 @@ export function validateStatement(
   const stateBody = one("state_body");
   for (const [field, value, required] of [["federal_body", federalBody, false], ["state_body", stateBody, false]] as const) {
     const message = checkText(value, { max: STATEMENT_LIMITS.body, required, multiline: true });
-    if (message) errors.push({ field, message: message.replace("form.errors.", "statement.errors."), params: { max: STATEMENT_LIMITS.body, length: codePoints(value) } });
+    if (message) errors.push({ field, message: message.replace("form.errors.", "statement.errors."), params: { max: STATEMENT_LIMITS.body, length: codePointLength(value) } });
   }
   const statement: Statement = {
     conformance,

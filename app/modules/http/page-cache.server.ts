@@ -20,9 +20,8 @@
  */
 import { createHash } from "node:crypto";
 import { brotliCompress, constants, gzipSync } from "node:zlib";
-import { getDatabaseHandle, getDb } from "~/db.server";
+import { getDatabaseHandle } from "~/db.server";
 import { getLocale, rememberedLanguage } from "~/i18n/i18n.server";
-import { contentVersion, contentVersionNow } from "~/modules/organisations/organisations.server";
 
 /** The request as Express gives it (only what the cache reads). */
 interface CacheRequest {
@@ -75,6 +74,18 @@ export interface PageCacheOptions {
   render: (req: CacheRequest) => Promise<Response>;
   /** the route pattern of a path, for the access log and metrics (computed once per kind of page here) */
   routePattern?: (path: string) => string;
+  /** what an organisation's pages depend on: given by the app (entry.server.tsx), the cache knows no domain */
+  content: PageContent;
+}
+
+/** An organisation's content as the cache needs it, by the organisation's slug. */
+export interface PageContent {
+  /** the content version (decision 21); undefined for no such organisation */
+  version(slug: string): Promise<number | undefined>;
+  /** the same, read synchronously; null where the engine cannot (PostgreSQL) */
+  versionNow(slug: string): number | undefined | null;
+  /** the moment a page rendered `now` goes stale by the clock (a procedure opening or closing), at most maxAgeMs ahead */
+  expiresAt(slug: string, now: Date, maxAgeMs: number): Promise<number>;
 }
 
 const MAX_AGE_MS = 60 * 60 * 1000;
@@ -152,26 +163,6 @@ function cacheable(response: Response): boolean {
  */
 async function localeOf(cookie: string, acceptLanguage: string): Promise<string> {
   return rememberedLanguage(cookie, acceptLanguage) ?? getLocale(new Request("http://localhost/", { headers: { cookie, "accept-language": acceptLanguage } }));
-}
-
-/** The next moment one of the organisation's procedures opens or closes (at most an hour ahead): when a cached page expires. */
-async function nextTransition(slug: string, now: Date): Promise<number> {
-  const t = now.toISOString();
-  const rows = await getDb()
-    .selectFrom("procedures")
-    .innerJoin("organisations", "organisations.id", "procedures.organisation_id")
-    .select(["procedures.opens_at", "procedures.closes_at"])
-    .where("organisations.slug", "=", slug)
-    .where((eb) => eb.or([eb("procedures.opens_at", ">", t), eb("procedures.closes_at", ">", t)]))
-    .execute();
-  let next = now.getTime() + MAX_AGE_MS;
-  for (const r of rows) {
-    for (const at of [r.opens_at, r.closes_at]) {
-      const ms = Date.parse(at);
-      if (ms > now.getTime() && ms < next) next = ms;
-    }
-  }
-  return next;
 }
 
 export function createPageCache(options: PageCacheOptions) {
@@ -261,7 +252,7 @@ export function createPageCache(options: PageCacheOptions) {
     try {
       // the language exactly as the page will pick it (remix-i18next: ?lng=, cookie, Accept-Language)
       const locale = await localeOf(String(req.headers.cookie ?? ""), String(req.headers["accept-language"] ?? ""));
-      const version = await contentVersion(getDatabaseHandle(), target.organisation);
+      const version = await options.content.version(target.organisation);
       if (version === undefined) return next(); // no such organisation: Remix answers
       const key = keyOf(req.protocol, req.headers.host, target.pathAndQuery, locale);
       const found = take(key, () => version);
@@ -281,7 +272,7 @@ export function createPageCache(options: PageCacheOptions) {
         key,
         version,
         build: options.buildVersion,
-        expiresAt: await nextTransition(target.organisation, now),
+        expiresAt: await options.content.expiresAt(target.organisation, now, MAX_AGE_MS),
         headers,
         identity,
         gzip: gzipSync(identity, { level: 9 }),
@@ -321,7 +312,7 @@ export function createPageCache(options: PageCacheOptions) {
     const locale = rememberedLanguage(String(req.headers.cookie ?? ""), String(req.headers["accept-language"] ?? ""));
     const route = patterns.get(target.page);
     if (locale === undefined || route === undefined) return false;
-    const found = take(keyOf(protocol, req.headers.host, target.pathAndQuery, locale), () => contentVersionNow(getDatabaseHandle(), target.organisation));
+    const found = take(keyOf(protocol, req.headers.host, target.pathAndQuery, locale), () => options.content.versionNow(target.organisation));
     if (!found) return false;
     res.locals = { route };
     beforeSending(req, res);

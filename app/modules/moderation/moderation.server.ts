@@ -17,7 +17,7 @@ import { detectPersonalData, type Finding } from "./personal-data";
 
 export const NOT_PUBLISHED_REASONS = ["insult", "personal_data_of_others", "off_topic", "duplicate", "advertising", "unlawful"] as const;
 export type NotPublishedReason = (typeof NOT_PUBLISHED_REASONS)[number];
-export const RESPONSE_DECISIONS: readonly ResponseDecision[] = ["accepted", "partly_accepted", "not_accepted", "noted"];
+export { RESPONSE_DECISIONS } from "./decisions";
 export const QUEUE_STATES = ["received", "published", "published_redacted", "not_published", "withdrawn"] as const;
 export const QUEUE_PAGE_SIZE = 25;
 export const RESPONSE_MAX = 10_000;

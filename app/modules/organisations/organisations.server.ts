@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "#db/connection.server";
 import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
+import { FORBIDDEN_CHARACTERS, codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import { RETENTION_MONTHS } from "~/modules/procedures/admin.server";
 
@@ -28,6 +29,26 @@ export async function contentVersion(handle: DatabaseHandle, slug: string): Prom
   if (now !== null) return now;
   const { rows } = await runPlain<{ version: number | string }>(handle.db, CONTENT_VERSION_SQL, [slug]);
   return rows[0] === undefined ? undefined : Number(rows[0].version);
+}
+
+/** The next moment one of the organisation's procedures opens or closes, at most maxAgeMs ahead (the page cache's expiry). */
+export async function nextTransition(db: Kysely<Database>, slug: string, now: Date, maxAgeMs: number): Promise<number> {
+  const t = now.toISOString();
+  const rows = await db
+    .selectFrom("procedures")
+    .innerJoin("organisations", "organisations.id", "procedures.organisation_id")
+    .select(["procedures.opens_at", "procedures.closes_at"])
+    .where("organisations.slug", "=", slug)
+    .where((eb) => eb.or([eb("procedures.opens_at", ">", t), eb("procedures.closes_at", ">", t)]))
+    .execute();
+  let next = now.getTime() + maxAgeMs;
+  for (const r of rows) {
+    for (const at of [r.opens_at, r.closes_at]) {
+      const ms = Date.parse(at);
+      if (ms > now.getTime() && ms < next) next = ms;
+    }
+  }
+  return next;
 }
 
 export async function listOrganisations(db: Kysely<Database>): Promise<Pick<Organisation, "id" | "slug" | "name">[]> {
@@ -118,12 +139,8 @@ export const contributorIri = (id: string): string | null => (id === "" ? null :
 
 export type OrganisationSettings = Record<OrganisationSettingKey, string>;
 
-export interface SettingsError {
-  field: string;
-  /** translation key in the "accounts" namespace */
-  message: string;
-  params?: Record<string, string | number>;
-}
+/** message: a translation key in the "accounts" namespace */
+export type SettingsError = FieldError;
 
 export async function getOrganisationSettings(db: Kysely<Database>, organisationId: number): Promise<OrganisationSettings | undefined> {
   const row = await db
@@ -141,11 +158,6 @@ export async function procedureDefaults(db: Kysely<Database>, organisationId: nu
   return { legal_basis: s?.default_legal_basis ?? "", responsible_office: s?.default_responsible_office ?? "", retention_months: s?.default_retention_months ?? "" };
 }
 
-// C0 controls except tab and newline, DEL, C1 controls, U+FFFD and bidi overrides (as for residents' answers)
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
-
-const codePoints = (s: string) => Array.from(s).length;
-
 /**
  * The settings form, checked. Unknown or repeated fields are a form no page of ours produces
  * (HttpError 400); a person's mistakes (empty, too long, control characters) are field errors.
@@ -160,11 +172,11 @@ export function validateOrganisationSettings(
   const values = {} as OrganisationSettings;
   const errors: SettingsError[] = [];
   for (const f of ORGANISATION_SETTINGS) {
-    const value = (fields.get(f.key)?.[0] ?? "").replace(/\r\n?/g, "\n").normalize("NFC").trim();
+    const value = normaliseText(fields.get(f.key)?.[0] ?? "");
     values[f.key] = value;
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
     else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
-    else if (codePoints(value) > f.max && f.procedureDefault !== "months") errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePoints(value) } });
+    else if (codePointLength(value) > f.max && f.procedureDefault !== "months") errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePointLength(value) } });
     else if (f.format && value !== "" && !FORMATS[f.format].test(value)) errors.push({ field: f.key, message: `errors.format.${f.format}` });
     else if (f.procedureDefault === "months" && value !== "" && !(/^\d{1,3}$/.test(value) && Number(value) >= RETENTION_MONTHS.min && Number(value) <= RETENTION_MONTHS.max)) {
       errors.push({ field: f.key, message: "errors.retentionRange", params: RETENTION_MONTHS });

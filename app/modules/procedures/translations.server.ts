@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, ProcedureTranslationRow } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
-import type { FieldError } from "~/modules/submissions/validation";
+import type { FieldError } from "~/modules/forms/fields";
 import { PROCEDURE_LIMITS, QUESTION_LIMITS, text, type AdminFormValues, type AdminResult, type FormFields } from "./admin.server";
 import type { Procedure } from "./procedure";
 import {

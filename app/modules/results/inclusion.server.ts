@@ -3,7 +3,8 @@
  * submission, written by a job after the results are published — not in the moderator's request,
  * which at 170 000 submissions took 26 s.
  *
- * publishResults records a request (table results_inclusion, same transaction as the publication);
+ * publishResults records a request (table results_inclusion, same transaction as the publication;
+ * inclusion-request.server.ts);
  * the job (JOBS.results_inclusion) first makes sure the statistics snapshot is there, then walks the procedure's published submissions in id order, BATCH
  * at a time, one transaction per batch: it locks the batch's submissions (PostgreSQL; SQLite write
  * transactions are exclusive anyway), skips every submission whose log already has the entry, writes
@@ -20,22 +21,12 @@ import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import type { NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { resultsSnapshot } from "./results.server";
+import { PUBLISHED_STATES } from "./snapshot.server";
 
 export const INCLUSION_BATCH = 200;
 /** A run stops after this long (well inside the job's 10-minute lease) and the next run carries on. */
 export const INCLUSION_BUDGET_MS = 5 * 60 * 1000;
 const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
-const PUBLISHED_STATES = ["published", "published_redacted"] as const;
-
-/** Asks the job to (re)check every published submission of the procedure. Runs inside the publication's transaction. */
-export async function requestInclusion(trx: Transaction<Database>, args: { organisationId: number; procedureId: number; moderatorId: number; now: Date }): Promise<void> {
-  const values = { organisation_id: args.organisationId, moderator_id: args.moderatorId, requested_at: args.now.toISOString(), logged_through: 0, done_at: null };
-  await trx
-    .insertInto("results_inclusion")
-    .values({ procedure_id: args.procedureId, ...values })
-    .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
-    .execute();
-}
 
 /** Submissions among `ids` whose log already says they are in the results. */
 async function alreadyIncluded(trx: Transaction<Database>, ids: number[]): Promise<Set<number>> {

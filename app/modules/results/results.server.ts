@@ -30,15 +30,16 @@ import { engineOf } from "#db/connection.server";
 import type { Channel, Database, ProcedureStatus, QuestionKind, ResponseDecision } from "#db/schema";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
-import { RESPONSE_DECISIONS } from "~/modules/moderation/moderation.server";
+import { RESPONSE_DECISIONS } from "~/modules/moderation/decisions";
+import { berlinDay } from "~/i18n/dates";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { contributorIri, telephoneIri } from "~/modules/organisations/organisations.server";
 import { markdownToPlainText } from "~/modules/procedures/markdown";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
-import { codePointLength, normaliseText, type FieldError } from "~/modules/submissions/validation";
+import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { MIN_GROUP_SIZE, protectEach, protectPartition, type HiddenReason } from "./disclosure";
-import { requestInclusion } from "./inclusion.server";
-import { countPublishedRows, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
+import { requestInclusion } from "./inclusion-request.server";
+import { PUBLISHED_STATES, countPublishedRows, isPublishedState, readBasis, readSnapshot, sameBasis, storeSnapshot, type RawCounts, type Snapshot } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,7 +51,6 @@ export { MIN_GROUP_SIZE };
 export const RESULTS_PAGE_SIZE = 20;
 export const EXPORT_PAGE_SIZE = 1000;
 export const SUMMARY_MAX = 20_000;
-export const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 export const CHART_KINDS: readonly QuestionKind[] = ["single_choice", "multiple_choice", "scale", "yes_no"];
 export const TEXT_KINDS: readonly QuestionKind[] = ["short_text", "long_text"];
 export const LICENSE_URI = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0";
@@ -73,8 +73,6 @@ export const excerptLength = (count: number) => Math.max(EXCERPT_MIN, Math.floor
 
 /** A count as it may be published: the number, or null for a group smaller than MIN_GROUP_SIZE. */
 export const suppress = (n: number): number | null => (n < MIN_GROUP_SIZE ? null : n);
-
-export const isPublished = (state: string) => (PUBLISHED_STATES as readonly string[]).includes(state);
 
 /** Text cut at a word boundary to at most `max` characters, with an ellipsis when it was cut. */
 export function excerpt(text: string, max: number = EXCERPT_MAX): { text: string; cut: boolean } {
@@ -441,22 +439,12 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
   return out;
 }
 
-export async function countPublished(db: Db, procedureId: number): Promise<number> {
-  const row = await db
-    .selectFrom("submissions")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .where("procedure_id", "=", procedureId)
-    .where("state", "in", PUBLISHED_STATES)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
  * the number published when the caller has it (the snapshot), else counted here.
  */
 export async function publishedPage(db: Db, procedureId: number, page: number, knownTotal?: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
-  const total = knownTotal ?? (await countPublished(db, procedureId));
+  const total = knownTotal ?? (await countPublishedRows(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
   // numbered among the published ones only, so no gap shows where one was not published
@@ -501,7 +489,7 @@ export async function* publishedBatches(
     if (rows.length === 0) return;
     after = rows[rows.length - 1].id;
     const refs: SubmissionRef[] = [];
-    for (const r of rows) if (isPublished(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
+    for (const r of rows) if (isPublishedState(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
     if (refs.length > 0) yield await withContent(db, refs);
     if (rows.length < pageSize) return;
   }

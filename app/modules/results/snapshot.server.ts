@@ -42,7 +42,7 @@ export interface Snapshot {
   computedAt: string;
 }
 
-const PUBLISHED_STATES = ["published", "published_redacted"] as const;
+export const PUBLISHED_STATES = ["published", "published_redacted"] as const;
 
 /** What the counts depend on, read cheaply: the newest submission id and how many are withdrawn. */
 export async function readBasis(db: Db, procedureId: number): Promise<Basis> {

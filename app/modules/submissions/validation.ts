@@ -7,6 +7,7 @@
  *  - a request no form of ours can produce (unknown or repeated fields): `MalformedSubmission`,
  *    answered with a 400 page.
  */
+import { EMAIL, FORBIDDEN_CHARACTERS, codePointLength, isPhoneNumber, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import {
   CONSENT_FIELD,
@@ -21,14 +22,6 @@ import {
 
 export type FormFields = Map<string, string[]>;
 export type FormValues = Record<string, string[]>;
-
-export interface FieldError {
-  /** the form field name; the error summary links to the element with this id */
-  field: string;
-  /** translation key in the "submissions" namespace */
-  message: string;
-  params?: Record<string, string | number>;
-}
 
 export interface AnswerInput {
   questionId: number;
@@ -56,23 +49,6 @@ export class MalformedSubmission extends HttpError {
 
 export const CONTACT_MAX_LENGTH: Record<ContactFieldKey, number> = { name: 200, address: 500, email: 254, phone: 40 };
 
-// C0 controls except tab and newline, DEL, C1 controls, and the Unicode replacement character
-// (what a broken encoding turns into). Bidi overrides are rejected too: they make text lie about itself.
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
-const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
-const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
-/** Digits, spaces, ( ) / - and one leading +, at least five digits (the error texts say exactly this). */
-export const isPhoneNumber = (value: string) => PHONE.test(value) && value.replace(/\D/g, "").length >= 5;
-
-export function normaliseText(raw: string): string {
-  return raw.replace(/\r\n?/g, "\n").normalize("NFC").trim();
-}
-
-export function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
 
 function checkText(field: string, value: string, max: number, multiLine: boolean, errors: FieldError[]): boolean {
   if (FORBIDDEN_CHARACTERS.test(value) || (!multiLine && /[\n\t]/.test(value))) {

@@ -13,7 +13,8 @@ import {
   type ContactFieldKey,
   type Procedure,
 } from "~/modules/procedures/procedure";
-import type { FieldError, FormValues } from "../validation";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import type { FormValues } from "../validation";
 import { CONTACT_MAX_LENGTH } from "../validation";
 
 const CONTACT_INPUT: Record<ContactFieldKey, { type: "text" | "email" | "tel"; autoComplete: string; multiline?: boolean }> = {
@@ -47,10 +48,7 @@ export function SubmissionForm({
   heading?: boolean;
 }) {
   const { t } = useTranslation("submissions");
-  const errorFor = (field: string) => {
-    const e = errors.find((x) => x.field === field);
-    return e ? t(e.message, e.params) : undefined;
-  };
+  const errorFor = errorMessageFor(errors, t);
   const labelFor = (field: string) => {
     const q = procedure.questions.find((x) => questionFieldName(x) === field);
     if (q) return q.label;
