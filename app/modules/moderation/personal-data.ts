@@ -151,8 +151,14 @@ function resolveOverlaps(candidates: Finding[]): Finding[] {
     (a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const accepted: Finding[] = [];
+  // which characters an accepted finding already covers: a candidate is checked over its own span
+  // only, so the whole pass stays linear in the text (comparing with every accepted finding was
+  // quadratic in their number: 12 000 phone numbers took 0.6 s)
+  const taken = new Uint8Array(candidates.reduce((max, c) => Math.max(max, c.end), 0));
   for (const c of ordered) {
-    if (!accepted.some((a) => c.start < a.end && a.start < c.end)) accepted.push(c);
+    if (taken.subarray(c.start, c.end).includes(1)) continue;
+    taken.fill(1, c.start, c.end);
+    accepted.push(c);
   }
   return accepted.sort((a, b) => a.start - b.start);
 }
