@@ -429,23 +429,17 @@ function AccountDetail({ account, base, csrfToken, notice }: { account: AccountR
 
           <h2 id="reset-heading">{t(account.state === "pending" ? "accounts:account.reinviteHeading" : "accounts:account.resetHeading")}</h2>
           <p>{t(account.state === "pending" ? "accounts:account.reinviteIntro" : "accounts:account.resetIntro")}</p>
-          <form method="post" action={here} className="form" aria-labelledby="reset-heading">
-            <CsrfField token={csrfToken} />
-            <input type="hidden" name="intent" value="reset" />
-            <input type="hidden" name="account" value={account.id} />
-            <Button secondary>{t(account.state === "pending" ? "accounts:account.reinviteSubmit" : "accounts:account.resetSubmit")}</Button>
-          </form>
+          <AccountActionForm here={here} csrfToken={csrfToken} labelledBy="reset-heading" intent="reset" accountId={account.id}>
+            {t(account.state === "pending" ? "accounts:account.reinviteSubmit" : "accounts:account.resetSubmit")}
+          </AccountActionForm>
 
           {account.totpEnabled && !account.isMe ? (
             <>
               <h2 id="second-factor-heading">{t("accounts:account.secondFactorResetHeading")}</h2>
               <p>{t("accounts:account.secondFactorResetIntro")}</p>
-              <form method="post" action={here} className="form" aria-labelledby="second-factor-heading">
-                <CsrfField token={csrfToken} />
-                <input type="hidden" name="intent" value="second_factor_reset" />
-                <input type="hidden" name="account" value={account.id} />
-                <Button secondary>{t("accounts:account.secondFactorResetSubmit")}</Button>
-              </form>
+              <AccountActionForm here={here} csrfToken={csrfToken} labelledBy="second-factor-heading" intent="second_factor_reset" accountId={account.id}>
+                {t("accounts:account.secondFactorResetSubmit")}
+              </AccountActionForm>
             </>
           ) : null}
 
@@ -455,17 +449,26 @@ function AccountDetail({ account, base, csrfToken, notice }: { account: AccountR
           ) : (
             <>
               <p>{t("accounts:account.removeIntro")}</p>
-              <form method="post" action={here} className="form" aria-labelledby="remove-heading">
-                <CsrfField token={csrfToken} />
-                <input type="hidden" name="intent" value="remove" />
-                <input type="hidden" name="account" value={account.id} />
-                <Button secondary>{t("accounts:account.removeSubmit")}</Button>
-              </form>
+              <AccountActionForm here={here} csrfToken={csrfToken} labelledBy="remove-heading" intent="remove" accountId={account.id}>
+                {t("accounts:account.removeSubmit")}
+              </AccountActionForm>
             </>
           )}
         </>
       )}
     </>
+  );
+}
+
+/** One button that does one thing to the account (reset link, second-factor reset, remove access). */
+function AccountActionForm(props: { here: string; csrfToken: string; labelledBy: string; intent: string; accountId: number; children: string }) {
+  return (
+    <form method="post" action={props.here} className="form" aria-labelledby={props.labelledBy}>
+      <CsrfField token={props.csrfToken} />
+      <input type="hidden" name="intent" value={props.intent} />
+      <input type="hidden" name="account" value={props.accountId} />
+      <Button secondary>{props.children}</Button>
+    </form>
   );
 }
 

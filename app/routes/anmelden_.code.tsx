@@ -5,12 +5,11 @@ import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getT } from "~/i18n/i18n.server";
-import { checkTotp } from "~/modules/accounts/accounts.server";
+import { checkSecondFactor } from "~/modules/accounts/accounts.server";
 import { completeSignIn, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
-import { hitRateLimit } from "~/modules/http/rate-limit.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,9 +27,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const name of fields.keys()) if (name !== "code") throw new HttpError(400, "unknown_field");
     const code = fields.get("code")?.[0] ?? "";
     const clientAddress = context?.clientAddress ?? "unknown";
-    const limit = await hitRateLimit(db, `totp:${account.id}`, { limit: 10, windowMs: 15 * 60 * 1000 });
-    if (!limit.allowed) return data({ errors: [{ field: "code", message: "signIn.throttled" }] }, { status: 429 });
-    if (!(await checkTotp(db, account.id, code))) {
+    const checked = await checkSecondFactor(db, account.id, code);
+    if (!checked.ok && checked.reason === "throttled") {
+      return data({ errors: [{ field: "code", message: "signIn.throttled" }] }, { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } });
+    }
+    if (!checked.ok) {
       await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_failed", clientAddress });
       return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
     }

@@ -324,6 +324,23 @@ describe("one server in demo mode behind a trusted proxy", () => {
       expect(owner.status).toBe(303);
     });
 
+    it("slows wrong second-factor codes down, and never counts right ones", async () => {
+      const org = await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow();
+      const SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+      await createAccount(h.db, { organisationId: org.id, email: "code-bremse@demo.example", displayName: "C", roles: ["moderator"], password: "Codes bremsen 2026", totpSecret: SECRET });
+      for (let round = 0; round < 3; round++) {
+        // a right code, again and again (as if each were in a new time step)
+        await h.db.updateTable("accounts").set({ totp_last_step: null }).where("email", "=", "code-bremse@demo.example").execute();
+        const ok = await signIn(server.url, "code-bremse@demo.example", { password: "Codes bremsen 2026", totpSecret: SECRET });
+        expect(ok.home).toBe(`${ORG}/verwaltung`);
+      }
+      const c = new Client(server.url, from("198.51.100.60"));
+      await c.post("/anmelden", [["email", "code-bremse@demo.example"], ["password", "Codes bremsen 2026"]]);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await c.post("/anmelden/code", [["code", "000000"]])).status);
+      expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+    });
+
     it("counts an IPv6 client per /64: new addresses in the same network share one limit", async () => {
       const statuses: number[] = [];
       for (let i = 1; i <= 12; i++) statuses.push((await new Client(server.url, from(`2001:db8:13:13::${i.toString(16)}`)).post(`${ORG}/beitrag`, [["code", "K7M4-2QXP-9ABR-T"]])).status);

@@ -24,7 +24,9 @@ export async function startServer(
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.js"], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", ...options.env },
+    // every test request comes from this machine: the per-client submission limit (SUBMISSIONS_PER_HOUR)
+    // is off unless a test sets it (tests/http/safe-defaults.test.ts)
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", SUBMISSIONS_PER_HOUR: "0", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {

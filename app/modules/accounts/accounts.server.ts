@@ -18,9 +18,11 @@ export const TOKEN_LIFETIME_MS = 72 * 60 * 60 * 1000;
  * all accounts; successes are not counted. No limit counts an account's failures from everywhere:
  * a stranger's wrong passwords slow only the stranger, never lock the account's owner out.
  */
-export const SIGN_IN_DELAYS: { perAccountAndClient: DelayPolicy; perClient: DelayPolicy } = {
+export const SIGN_IN_DELAYS: { perAccountAndClient: DelayPolicy; perClient: DelayPolicy; secondFactor: DelayPolicy } = {
   perAccountAndClient: { free: 5, baseMs: 30_000, maxMs: 15 * 60 * 1000, forgetMs: 60 * 60 * 1000 },
   perClient: { free: 20, baseMs: 30_000, maxMs: 15 * 60 * 1000, forgetMs: 60 * 60 * 1000 },
+  // wrong TOTP codes of one account (only someone with its password gets this far)
+  secondFactor: { free: 5, baseMs: 30_000, maxMs: 15 * 60 * 1000, forgetMs: 60 * 60 * 1000 },
 };
 
 export interface Account {
@@ -182,6 +184,24 @@ export async function reencryptTotpSecrets(db: Kysely<Database>, ring: KeyRing):
 
 /** A TOTP secret being set up belongs to one session, sealed and bound to it. */
 export const pendingTotpAad = (sessionIdHash: string) => `staff_sessions:${sessionIdHash}:pending_totp`;
+
+/** The second step of signing in: wrong codes slow further attempts down, a right one is never counted. */
+export async function checkSecondFactor(
+  db: Kysely<Database>,
+  accountId: number,
+  code: string,
+  now: Date = new Date(),
+): Promise<{ ok: true } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterSeconds: number }> {
+  const key = `totp-fail:${accountId}`;
+  const wait = await failureDelaySeconds(db, key, SIGN_IN_DELAYS.secondFactor, now);
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  if (!(await checkTotp(db, accountId, code, now))) {
+    await recordFailure(db, key, SIGN_IN_DELAYS.secondFactor, now);
+    return { ok: false, reason: "invalid" };
+  }
+  await clearFailures(db, key);
+  return { ok: true };
+}
 
 export async function setPassword(db: Kysely<Database>, accountId: number, password: string, now: Date = new Date()): Promise<void> {
   await db
