@@ -16,8 +16,17 @@ export function explanationOptions(e: PrivacyEvent, t: TFunction, locale: string
     actor: t(`privacy:actors.${e.actorRole}`),
     categories: e.categories.map((c) => t(`privacy:categories.${c}`)).join(", "),
     reason: d.reason ? t(`privacy:deletionReasons.${d.reason}`) : "",
-    context: e.type === "erasure_requested" && d.held ? "held" : e.type === "received" && typeof d.received_on === "string" ? "post" : undefined,
+    context: explanationContext(e),
   };
+}
+
+/** Which wording of an event's explanation fits (i18next context: `explanation_<context>`). */
+function explanationContext(e: PrivacyEvent): string | undefined {
+  const d = e.details;
+  if (e.type === "erasure_requested" && d.held) return "held";
+  if (e.type === "received" && typeof d.received_on === "string") return "post";
+  if (e.type === "entry_viewed" && d.via === "search") return "search";
+  return undefined;
 }
 
 export const explainEvent = (e: PrivacyEvent, t: TFunction, locale: string): string =>
