@@ -599,7 +599,7 @@ describe("desk pages and print views: axe-core, language, no JavaScript, reflow"
   let staffPage: Page;
   let residentPage: Page;
   /** saved over HTTP beforehand: result pages (by entry key), the caller's code, the entry view */
-  const saved = { phoneKey: "", paperKey: "", paperId: 0, code: "" };
+  const saved = { phoneKey: "", paperKey: "", paperId: 0, code: "", letterKey: "" };
 
   /** Enters one submission over HTTP as the signed-in staff member; returns the entry key of its result page. */
   async function enter(procedureId: number, channel: string, fields: [string, string][]): Promise<string> {
@@ -627,7 +627,34 @@ describe("desk pages and print views: axe-core, language, no JavaScript, reflow"
     saved.paperId = paper.submission_id!;
     const phone = await database.db.selectFrom("submission_drafts").select("receipt_code").where("id", "=", `desk-${saved.phoneKey}`).executeTakeFirstOrThrow();
     saved.code = phone.receipt_code!;
+    const closedQuestion = (await database.db.selectFrom("questions").select("id").where("procedure_id", "=", ids.closed).executeTakeFirstOrThrow()).id;
+    const closesOn = (await database.db.selectFrom("procedures").select("closes_at").where("id", "=", ids.closed).executeTakeFirstOrThrow()).closes_at.slice(0, 10);
+    saved.letterKey = await enter(ids.closed, "letter", [
+      ["source_reference", "Az 61/AXE-BRIEF"], ["received_on", closesOn], [`q${closedQuestion}`, "Ein Brief zum Marktplatz."],
+      ["contact_address", "Bettina Brief\nAm Markt 7\n31134 Musterstadt"],
+    ]);
   });
+
+  /** DIN 5008 form B as printed: the address field 30 mm below the top margin (45 mm on paper), 20 mm from the left, 85 × 45 mm. */
+  async function checkWindowEnvelope(page: Page) {
+    await page.emulateMedia({ media: "print" });
+    try {
+      const mm = await page.evaluate(() => {
+        const px = (el: Element | null) => el!.getBoundingClientRect();
+        const letter = px(document.querySelector(".receipt-letter"));
+        const window = px(document.querySelector(".receipt-letter .letter__window"));
+        const head = px(document.querySelector(".receipt-letter .letter__head"));
+        const toMm = (v: number) => Math.round((v * 25.4) / 96);
+        return { top: toMm(window.top - letter.top), left: toMm(window.left - letter.left), width: toMm(window.width), height: toMm(window.height), headBottom: toMm(head.bottom - letter.top) };
+      });
+      expect(mm).toMatchObject({ top: 30, left: 20, width: 85, height: 45 });
+      expect(mm.headBottom, "the letterhead stays above the address field").toBeLessThanOrEqual(30);
+      const leftovers = await printLeftovers(page);
+      expect(leftovers.chrome, "page chrome shown in print").toEqual([]);
+    } finally {
+      await page.emulateMedia({ media: "screen" });
+    }
+  }
 
   const STAFF_PAGES: PageState[] = [
     {
@@ -697,6 +724,53 @@ describe("desk pages and print views: axe-core, language, no JavaScript, reflow"
       },
     },
     {
+      name: "result page (letter with an address: the receipt letter is offered)",
+      reach: (page, lng) => open(page, `${DESK}/beleg/${saved.letterKey}`, lng),
+      status: 200,
+      shows: async (page) => {
+        await shown(page, page.locator("main form.form button[type=submit]"));
+        expect(await page.locator(".receipt-letter").count()).toBe(0);
+      },
+    },
+    {
+      name: "receipt letter for a window envelope (DIN 5008)",
+      reach: async (page, lng) => {
+        await open(page, `${DESK}/beleg/${saved.letterKey}`, lng);
+        return loads(page, () => page.locator("main form.form button[type=submit]").press("Enter"));
+      },
+      status: 200,
+      shows: async (page) => {
+        await shown(page, page.locator(".receipt-letter .letter__recipient"));
+        expect((await page.locator(".receipt-letter .letter__recipient").innerText()).split("\n").map((l) => l.trim())).toEqual(["Bettina Brief", "Am Markt 7", "31134 Musterstadt"]);
+        await checkWindowEnvelope(page);
+      },
+    },
+    {
+      name: "find without the code",
+      reach: (page, lng) => open(page, `${DESK}/finden`, lng),
+      status: 200,
+      shows: async (page) => {
+        await shown(page, page.locator("#words"));
+      },
+    },
+    {
+      name: "find without the code, one found",
+      reach: async (page, lng) => {
+        await open(page, `${DESK}/finden`, lng);
+        await page.locator(`input[name=procedure][value="${ids.consultation}"]`).check();
+        await page.locator("input[name=channel][value=phone]").check();
+        await page.locator("#from").fill(today());
+        await page.locator("#to").fill(today());
+        await page.locator("#words").pressSequentially("Licht im Park");
+        return loads(page, () => page.locator("#words").press("Enter"));
+      },
+      status: 200,
+      shows: async (page) => {
+        await shown(page, page.locator("#found-heading"));
+        await shown(page, page.locator("main .cards a[href*='/eintrag/']").first());
+      },
+    },
+    {
       name: "caller look-up",
       reach: (page, lng) => open(page, `${DESK}/suche`, lng),
       status: 200,
@@ -723,6 +797,7 @@ describe("desk pages and print views: axe-core, language, no JavaScript, reflow"
       status: 200,
       shows: async (page) => {
         expect(await page.locator("main dl.facts").innerText()).toContain(`F${ids.consultation}-AXE001`);
+        expect(await page.locator("#answers-heading + p + dl.summary").innerText()).toContain("Auf Papier.");
       },
     },
   ];
