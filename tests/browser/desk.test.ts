@@ -155,6 +155,8 @@ async function dateFieldOrder(page: Page): Promise<("day" | "month" | "year")[]>
       for (const id of n.childIds ?? []) walk(byId.get(id));
     };
     walk(nodes[0]);
+    // several date inputs on a page (the search: from, to) lay out their fields alike: the first one's order
+    if (order.length > 3 && order.length % 3 === 0) order.splice(3);
     if (order.length !== 3 || new Set(order).size !== 3) throw new Error(`cannot tell the date input's field order from its spin buttons: ${order.join(", ") || "none"}`);
     return order;
   } finally {
@@ -451,7 +453,10 @@ describe("the desk, keyboard only, without JavaScript", () => {
     expect((await slip.locator("h2").textContent())?.trim()).toBe("Eingangsbestätigung");
     const receivedGerman = new Intl.DateTimeFormat("de", { dateStyle: "long", timeZone: "Europe/Berlin" }).format(new Date(`${received}T12:00:00Z`));
     const slipText = (await slip.innerText()).replace(/\s+/g, " ");
-    expect(slipText).toContain(`Formular- bzw. Briefnummer: ${reference}, eingegangen am ${receivedGerman}`);
+    // one date of receipt (the day given), the typing time apart and labelled
+    expect(slipText).toContain(`ist am ${receivedGerman} eingegangen.`);
+    expect(slipText).toContain(`Formular- bzw. Briefnummer: ${reference}`);
+    expect(slipText).toMatch(/Von der Verwaltung erfasst am \d+\. \S+ \d{4} um \d{2}:\d{2}/);
     expect(slipText).toContain(`Eingangscode: ${code}`);
 
     // printing: the slip alone (panel, spelling, buttons, staff bar and navigation hidden);
@@ -489,7 +494,8 @@ describe("the desk, keyboard only, without JavaScript", () => {
     await kb.pressAndLoad("Enter");
     expect(pathOf(page)).toBe(form);
     await kb.tabUntil("paper form", (s) => s.id === "source_reference");
-    await page.keyboard.type(reference);
+    // typed in lower case: still the same form
+    await page.keyboard.type(reference.toLowerCase());
     const stop = await kb.tab("paper form, after the form number");
     expect(stop.id).toBe("received_on");
     await typeDate(page, today());
@@ -511,7 +517,7 @@ describe("the desk, keyboard only, without JavaScript", () => {
       .toContain("error-summary");
     expect(await page.locator(".error-summary").innerText()).toContain("Diese Nummer ist in diesem Verfahren schon erfasst.");
     expect(await page.locator("main .notice").innerText()).toContain("Diese Nummer ist in diesem Verfahren schon erfasst. Es wurde nichts gespeichert.");
-    expect(await page.locator("#source_reference").inputValue(), "the number typed stays in the field").toBe(reference);
+    expect(await page.locator("#source_reference").inputValue(), "the number typed stays in the field").toBe(reference.toLowerCase());
     expect(await database.db.selectFrom("submissions").select("id").where("source_reference", "=", reference).execute()).toEqual([{ id: submissionId }]);
 
     const first = await kb.tab("duplicate, first Tab from the error summary");
@@ -522,7 +528,54 @@ describe("the desk, keyboard only, without JavaScript", () => {
     expect(view.status()).toBe(200);
     expect(pathOf(page)).toBe(`${DESK}/eintrag/${submissionId}`);
     expect(await page.locator("main dl.facts").innerText()).toContain(reference);
+    expect(await page.locator("#answers-heading").isVisible(), "the existing entry's answers").toBe(true);
 
+    expect(kb.problems, kb.report()).toEqual([]);
+  });
+
+  test("a caller without the code: found by procedure, channel, day and words, then opened", async () => {
+    // a phone entry of today, over HTTP
+    const html = await (await staff.get(`${DESK}/${ids.consultation}/phone`)).text();
+    const entered = await staff.post(`${DESK}/${ids.consultation}/phone`, [
+      ["_csrf", csrfOf(html)], ["entry_key", html.match(/name="entry_key" value="([^"]+)"/)![1]], ["notice_read", "yes"],
+      ["q1", "Die Laternen am Mühlenteich sind seit Wochen dunkel."], ["q3", "foot"], ["q5", "2"],
+    ]);
+    expect(entered.status).toBe(303);
+    const { page } = await staffBrowser({ javaScriptEnabled: false });
+    const kb = keyboardOnly(page);
+    const radioValue = () => page.evaluate(() => (document.activeElement as HTMLInputElement).value);
+
+    await kb.arrive(DESK);
+    await kb.tabUntil("desk home", (s) => s.inMain && s.href === `${DESK}/finden`);
+    await kb.pressAndLoad("Enter");
+    expect(pathOf(page)).toBe(`${DESK}/finden`);
+    // radios: arrow keys choose within a group
+    await kb.tabUntil("search form", (s) => s.name === "procedure");
+    for (let i = 0; i < 6 && (await radioValue()) !== String(ids.consultation); i++) {
+      await page.keyboard.press("ArrowDown");
+      await kb.check("search form, procedure");
+    }
+    expect(await page.locator(`input[name=procedure][value="${ids.consultation}"]`).isChecked()).toBe(true);
+    await kb.tabUntil("search form", (s) => s.name === "channel");
+    for (let i = 0; i < 6 && (await radioValue()) !== "phone"; i++) {
+      await page.keyboard.press("ArrowRight");
+      await kb.check("search form, channel");
+    }
+    expect(await page.locator("input[name=channel][value=phone]").isChecked()).toBe(true);
+    await kb.tabUntil("search form", (s) => s.id === "from");
+    await typeDate(page, today());
+    await kb.tabUntil("search form", (s) => s.id === "to");
+    await typeDate(page, today());
+    await kb.tabUntil("search form", (s) => s.id === "words");
+    await page.keyboard.type("laternen MÜHLENTEICH");
+    const found = await kb.pressAndLoad("Enter");
+    expect(found.status()).toBe(200);
+    expect(await page.locator("main .cards").innerText()).toContain("Die Laternen am Mühlenteich sind seit Wochen dunkel.");
+
+    await kb.tabUntil("search results", (s) => s.inMain && (s.href ?? "").includes("/eintrag/"));
+    const view = await kb.pressAndLoad("Enter");
+    expect(view.status()).toBe(200);
+    expect(await page.locator("main dl.summary").innerText()).toContain("Die Laternen am Mühlenteich");
     expect(kb.problems, kb.report()).toEqual([]);
   });
 });
