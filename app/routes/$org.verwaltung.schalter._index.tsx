@@ -37,6 +37,9 @@ export default function Desk() {
       <p>
         <a href={`${base}/suche`}>{t("home.lookUp")}</a>
       </p>
+      <p>
+        <a href={`${base}/finden`}>{t("home.find")}</a>
+      </p>
       {procedures.length === 0 ? <p>{t("home.none")}</p> : null}
       <ul className="cards">
         {procedures.map((p) => (

@@ -456,6 +456,26 @@ const PAGES: PageState[] = [
     },
   },
   {
+    name: "desk: find a submission without the code",
+    reach: deskPage(() => `${STAFF}/schalter/finden`),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main input[name=words]"));
+      await shown(deskForm());
+    },
+  },
+  {
+    name: "desk: find without the code sent empty (error summary)",
+    reach: async (lng) => {
+      await deskPage(() => `${STAFF}/schalter/finden`)(lng);
+      return submitWith(deskForm());
+    },
+    status: 400,
+    shows: async () => {
+      await shown(page.locator(".error-summary"));
+    },
+  },
+  {
     name: "invitation: choose a password",
     reach: async (lng) => {
       await anonymous();

@@ -283,6 +283,55 @@ describe("the staff desk", () => {
     expect(wrong.status).toBe(400);
   });
 
+  it("finds a caller's entry without the code by day, channel and words from the statement — never by contact data — and records the search", async () => {
+    const f = await formFor(`${desk}/${procedureId}/phone`);
+    const saved = await staff.post(`${desk}/${procedureId}/phone`, [
+      ["_csrf", f.csrf], ["entry_key", f.entryKey], ["notice_read", "yes"],
+      ["q1", "Der Radweg an der Hildesheimer Straße endet plötzlich vor der Brücke."], ["q3", "bike"], ["q5", "2"],
+      ["contact_name", "Karl Kennwort"], ["contact_email", "karl.kennwort@example.org"],
+    ]);
+    expect(saved.status).toBe(303);
+    const row = await h.db.selectFrom("submissions").select("id").where("channel", "=", "phone").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const page = await (await staff.get(desk)).text();
+    expect(page).toContain(`href="${desk}/finden"`);
+    const form = await (await staff.get(`${desk}/finden`)).text();
+    const search = (fields: [string, string][]) => staff.post(`${desk}/finden`, [["_csrf", csrfOf(form)], ["procedure", String(procedureId)], ["from", today()], ["to", today()], ...fields]);
+
+    const found = await search([["channel", "phone"], ["words", "hildesheimer BRÜCKE"]]);
+    expect(found.status).toBe(200);
+    const html = await found.text();
+    expect(html).toContain(`href="${desk}/eintrag/${row.id}"`);
+    expect(textOf(mainOf(html))).toContain("Hildesheimer Straße endet plötzlich");
+    expect(textOf(mainOf(html))).not.toContain("Kennwort");
+    // contact data are never searched; words must all be there; another channel or day finds nothing
+    for (const fields of [
+      [["channel", "phone"], ["words", "Kennwort"]],
+      [["channel", "phone"], ["words", "karl.kennwort@example.org"]],
+      [["channel", "phone"], ["words", "Hildesheimer Bahnhof"]],
+      [["channel", "letter"], ["words", "Hildesheimer"]],
+    ] as [string, string][][]) {
+      expect(await (await search(fields)).text(), JSON.stringify(fields)).not.toContain(`/eintrag/${row.id}"`);
+    }
+    const yesterday = new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10);
+    const earlier = await staff.post(`${desk}/finden`, [["_csrf", csrfOf(form)], ["procedure", String(procedureId)], ["from", yesterday], ["to", yesterday], ["channel", ""], ["words", "Hildesheimer"]]);
+    expect(await earlier.text()).not.toContain(`/eintrag/${row.id}"`);
+
+    // recorded: the audit log names what was searched (not the words) and what was listed; the entry's log has it
+    const audits = await h.db.selectFrom("audit_log").select(["target_id", "details_json"]).where("action", "=", "submissions_searched").orderBy("id").execute();
+    expect(audits).toHaveLength(6);
+    expect(JSON.parse(audits[0].details_json)).toEqual({ channel: "phone", from: today(), to: today(), words: 2, listed: String(row.id) });
+    expect(audits[0].details_json).not.toMatch(/hildesheim/i);
+    const events = await h.db.selectFrom("privacy_events").select(["type", "details_json"]).where("submission_id", "=", row.id).where("type", "=", "entry_viewed").execute();
+    expect(events).toEqual([{ type: "entry_viewed", details_json: JSON.stringify({ via: "search" }) }]);
+
+    // bad input: an error summary, nothing found, nothing recorded
+    const bad = await staff.post(`${desk}/finden`, [["_csrf", csrfOf(form)], ["procedure", String(procedureId)], ["from", "2026-02-30"], ["to", today()], ["words", "ab"]]);
+    expect(bad.status).toBe(400);
+    expect(textOf(await bad.text())).toContain("Geben Sie mindestens ein Wort mit drei oder mehr Buchstaben an.");
+    expect((await staff.post(`${desk}/finden`, [["_csrf", csrfOf(form)], ["name", "Karl"]])).status).toBe(400);
+    expect(await h.db.selectFrom("audit_log").select("id").where("action", "=", "submissions_searched").execute()).toHaveLength(6);
+  });
+
   it("keeps residents, moderators and other organisations' staff away from the desk", async () => {
     expect((await new Client(server.url).get(desk)).status).toBe(303);
     const moderator = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;

@@ -117,6 +117,7 @@ const PAGES: PageRow[] = [
   { page: "schalter",                    path: () => `${M}/schalter`,                        expect: [S, 200, F,   F,   X] },
   { page: "schalter/<id>/phone",         path: (i) => `${M}/schalter/${i.demoOpen}/phone`,   expect: [S, 200, F,   F,   X] },
   { page: "schalter/suche",              path: () => `${M}/schalter/suche`,                  expect: [S, 200, F,   F,   X] },
+  { page: "schalter/finden",             path: () => `${M}/schalter/finden`,                 expect: [S, 200, F,   F,   X] },
   // moderation: moderators and admins (decision 34)
   { page: "moderation",                  path: () => `${M}/moderation`,                      expect: [S, F,   200, 200, X] },
   { page: "moderation/<id>",             path: (i) => `${M}/moderation/${i.demoOpen}`,       expect: [S, F,   200, 200, X] },
@@ -268,6 +269,13 @@ const ACTIONS: ActionRow[] = [
     action: "look up a caller's submission (schalter/suche)",
     path: () => `${M}/schalter/suche`,
     fields: () => [["code", "K7M4-2QXP-9ABR-T"]],
+    expect:                                                                                 [S, 400, F,   F,            X],
+  },
+  {
+    // no words: the search runs and answers 400 (nothing searched, nothing recorded)
+    action: "find a caller's submission without the code (schalter/finden)",
+    path: () => `${M}/schalter/finden`,
+    fields: () => [["procedure", "1"], ["from", "2026-01-01"], ["to", "2026-01-31"], ["words", ""]],
     expect:                                                                                 [S, 400, F,   F,            X],
   },
   {

@@ -27,7 +27,8 @@
  *              einladung.$token (invitation)
  *   staff:     verwaltung.passwort, .konten, .einstellungen, .verfahren.neu, .verfahren.$id,
  *              .verfahren.$id_.fragen, .verfahren.$id_.uebersetzung.$lng, .verfahren.$id_.vorschau,
- *              .schalter.$procedureId.$channel (desk entry), .schalter.suche,
+ *              .schalter.$procedureId.$channel (desk entry), .schalter.suche, .schalter.finden
+ *              (search without the code), .schalter.beleg.$key (receipt letter),
  *              .moderation.beitrag.$id, .moderation.$procedureId_.antwort, …_.ergebnisse, …_.briefe,
  *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung
  *
@@ -120,6 +121,9 @@ const ROUTES: RouteSpec[] = [
   // staff
   { file: "$org.verwaltung.schalter.$procedureId.$channel.tsx", who: "staff", path: (c, s) => `${ORG}/verwaltung/schalter/${seg(s, c.procedureId)}/phone`, runs: 2 * RUNS },
   { file: "$org.verwaltung.schalter.suche.tsx", who: "staff", path: () => `${ORG}/verwaltung/schalter/suche` },
+  { file: "$org.verwaltung.schalter.finden.tsx", who: "staff", path: () => `${ORG}/verwaltung/schalter/finden` },
+  // the receipt letter: an entry key that matches nothing (the page has no form to read a token from otherwise)
+  { file: "$org.verwaltung.schalter.beleg.$key.tsx", who: "staff", path: (_, s) => `${ORG}/verwaltung/schalter/beleg/${seg(s, "abcdefghijklmnopqrstuv")}`, page: () => `${ORG}/verwaltung/schalter/suche` },
   { file: "$org.verwaltung.moderation.beitrag.$id.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/beitrag/${seg(s, c.submissionId)}`, runs: 2 * RUNS },
   { file: "$org.verwaltung.moderation.$procedureId_.antwort.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.procedureId)}/antwort`, page: (c) => `${ORG}/verwaltung/moderation/${c.procedureId}` },
   { file: "$org.verwaltung.moderation.$procedureId_.ergebnisse.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.closedId)}/ergebnisse` },

@@ -185,6 +185,17 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("staff", "desk: result page with the receipt code", (s) => `${STAFF}/schalter/beleg/${s.ids.deskKey}`),
   staff("staff", "desk: look up a caller's submission", `${STAFF}/schalter/suche`),
   staff("staff", "desk: a submission as staff see it", (s) => `${STAFF}/schalter/eintrag/${s.ids.submission}`),
+  staff("staff", "desk: find a submission without the code", `${STAFF}/schalter/finden`),
+  staff("staff", "desk: find without the code, one found", `${STAFF}/schalter/finden`, {
+    post: async (s) => {
+      const today = new Date().toISOString().slice(0, 10);
+      return [...(await hiddenFields(s, "staff", `${STAFF}/schalter/finden`)), ["procedure", String(s.ids.open)], ["channel", "phone"], ["from", today], ["to", today], ["words", "Licht im Park"]];
+    },
+  }),
+  staff("staff", "desk: find without the code sent empty (error summary)", `${STAFF}/schalter/finden`, {
+    post: (s) => hiddenFields(s, "staff", `${STAFF}/schalter/finden`),
+    status: 400,
+  }),
 ];
 
 export const ALL_PAGES = [...RESIDENT_PAGES, ...STAFF_PAGES];

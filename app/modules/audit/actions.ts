@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   "submission_entered",
   "submission_looked_up",
   "submission_viewed",
+  "submissions_searched",
   "submission_published",
   "submission_published_redacted",
   "submission_not_published",

@@ -22,16 +22,19 @@ export function explanationOptions(e: PrivacyEvent, t: TFunction, locale: string
     receivedOn: typeof d.received_on === "string" ? formatDate(d.received_on, locale) : "",
     categories: e.categories.map((c) => t(`privacy:categories.${c}`)).join(", "),
     reason: d.reason ? t(`privacy:deletionReasons.${d.reason}`) : "",
-    // post (paper, letters) has its own sentence with the day it arrived, entered by staff
-    context:
-      e.type === "received" && typeof d.received_on === "string"
-        ? "post"
-        : EVENTS_NAMING_THE_ACTOR.has(e.type)
-          ? e.actorRole
-          : e.type === "erasure_requested" && d.held
-            ? "held"
-            : undefined,
+    context: explanationContext(e),
   };
+}
+
+/** Which wording of an event's explanation fits (i18next context: `explanation_<context>`). */
+function explanationContext(e: PrivacyEvent): string | undefined {
+  const d = e.details;
+  if (e.type === "erasure_requested" && d.held) return "held";
+  // post (paper, letters) has its own sentence with the day it arrived, entered by staff
+  if (e.type === "received" && typeof d.received_on === "string") return "post";
+  if (e.type === "entry_viewed" && d.via === "search") return "search";
+  if (EVENTS_NAMING_THE_ACTOR.has(e.type)) return e.actorRole;
+  return undefined;
 }
 
 export const explainEvent = (e: PrivacyEvent, t: TFunction, locale: string): string =>
