@@ -6,6 +6,7 @@ import { databaseUrlFromEnv, openDatabase, type DatabaseHandle } from "#db/conne
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import { seedDemoAccounts } from "~/modules/accounts/demo.server";
+import { seedDemoDocuments } from "~/modules/documents/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 
 let handle: DatabaseHandle | undefined;
@@ -23,6 +24,7 @@ export async function prepareDatabase(): Promise<{ seeded: boolean }> {
   await migrateToLatest(db);
   if (process.env.SEED_DEMO === "false") return { seeded: false };
   const seeded = await seedDemoIfEmpty(db);
+  if (seeded) await seedDemoDocuments(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
   return { seeded };

@@ -10,7 +10,11 @@ import { chosenLanguage, getLocale, i18nextServer, languageCookie } from "~/i18n
 import { log } from "~/modules/http/log.server";
 
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
-export { serverSupport } from "~/modules/http/server-support.server";
+import { serverSupport as support } from "~/modules/http/server-support.server";
+import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
+
+/** server.js's helpers; upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
+export const serverSupport = { ...support, maxBodyBytesFor: (path: string) => (DOCUMENT_UPLOAD_PATH.test(path) ? DOCUMENT_UPLOAD_MAX_BODY : support.maxBodyBytes) };
 export { createPageCache } from "~/modules/http/page-cache.server";
 
 export default async function handleRequest(

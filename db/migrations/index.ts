@@ -16,6 +16,7 @@ import * as m0010 from "./0010-results-snapshots";
 import * as m0011 from "./0011-content-versions";
 import * as m0012 from "./0012-queue-filters";
 import * as m0013 from "./0013-queue-totals";
+import * as m0026 from "./0026-documents";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "0011-content-versions": m0011,
   "0012-queue-filters": m0012,
   "0013-queue-totals": m0013,
+  "0026-documents": m0026,
 };
