@@ -19,13 +19,21 @@ export interface FileForResponse {
   read(start: number, end: number): ReadableStream<Uint8Array>;
 }
 
+/** The name for clients without RFC 6266 filename*: letters without accents, anything else non-ASCII as "_". */
+const asciiFallback = (name: string) =>
+  name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e]/g, "_")
+    .replace(/["\\]/g, "_");
+
 const matchesEtag = (header: string, etag: string) => header.split(",").some((t) => t.trim() === etag || t.trim() === "*");
 
 export function fileResponse(request: Request, file: FileForResponse): Response {
   const etag = `"${file.hash}"`;
   const headers = new Headers({
     "Content-Type": file.mediaType,
-    "Content-Disposition": contentDisposition(file.fileName, { type: "attachment" }),
+    "Content-Disposition": contentDisposition(file.fileName, { type: "attachment", fallback: asciiFallback(file.fileName) }),
     ETag: etag,
     "Cache-Control": file.cacheControl,
     "Accept-Ranges": "bytes",

@@ -75,13 +75,20 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
   const source = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
 
   let fileTooLarge: string | null = null;
-  const writes: Promise<void>[] = [];
+  const writes: Promise<Error | null>[] = [];
+  // temporary files still being written; on any refusal they are closed and their errors ignored
+  const open = new Set<import("node:fs").WriteStream>();
+  const discardAll = () => {
+    for (const out of open) out.destroy();
+    open.clear();
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
+        discardAll();
         source.unpipe(parser);
         source.destroy();
         reject(error);
@@ -115,19 +122,29 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
         const path = join(UPLOAD_DIR, `teilhabe-upload-${randomBytes(12).toString("hex")}`);
         paths.push(path);
         const out = createWriteStream(path, { flags: "wx", mode: 0o600 });
+        // a cut-off body errors the file stream too; the parser's own 'error' answers it (400)
+        stream.on("error", () => {});
         const file: SpooledFile = { field: name, path, size: 0, fileName: info.filename, declaredType: info.mimeType };
         stream.on("data", (chunk: Buffer) => {
           file.size += chunk.byteLength;
         });
         stream.once("limit", () => {
           fileTooLarge = name;
-          out.destroy();
+          stream.unpipe(out);
+          stream.resume();
+          discardAll();
           stopEarly();
         });
+        open.add(out);
+        // never rejects (a rejection nobody awaits yet would end the process): resolves with the write error, if any
         writes.push(
-          new Promise<void>((done, failed) => {
-            out.once("close", () => done());
-            out.once("error", failed);
+          new Promise<Error | null>((done) => {
+            let writeError: Error | null = null;
+            out.on("error", (error) => (writeError ??= error));
+            out.once("close", () => {
+              open.delete(out);
+              done(writeError);
+            });
           }),
         );
         stream.pipe(out);
@@ -146,9 +163,13 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
       });
       source.pipe(parser);
     });
-    await Promise.all(writes);
+    const writeErrors = await Promise.all(writes);
+    // a file cut off at its limit was destroyed on purpose; any other write error is ours (disk full)
+    const writeError = fileTooLarge ? null : writeErrors.find((e) => e !== null);
+    if (writeError) throw writeError;
   } catch (error) {
-    await Promise.allSettled(writes);
+    discardAll();
+    await Promise.all(writes);
     await cleanup();
     throw error;
   }
