@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -178,4 +178,19 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
     return { fields, files: [], fileTooLarge, cleanup: async () => {} };
   }
   return { fields, files, fileTooLarge: null, cleanup };
+}
+
+/** Temporary upload files older than an hour: left by a process that ended during an upload. */
+export async function sweepSpoolFiles(now: Date = new Date()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(UPLOAD_DIR).catch(() => [] as string[])) {
+    if (!name.startsWith("teilhabe-upload-")) continue;
+    const path = join(UPLOAD_DIR, name);
+    const info = await stat(path).catch(() => null);
+    if (info && now.getTime() - info.mtimeMs > 60 * 60 * 1000) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
