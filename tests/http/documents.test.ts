@@ -89,6 +89,18 @@ describe.each(engines)("documents (%s)", (engine) => {
     expect(parsed.getTitle()).toBe("Radverkehrsplan 2030 – Entwurf");
   });
 
+  it("the paper form and the desk list the documents, where they are online and where to read them on paper", async () => {
+    const paper = textOf(mainOf(await (await resident().get(`${PUBLIC}/papier`)).text()));
+    expect(paper).toContain("Unterlagen zum Entwurf");
+    expect(paper).toMatch(/Radverkehrsplan 2030 – Entwurf \(PDF, \d+ kB\)/);
+    expect(paper).toContain(`Im Internet: ${server.url}${PUBLIC}`);
+    expect(paper).toContain("Auf Papier einsehen bei: Fachbereich Stadtplanung, Abteilung Verkehrsplanung, Rathausplatz 1");
+    const clerk = (await signIn(server.url, DEMO.staff)).client;
+    const desk = textOf(mainOf(await (await clerk.get(`/musterstadt/verwaltung/schalter/${procedureId}/phone`)).text()));
+    expect(desk).toContain("1 Unterlage zum Entwurf: was Sie Anrufenden sagen können");
+    expect(desk).toMatch(/Radverkehrsplan 2030 – Entwurf \(PDF, \d+ kB\)/);
+  });
+
   it("an admin sees the limits before uploading, uploads a PDF, and residents download exactly those bytes", async () => {
     const html = await (await admin.get(page)).text();
     expect(textOf(mainOf(html))).toContain("Höchstens 1,5 MB");
