@@ -3,6 +3,7 @@
  * never shown as a page (app/modules/http/file-response.server.ts). Only the chunks a range touches are read.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { getDatabaseHandle } from "~/db.server";
 import { findDocumentForDownload, readBlob } from "~/modules/documents/documents.server";
 import { HttpError } from "~/modules/http/errors";
 import { fileResponse } from "~/modules/http/file-response.server";
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       fileName: document.fileName,
       // a withdrawn or replaced document is gone from caches within minutes; the ETag makes a re-check cheap
       cacheControl: "public, max-age=300",
-      read: (start, end) => readBlob(db, document.blob, start, end),
+      read: (start, end) => readBlob(db, document.blob, start, end, getDatabaseHandle().readSync),
     });
   });
 }

@@ -92,14 +92,25 @@ export async function sweepUnclaimedBlobs(db: Kysely<Database>, now: Date = new 
  * The bytes start..end (inclusive) of a blob as a stream that reads one chunk per pull, so memory
  * stays at about one chunk per download and a range reads only its own chunks.
  */
-export function readBlob(db: Kysely<Database>, blob: Pick<BlobInfo, "id" | "byteSize" | "chunkBytes">, start = 0, end = blob.byteSize - 1): ReadableStream<Uint8Array> {
+export function readBlob(
+  db: Kysely<Database>,
+  blob: Pick<BlobInfo, "id" | "byteSize" | "chunkBytes">,
+  start = 0,
+  end = blob.byteSize - 1,
+  /** SQLite: the connection's synchronous reader (db/connection.server.ts), which skips the query builder and its connection queue per chunk */
+  readSync?: <Row>(sql: string, parameters: unknown[]) => Row | undefined,
+): ReadableStream<Uint8Array> {
   let position = start;
+  const chunk = async (seq: number) =>
+    readSync
+      ? readSync<{ data: Uint8Array }>("select data from file_chunks where blob_id = ? and seq = ?", [blob.id, seq])
+      : await db.selectFrom("file_chunks").select("data").where("blob_id", "=", blob.id).where("seq", "=", seq).executeTakeFirst();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (position > end) return controller.close();
         const seq = Math.floor(position / blob.chunkBytes);
-        const row = await db.selectFrom("file_chunks").select("data").where("blob_id", "=", blob.id).where("seq", "=", seq).executeTakeFirst();
+        const row = await chunk(seq);
         if (!row) return controller.error(new Error(`chunk ${seq} of blob ${blob.id} is missing`));
         const data = row.data instanceof Uint8Array ? row.data : new Uint8Array(row.data as ArrayBuffer);
         const from = position - seq * blob.chunkBytes;
@@ -126,4 +137,15 @@ export async function verifyBlob(db: Kysely<Database>, blob: BlobInfo): Promise<
     size += value.byteLength;
   }
   return size === blob.byteSize && hash.digest("hex") === blob.sha256;
+}
+
+/** Every claimed blob re-hashed (the backup checks its copy): how many, and the ids of those that differ. */
+export async function verifyAllBlobs(db: Kysely<Database>): Promise<{ checked: number; broken: number[] }> {
+  const blobs = await db.selectFrom("file_blobs").select(["id", "byte_size", "chunk_bytes", "sha256"]).where("claimed", "=", 1).orderBy("id").execute();
+  const broken: number[] = [];
+  for (const b of blobs) {
+    const info = { id: Number(b.id), byteSize: Number(b.byte_size), chunkBytes: Number(b.chunk_bytes), sha256: b.sha256 };
+    if (!(await verifyBlob(db, info))) broken.push(info.id);
+  }
+  return { checked: blobs.length, broken };
 }
