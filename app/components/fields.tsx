@@ -159,7 +159,7 @@ export function FileField(props: FieldProps & { formName?: string; accept?: stri
       <Hint name={name} hint={hint} />
       <ErrorMessage name={name} error={error} />
       <input
-        className="file-upload"
+        className="input file-upload"
         type="file"
         id={name}
         name={formName ?? name}
