@@ -120,8 +120,8 @@ export function readBlob(
         if (position > end) controller.close();
       },
     },
-    // one chunk read ahead while the previous one is being sent
-    { highWaterMark: 1 },
+    // PostgreSQL: one chunk read ahead while the previous one is being sent; a synchronous read needs none
+    { highWaterMark: readSync ? 0 : 1 },
   );
 }
 
