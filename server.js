@@ -21,7 +21,7 @@ const setting = (name, fallback) => (env[name] !== undefined && env[name] !== ""
 
 const build = await import("./build/index.js");
 const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport, createPageCache } = build.entry.module;
-const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytes, listenHost, isPrivatePath } = serverSupport;
+const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytesFor, listenHost, isPrivatePath } = serverSupport;
 const routePattern = serverSupport.routePatterns(build.routes);
 serverSupport.startProcessMetrics();
 const { seeded, demo } = await prepareDatabase().catch(refuseToStart);
@@ -328,7 +328,7 @@ function fetchRequestOf(req, signal) {
   }
   const init = { method: req.method, headers, signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = bodyOf(req, maxBodyBytes);
+    init.body = bodyOf(req, maxBodyBytesFor(pathOf(req)));
     init.duplex = "half";
   }
   return new Request(new URL(`${protocolOf(req)}://${host}${req.originalUrl ?? req.url}`).href, init);

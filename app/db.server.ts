@@ -9,6 +9,7 @@ import { holdsDemoAccounts, seedDemoAccounts } from "~/modules/accounts/demo.ser
 import { log } from "~/modules/http/log.server";
 import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/modules/http/secrets.server";
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
+import { seedDemoDocuments } from "~/modules/documents/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 
 let handle: DatabaseHandle | undefined;
@@ -49,6 +50,7 @@ export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolea
   }
   if (process.env.SEED_DEMO === "false") return { seeded: false, demo };
   const seeded = await seedDemoIfEmpty(db);
+  if (seeded) await seedDemoDocuments(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
   return { seeded, demo };

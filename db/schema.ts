@@ -423,6 +423,44 @@ export interface SubmissionTotalTable {
   n: number;
 }
 
+/** A file's bytes live in file_chunks (decision 42); `claimed` 1 once something refers to it (migration 0026). */
+export interface FileBlobTable {
+  id: Generated<number>;
+  byte_size: number;
+  chunk_bytes: number;
+  sha256: string;
+  claimed: Generated<number>;
+  created_at: string;
+}
+
+export interface FileChunkTable {
+  blob_id: number;
+  seq: number;
+  data: Uint8Array;
+}
+
+export type DocumentKind = "pdf" | "odt" | "docx" | "png" | "jpeg";
+
+/** A document of a procedure's draft, shown to residents while the procedure is published (issue 17). */
+export interface DocumentTable {
+  id: Generated<number>;
+  organisation_id: number;
+  procedure_id: number;
+  blob_id: number;
+  position: number;
+  title: string;
+  description: Generated<string>;
+  summary: string;
+  kind: DocumentKind;
+  media_type: string;
+  file_name: string;
+  byte_size: number;
+  sha256: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -450,6 +488,9 @@ export interface Database {
   content_versions: ContentVersionTable;
   submission_totals: SubmissionTotalTable;
   server_keys: ServerKeyTable;
+  file_blobs: FileBlobTable;
+  file_chunks: FileChunkTable;
+  documents: DocumentTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -470,3 +511,4 @@ export type StaffSessionRow = Selectable<StaffSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type ProcedureTranslationRow = Selectable<ProcedureTranslationTable>;
+export type DocumentRow = Selectable<DocumentTable>;

@@ -5,7 +5,8 @@
  *
  * Where: the argument (a folder, or a file name ending in .sqlite), else BACKUP_DIR, else
  * `backups/` beside the database; in a folder the file is named teilhabe-<UTC time>.sqlite.
- * The copy is written under a temporary name, checked (integrity_check, every privacy-log chain),
+ * The copy is written under a temporary name, checked (integrity_check, every privacy-log chain,
+ * every stored file's SHA-256 — documents live in the database, decision 42),
  * made self-contained (no -wal file needed) and only then renamed into place.
  *
  * Contact data stay encrypted in the copy. The keys are not in it: back up CONTACT_DATA_KEYS (or
@@ -15,6 +16,7 @@ import SqliteDatabase from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { databaseUrlFromEnv, isPostgresUrl, openDatabase } from "#db/connection.server";
+import { verifyAllBlobs } from "~/modules/files/blobs.server";
 import { verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { secretsDir } from "~/modules/http/secrets.server";
 
@@ -69,11 +71,12 @@ try {
   copy.close();
 }
 const handle = openDatabase(partial);
-let summary: { submissions: number; checked: number; broken: number };
+let summary: { submissions: number; checked: number; broken: number; files: number; brokenFiles: number };
 try {
   const { checked, broken } = await verifyAllChains(handle.db);
   const submissions = Number((await handle.db.selectFrom("submissions").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  summary = { submissions, checked, broken: broken.length };
+  const files = await verifyAllBlobs(handle.db);
+  summary = { submissions, checked, broken: broken.length, files: files.checked, brokenFiles: files.broken.length };
 } finally {
   await handle.close();
 }
@@ -83,6 +86,10 @@ single.pragma("journal_mode = DELETE");
 single.close();
 rmSync(`${partial}-wal`, { force: true });
 rmSync(`${partial}-shm`, { force: true });
+if (summary.brokenFiles > 0) {
+  console.error(`The copy has ${summary.brokenFiles} stored files whose bytes no longer match their SHA-256 (so has the database). Kept as ${partial}.`);
+  process.exit(1);
+}
 if (summary.broken > 0) {
   console.error(`The copy has ${summary.broken} broken privacy-log chains (so has the database): run npm run privacy:verify. Kept as ${partial}.`);
   process.exit(1);
@@ -106,11 +113,12 @@ console.log(
     bytes: statSync(target).size,
     submissions: summary.submissions,
     privacyLogsIntact: summary.checked,
+    filesIntact: summary.files,
     ms: Date.now() - started,
   }),
 );
 console.log(
-  `Backup written to ${target} (${summary.submissions} submissions, ${summary.checked} privacy logs intact).\n` +
+  `Backup written to ${target} (${summary.submissions} submissions, ${summary.checked} privacy logs intact, ${summary.files} stored files intact).\n` +
     `Contact data in it are encrypted; the keys are NOT in the backup. Back up ${keyNote} separately ` +
     "and keep it apart from these files: without it the contact data cannot be read, with it anyone holding the backup can.",
 );

@@ -10,7 +10,7 @@
  */
 import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -37,6 +37,10 @@ const server = createServer((req, res) => {
       ...(encoding ? { "Content-Encoding": encoding } : {}),
     });
     return void res.end(body);
+  }
+  if (req.method === "GET" && req.url === "/file" && process.env.BARE_FILE) {
+    res.writeHead(200, { "Content-Type": "application/pdf", "Content-Length": statSync(process.env.BARE_FILE).size, "Content-Disposition": 'attachment; filename="plan.pdf"' });
+    return void createReadStream(process.env.BARE_FILE).pipe(res);
   }
   if (req.method === "POST" && req.url === "/submit") {
     const chunks = [];

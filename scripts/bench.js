@@ -15,7 +15,9 @@
  * phase 1; every goal is judged on the MEDIAN over all rounds of all runs, printed with its range,
  * each run's median, and how busy the machine was meanwhile (other processes' share of the cores,
  * the load average) — never on the best round. Then phase 2 (results and moderation at BENCH_FIXTURE
- * submissions, below). At the end: the peak RSS of our server over the whole run (VmHWM);
+ * submissions, below), after the document downloads (20 concurrent downloads of a 20 MB document,
+ * ours from the database vs the bare server streaming the same file from disk; runDownloadPhase).
+ * At the end: the peak RSS of our server over the whole run (VmHWM);
  * BENCH_MEMORY=1 adds the peak of every step and what it was made of (memorySampler). Each row also
  * shows the server's own CPU time per request (/proc/<pid>/stat), steadier than requests/s when
  * the machine is shared.
@@ -397,6 +399,12 @@ ratioGoal("Submissions stored ≥ 50 % of bare inserts/s", perRound.storedRatio,
 }
 console.log(`Server memory after phase 1: RSS ${status(server.pid, "VmRSS").toFixed(0)} MB, peak so far ${status(server.pid, "VmHWM").toFixed(0)} MB`);
 
+// Document downloads: ours from the database's chunks vs a file streamed from disk (runDownloadPhase).
+if (process.env.BENCH_DOWNLOADS !== "0") {
+  memory.step("document downloads");
+  goals.push(...(await runDownloadPhase({ url, serverPid: server.pid, pageFile })));
+}
+
 // Phase 2 (SQLite): results and moderation at scale — see runResultsPhase below.
 const fixture = Number(process.env.BENCH_FIXTURE ?? 100_000);
 if (fixture > 0 && !databaseUrl.startsWith("postgres")) {
@@ -546,22 +554,8 @@ async function latencies(name, target, headers) {
 }
 
 /** The demo moderator, signed in with the demo TOTP secret. */
-async function signInModerator(base) {
-  const res = await fetch(`${base}/anmelden`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "email=moderation%40demo.example&password=teilhabe-demo",
-  });
-  let cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  const code = await fetch(`${base}/anmelden/code`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
-  });
-  cookie = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  return cookie;
+function signInModerator(base) {
+  return signIn(base, "moderation@demo.example");
 }
 
 function totp(secret) {
@@ -574,6 +568,119 @@ function totp(secret) {
   const h = createHmac("sha1", key).update(counter).digest();
   const o = h[h.length - 1] & 15;
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
+
+/**
+ * BENCH_DOWNLOAD_CLIENTS (20) concurrent downloads of a BENCH_DOWNLOAD_MB (20) MB PDF, uploaded
+ * through the admin page into the database, against the bare server streaming the same file from
+ * disk (GET /file), in BENCH_ROUNDS alternating rounds; the goal is judged on the ratio of the
+ * medians of the two servers' bytes/s. Our server's RSS is sampled every 20 ms meanwhile. Then a
+ * range from the middle of the file (what a PDF viewer asks for) is timed.
+ */
+async function runDownloadPhase({ url, serverPid, pageFile }) {
+  const clients = Number(process.env.BENCH_DOWNLOAD_CLIENTS ?? 20);
+  const size = Number(process.env.BENCH_DOWNLOAD_MB ?? 20) * 1_000_000;
+  const file = join(dir, "plan.pdf");
+  const bytes = Buffer.alloc(size);
+  // a PDF to the checks (header, %%EOF), and bytes that do not compress
+  for (let i = 0; i + 4 <= size; i += 4) bytes.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x5a5a5a5a) >>> 0, i);
+  bytes.write("%PDF-1.7\n", 0, "latin1");
+  bytes.write("\n%%EOF\n", size - 7, "latin1");
+  writeFileSync(file, bytes);
+
+  const cookie = await signIn(url, "admin@demo.example");
+  const dashboard = await (await fetch(`${url}/musterstadt/verwaltung`, { headers: { cookie } })).text();
+  const procedureId = /href="\/musterstadt\/verwaltung\/verfahren\/(\d+)"[^>]*>Radverkehrsplan 2030/.exec(dashboard)?.[1];
+  if (!procedureId) throw new Error("download bench: the cycling plan is not on the admin dashboard");
+  const page = `${url}/musterstadt/verwaltung/verfahren/${procedureId}/dokumente`;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(page, { headers: { cookie } })).text())?.[1];
+  const form = new FormData();
+  form.append("_csrf", csrf);
+  form.append("intent", "add");
+  form.append("title", "Radverkehrsplan 2030 – Anlagen (Benchmark)");
+  form.append("summary", "Anlagen zum Entwurf.");
+  form.append("file", new Blob([bytes]), "anlagen.pdf");
+  const t0 = Date.now();
+  const uploaded = await fetch(page, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
+  const documentId = /dokument-(\d+)/.exec(uploaded.headers.get("location") ?? "")?.[1];
+  if (uploaded.status !== 303 || !documentId) throw new Error(`download bench: upload answered ${uploaded.status}`);
+  console.log(`\nDocument downloads: a ${size / 1e6} MB PDF uploaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${clients} concurrent downloads per round, ${rounds} rounds per server`);
+  const ours = `${url}/musterstadt/verfahren/radverkehrsplan-2030/dokumente/${documentId}`;
+
+  const { child: bareFiles, url: bareFilesUrl } = await startProcess("scripts/bench-bare.js", { BARE_PAGE: pageFile, BARE_DATABASE: join(dir, "bare-files.sqlite"), BARE_FILE: file });
+  const round = async (target, pid) => {
+    const rss = () => status(pid, "VmRSS");
+    let peak = rss();
+    const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
+    const started = process.hrtime.bigint();
+    const received = await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const res = await fetch(target);
+        if (res.status !== 200) throw new Error(`download bench: ${target} answered ${res.status}`);
+        let n = 0;
+        for await (const chunk of res.body) n += chunk.length;
+        if (n !== size) throw new Error(`download bench: ${n} of ${size} bytes`);
+        return n;
+      }),
+    );
+    clearInterval(timer);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { mbPerSecond: received.reduce((a, b) => a + b, 0) / 1e6 / seconds, peakRss: peak };
+  };
+  await round(ours, serverPid); // warm-up: JIT, the database's pages in the cache
+  await round(`${bareFilesUrl}/file`, bareFiles.pid);
+  const ourRounds = [];
+  const bareRounds = [];
+  for (let i = 0; i < rounds; i++) {
+    ourRounds.push(await round(ours, serverPid));
+    bareRounds.push(await round(`${bareFilesUrl}/file`, bareFiles.pid));
+    console.log(`  round ${i + 1}: ours ${ourRounds[i].mbPerSecond.toFixed(0)} MB/s (RSS peak ${ourRounds[i].peakRss.toFixed(0)} MB), bare ${bareRounds[i].mbPerSecond.toFixed(0)} MB/s`);
+  }
+  await stopProcess(bareFiles);
+
+  // a PDF viewer's request: 64 KiB from the middle
+  const rangeMs = [];
+  for (let i = 0; i < 50; i++) {
+    const from = Math.floor(size / 2) + i * 65_536;
+    const t = process.hrtime.bigint();
+    const res = await fetch(ours, { headers: { range: `bytes=${from}-${from + 65_535}` } });
+    const got = (await res.arrayBuffer()).byteLength;
+    if (res.status !== 206 || got !== 65_536) throw new Error(`download bench: range answered ${res.status} with ${got} bytes`);
+    rangeMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  rangeMs.sort((a, b) => a - b);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ourMedian = median(ourRounds.map((r) => r.mbPerSecond));
+  const bareMedian = median(bareRounds.map((r) => r.mbPerSecond));
+  const peak = Math.max(...ourRounds.map((r) => r.peakRss));
+  console.log(`  64 KiB range from the middle: p50 ${rangeMs[25].toFixed(1)} ms, p95 ${rangeMs[47].toFixed(1)} ms (50 requests, each 206)`);
+  return [
+    {
+      goal: `Document downloads (${clients} × ${size / 1e6} MB at once): ours ≥ 50 % of a bare server streaming the file from disk`,
+      measured: `${pct(ourMedian, bareMedian)} (median ${ourMedian.toFixed(0)} vs ${bareMedian.toFixed(0)} MB/s over ${rounds} rounds)`,
+      result: verdict(ourMedian >= 0.5 * bareMedian),
+    },
+    { goal: "Server RSS during the downloads < 200 MB", measured: `${peak.toFixed(0)} MB (peak of 20 ms samples)`, result: verdict(peak < 200) },
+  ];
+}
+
+/** A demo staff member signed in with the demo TOTP secret: the session cookie. */
+async function signIn(base, email) {
+  const res = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `email=${encodeURIComponent(email)}&password=teilhabe-demo`,
+  });
+  let cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  const code = await fetch(`${base}/anmelden/code`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
+  });
+  cookie = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  return cookie;
 }
 
 /** Download an export while sampling the server's resident memory. */

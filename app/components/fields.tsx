@@ -147,3 +147,27 @@ export function Button({ children, secondary }: { children: ReactNode; secondary
     </button>
   );
 }
+
+/** A file input (GOV.UK file upload). `name` is its id (the error summary links to it); `formName` the field name sent, when they differ. */
+export function FileField(props: FieldProps & { formName?: string; accept?: string }) {
+  const { name, formName, label, hint, error, required, accept } = props;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label className="label" htmlFor={name}>
+        {label} <Requirement required={required} />
+      </label>
+      <Hint name={name} hint={hint} />
+      <ErrorMessage name={name} error={error} />
+      <input
+        className="input file-upload"
+        type="file"
+        id={name}
+        name={formName ?? name}
+        accept={accept}
+        aria-describedby={describedBy(name, hint, error)}
+        aria-invalid={error ? true : undefined}
+        aria-required={required ? true : undefined}
+      />
+    </div>
+  );
+}

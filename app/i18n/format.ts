@@ -28,3 +28,19 @@ export function readableDay(value: unknown, locale: string): string {
 export function formatDateTime(iso: string, locale: string): string {
   return formatter(locale, true).format(new Date(iso));
 }
+
+const sizeFormatters = new Map<string, Intl.NumberFormat>();
+/**
+ * A file size in words as GOV.UK shows attachments ("2,4 MB", "530 kB"): decimal units, one
+ * decimal for megabytes, in the reader's number format and unit names.
+ */
+export function formatFileSize(bytes: number, locale: string): string {
+  const unit = bytes >= 1_000_000 ? "megabyte" : bytes >= 1_000 ? "kilobyte" : "byte";
+  const key = `${locale}|${unit}`;
+  let f = sizeFormatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: unit === "megabyte" ? 1 : 0 });
+    sizeFormatters.set(key, f);
+  }
+  return f.format(unit === "megabyte" ? bytes / 1_000_000 : unit === "kilobyte" ? bytes / 1_000 : bytes);
+}

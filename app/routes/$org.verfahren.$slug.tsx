@@ -2,6 +2,8 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { listDocuments } from "~/modules/documents/documents.server";
+import { DocumentList } from "~/modules/documents/ui/DocumentList";
 import { formatDate } from "~/i18n/format";
 import { getLocale } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
@@ -38,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         acceptance,
         basePath,
         values: pending ? inputToValues(procedure, draft.input) : {},
+        documents: await listDocuments(db, procedure.id),
       },
       // the form filled with what the resident entered (contact data, too): kept by no cache
       pending ? { headers: { "Cache-Control": "no-store" } } : undefined,
@@ -75,7 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePage() {
-  const { procedure, acceptance, basePath, values, controller } = useLoaderData<typeof loader>();
+  const { procedure, acceptance, basePath, values, controller, documents } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation(["procedures", "results"]);
   return (
@@ -83,6 +86,7 @@ export default function ProcedurePage() {
       <h1 {...contentAttrs(procedure.langs.title, i18n.language)}>{procedure.title}</h1>
       <ContentLanguageNote coverage={procedure.coverage} />
       <ProcedureDetails procedure={procedure} acceptance={acceptance} />
+      <DocumentList documents={documents} basePath={basePath} />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
       {acceptance === "open" ? (
         <p>

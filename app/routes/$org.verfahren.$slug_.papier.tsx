@@ -9,6 +9,8 @@ import { randomInt } from "node:crypto";
 import { useTranslation } from "react-i18next";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
+import { listDocuments } from "~/modules/documents/documents.server";
+import { DocumentsOnPaper } from "~/modules/documents/ui/DocumentsOnPaper";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { personalDataDeletionDate, type Question } from "~/modules/procedures/procedure";
@@ -36,6 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       numbers: Array.from({ length: copies }, () => formNumber(procedure.id)),
       deletion: personalDataDeletionDate(procedure),
       controller: organisation.controller_name,
+      documents: await listDocuments(db, procedure.id),
+      onlineAt: `${url.origin}/${organisation.slug}/verfahren/${procedure.slug}`,
     };
   });
 }
@@ -91,7 +95,7 @@ function PaperQuestion({ q, n }: { q: LocalizedQuestion; n: number }) {
 }
 
 export default function PaperForm() {
-  const { procedure, large, numbers, postalAddress, deletion, controller } = useLoaderData<typeof loader>();
+  const { procedure, large, numbers, postalAddress, deletion, controller, documents, onlineAt } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   return (
     <div className={large ? "paper paper--large" : "paper"}>
@@ -111,6 +115,7 @@ export default function PaperForm() {
             <br />
             {postalAddress}
           </p>
+          <DocumentsOnPaper id={`paper-documents-${copy}`} documents={documents} onlineAt={onlineAt} onPaperAt={`${procedure.responsibleOffice}, ${postalAddress}`} />
           <h2>{t("paper.questions")}</h2>
           {procedure.questions.map((q, i) => (
             <PaperQuestion key={q.id} q={q} n={i + 1} />

@@ -6,6 +6,8 @@ import { CsrfField } from "~/components/CsrfField";
 import { ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n/format";
+import { listDocuments } from "~/modules/documents/documents.server";
+import { DocumentsOnPaper } from "~/modules/documents/ui/DocumentsOnPaper";
 import { getLocale, getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import {
@@ -56,6 +58,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       controller: org.controller_name,
       deletion: personalDataDeletionDate(procedure),
       base: `/${user.organisationSlug}/verwaltung/schalter`,
+      documents: await listDocuments(getDb(), procedure.id),
+      onlineAt: `${new URL(request.url).origin}/${user.organisationSlug}/verfahren/${procedure.slug}`,
+      onPaperAt: `${procedure.responsibleOffice}, ${org.postal_address}`,
     };
   });
 }
@@ -109,7 +114,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function DeskEntry() {
-  const { procedure, channel, csrfToken, entryKey, controller, deletion, base } = useLoaderData<typeof loader>();
+  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation("desk");
   const errors = actionData?.errors ?? [];
@@ -169,6 +174,12 @@ export default function DeskEntry() {
         {procedure.title}
       </p>
       <h1>{t(`form.title.${channel}`)}</h1>
+      {documents.length > 0 ? (
+        <details className="desk-documents">
+          <summary>{t("documents", { count: documents.length })}</summary>
+          <DocumentsOnPaper id="desk-documents" documents={documents} onlineAt={onlineAt} onPaperAt={onPaperAt} />
+        </details>
+      ) : null}
       <SubmissionForm
         procedure={procedure}
         action={`${base}/${procedure.id}/${channel}`}

@@ -247,6 +247,9 @@ export default function ProcedureAdmin() {
           <li>
             <a href={`${here}/vorschau`}>{t("admin:links.preview")}</a>
           </li>
+          <li>
+            <a href={`${here}/dokumente`}>{t("admin:links.documents")}</a>
+          </li>
         </ul>
         {frozen ? (
           <form method="post" action={`${here}/fragen`} className="form">

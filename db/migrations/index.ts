@@ -22,6 +22,7 @@ import * as m0017 from "./0017-open-data-contact";
 import * as m0019 from "./0019-source-reference-keys";
 import * as m0021 from "./0021-procedure-defaults";
 import * as m0023 from "./0023-legal-framework";
+import * as m0026 from "./0026-documents";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0019-source-reference-keys": m0019,
   "0021-procedure-defaults": m0021,
   "0023-legal-framework": m0023,
+  "0026-documents": m0026,
 };

@@ -44,6 +44,7 @@ describe("backup and restore of the SQLite database", () => {
     let stopping = false;
     let backupStartedAt = Infinity;
     let backup: { code: number | null; output: string };
+    let documentBytes = Buffer.alloc(0);
     try {
       await app.ready;
       base = `http://127.0.0.1:${app.logs().match(/"port":(\d+)/)![1]}`;
@@ -56,6 +57,8 @@ describe("backup and restore of the SQLite database", () => {
       });
       // some submissions acknowledged, more under way
       for (let waited = 0; receipts.length < 8 && waited < 40_000; waited += 50) await sleep(50);
+      // the seeded draft PDF as the live server serves it (documents live in the database)
+      documentBytes = Buffer.from(await (await fetch(`${base}${ORG}/verfahren/radverkehrsplan-2030/dokumente/1`)).arrayBuffer());
       backupStartedAt = Date.now();
       backup = await npmRun("backup", [join(dir, "copies")], { DATABASE_URL: live });
       // the load goes on a little after the copy is taken
@@ -68,6 +71,7 @@ describe("backup and restore of the SQLite database", () => {
     }
     expect(backup.code, backup.output).toBe(0);
     expect(backup.output).toMatch(/the keys are NOT in the backup/);
+    expect(backup.output).toMatch(/1 stored files intact/);
     const files = readdirSync(join(dir, "copies"));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^teilhabe-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.sqlite$/);
@@ -105,7 +109,11 @@ describe("backup and restore of the SQLite database", () => {
     try {
       await server.ready;
       const url = `http://127.0.0.1:${server.logs().match(/"port":(\d+)/)![1]}`;
-      const withContact = before.filter((r) => r.marker.match(/^crash-backup-[02]-/)).slice(0, 2);
+      // the document came back with the database, byte for byte
+      expect(documentBytes.subarray(0, 5).toString()).toBe("%PDF-");
+      const restoredDocument = await fetch(`${url}${ORG}/verfahren/radverkehrsplan-2030/dokumente/1`);
+      expect(Buffer.from(await restoredDocument.arrayBuffer()).equals(documentBytes)).toBe(true);
+            const withContact = before.filter((r) => r.marker.match(/^crash-backup-[02]-/)).slice(0, 2);
       for (const r of [...withContact, before[before.length - 1]]) {
         const c = new Client(url);
         const found = await c.post(`${ORG}/beitrag`, [["code", r.code]]);

@@ -82,6 +82,8 @@ interface Ids {
   theirSubmission: number;
   /** a colleague in the demo organisation with a second factor (an admin may reset it) */
   demoTotpAccount: number;
+  /** the demo's generated draft PDF, a document of demoOpen */
+  demoDocument: number;
 }
 
 interface PageRow {
@@ -101,6 +103,9 @@ const PAGES: PageRow[] = [
   { page: "verfahren/<id>",              path: (i) => `${M}/verfahren/${i.demoOpen}`,        expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>/fragen",       path: (i) => `${M}/verfahren/${i.demoOpen}/fragen`, expect: [S, F,   F,   200, X] },
   { page: "verfahren/<id>/vorschau",     path: (i) => `${M}/verfahren/${i.demoOpen}/vorschau`, expect: [S, F, F,   200, X] },
+  { page: "verfahren/<id>/dokumente",    path: (i) => `${M}/verfahren/${i.demoOpen}/dokumente`, expect: [S, F, F,  200, X] },
+  { page: "other org URL, demo id /dokumente", path: (i) => `${N}/verfahren/${i.demoOpen}/dokumente`, expect: [S, X, X, X, X] },
+  { page: "demo URL, other org's id /dokumente", path: (i) => `${M}/verfahren/${i.theirs}/dokumente`, expect: [S, F, F, X, X] },
   // translations of a procedure's content: admins only, in any state
   { page: "verfahren/<id>/uebersetzung/en", path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/en`, expect: [S, F, F, 200, X] },
   { page: "verfahren/<id>/uebersetzung/<unknown>", path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/xx`, expect: [S, F, F, X, X] },
@@ -240,6 +245,12 @@ const ACTIONS: ActionRow[] = [
     expect:                                                                                 [S, F,   F,   changes(303), X],
   },
   {
+    action: "withdraw a document (verfahren/<id>/dokumente)",
+    path: (i) => `${M}/verfahren/${i.demoOpen}/dokumente`,
+    fields: (c) => [["intent", "withdraw"], ["document_id", String(c.ids.demoDocument)]],
+    expect:                                                                                 [S, F,   F,   changes(303), X],
+  },
+  {
     action: "invite a person (konten)",
     path: () => `${M}/konten`,
     fields: (c) => [["intent", "invite"], ["email", `matrix-${c.who.toLowerCase()}@musterstadt.example`], ["name", "Matrix Person"], ["roles", "admin"]],
@@ -357,6 +368,8 @@ describe("the staff permission matrix", () => {
       contacts: await db.selectFrom("contact_details").selectAll().orderBy("submission_id").execute(),
       privacyEvents: await db.selectFrom("privacy_events").selectAll().orderBy("id").execute(),
       translations: await db.selectFrom("procedure_translations").selectAll().orderBy("procedure_id").orderBy("language").execute(),
+      documents: await db.selectFrom("documents").selectAll().orderBy("id").execute(),
+      blobs: await db.selectFrom("file_blobs").selectAll().orderBy("id").execute(),
     };
   }
   const recordCounts = async () => ({
@@ -454,6 +467,7 @@ describe("the staff permission matrix", () => {
     const bySlug = async (slug: string) => (await db.selectFrom("procedures").select("id").where("organisation_id", "=", demoOrgId).where("slug", "=", slug).executeTakeFirstOrThrow()).id;
     ids.demoOpen = await bySlug("radverkehrsplan-2030");
     ids.demoClosed = await bySlug("marktplatz");
+    ids.demoDocument = (await db.selectFrom("documents").select("id").where("procedure_id", "=", ids.demoOpen).executeTakeFirstOrThrow()).id;
     // one submission each (the moderation and desk pages of a single submission)
     const submission = (organisationId: number, procedureId: number, key: string) => ({
       organisation_id: organisationId,

@@ -16,14 +16,19 @@
  *     (a form answer is loaded by turning the navigation into that POST).
  * Resident pages run in every language of SUPPORTED_LANGUAGES, staff pages in STAFF_LANGUAGES.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { STAFF_LANGUAGES, SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { addDocument } from "~/modules/documents/documents.server";
 import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { publishResults } from "~/modules/results/results.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
+import { DOCX, JPEG, ODT, PNG } from "./files";
 import { Client } from "./http";
 import type { TestServer } from "./server";
 import { DEMO, csrfOf, signIn } from "./staff";
@@ -154,6 +159,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "question editor, editing a question", (s) => `${STAFF}/verfahren/${s.ids.draft}/fragen?frage=${s.ids.question}`),
   staff("admin", "questions of an open procedure (frozen)", (s) => `${STAFF}/verfahren/${s.ids.open}/fragen`),
   staff("admin", "preview", (s) => `${STAFF}/verfahren/${s.ids.open}/vorschau`),
+  staff("admin", "documents of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/dokumente`),
   staff("admin", "accounts", `${STAFF}/konten`),
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),
@@ -213,6 +219,28 @@ export const withLanguage = (path: string, lng: string) => `${path}${path.includ
 const DAY = 86_400_000;
 const berlinDay = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(d);
 
+/** Four documents of the other kinds, as an admin would upload them. */
+async function addExampleDocuments(db: DatabaseHandle["db"], organisationId: number, procedureId: number) {
+  const dir = mkdtempSync(join(tmpdir(), "teilhabe-pages-"));
+  try {
+    const examples: [string, Buffer, string, string][] = [
+      ["Verkehrszählung 2025 (Tabellen)", ODT, "zaehlung.odt", "An 40 Zählstellen wurden im Mai 2025 an drei Werktagen Radfahrende gezählt. Die meisten fuhren auf der Bahnhofstraße."],
+      ["Stellungnahme des Seniorenbeirats", DOCX, "seniorenbeirat.docx", "Der Seniorenbeirat wünscht breitere Gehwege neben den Radwegen und längere Grünphasen an Ampeln."],
+      ["Karte: Hauptrouten", PNG, "hauptrouten.png", "Die Karte zeigt sechs Hauptrouten vom Stadtrand in die Innenstadt und die Lücken auf diesen Routen."],
+      ["Foto: Kreuzung am Bahnhof", JPEG, "kreuzung.jpg", "Das Foto zeigt die Kreuzung am Bahnhof von Norden: zwei Fahrspuren, kein Radweg, ein Zebrastreifen."],
+    ];
+    for (const [title, bytes, fileName, summary] of examples) {
+      const path = join(dir, fileName);
+      writeFileSync(path, bytes);
+      const fields = new Map([["title", [title]], ["description", [""]], ["summary", [summary]]]);
+      const result = await addDocument(db, { organisationId, procedureId, accountId: null, fields, file: { field: "file", path, size: bytes.length, fileName, declaredType: "" }, fileTooLarge: false });
+      if (!result.ok) throw new Error(`example document refused: ${JSON.stringify(result.errors)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Creates the sessions and records every registered page needs, on a freshly started server. */
 export async function prepareSite(server: TestServer): Promise<Site> {
   const h = openDatabase(server.database.url);
@@ -229,6 +257,9 @@ export async function prepareSite(server: TestServer): Promise<Site> {
     ["contact_name", "Erika Mustermann"],
     ["contact_email", "erika@example.org"],
   ];
+
+  // the consultation with five documents (the seeded PDF and four more): the page-weight budget holds with them
+  await addExampleDocuments(db, org.id, ids.open);
 
   // a resident with a draft (check your answers)
   const draft = new Client(url);

@@ -13,15 +13,15 @@ const ARABIC_LETTER = /[\u0600-\u06FF]/;
 
 /** Values that may legitimately be the same as the German text. */
 const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
-  en: new Set(["Teilhabe", "Name", "Code", "System", "Moderation", "IBAN"]),
-  ar: new Set(["Teilhabe"]),
-  tr: new Set(["Teilhabe", "Telefon"]),
-  uk: new Set(["Teilhabe"]),
-  ru: new Set(["Teilhabe"]),
-  pl: new Set(["Teilhabe"]),
+  en: new Set(["Teilhabe", "Name", "Code", "System", "Moderation", "IBAN", "PDF"]),
+  ar: new Set(["Teilhabe", "PDF"]),
+  tr: new Set(["Teilhabe", "Telefon", "PDF"]),
+  uk: new Set(["Teilhabe", "PDF"]),
+  ru: new Set(["Teilhabe", "PDF"]),
+  pl: new Set(["Teilhabe", "PDF"]),
   // Leichte Sprache rewrites German; only these short values were easy already and stay as they are
   "de-x-ls": new Set([
-    "Teilhabe", "Fehler", "Weiter", "Ja", "Nein", "Name", "Nummer", "Telefon", "Brief", "Antwort", "Ergebnisse",
+    "Teilhabe", "PDF", "Fehler", "Weiter", "Ja", "Nein", "Name", "Nummer", "Telefon", "Brief", "Antwort", "Ergebnisse",
     "Ändern", "Jetzt löschen", "Ihre Rechte", "Ihre Antworten", "Sie selbst", "am Telefon", "auf Papier",
     "Ohne Internet", "E-Mail-Adresse", "Offene Daten", "Wie geht es weiter?", "Das hat nicht geklappt",
     "Wer ist verantwortlich?", "Wer bekommt Ihre Daten?", "Ihre persönlichen Daten", "Persönliche Daten löschen",
@@ -30,11 +30,11 @@ const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
   ]),
 };
 /** Values that need not contain an Arabic letter. */
-const NON_ARABIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe"]);
+const NON_ARABIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe", "PDF"]);
 /** Languages written in Cyrillic script, and the values there that need not contain a Cyrillic letter. */
 const CYRILLIC_LOCALES: ReadonlySet<string> = new Set(["uk", "ru"]);
 const CYRILLIC_LETTER = /[\u0400-\u04FF]/;
-const NON_CYRILLIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe"]);
+const NON_CYRILLIC_ALLOWED: ReadonlySet<string> = new Set(["Teilhabe", "PDF"]);
 
 /** A value made only of placeholders, whitespace and punctuation needs no translation. */
 function isPlaceholderOnly(value: string): boolean {

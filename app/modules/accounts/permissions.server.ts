@@ -9,6 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { getDb } from "~/db.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
+import { readMultipart, type MultipartLimits } from "~/modules/http/multipart.server";
 import { requirePost } from "~/modules/http/route-errors.server";
 import { getAccount, type Account } from "./accounts.server";
 import type { Role } from "./roles";
@@ -60,4 +61,27 @@ export async function requireStaffAction(request: Request, params: Params, roles
   if (!token || token.length !== 1 || !sameToken(token[0], user.csrfToken)) throw new HttpError(403, "csrf");
   fields.delete(CSRF_FIELD);
   return { user, fields };
+}
+
+/**
+ * A staff form with a file (multipart): like requireStaffAction, and the CSRF token, which the form
+ * sends before its file, is checked when the file begins, so a forged upload is refused before a
+ * byte of it is written anywhere. The caller must call `body.cleanup()` (temporary files).
+ */
+export async function requireStaffUpload(request: Request, params: Params, roles: readonly Role[], limits: MultipartLimits) {
+  requirePost(request);
+  const user = await requireStaff(request, params, roles);
+  const checkToken = (fields: Map<string, string[]>) => {
+    const token = fields.get(CSRF_FIELD);
+    if (!token || token.length !== 1 || !sameToken(token[0], user.csrfToken)) throw new HttpError(403, "csrf");
+  };
+  const body = await readMultipart(request, limits, checkToken);
+  try {
+    checkToken(body.fields);
+  } catch (error) {
+    await body.cleanup();
+    throw error;
+  }
+  body.fields.delete(CSRF_FIELD);
+  return { user, body };
 }

@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = [
   "question_updated",
   "question_moved",
   "question_removed",
+  // a procedure's documents
+  "document_added",
+  "document_replaced",
+  "document_moved",
+  "document_withdrawn",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
@@ -56,5 +61,5 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report"] as const;
+export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -14,6 +14,8 @@ import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
 import { runAccessibilityJob } from "~/modules/accessibility/accessibility.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
+import { sweepUnclaimedBlobs } from "~/modules/files/blobs.server";
+import { sweepSpoolFiles } from "~/modules/http/multipart.server";
 
 // unique per process even where containers share a host name and a pid (1): a lease is released only by its holder
 const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -56,6 +58,8 @@ export const JOBS = {
   outbox: (db: Kysely<Database>, now: Date) => runOutbox(db, now),
   // barrier reports: erase contact data due after closing, send answers by e-mail when SMTP_URL is set
   accessibility: (db: Kysely<Database>, now: Date) => runAccessibilityJob(db, now),
+  // files whose upload failed after some of their chunks were written
+  files: async (db: Kysely<Database>, now: Date) => ({ ...(await sweepUnclaimedBlobs(db, now)), spoolFiles: await sweepSpoolFiles(now) }),
 } as const;
 
 /** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */

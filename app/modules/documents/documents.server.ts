@@ -1,0 +1,236 @@
+/**
+ * The documents of a procedure's draft (issue 17): PDF, ODT, DOCX, PNG or JPEG, each with a title,
+ * a short description and a required plain-text summary (the accessible alternative BITV expects),
+ * in an order the admin chooses. Bytes are checked (type by magic numbers, complete, within the
+ * limit) before anything is stored; the file goes into the database's file store (decision 42) and
+ * becomes visible only with the document row, in one transaction.
+ */
+import type { Kysely } from "kysely";
+import type { Database, DocumentKind, DocumentRow } from "#db/schema";
+import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
+import { cleanFileName, detectFile } from "~/modules/files/detect.server";
+import type { MultipartLimits, SpooledFile } from "~/modules/http/multipart.server";
+import { FORBIDDEN_CHARACTERS } from "~/modules/procedures/admin.server";
+import type { FieldError } from "~/modules/forms/fields";
+
+const MB = 1000 * 1000;
+/** DOCUMENT_MAX_BYTES (50 MB); at most 1 GB: sizes are 32-bit columns */
+export const DOCUMENT_MAX_BYTES = Math.min(1000 * MB, Math.max(1, Number(process.env.DOCUMENT_MAX_BYTES) || 50 * MB));
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ["pdf", "odt", "docx", "png", "jpeg"];
+export const DOCUMENT_LIMITS = { title: 200, description: 500, summary: 20_000, perProcedure: 30 } as const;
+
+/** What the upload form may bring: one file, a handful of short fields. */
+export const DOCUMENT_UPLOAD_LIMITS: MultipartLimits = {
+  maxFileBytes: DOCUMENT_MAX_BYTES,
+  maxFiles: 1,
+  maxFields: 12,
+  maxFieldBytes: DOCUMENT_LIMITS.summary * 4,
+};
+/** The admin page that takes uploads, and the most its request body may be (file + fields + multipart framing). */
+export const DOCUMENT_UPLOAD_PATH = /^\/[a-z0-9-]+\/verwaltung\/verfahren\/[0-9]+\/dokumente$/;
+export const DOCUMENT_UPLOAD_MAX_BODY = DOCUMENT_MAX_BYTES + DOCUMENT_UPLOAD_LIMITS.maxFields * DOCUMENT_UPLOAD_LIMITS.maxFieldBytes + 64 * 1024;
+
+export interface ProcedureDocument {
+  id: number;
+  title: string;
+  description: string;
+  summary: string;
+  kind: DocumentKind;
+  fileName: string;
+  byteSize: number;
+  updatedAt: string;
+}
+
+type Db = Kysely<Database>;
+
+const toDocument = (r: Pick<DocumentRow, "id" | "title" | "description" | "summary" | "kind" | "file_name" | "byte_size" | "updated_at">): ProcedureDocument => ({
+  id: Number(r.id),
+  title: r.title,
+  description: r.description,
+  summary: r.summary,
+  kind: r.kind,
+  fileName: r.file_name,
+  byteSize: Number(r.byte_size),
+  updatedAt: r.updated_at,
+});
+
+const COLUMNS = ["id", "title", "description", "summary", "kind", "file_name", "byte_size", "updated_at"] as const;
+
+export async function listDocuments(db: Db, procedureId: number): Promise<ProcedureDocument[]> {
+  const rows = await db.selectFrom("documents").select(COLUMNS).where("procedure_id", "=", procedureId).orderBy("position").orderBy("id").execute();
+  return rows.map(toDocument);
+}
+
+export interface DocumentDownload {
+  fileName: string;
+  mediaType: string;
+  kind: DocumentKind;
+  blob: BlobInfo;
+}
+
+/** A document of this procedure with what its download needs, or undefined. */
+export async function findDocumentForDownload(db: Db, procedureId: number, documentId: number): Promise<DocumentDownload | undefined> {
+  const row = await db
+    .selectFrom("documents")
+    .innerJoin("file_blobs", "file_blobs.id", "documents.blob_id")
+    .select(["documents.file_name", "documents.media_type", "documents.kind", "file_blobs.id", "file_blobs.byte_size", "file_blobs.chunk_bytes", "file_blobs.sha256"])
+    .where("documents.procedure_id", "=", procedureId)
+    .where("documents.id", "=", documentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    fileName: row.file_name,
+    mediaType: row.media_type,
+    kind: row.kind,
+    blob: { id: Number(row.id), byteSize: Number(row.byte_size), chunkBytes: Number(row.chunk_bytes), sha256: row.sha256 },
+  };
+}
+
+export { readBlob };
+
+export type DocumentValues = Record<"title" | "description" | "summary", string>;
+
+type Outcome<T> = ({ ok: true } & T) | { ok: false; status: number; errors: FieldError[]; values: DocumentValues };
+
+/** The texts of the upload form, checked; unknown fields are a 400 (the page sends none). */
+function readTexts(fields: Map<string, string[]>): { values: DocumentValues; errors: FieldError[] } {
+  const one = (name: keyof DocumentValues) => {
+    const list = fields.get(name) ?? [];
+    return (list[0] ?? "").replace(/\r\n/g, "\n").trim();
+  };
+  const values: DocumentValues = { title: one("title"), description: one("description"), summary: one("summary") };
+  const errors: FieldError[] = [];
+  for (const name of ["title", "description", "summary"] as const) {
+    const value = values[name];
+    if (value === "" && name !== "description") errors.push({ field: name, message: `documents.errors.${name}Missing` });
+    else if (value.length > DOCUMENT_LIMITS[name]) errors.push({ field: name, message: "documents.errors.tooLong", params: { max: DOCUMENT_LIMITS[name] } });
+    else if (FORBIDDEN_CHARACTERS.test(value) || (name === "title" && /\n/.test(value))) errors.push({ field: name, message: "documents.errors.characters" });
+  }
+  return { values, errors };
+}
+
+/** The uploaded file checked by its bytes: the kind and the clean display name, or the reason it is refused. */
+async function checkFile(file: SpooledFile | undefined, tooLarge: boolean): Promise<{ kind: DocumentKind; mediaType: string; fileName: string } | FieldError> {
+  if (tooLarge) return { field: "file", message: "documents.errors.tooLarge", params: { max: DOCUMENT_MAX_BYTES / MB } };
+  if (!file) return { field: "file", message: "documents.errors.fileMissing" };
+  const detected = await detectFile(file.path);
+  if (!detected.ok) return { field: "file", message: `documents.errors.${detected.problem}` };
+  if (!DOCUMENT_KINDS.includes(detected.kind)) return { field: "file", message: "documents.errors.unknown_type" };
+  return { kind: detected.kind, mediaType: detected.mediaType, fileName: cleanFileName(file.fileName, detected.kind) };
+}
+
+export interface UploadInput {
+  organisationId: number;
+  procedureId: number;
+  accountId: number | null;
+  fields: Map<string, string[]>;
+  file: SpooledFile | undefined;
+  fileTooLarge: boolean;
+  now?: Date;
+}
+
+/** A new document at the end of the list. Nothing is stored unless every check passes. */
+export async function addDocument(db: Db, input: UploadInput): Promise<Outcome<{ id: number; title: string; fileName: string; byteSize: number; sha256: string }>> {
+  const { values, errors } = readTexts(input.fields);
+  const checked = await checkFile(input.file, input.fileTooLarge);
+  if ("field" in checked) errors.push(checked);
+  const count = await db.selectFrom("documents").select((eb) => eb.fn.countAll().as("n")).where("procedure_id", "=", input.procedureId).executeTakeFirstOrThrow();
+  if (Number(count.n) >= DOCUMENT_LIMITS.perProcedure) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
+  if (errors.length > 0 || "field" in checked || !input.file) return { ok: false, status: input.fileTooLarge ? 413 : 400, errors, values };
+  const now = (input.now ?? new Date()).toISOString();
+  const blob = await storeBlobFromFile(db, input.file.path);
+  try {
+    const id = await db.transaction().execute(async (trx) => {
+      await claimBlob(trx, blob.id);
+      const last = await trx.selectFrom("documents").select((eb) => eb.fn.max("position").as("p")).where("procedure_id", "=", input.procedureId).executeTakeFirst();
+      const row = await trx
+        .insertInto("documents")
+        .values({
+          organisation_id: input.organisationId,
+          procedure_id: input.procedureId,
+          blob_id: blob.id,
+          position: Number(last?.p ?? 0) + 1,
+          title: values.title,
+          description: values.description,
+          summary: values.summary,
+          kind: checked.kind,
+          media_type: checked.mediaType,
+          file_name: checked.fileName,
+          byte_size: blob.byteSize,
+          sha256: blob.sha256,
+          created_by: input.accountId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    });
+    return { ok: true, id, title: values.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256 };
+  } catch (error) {
+    await deleteBlob(db, blob.id).catch(() => {});
+    throw error;
+  }
+}
+
+/** A new file for a document (same title, summary and place); the old bytes are removed with the switch. */
+export async function replaceDocumentFile(
+  db: Db,
+  input: Omit<UploadInput, "fields"> & { documentId: number },
+): Promise<Outcome<{ title: string; fileName: string; byteSize: number; sha256: string; changed: boolean }>> {
+  const current = await db.selectFrom("documents").select(["blob_id", "title", "description", "summary", "sha256"]).where("id", "=", input.documentId).where("procedure_id", "=", input.procedureId).executeTakeFirst();
+  const values = { title: current?.title ?? "", description: current?.description ?? "", summary: current?.summary ?? "" };
+  if (!current) return { ok: false, status: 404, errors: [{ field: "file", message: "documents.errors.gone" }], values };
+  const checked = await checkFile(input.file, input.fileTooLarge);
+  if ("field" in checked || !input.file) return { ok: false, status: input.fileTooLarge ? 413 : 400, errors: "field" in checked ? [checked] : [], values };
+  const blob = await storeBlobFromFile(db, input.file.path);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await claimBlob(trx, blob.id);
+      const updated = await trx
+        .updateTable("documents")
+        .set({ blob_id: blob.id, kind: checked.kind, media_type: checked.mediaType, file_name: checked.fileName, byte_size: blob.byteSize, sha256: blob.sha256, updated_at: (input.now ?? new Date()).toISOString() })
+        .where("id", "=", input.documentId)
+        .where("blob_id", "=", current.blob_id)
+        .executeTakeFirst();
+      // replaced or withdrawn meanwhile by someone else: keep theirs
+      if (Number(updated.numUpdatedRows) !== 1) throw new ConcurrentChange();
+      await deleteBlob(trx, current.blob_id);
+    });
+  } catch (error) {
+    await deleteBlob(db, blob.id).catch(() => {});
+    if (error instanceof ConcurrentChange) return { ok: false, status: 409, errors: [{ field: "file", message: "documents.errors.gone" }], values };
+    throw error;
+  }
+  return { ok: true, title: current.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256, changed: blob.sha256 !== current.sha256 };
+}
+
+class ConcurrentChange extends Error {}
+
+/** One place up or down; false when it is already first or last (or gone). */
+export async function moveDocument(db: Db, procedureId: number, documentId: number, direction: "up" | "down"): Promise<{ moved: boolean; position: number }> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom("documents").select(["id", "position"]).where("procedure_id", "=", procedureId).orderBy("position").orderBy("id").execute();
+    const index = rows.findIndex((r) => Number(r.id) === documentId);
+    const other = direction === "up" ? index - 1 : index + 1;
+    if (index < 0 || other < 0 || other >= rows.length) return { moved: false, position: index + 1 };
+    // positions renumbered 1..n with the two swapped: no ties even if older rows had some
+    const order = rows.map((r) => Number(r.id));
+    [order[index], order[other]] = [order[other], order[index]];
+    for (const [i, id] of order.entries()) {
+      if (Number(rows.find((r) => Number(r.id) === id)!.position) !== i + 1) await trx.updateTable("documents").set({ position: i + 1 }).where("id", "=", id).execute();
+    }
+    return { moved: true, position: other + 1 };
+  });
+}
+
+/** Removes the document and its bytes; residents no longer see it. The audit entry keeps title and hash. */
+export async function withdrawDocument(db: Db, procedureId: number, documentId: number): Promise<{ title: string; fileName: string; sha256: string } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("documents").select(["blob_id", "title", "file_name", "sha256"]).where("id", "=", documentId).where("procedure_id", "=", procedureId).executeTakeFirst();
+    if (!row) return undefined;
+    await trx.deleteFrom("documents").where("id", "=", documentId).execute();
+    await deleteBlob(trx, row.blob_id);
+    return { title: row.title, fileName: row.file_name, sha256: row.sha256 };
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * A document of a published procedure, as a download: byte ranges for PDF viewers, a strong ETag,
+ * never shown as a page (app/modules/http/file-response.server.ts). Only the chunks a range touches are read.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { getDatabaseHandle } from "~/db.server";
+import { findDocumentForDownload, readBlob } from "~/modules/documents/documents.server";
+import { HttpError } from "~/modules/http/errors";
+import { fileResponse } from "~/modules/http/file-response.server";
+import { withResourceErrors } from "~/modules/http/route-errors.server";
+import { parseId } from "~/modules/procedures/admin.server";
+import { loadProcedureContext } from "~/modules/procedures/context.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withResourceErrors(request, async () => {
+    const { db, procedure } = await loadProcedureContext(request, params);
+    const id = parseId(params.id);
+    const document = id === null ? undefined : await findDocumentForDownload(db, procedure.id, id);
+    if (!document) throw new HttpError(404, "not_found");
+    return fileResponse(request, {
+      byteSize: document.blob.byteSize,
+      hash: document.blob.sha256,
+      mediaType: document.mediaType,
+      fileName: document.fileName,
+      // a withdrawn or replaced document is gone from caches within minutes; the ETag makes a re-check cheap
+      cacheControl: "public, max-age=300",
+      read: (start, end) => readBlob(db, document.blob, start, end, getDatabaseHandle().readSync),
+    });
+  });
+}
+
+/** A file to download, nothing to send: 405. */
+export async function action({ request }: ActionFunctionArgs) {
+  return withResourceErrors(request, async () => {
+    throw new HttpError(405, "method_not_allowed");
+  });
+}

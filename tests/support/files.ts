@@ -1,0 +1,72 @@
+/** Small but well-formed files of each kind the document upload takes, and broken ones, for the tests. */
+import { crc32 } from "node:zlib";
+
+/** A PDF of about `size` bytes: header, filler objects, trailer and %%EOF (what the checks look at). */
+export function pdfOf(size: number, seed = 1): Buffer {
+  const head = Buffer.from(`%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n`, "latin1");
+  const tail = Buffer.from("trailer << /Root 1 0 R >>\nstartxref\n0\n%%EOF\n", "latin1");
+  const filler = Buffer.alloc(Math.max(0, size - head.length - tail.length));
+  // varied bytes, so a range that starts at the wrong offset shows
+  let x = seed;
+  for (let i = 0; i < filler.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    filler[i] = 0x20 + ((x >>> 16) % 90);
+  }
+  return Buffer.concat([head, filler, tail]);
+}
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2b1b6c40000000049454e44ae426082",
+  "hex",
+);
+/** A tiny JPEG: SOI, an APP0 (JFIF) segment, EOI. */
+export const JPEG = Buffer.concat([Buffer.from("ffd8ffe000104a46494600010100000100010000", "hex"), Buffer.from("ffd9", "hex")]);
+
+/** A ZIP with stored (uncompressed) entries, in order. */
+export function zipOf(entries: [string, string][]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+export const ODT = zipOf([
+  ["mimetype", "application/vnd.oasis.opendocument.text"],
+  ["content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content/>'],
+]);
+export const DOCX = zipOf([
+  ["[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'],
+  ["word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document/>'],
+]);
