@@ -103,6 +103,9 @@ const PAGES: PageRow[] = [
   { page: "konten",                      path: () => `${M}/konten`,                          expect: [S, F,   F,   200, X] },
   { page: "einstellungen",               path: () => `${M}/einstellungen`,                   expect: [S, F,   F,   200, X] },
   { page: "protokoll",                   path: () => `${M}/protokoll`,                       expect: [S, F,   F,   200, X] },
+  { page: "protokoll, filtered",         path: (i) => `${M}/protokoll?verfahren=${i.demoOpen}&aktion=procedure_closed`, expect: [S, F, F, 200, X] },
+  // a file: refusals are short texts (status only), not pages
+  { page: "protokoll.csv",               path: () => `${M}/protokoll.csv`,                   expect: [S, 403, 403, 200, 404] },
   // barrier reports and the accessibility statement: admins only
   { page: "barrierefreiheit",            path: () => `${M}/barrierefreiheit`,                expect: [S, F,   F,   200, X] },
   { page: "barrierefreiheit/erklaerung", path: () => `${M}/barrierefreiheit/erklaerung`,     expect: [S, F,   F,   200, X] },

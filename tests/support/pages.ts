@@ -158,6 +158,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),
   staff("admin", "audit log", `${STAFF}/protokoll`),
+  staff("admin", "audit log, filtered by procedure and day", (s) => `${STAFF}/protokoll?verfahren=${s.ids.open}&von=2026-01-01`),
   staff("admin", "own password", `${STAFF}/passwort`),
   staff("admin", "the desk refused to an admin (403)", `${STAFF}/schalter`, { status: 403 }),
   staff("admin", "content translation editor", (s) => `${STAFF}/verfahren/${s.ids.open}/uebersetzung/en`),
