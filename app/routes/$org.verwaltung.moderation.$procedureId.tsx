@@ -45,13 +45,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       filter,
       queue,
       nextHref: queue.next ? `?${nextParams}` : null,
+      // after a group response: how many it answered (issue 14, point 12)
+      answeredCount: /^[1-9][0-9]{0,2}$/.test(url.searchParams.get("beantwortet") ?? "") ? Number(url.searchParams.get("beantwortet")) : null,
       base: `/${user.organisationSlug}/verwaltung/moderation`,
     };
   });
 }
 
 export default function Queue() {
-  const { procedure, filter, queue, nextHref, base } = useLoaderData<typeof loader>();
+  const { procedure, filter, queue, nextHref, base, answeredCount } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["moderation", "staff"]);
   // a page has 25 rows but only a dozen different channel, state and response labels: each looked up once
   const labels = new Map<string, string>();
@@ -71,6 +73,11 @@ export default function Queue() {
         {procedure.title}
       </p>
       <h1>{t("queue.heading")}</h1>
+      {answeredCount ? (
+        <div className="notice notice--success" role="status">
+          <p>{t("queue.answeredNotice", { count: answeredCount })}</p>
+        </div>
+      ) : null}
       <p>
         <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a>
       </p>
@@ -131,6 +138,12 @@ export default function Queue() {
                   <p className="queue__meta">
                     <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
                     {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
+                    {s.personalData ? (
+                      <>
+                        {" · "}
+                        <strong className="error-message">{label("queue.personalData")}</strong>
+                      </>
+                    ) : null}
                   </p>
                   {s.excerpt ? (
                     <p lang="de" className="pre">

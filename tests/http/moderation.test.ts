@@ -176,6 +176,39 @@ describe("moderation", () => {
     for (const code of [codes[1], codes[2]]) expect(await logOf(code)).toContain("Am Bahnhof kommen 200 neue Fahrradbügel.");
   });
 
+  it("answers a group showing each statement's text, says what happened, and names every statement in the audit log (issue 14, point 12)", async () => {
+    const a = await idOf("Idioten!");
+    const b = await idOf("Bitte mehr sichere Kreuzungen.");
+    const page = await (await mod.get(`${base}/${procedureId}/antwort?id=${a}&id=${b}&lng=de`)).text();
+    const text = textOf(mainOf(page));
+    expect(text).toContain("Idioten!");
+    expect(text).toContain("Bitte mehr sichere Kreuzungen.");
+    const res = await mod.post(`${base}/${procedureId}/antwort`, [["_csrf", csrfOf(page)], ["id", String(a)], ["id", String(b)], ["decision", "noted"], ["response_text", "Danke für Ihre Hinweise."]]);
+    expect(res.status).toBe(303);
+    const after = textOf(mainOf(await (await mod.get(`${res.headers.get("location")!}&lng=de`)).text()));
+    expect(after).toContain("Die Antwort ist gespeichert: 2 Beiträge sind beantwortet.");
+    const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "response_given").where("target_type", "=", "response").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.details_json)).toMatchObject({ decision: "noted", submissions: 2, ids: `${a},${b}` });
+  });
+
+  it("marks possible personal data in the queue and pages from one submission to the next (issue 14, point 12)", async () => {
+    await participate("Meine Nummer ist 0511 9876543, rufen Sie an.");
+    const id = await idOf("Meine Nummer ist 0511 9876543, rufen Sie an.");
+    const queue = mainOf(await (await mod.get(`${base}/${procedureId}?lng=de`)).text());
+    const rows = queue.split('<li class="queue__item">').slice(1);
+    const marked = rows.filter((r) => textOf(r).includes("mögliche persönliche Angaben"));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toContain(`href="${base}/beitrag/${id}"`);
+    // the one before it links here as "next", and this one back
+    const ids = (await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).orderBy("id").execute()).map((r) => r.id);
+    const before = ids[ids.indexOf(id) - 1];
+    const prevPage = await (await mod.get(`${base}/beitrag/${before}`)).text();
+    expect(prevPage).toMatch(new RegExp(`href="${base}/beitrag/${id}" rel="next"`));
+    const here = await (await mod.get(`${base}/beitrag/${id}`)).text();
+    expect(here).toMatch(new RegExp(`href="${base}/beitrag/${before}" rel="prev"`));
+    expect(here).not.toContain('rel="next"');
+  });
+
   it("opens contact data only on purpose, and records it", async () => {
     const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
     const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());

@@ -84,6 +84,8 @@ export interface QueueRow {
   responseState: string;
   excerpt: string;
   excerptRedacted: boolean;
+  /** the detector finds possible personal data in what would be published (issue 14, point 12) */
+  personalData: boolean;
 }
 
 /** The response states a submission can have (written by submissions.server.ts and respond()). */
@@ -148,6 +150,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
   const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
   const excerpts = new Map<number, { value: string; redacted: boolean }>();
+  const marked = new Set<number>();
   if (textQuestion && page.length) {
     // the page's answers by submission (a few rows each), the text question picked here: a condition on
     // question_id would let SQLite walk that question's index — every submission's answer, a million
@@ -157,8 +160,10 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
       .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
       .where("answers.submission_id", "in", page.map((r) => r.id))
       .execute();
+    const free = new Set(procedure.questions.filter((x) => x.kind === "long_text" || x.kind === "short_text").map((x) => x.id));
     for (const a of answers) {
       if (a.question_id === textQuestion.id) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
+      if (free.has(a.question_id) && detectPersonalData(a.public_value ?? a.value).length > 0) marked.add(a.submission_id);
     }
   }
   const items: QueueRow[] = page.map((r) => {
@@ -171,6 +176,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
       responseState: r.response_state,
       excerpt: e ? (e.value.length > 160 ? `${e.value.slice(0, 157)}…` : e.value) : "",
       excerptRedacted: e?.redacted ?? false,
+      personalData: marked.has(r.id),
     };
   });
   return { items, next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null };
@@ -404,6 +410,63 @@ export async function doNotPublish(
       occurredAt: now,
     });
   });
+}
+
+/**
+ * The submissions a group response would answer, each with its text (the published version where
+ * one was redacted) so the moderator sees what they answer, not only numbers. Unknown ids or ids
+ * of another procedure: 404.
+ */
+export async function groupForResponse(db: Db, organisationId: number, procedure: Procedure, ids: number[]) {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["id", "state", "channel"])
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedure.id)
+    .where("id", "in", ids)
+    .orderBy("id")
+    .execute();
+  if (rows.length !== ids.length) throw new HttpError(404, "not_found");
+  const free = new Map(procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").map((q) => [q.id, q.position]));
+  const answers = await db
+    .selectFrom("answers")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "in", ids)
+    .orderBy("answers.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    channel: r.channel,
+    texts: answers
+      .filter((a) => a.submission_id === r.id && free.has(a.question_id))
+      .sort((a, b) => free.get(a.question_id)! - free.get(b.question_id)!)
+      .map((a) => a.public_value ?? a.value),
+  }));
+}
+
+/** The submissions before and after this one in its procedure's queue (by number), for paging through. */
+export async function queueNeighbours(db: Db, organisationId: number, procedureId: number, submissionId: number) {
+  const before = await db
+    .selectFrom("submissions")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId)
+    .where("id", "<", submissionId)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const after = await db
+    .selectFrom("submissions")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId)
+    .where("id", ">", submissionId)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return { previous: before?.id ?? null, next: after?.id ?? null };
 }
 
 /** One official response for one or more submissions of the same procedure. */
