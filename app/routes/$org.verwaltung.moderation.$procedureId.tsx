@@ -154,7 +154,12 @@ export default function Queue() {
               </li>
             ))}
           </ul>
-          <Button>{t("queue.respondSelected")}</Button>
+          <div className="channel-links">
+            <Button>{t("queue.respondSelected")}</Button>
+            <button type="submit" formAction={`${base}/${procedure.id}/sammel`} className="button button--secondary">
+              {t("queue.moderateSelected")}
+            </button>
+          </div>
         </form>
       )}
       {nextHref ? (

@@ -209,6 +209,30 @@ describe("moderation", () => {
     expect(here).not.toContain('rel="next"');
   });
 
+  it("publishes several at once, leaving out what has personal data, and does not publish several with one reason (issue 14, point 12)", async () => {
+    for (const text of ["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "Sammel drei: schreiben Sie an sammel@example.org"]) await participate(text);
+    const [one, two, three] = await Promise.all(["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "Sammel drei: schreiben Sie an sammel@example.org"].map(idOf));
+    const queue = await (await mod.get(`${base}/${procedureId}?lng=de`)).text();
+    expect(queue).toContain(`formAction="${base}/${procedureId}/sammel"`.replace("formAction", "formaction"));
+    const page = await (await mod.get(`${base}/${procedureId}/sammel?id=${one}&id=${two}&id=${three}&lng=de`)).text();
+    for (const text of ["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "sammel@example.org"]) expect(textOf(mainOf(page))).toContain(text);
+    const res = await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(one)], ["id", String(two)], ["id", String(three)], ["intent", "publish"]]);
+    expect(res.status).toBe(303);
+    const after = textOf(mainOf(await (await mod.get(`${res.headers.get("location")!}&lng=de`)).text()));
+    expect(after).toContain("2 Beiträge sind veröffentlicht.");
+    expect(after).toContain(`Nicht geändert (1): Beitrag ${three}.`);
+    const states = async (ids: number[]) => (await h.db.selectFrom("submissions").select(["id", "state"]).where("id", "in", ids).orderBy("id").execute()).map((r) => r.state);
+    expect(await states([one, two, three])).toEqual(["published", "published", "received"]);
+    const audits = await h.db.selectFrom("audit_log").select(["target_id", "details_json"]).where("action", "=", "submission_published").where("target_id", "in", [String(one), String(two)]).execute();
+    expect(audits.map((a) => JSON.parse(a.details_json))).toEqual([{ bulk: true }, { bulk: true }]);
+    // not published, with one reason; a reason is required
+    expect((await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(two)], ["id", String(three)], ["intent", "not_publish"]])).status).toBe(400);
+    const refused = await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(two)], ["id", String(three)], ["intent", "not_publish"], ["reason", "off_topic"]]);
+    expect(refused.status).toBe(303);
+    expect(await states([two, three])).toEqual(["not_published", "not_published"]);
+    expect(await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", three).where("type", "=", "not_published").execute()).toHaveLength(1);
+  });
+
   it("opens contact data only on purpose, and records it", async () => {
     const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
     const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());

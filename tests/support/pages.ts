@@ -171,6 +171,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {
     post: async (s) => [["_csrf", csrfOf(await (await s.clients.moderator.get(`${STAFF}/moderation/beitrag/${s.ids.redacted}`)).text())], ["intent", "open_original"]],
   }),
+  staff("moderator", "moderation: several at once", (s) => `${STAFF}/moderation/${s.ids.open}/sammel?id=${s.ids.submission}`),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
