@@ -23,6 +23,7 @@ function parseFilter(url: URL): QueueFilter {
     state: (QUEUE_STATES as readonly string[]).includes(state) ? (state as QueueFilter["state"]) : undefined,
     responded: responded === "yes" || responded === "no" ? responded : undefined,
     after: Number.isInteger(after) && after > 0 ? after : undefined,
+    newestFirst: url.searchParams.get("reihenfolge") === "neu",
   };
 }
 
@@ -116,6 +117,15 @@ export default function Queue() {
             <option value="">{t("queue.all")}</option>
             <option value="no">{t("queue.notYet")}</option>
             <option value="yes">{t("queue.answered")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="reihenfolge">
+            {t("queue.order")}
+          </label>
+          <select id="reihenfolge" name="reihenfolge" className="input input--half" defaultValue={filter.newestFirst ? "neu" : ""}>
+            <option value="">{t("queue.oldestFirst")}</option>
+            <option value="neu">{t("queue.newestFirst")}</option>
           </select>
         </div>
         <Button secondary>{t("queue.filter")}</Button>

@@ -74,6 +74,8 @@ export interface QueueFilter {
   responded?: "yes" | "no";
   /** keyset pagination: submissions after this id (stays fast with a million rows) */
   after?: number;
+  /** newest first instead of oldest first (the same indexes, read backwards) */
+  newestFirst?: boolean;
 }
 
 export interface QueueRow {
@@ -115,18 +117,20 @@ function filterValues(filter: QueueFilter) {
  */
 async function queuePage(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
   const limit = QUEUE_PAGE_SIZE + 1;
+  const desc = filter.newestFirst === true;
   if (!filter.state && !filter.channel && !filter.responded) {
     let q = db
       .selectFrom("submissions")
       .select(["id", "created_at", "channel", "state", "response_state"])
       .where("organisation_id", "=", organisationId)
       .where("procedure_id", "=", procedureId);
-    if (filter.after) q = q.where("id", ">", filter.after);
-    return q.orderBy("id").limit(limit).execute();
+    if (filter.after) q = q.where("id", desc ? "<" : ">", filter.after);
+    return q.orderBy("id", desc ? "desc" : "asc").limit(limit).execute();
   }
   const { states, channels, responses } = filterValues(filter);
   const index = engineOf(db) === "sqlite" ? sql.raw(" indexed by submissions_queue_filters_idx") : sql.raw("");
-  const after = filter.after ? sql` and id > ${filter.after}` : sql.raw("");
+  const after = filter.after ? (desc ? sql` and id < ${filter.after}` : sql` and id > ${filter.after}`) : sql.raw("");
+  const direction = sql.raw(desc ? "desc" : "asc");
   const branches = states.flatMap((state) =>
     channels.flatMap((channel) =>
       responses.map(
@@ -135,12 +139,12 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
           sql`select * from (select id, created_at, channel, state, response_state from submissions${index}
             where organisation_id = ${organisationId} and procedure_id = ${procedureId}
               and state = ${state} and channel = ${channel} and response_state = ${response}${after}
-            order by id limit ${limit}) as branch`,
+            order by id ${direction} limit ${limit}) as branch`,
       ),
     ),
   );
   const { rows } = await sql<{ id: number; created_at: string; channel: Channel; state: string; response_state: string }>`
-    select * from (${sql.join(branches, sql` union all `)}) as page order by id limit ${limit}`.execute(db);
+    select * from (${sql.join(branches, sql` union all `)}) as page order by id ${direction} limit ${limit}`.execute(db);
   return rows;
 }
 
