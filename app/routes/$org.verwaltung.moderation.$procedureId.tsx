@@ -23,6 +23,7 @@ function parseFilter(url: URL): QueueFilter {
     state: (QUEUE_STATES as readonly string[]).includes(state) ? (state as QueueFilter["state"]) : undefined,
     responded: responded === "yes" || responded === "no" ? responded : undefined,
     after: Number.isInteger(after) && after > 0 ? after : undefined,
+    newestFirst: url.searchParams.get("reihenfolge") === "neu",
   };
 }
 
@@ -45,13 +46,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       filter,
       queue,
       nextHref: queue.next ? `?${nextParams}` : null,
+      // after a group response: how many it answered (issue 14, point 12)
+      answeredCount: /^[1-9][0-9]{0,2}$/.test(url.searchParams.get("beantwortet") ?? "") ? Number(url.searchParams.get("beantwortet")) : null,
       base: `/${user.organisationSlug}/verwaltung/moderation`,
     };
   });
 }
 
 export default function Queue() {
-  const { procedure, filter, queue, nextHref, base } = useLoaderData<typeof loader>();
+  const { procedure, filter, queue, nextHref, base, answeredCount } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["moderation", "staff"]);
   // a page has 25 rows but only a dozen different channel, state and response labels: each looked up once
   const labels = new Map<string, string>();
@@ -71,6 +74,11 @@ export default function Queue() {
         {procedure.title}
       </p>
       <h1>{t("queue.heading")}</h1>
+      {answeredCount ? (
+        <div className="notice notice--success" role="status">
+          <p>{t("queue.answeredNotice", { count: answeredCount })}</p>
+        </div>
+      ) : null}
       <p>
         <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a>
       </p>
@@ -111,6 +119,15 @@ export default function Queue() {
             <option value="yes">{t("queue.answered")}</option>
           </select>
         </div>
+        <div className="field">
+          <label className="label" htmlFor="reihenfolge">
+            {t("queue.order")}
+          </label>
+          <select id="reihenfolge" name="reihenfolge" className="input input--half" defaultValue={filter.newestFirst ? "neu" : ""}>
+            <option value="">{t("queue.oldestFirst")}</option>
+            <option value="neu">{t("queue.newestFirst")}</option>
+          </select>
+        </div>
         <Button secondary>{t("queue.filter")}</Button>
       </form>
       {queue.items.length === 0 ? (
@@ -131,6 +148,12 @@ export default function Queue() {
                   <p className="queue__meta">
                     <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {s.receivedOn ? formatDate(s.receivedOn, i18n.language) : formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
                     {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
+                    {s.personalData ? (
+                      <>
+                        {" · "}
+                        <strong className="error-message">{label("queue.personalData")}</strong>
+                      </>
+                    ) : null}
                   </p>
                   {s.excerpt ? (
                     <p lang="de" className="pre">
@@ -141,7 +164,12 @@ export default function Queue() {
               </li>
             ))}
           </ul>
-          <Button>{t("queue.respondSelected")}</Button>
+          <div className="channel-links">
+            <Button>{t("queue.respondSelected")}</Button>
+            <button type="submit" formAction={`${base}/${procedure.id}/sammel`} className="button button--secondary">
+              {t("queue.moderateSelected")}
+            </button>
+          </div>
         </form>
       )}
       {nextHref ? (

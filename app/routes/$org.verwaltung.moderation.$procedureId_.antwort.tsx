@@ -12,7 +12,7 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { RESPONSE_DECISIONS, RESPONSE_MAX, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
+import { RESPONSE_DECISIONS, RESPONSE_MAX, groupForResponse, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
 import type { ResponseDecision } from "#db/schema";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
@@ -28,7 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
     const ids = parseIds(new URL(request.url).searchParams.getAll("id"));
     const { t } = await getT(request, "moderation");
-    return { pageTitle: t("group.title"), csrfToken: user.csrfToken, ids, procedure: { id: procedure.id, title: procedure.title }, base: `/${user.organisationSlug}/verwaltung/moderation` };
+    const group = await groupForResponse(getDb(), user.organisationId, procedure, ids);
+    return { pageTitle: t("group.title"), csrfToken: user.csrfToken, ids, group, procedure: { id: procedure.id, title: procedure.title }, base: `/${user.organisationSlug}/verwaltung/moderation` };
   });
 }
 
@@ -47,15 +48,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (text.length > RESPONSE_MAX) errors.push({ field: "response_text", message: "moderation:errors.tooLong" });
     if (errors.length) return data({ errors }, { status: 400 });
     const responseId = await respond(db, { organisationId: user.organisationId, procedureId: procedure.id, submissionIds: ids, moderatorId: user.id, decision: decision as ResponseDecision, text });
-    await audit(db, { organisationId: user.organisationId, accountId: user.id, action: "response_given", targetType: "response", targetId: responseId, details: { decision, submissions: ids.length }, clientAddress: context?.clientAddress });
-    return redirect(`/${user.organisationSlug}/verwaltung/moderation/${procedure.id}?antwort=yes`, 303);
+    await audit(db, { organisationId: user.organisationId, accountId: user.id, action: "response_given", targetType: "response", targetId: responseId, details: { decision, submissions: ids.length, ids: ids.join(",") }, clientAddress: context?.clientAddress });
+    // the queue says what happened: these N submissions are answered
+    return redirect(`/${user.organisationSlug}/verwaltung/moderation/${procedure.id}?antwort=yes&beantwortet=${ids.length}`, 303);
   });
 }
 
 export default function GroupResponse() {
-  const { ids, procedure, csrfToken, base } = useLoaderData<typeof loader>();
+  const { ids, group, procedure, csrfToken, base } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation("moderation");
+  const { t } = useTranslation(["moderation", "staff"]);
   const errors = actionData?.errors ?? [];
   const errorFor = errorMessageFor(errors, t);
   return (
@@ -65,10 +67,23 @@ export default function GroupResponse() {
       </p>
       <h1>{t("group.title")}</h1>
       <p>{t("group.intro", { count: ids.length })}</p>
-      <ul>
-        {ids.map((id) => (
-          <li key={id}>
-            <a href={`${base}/beitrag/${id}`}>{t("queue.open", { id })}</a>
+      <ul className="queue">
+        {group.map((s) => (
+          <li key={s.id} className="queue__item">
+            <div className="queue__body">
+              <p className="queue__meta">
+                <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {t(`staff:channels.${s.channel}`)} · {t(`states.${s.state}`)}
+              </p>
+              {s.texts.length ? (
+                s.texts.map((text, i) => (
+                  <p key={i} lang="de" className="pre">
+                    {text}
+                  </p>
+                ))
+              ) : (
+                <p className="hint">{t("group.noText")}</p>
+              )}
+            </div>
           </li>
         ))}
       </ul>

@@ -20,6 +20,7 @@ import {
   doNotPublish,
   openOriginalText,
   publishSubmission,
+  queueNeighbours,
   respond,
   submissionForReview,
   type NotPublishedReason,
@@ -59,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
       response: review.response,
+      neighbours: await queueNeighbours(getDb(), user.organisationId, review.procedure.id, review.submission.id),
       done: new URL(request.url).searchParams.get("erledigt"),
     };
   });
@@ -135,7 +137,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { s, procedure, answers, contactCategories, response, csrfToken, base, done } = useLoaderData<typeof loader>();
+  const { s, procedure, answers, contactCategories, response, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff", "privacy"]);
   const errors = actionData?.errors ?? [];
@@ -149,6 +151,26 @@ export default function Review() {
         <a href={`${base}/${procedure.id}`}>{procedure.title}</a>
       </p>
       <h1>{t("review.heading", { id: s.id })}</h1>
+      {neighbours.previous || neighbours.next ? (
+        <nav aria-label={t("review.pager")}>
+          <ul className="list">
+            {neighbours.previous ? (
+              <li>
+                <a href={`${base}/beitrag/${neighbours.previous}`} rel="prev">
+                  {t("review.previous", { id: neighbours.previous })}
+                </a>
+              </li>
+            ) : null}
+            {neighbours.next ? (
+              <li>
+                <a href={`${base}/beitrag/${neighbours.next}`} rel="next">
+                  {t("review.next", { id: neighbours.next })}
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
       {done ? (
         <div className="notice notice--success" role="status">
           <p>{t(`review.done.${done}`, { defaultValue: "" })}</p>

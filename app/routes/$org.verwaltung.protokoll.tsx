@@ -1,12 +1,18 @@
-/** The staff audit log (admins only): who did what, when, from where; 50 entries a page (?seite=N). */
+/**
+ * The staff audit log (admins only): who did what, when, from where; 50 entries a page (?seite=N),
+ * filtered by person, action, procedure and days; each entry links to what it concerns; the same
+ * selection as CSV for the data-protection officer (protokoll.csv).
+ */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
-import { listAudit } from "~/modules/audit/audit.server";
+import { AUDIT_ACTIONS, auditPeople, listAudit, parseAuditFilter } from "~/modules/audit/audit.server";
+import { dashboard } from "~/modules/procedures/dashboard.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
 /** ?seite=N: a positive whole number; anything else is the first page. */
@@ -20,19 +26,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const user = await requireStaff(request, params, ["admin"]);
     const { t } = await getT(request, "staff");
     const page = pageOf(request);
-    const { entries, hasMore } = await listAudit(getDb(), user.organisationId, page);
+    const url = new URL(request.url);
+    const { fromDay, untilDay, ...filter } = parseAuditFilter(url.searchParams);
+    const { entries, hasMore } = await listAudit(getDb(), user.organisationId, page, filter);
+    // the filter's query, kept by the page links and the CSV link
+    const query = new URLSearchParams();
+    if (filter.accountId) query.set("person", String(filter.accountId));
+    if (filter.action) query.set("aktion", filter.action);
+    if (filter.procedureId) query.set("verfahren", String(filter.procedureId));
+    if (fromDay) query.set("von", fromDay);
+    if (untilDay) query.set("bis", untilDay);
     return {
       pageTitle: page > 1 ? `${t("audit.title")} (${page})` : t("audit.title"),
       page,
       hasMore,
       self: `/${user.organisationSlug}/verwaltung/protokoll`,
+      base: `/${user.organisationSlug}/verwaltung`,
+      query: query.toString(),
+      filter: { ...filter, fromDay: fromDay ?? "", untilDay: untilDay ?? "" },
+      people: await auditPeople(getDb(), user.organisationId),
+      procedures: (await dashboard(getDb(), user.organisationId)).map((p) => ({ id: p.id, title: p.title })),
       entries: entries.map((e) => ({
         id: e.id,
         at: e.occurred_at,
         who: e.accountEmail,
         action: e.action,
         targetType: e.target_type,
-        targetId: e.target_id,
+        // a desk entry by its submission's number, not its internal entry key
+        targetId: e.target_type === "submission" ? (e.submissionId === null ? "" : String(e.submissionId)) : e.target_id,
         // the e-mail address of an account an action was about, recorded with it
         targetEmail: typeof e.details.email === "string" ? e.details.email : null,
         from: e.client_address,
@@ -41,13 +62,95 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
+/** Where an entry's target is shown, for admins: the page of the procedure, submission, account… */
+function targetHref(base: string, type: string, id: string): string | null {
+  if (!/^\d+$/.test(id)) return type === "organisation" ? `${base}/einstellungen` : null;
+  switch (type) {
+    case "procedure":
+      return `${base}/verfahren/${id}`;
+    case "submission":
+      return `${base}/moderation/beitrag/${id}`;
+    case "account":
+      return `${base}/konten?konto=${id}`;
+    case "barrier_report":
+      return `${base}/barrierefreiheit/${id}`;
+    case "organisation":
+      return `${base}/einstellungen`;
+    default:
+      return null;
+  }
+}
+
 export default function AuditLog() {
-  const { entries, page, hasMore, self } = useLoaderData<typeof loader>();
+  const { entries, page, hasMore, self, base, query, filter, people, procedures } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["staff", "accounts"]);
+  const withQuery = (extra: string) => {
+    const q = [query, extra].filter(Boolean).join("&");
+    return q ? `${self}?${q}` : self;
+  };
   return (
     <>
       <h1>{t("staff:audit.title")}</h1>
       <p>{t("staff:audit.intro")}</p>
+      <form method="get" action={self} className="filters">
+        <div className="field">
+          <label className="label" htmlFor="person">
+            {t("staff:audit.filter.person")}
+          </label>
+          <select id="person" name="person" className="input input--half" defaultValue={filter.accountId ?? ""}>
+            <option value="">{t("staff:audit.filter.all")}</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.display_name} ({p.email})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="aktion">
+            {t("staff:audit.filter.action")}
+          </label>
+          <select id="aktion" name="aktion" className="input input--half" defaultValue={filter.action ?? ""}>
+            <option value="">{t("staff:audit.filter.all")}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {t(`accounts:audit.actions.${a}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="verfahren">
+            {t("staff:audit.filter.procedure")}
+          </label>
+          <select id="verfahren" name="verfahren" className="input input--half" defaultValue={filter.procedureId ?? ""}>
+            <option value="">{t("staff:audit.filter.all")}</option>
+            {procedures.map((p) => (
+              <option key={p.id} value={p.id} lang="de">
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="von">
+            {t("staff:audit.filter.from")}
+          </label>
+          <input id="von" name="von" type="date" className="input input--half" defaultValue={filter.fromDay} />
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="bis">
+            {t("staff:audit.filter.until")}
+          </label>
+          <input id="bis" name="bis" type="date" className="input input--half" defaultValue={filter.untilDay} />
+        </div>
+        <Button secondary>{t("staff:audit.filter.submit")}</Button>
+      </form>
+      <p>
+        <a href={query ? `${self}.csv?${query}` : `${self}.csv`} download>
+          {t("staff:audit.csv")}
+        </a>
+      </p>
       {entries.length === 0 ? (
         <p>{t("staff:audit.empty")}</p>
       ) : (
@@ -64,29 +167,33 @@ export default function AuditLog() {
               </tr>
             </thead>
             <tbody>
-              {entries.map((e) => (
-                <tr key={e.id} data-action={e.action}>
-                  <th scope="row">
-                    <time dateTime={e.at}>{formatDateTime(e.at, i18n.language)}</time>
-                  </th>
-                  <td dir={e.who ? "ltr" : undefined}>{e.who ?? t("staff:audit.system")}</td>
-                  <td>{t(`accounts:audit.actions.${e.action}`, { defaultValue: e.action })}</td>
-                  <td>
-                    {e.targetType ? (
-                      <>
-                        {t(`accounts:audit.targets.${e.targetType}`, { defaultValue: e.targetType })} {e.targetId}
-                        {e.targetEmail ? (
-                          <>
-                            <br />
-                            <span dir="ltr">{e.targetEmail}</span>
-                          </>
-                        ) : null}
-                      </>
-                    ) : null}
-                  </td>
-                  <td dir="ltr">{e.from}</td>
-                </tr>
-              ))}
+              {entries.map((e) => {
+                const href = e.targetType ? targetHref(base, e.targetType, e.targetId) : null;
+                const label = e.targetType ? `${t(`accounts:audit.targets.${e.targetType}`, { defaultValue: e.targetType })} ${e.targetId}`.trim() : "";
+                return (
+                  <tr key={e.id} data-action={e.action}>
+                    <th scope="row">
+                      <time dateTime={e.at}>{formatDateTime(e.at, i18n.language)}</time>
+                    </th>
+                    <td dir={e.who ? "ltr" : undefined}>{e.who ?? t("staff:audit.system")}</td>
+                    <td>{t(`accounts:audit.actions.${e.action}`, { defaultValue: e.action })}</td>
+                    <td>
+                      {e.targetType ? (
+                        <>
+                          {href ? <a href={href}>{label}</a> : label}
+                          {e.targetEmail ? (
+                            <>
+                              <br />
+                              <span dir="ltr">{e.targetEmail}</span>
+                            </>
+                          ) : null}
+                        </>
+                      ) : null}
+                    </td>
+                    <td dir="ltr">{e.from}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -96,14 +203,14 @@ export default function AuditLog() {
           <ul className="list">
             {page > 1 ? (
               <li>
-                <a href={page === 2 ? self : `${self}?seite=${page - 1}`} rel="prev">
+                <a href={page === 2 ? withQuery("") : withQuery(`seite=${page - 1}`)} rel="prev">
                   {t("staff:audit.newer")}
                 </a>
               </li>
             ) : null}
             {hasMore ? (
               <li>
-                <a href={`${self}?seite=${page + 1}`} rel="next">
+                <a href={withQuery(`seite=${page + 1}`)} rel="next">
                   {t("staff:audit.older")}
                 </a>
               </li>

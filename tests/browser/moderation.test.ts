@@ -96,7 +96,7 @@ describe("moderation without JavaScript", () => {
     await go(`${MOD}/${procedureId}?lng=de`);
     await page.locator(`#sel-${ids[1]}`).check();
     await page.locator(`#sel-${ids[2]}`).check();
-    await submit('form[action$="/antwort"] button[type=submit]');
+    await submit('form[action$="/antwort"] button[type=submit]:not([formaction])');
     expect(page.url()).toContain(`id=${ids[1]}`);
     await page.locator("input[name=decision][value=partly_accepted]").check();
     await page.locator("textarea[name=response_text]").fill("Der Radweg wird 2027 auf 2,50 m verbreitert.");

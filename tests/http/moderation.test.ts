@@ -176,6 +176,63 @@ describe("moderation", () => {
     for (const code of [codes[1], codes[2]]) expect(await logOf(code)).toContain("Am Bahnhof kommen 200 neue Fahrradbügel.");
   });
 
+  it("answers a group showing each statement's text, says what happened, and names every statement in the audit log (issue 14, point 12)", async () => {
+    const a = await idOf("Idioten!");
+    const b = await idOf("Bitte mehr sichere Kreuzungen.");
+    const page = await (await mod.get(`${base}/${procedureId}/antwort?id=${a}&id=${b}&lng=de`)).text();
+    const text = textOf(mainOf(page));
+    expect(text).toContain("Idioten!");
+    expect(text).toContain("Bitte mehr sichere Kreuzungen.");
+    const res = await mod.post(`${base}/${procedureId}/antwort`, [["_csrf", csrfOf(page)], ["id", String(a)], ["id", String(b)], ["decision", "noted"], ["response_text", "Danke für Ihre Hinweise."]]);
+    expect(res.status).toBe(303);
+    const after = textOf(mainOf(await (await mod.get(`${res.headers.get("location")!}&lng=de`)).text()));
+    expect(after).toContain("Die Antwort ist gespeichert: 2 Beiträge sind beantwortet.");
+    const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "response_given").where("target_type", "=", "response").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.details_json)).toMatchObject({ decision: "noted", submissions: 2, ids: `${a},${b}` });
+  });
+
+  it("marks possible personal data in the queue and pages from one submission to the next (issue 14, point 12)", async () => {
+    await participate("Meine Nummer ist 0511 9876543, rufen Sie an.");
+    const id = await idOf("Meine Nummer ist 0511 9876543, rufen Sie an.");
+    const queue = mainOf(await (await mod.get(`${base}/${procedureId}?lng=de`)).text());
+    const rows = queue.split('<li class="queue__item">').slice(1);
+    const marked = rows.filter((r) => textOf(r).includes("mögliche persönliche Angaben"));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toContain(`href="${base}/beitrag/${id}"`);
+    // the one before it links here as "next", and this one back
+    const ids = (await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).orderBy("id").execute()).map((r) => r.id);
+    const before = ids[ids.indexOf(id) - 1];
+    const prevPage = await (await mod.get(`${base}/beitrag/${before}`)).text();
+    expect(prevPage).toMatch(new RegExp(`href="${base}/beitrag/${id}" rel="next"`));
+    const here = await (await mod.get(`${base}/beitrag/${id}`)).text();
+    expect(here).toMatch(new RegExp(`href="${base}/beitrag/${before}" rel="prev"`));
+    expect(here).not.toContain('rel="next"');
+  });
+
+  it("publishes several at once, leaving out what has personal data, and does not publish several with one reason (issue 14, point 12)", async () => {
+    for (const text of ["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "Sammel drei: schreiben Sie an sammel@example.org"]) await participate(text);
+    const [one, two, three] = await Promise.all(["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "Sammel drei: schreiben Sie an sammel@example.org"].map(idOf));
+    const queue = await (await mod.get(`${base}/${procedureId}?lng=de`)).text();
+    expect(queue).toContain(`formAction="${base}/${procedureId}/sammel"`.replace("formAction", "formaction"));
+    const page = await (await mod.get(`${base}/${procedureId}/sammel?id=${one}&id=${two}&id=${three}&lng=de`)).text();
+    for (const text of ["Sammel eins: Tempo 30.", "Sammel zwei: mehr Bänke.", "sammel@example.org"]) expect(textOf(mainOf(page))).toContain(text);
+    const res = await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(one)], ["id", String(two)], ["id", String(three)], ["intent", "publish"]]);
+    expect(res.status).toBe(303);
+    const after = textOf(mainOf(await (await mod.get(`${res.headers.get("location")!}&lng=de`)).text()));
+    expect(after).toContain("2 Beiträge sind veröffentlicht.");
+    expect(after).toContain(`Nicht geändert (1): Beitrag ${three}.`);
+    const states = async (ids: number[]) => (await h.db.selectFrom("submissions").select(["id", "state"]).where("id", "in", ids).orderBy("id").execute()).map((r) => r.state);
+    expect(await states([one, two, three])).toEqual(["published", "published", "received"]);
+    const audits = await h.db.selectFrom("audit_log").select(["target_id", "details_json"]).where("action", "=", "submission_published").where("target_id", "in", [String(one), String(two)]).execute();
+    expect(audits.map((a) => JSON.parse(a.details_json))).toEqual([{ bulk: true }, { bulk: true }]);
+    // not published, with one reason; a reason is required
+    expect((await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(two)], ["id", String(three)], ["intent", "not_publish"]])).status).toBe(400);
+    const refused = await mod.post(`${base}/${procedureId}/sammel`, [["_csrf", csrfOf(page)], ["id", String(two)], ["id", String(three)], ["intent", "not_publish"], ["reason", "off_topic"]]);
+    expect(refused.status).toBe(303);
+    expect(await states([two, three])).toEqual(["not_published", "not_published"]);
+    expect(await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", three).where("type", "=", "not_published").execute()).toHaveLength(1);
+  });
+
   it("opens contact data only on purpose, and records it", async () => {
     const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
     const csrf = csrfOf(await (await mod.get(`${base}/beitrag/${id}`)).text());

@@ -112,6 +112,9 @@ const PAGES: PageRow[] = [
   { page: "konten",                      path: () => `${M}/konten`,                          expect: [S, F,   F,   200, X] },
   { page: "einstellungen",               path: () => `${M}/einstellungen`,                   expect: [S, F,   F,   200, X] },
   { page: "protokoll",                   path: () => `${M}/protokoll`,                       expect: [S, F,   F,   200, X] },
+  { page: "protokoll, filtered",         path: (i) => `${M}/protokoll?verfahren=${i.demoOpen}&aktion=procedure_closed`, expect: [S, F, F, 200, X] },
+  // a file: refusals are short texts (status only), not pages
+  { page: "protokoll.csv",               path: () => `${M}/protokoll.csv`,                   expect: [S, 403, 403, 200, 404] },
   // barrier reports and the accessibility statement: admins only
   { page: "barrierefreiheit",            path: () => `${M}/barrierefreiheit`,                expect: [S, F,   F,   200, X] },
   { page: "barrierefreiheit/erklaerung", path: () => `${M}/barrierefreiheit/erklaerung`,     expect: [S, F,   F,   200, X] },
@@ -131,6 +134,8 @@ const PAGES: PageRow[] = [
   { page: "moderation/<id>/briefe",      path: (i) => `${M}/moderation/${i.demoClosed}/briefe`, expect: [S, F, 200,   200, X] },
   { page: "moderation/<id>/antwort",     path: (i) => `${M}/moderation/${i.demoOpen}/antwort?id=${i.demoSubmission}`, expect: [S, F, 200, 200, X] },
   { page: "moderation/beitrag/<id>",     path: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`, expect: [S, F, 200, 200, X] },
+  { page: "moderation/<id>/sammel",      path: (i) => `${M}/moderation/${i.demoOpen}/sammel?id=${i.demoSubmission}`, expect: [S, F, 200, 200, X] },
+  { page: "moderation/<their id>/sammel", path: (i) => `${M}/moderation/${i.theirs}/sammel?id=${i.theirSubmission}`, expect: [S, F, X, X, X] },
   { page: "moderation/<their id>/ergebnisse", path: (i) => `${M}/moderation/${i.theirs}/ergebnisse`, expect: [S, F, X, X, X] },
   { page: "moderation/<their id>/briefe", path: (i) => `${M}/moderation/${i.theirs}/briefe`, expect: [S, F,  X,   X,   X] },
   { page: "moderation/<their id>/antwort", path: (i) => `${M}/moderation/${i.theirs}/antwort`, expect: [S, F, X,   X,   X] },
@@ -302,6 +307,21 @@ const ACTIONS: ActionRow[] = [
     path: () => `${M}/schalter/beleg/abcdefghijklmnopqrstuv`,
     fields: () => [],
     expect:                                                                                 [S, X,   F,   F,            X],
+  },
+  {
+    // no reason given: the bulk step runs and answers 400, nothing changes
+    action: "not publish several without a reason (moderation/<id>/sammel)",
+    path: (i) => `${M}/moderation/${i.demoOpen}/sammel`,
+    form: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`,
+    fields: (c) => [["id", String(c.ids.demoSubmission)], ["intent", "not_publish"]],
+    expect:                                                                                 [S, F,   400, 400,          X],
+  },
+  {
+    // nothing redacted: nothing to open, nothing recorded
+    action: "open the original text (moderation/beitrag/<id>)",
+    path: (i) => `${M}/moderation/beitrag/${i.demoSubmission}`,
+    fields: () => [["intent", "open_original"]],
+    expect:                                                                                 [S, F,   200, 200,          X],
   },
   // across organisations
   {
@@ -596,7 +616,7 @@ describe("the staff permission matrix", () => {
         expect(await snapshot(), `POST ${path} with a token ${how} changed data`).toBe(before);
         checked++;
       }
-      expect(checked).toBe(8);
+      expect(checked).toBe(9);
       // the admin is still signed in: a forged form does not end the session
       expect((await clients.admin.get(M)).status).toBe(200);
     });

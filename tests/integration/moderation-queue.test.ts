@@ -173,6 +173,24 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     expect(multiPage).toBeGreaterThan(3);
   });
 
+  it("pages through every combination newest first, too: the same submissions in reverse (issue 14, point 12)", async () => {
+    let multiPage = 0;
+    for (const state of [undefined, ...QUEUE_STATES])
+      for (const channel of [undefined, ...CHANNELS])
+        for (const responded of [undefined, "yes", "no"] as const) {
+          const filter: QueueFilter = { state, channel, responded, newestFirst: true };
+          const expected = rows
+            .filter((r) => (!state || r.state === state) && (!channel || r.channel === channel))
+            .filter((r) => !responded || (responded === "yes" ? r.response_state === "answered" : r.response_state !== "answered"))
+            .map((r) => r.id)
+            .sort((a, b) => b - a);
+          const { ids, pages } = await pageThrough(filter);
+          expect(ids, JSON.stringify(filter)).toEqual(expected);
+          if (pages > 1) multiPage++;
+        }
+    expect(multiPage).toBeGreaterThan(3);
+  });
+
   it("starts after the given id, and shows the published version of the text", async () => {
     const all = rows.map((r) => r.id).sort((a, b) => a - b);
     const page = await listQueue(h.db, organisationId, procedure, {

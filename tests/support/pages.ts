@@ -164,6 +164,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),
   staff("admin", "audit log", `${STAFF}/protokoll`),
+  staff("admin", "audit log, filtered by procedure and day", (s) => `${STAFF}/protokoll?verfahren=${s.ids.open}&von=2026-01-01`),
   staff("admin", "own password", `${STAFF}/passwort`),
   staff("admin", "the desk refused to an admin (403)", `${STAFF}/schalter`, { status: 403 }),
   staff("admin", "content translation editor", (s) => `${STAFF}/verfahren/${s.ids.open}/uebersetzung/en`),
@@ -176,6 +177,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {
     post: async (s) => [["_csrf", csrfOf(await (await s.clients.moderator.get(`${STAFF}/moderation/beitrag/${s.ids.redacted}`)).text())], ["intent", "open_original"]],
   }),
+  staff("moderator", "moderation: several at once", (s) => `${STAFF}/moderation/${s.ids.open}/sammel?id=${s.ids.submission}`),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),

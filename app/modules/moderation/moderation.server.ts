@@ -74,6 +74,8 @@ export interface QueueFilter {
   responded?: "yes" | "no";
   /** keyset pagination: submissions after this id (stays fast with a million rows) */
   after?: number;
+  /** newest first instead of oldest first (the same indexes, read backwards) */
+  newestFirst?: boolean;
 }
 
 export interface QueueRow {
@@ -86,6 +88,8 @@ export interface QueueRow {
   responseState: string;
   excerpt: string;
   excerptRedacted: boolean;
+  /** the detector finds possible personal data in what would be published (issue 14, point 12) */
+  personalData: boolean;
 }
 
 /** The response states a submission can have (written by submissions.server.ts and respond()). */
@@ -115,18 +119,20 @@ function filterValues(filter: QueueFilter) {
  */
 async function queuePage(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
   const limit = QUEUE_PAGE_SIZE + 1;
+  const desc = filter.newestFirst === true;
   if (!filter.state && !filter.channel && !filter.responded) {
     let q = db
       .selectFrom("submissions")
       .select(["id", "created_at", "received_on", "channel", "state", "response_state"])
       .where("organisation_id", "=", organisationId)
       .where("procedure_id", "=", procedureId);
-    if (filter.after) q = q.where("id", ">", filter.after);
-    return q.orderBy("id").limit(limit).execute();
+    if (filter.after) q = q.where("id", desc ? "<" : ">", filter.after);
+    return q.orderBy("id", desc ? "desc" : "asc").limit(limit).execute();
   }
   const { states, channels, responses } = filterValues(filter);
   const index = engineOf(db) === "sqlite" ? sql.raw(" indexed by submissions_queue_filters_idx") : sql.raw("");
-  const after = filter.after ? sql` and id > ${filter.after}` : sql.raw("");
+  const after = filter.after ? (desc ? sql` and id < ${filter.after}` : sql` and id > ${filter.after}`) : sql.raw("");
+  const direction = sql.raw(desc ? "desc" : "asc");
   const branches = states.flatMap((state) =>
     channels.flatMap((channel) =>
       responses.map(
@@ -135,12 +141,12 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
           sql`select * from (select id, created_at, received_on, channel, state, response_state from submissions${index}
             where organisation_id = ${organisationId} and procedure_id = ${procedureId}
               and state = ${state} and channel = ${channel} and response_state = ${response}${after}
-            order by id limit ${limit}) as branch`,
+            order by id ${direction} limit ${limit}) as branch`,
       ),
     ),
   );
   const { rows } = await sql<{ id: number; created_at: string; received_on: string | null; channel: Channel; state: string; response_state: string }>`
-    select * from (${sql.join(branches, sql` union all `)}) as page order by id limit ${limit}`.execute(db);
+    select * from (${sql.join(branches, sql` union all `)}) as page order by id ${direction} limit ${limit}`.execute(db);
   return rows;
 }
 
@@ -150,6 +156,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
   const textQuestion = procedure.questions.find((x) => x.kind === "long_text" || x.kind === "short_text");
   const excerpts = new Map<number, { value: string; redacted: boolean }>();
+  const marked = new Set<number>();
   if (textQuestion && page.length) {
     // the page's answers by submission (a few rows each), the text question picked here: a condition on
     // question_id would let SQLite walk that question's index — every submission's answer, a million
@@ -159,8 +166,10 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
       .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
       .where("answers.submission_id", "in", page.map((r) => r.id))
       .execute();
+    const free = new Set(procedure.questions.filter((x) => x.kind === "long_text" || x.kind === "short_text").map((x) => x.id));
     for (const a of answers) {
       if (a.question_id === textQuestion.id) excerpts.set(a.submission_id, { value: a.public_value ?? a.value, redacted: a.public_value !== null });
+      if (free.has(a.question_id) && detectPersonalData(a.public_value ?? a.value).length > 0) marked.add(a.submission_id);
     }
   }
   const items: QueueRow[] = page.map((r) => {
@@ -174,6 +183,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
       responseState: r.response_state,
       excerpt: e ? (e.value.length > 160 ? `${e.value.slice(0, 157)}…` : e.value) : "",
       excerptRedacted: e?.redacted ?? false,
+      personalData: marked.has(r.id),
     };
   });
   return { items, next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null };
@@ -407,6 +417,99 @@ export async function doNotPublish(
       occurredAt: now,
     });
   });
+}
+
+/**
+ * The submissions a group response would answer, each with its text (the published version where
+ * one was redacted) so the moderator sees what they answer, not only numbers. Unknown ids or ids
+ * of another procedure: 404.
+ */
+export async function groupForResponse(db: Db, organisationId: number, procedure: Procedure, ids: number[]) {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["id", "state", "channel"])
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedure.id)
+    .where("id", "in", ids)
+    .orderBy("id")
+    .execute();
+  if (rows.length !== ids.length) throw new HttpError(404, "not_found");
+  const free = new Map(procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").map((q) => [q.id, q.position]));
+  const answers = await db
+    .selectFrom("answers")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "in", ids)
+    .orderBy("answers.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    channel: r.channel,
+    texts: answers
+      .filter((a) => a.submission_id === r.id && free.has(a.question_id))
+      .sort((a, b) => free.get(a.question_id)! - free.get(b.question_id)!)
+      .map((a) => a.public_value ?? a.value),
+  }));
+}
+
+/** The submissions before and after this one in its procedure's queue (by number), for paging through. */
+export async function queueNeighbours(db: Db, organisationId: number, procedureId: number, submissionId: number) {
+  const before = await db
+    .selectFrom("submissions")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId)
+    .where("id", "<", submissionId)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const after = await db
+    .selectFrom("submissions")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId)
+    .where("id", ">", submissionId)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return { previous: before?.id ?? null, next: after?.id ?? null };
+}
+
+/**
+ * Publish several submissions as they are, or do not publish them with one reason — each in its own
+ * transaction with its own privacy-log entries (publishSubmission / doNotPublish). Publishing leaves
+ * out what the detector finds personal data in (it needs its own review) and withdrawn submissions;
+ * `left` names them.
+ */
+export async function bulkModerate(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; submissionIds: number[]; moderatorId: number; decision: { publish: true } | { publish: false; reason: NotPublishedReason } },
+): Promise<{ done: number[]; left: number[] }> {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["id", "state"])
+    .where("organisation_id", "=", args.organisationId)
+    .where("procedure_id", "=", args.procedureId)
+    .where("id", "in", args.submissionIds)
+    .execute();
+  if (rows.length !== new Set(args.submissionIds).size) throw new HttpError(404, "not_found");
+  const done: number[] = [];
+  const left: number[] = [];
+  for (const { id, state } of rows.sort((a, b) => a.id - b.id)) {
+    if (state === "withdrawn") {
+      left.push(id);
+      continue;
+    }
+    if (args.decision.publish) {
+      const result = await publishSubmission(db, { organisationId: args.organisationId, submissionId: id, moderatorId: args.moderatorId, redactions: new Map(), confirmedChecked: false });
+      (result.ok ? done : left).push(id);
+    } else {
+      await doNotPublish(db, { organisationId: args.organisationId, submissionId: id, moderatorId: args.moderatorId, reason: args.decision.reason });
+      done.push(id);
+    }
+  }
+  return { done, left };
 }
 
 /** One official response for one or more submissions of the same procedure. */
