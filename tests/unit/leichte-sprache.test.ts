@@ -101,6 +101,7 @@ describe("the de-x-ls locale files", () => {
 const JUSTIFIED_EXCEPTIONS: Record<string, { rules: LeichteSpracheRule[]; why: string }> = {
   "results:openData.csv": { rules: ["abbreviation"], why: "names the file format of a download; people who use the file look for exactly this word" },
   "results:openData.json": { rules: ["abbreviation"], why: "names the file format of a download" },
+  "procedures:documents.kinds.pdf": { rules: ["abbreviation"], why: "names the file format of a document to download, like the other kinds (PNG, DOCX) beside it" },
   "results:openData.dcat": { rules: ["abbreviation"], why: "names the metadata standard of the open data for machines" },
   "privacy:legalBases.information": { rules: ["lawName"], why: "a legal citation names the law; the same text says what the law is and what it allows" },
   "privacy:legalBases.consent": { rules: ["lawName"], why: "legal citation, explained in the same text" },
