@@ -30,6 +30,8 @@
  *              .schalter.$procedureId.$channel (desk entry), .schalter.suche, .schalter.finden
  *              (search without the code), .schalter.beleg.$key (receipt letter),
  *              .moderation.beitrag.$id, .moderation.$procedureId_.antwort, …_.ergebnisse, …_.briefe,
+ *              …_.sammel (bulk publish / not publish), .protokoll[.]csv (audit export), .verfahren.$id_.dokumente
+ *              (document upload: a urlencoded body is refused), resident .verfahren.$slug_.dokumente.$id (download)
  *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung
  *
  * Reproduce: FC_SEED=<seed printed below> npx vitest run tests/http/properties.test.ts
@@ -74,6 +76,7 @@ interface Context {
   draftCopyId: number;
   submissionId: number;
   reportId: number;
+  documentId: number;
   inviteToken: string;
 }
 
@@ -107,6 +110,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verfahren.$slug_.daten[.]csv.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/daten.csv`, resource: true },
   { file: "$org.verfahren.$slug_.daten[.]json.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/daten.json`, resource: true },
   { file: "$org.verfahren.$slug_.dcat[.]jsonld.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/dcat.jsonld`, resource: true },
+  { file: "$org.verfahren.$slug_.dokumente.$id.tsx", who: "anonymous", path: (c, s) => `${ORG}/verfahren/radverkehrsplan-2030/dokumente/${seg(s, c.documentId)}`, resource: true },
   { file: "$org.beitrag.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag` },
   { file: "$org.beitrag_.abmelden.tsx", who: "receipt", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag/abmelden`, page: () => `${ORG}/beitrag/protokoll` },
   { file: "$org.beitrag_.daten.tsx", who: "receipt", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag/daten`, page: () => `${ORG}/beitrag/protokoll`, resource: true },
@@ -127,9 +131,12 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.moderation.beitrag.$id.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/beitrag/${seg(s, c.submissionId)}`, runs: 2 * RUNS },
   { file: "$org.verwaltung.moderation.$procedureId_.antwort.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.procedureId)}/antwort`, page: (c) => `${ORG}/verwaltung/moderation/${c.procedureId}` },
   { file: "$org.verwaltung.moderation.$procedureId_.ergebnisse.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.closedId)}/ergebnisse` },
+  { file: "$org.verwaltung.moderation.$procedureId_.sammel.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.procedureId)}/sammel`, page: (c) => `${ORG}/verwaltung/moderation/${c.procedureId}` },
   { file: "$org.verwaltung.moderation.$procedureId_.briefe.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.closedId)}/briefe` },
   { file: "$org.verwaltung.barrierefreiheit.$id.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/barrierefreiheit/${seg(s, c.reportId)}` },
   { file: "$org.verwaltung.barrierefreiheit.erklaerung.tsx", who: "admin", path: () => `${ORG}/verwaltung/barrierefreiheit/erklaerung` },
+  { file: "$org.verwaltung.protokoll[.]csv.tsx", who: "admin", path: () => `${ORG}/verwaltung/protokoll.csv`, page: () => `${ORG}/verwaltung/protokoll`, resource: true },
+  { file: "$org.verwaltung.verfahren.$id_.dokumente.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/dokumente` },
   { file: "$org.verwaltung.einstellungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/einstellungen` },
   { file: "$org.verwaltung.verfahren.neu.tsx", who: "admin", path: () => `${ORG}/verwaltung/verfahren/neu` },
   { file: "$org.verwaltung.verfahren.$id_.fragen.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}/fragen`, runs: 2 * RUNS },
@@ -610,7 +617,8 @@ describe("random and malformed input to every form action and resource route", (
     const inviteToken = await invite("eigenschaft-einladung@demo.example");
     const setupToken = await invite("eigenschaft-admin@demo.example");
     expect((await new Client(server.url).post(`/einladung/${setupToken}`, [["password", "Eigenschaft-2026-geheim"], ["repeat", "Eigenschaft-2026-geheim"]])).status).toBe(303);
-    ctx = { procedureId: id("radverkehrsplan-2030"), closedId: id("marktplatz"), draftCopyId, submissionId, reportId, inviteToken };
+    const documentId = (sqlite.prepare("SELECT min(id) AS id FROM documents").get() as { id: number }).id;
+    ctx = { procedureId: id("radverkehrsplan-2030"), closedId: id("marktplatz"), draftCopyId, submissionId, reportId, documentId, inviteToken };
     expect(invalidRows(sqlite)).toEqual([]);
   });
 
