@@ -157,10 +157,10 @@ describe("the staff desk", () => {
     const last = await h.db.selectFrom("privacy_events").select(["type", "actor_role"]).where("submission_id", "=", row.id).orderBy("seq", "desc").executeTakeFirstOrThrow();
     expect(last).toEqual({ type: "entry_viewed", actor_role: "staff" });
     // the resident reads it in their log, without the staff member's name
-    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const draft = await h.db.selectFrom("submission_drafts").select(["id", "receipt_code"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
     const resident = new Client(server.url);
-    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
-    expect(textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()))).toContain("Geöffnet von: eine Mitarbeiterin oder ein Mitarbeiter des Servicecenters");
+    await resident.post("/musterstadt/beitrag", [["code", openDraftReceiptCode(draft.id, draft.receipt_code)!]]);
+    expect(textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()))).toContain("Eine Mitarbeiterin oder ein Mitarbeiter der Verwaltung hat Ihren Beitrag am Schalter geöffnet");
     // an unknown number writes nothing
     expect((await staff.get(`${desk}/eintrag/999999`)).status).toBe(404);
     expect(await audited()).toBe(before.audit + 1);
@@ -192,9 +192,9 @@ describe("the staff desk", () => {
     const detail = textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${row.id}`)).text()));
     expect(detail).toContain(`Eingegangen ${received}`);
 
-    const draft = await h.db.selectFrom("submission_drafts").select("receipt_code").where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const draft = await h.db.selectFrom("submission_drafts").select(["id", "receipt_code"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
     const resident = new Client(server.url);
-    await resident.post("/musterstadt/beitrag", [["code", draft.receipt_code!]]);
+    await resident.post("/musterstadt/beitrag", [["code", openDraftReceiptCode(draft.id, draft.receipt_code)!]]);
     const log = textOf(mainOf(await (await resident.get("/musterstadt/beitrag/protokoll")).text()));
     expect(log).toContain(`Eingegangen ${received}`);
     expect(log).toContain(`Ihr Beitrag ist am ${received} bei uns eingegangen (per Brief)`);
