@@ -44,7 +44,7 @@ describe("open-data metadata", () => {
   let site: Site;
 
   beforeAll(async () => {
-    [plain, configured] = await Promise.all([startServer(), startServer({ env: { PUBLIC_ORIGIN: ORIGIN } })]);
+    [plain, configured] = await Promise.all([startServer(), startServer({ env: { PUBLIC_ORIGIN: ORIGIN, DEMO_MODE: "true" } })]);
     [plainSite, site] = await Promise.all([prepareSite(plain), prepareSite(configured)]);
   }, 120_000);
   afterAll(async () => {
