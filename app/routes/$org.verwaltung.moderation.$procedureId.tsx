@@ -1,8 +1,9 @@
 /** The moderation queue of one procedure: filter, page through, select several to answer together. */
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Button } from "~/components/fields";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
@@ -11,7 +12,8 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { QUEUE_STATES, listQueue, procedureForModeration, type QueueFilter } from "~/modules/moderation/moderation.server";
+import { QUEUE_SEARCH_COUNT_LIMIT, QUEUE_STATES, countQueueSearch, listQueue, procedureForModeration, type QueueFilter } from "~/modules/moderation/moderation.server";
+import { QUEUE_SEARCH_MAX_LENGTH, parseQueueSearch } from "~/modules/moderation/queue-search";
 
 function parseFilter(url: URL): QueueFilter {
   const channel = url.searchParams.get("kanal") ?? "";
@@ -36,25 +38,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const procedure = await procedureForModeration(db, user.organisationId, id);
     const url = new URL(request.url);
     const filter = parseFilter(url);
-    const queue = await listQueue(db, user.organisationId, procedure, filter);
+    // a search that is too long or holds control characters is said in an error summary (400), not run
+    const searchText = url.searchParams.get("suche") ?? "";
+    const search = parseQueueSearch(searchText);
+    const searchError = "error" in search ? `queue.searchErrors.${search.error}` : null;
+    if ("words" in search && search.words.length) filter.words = search.words;
+    const queue = searchError ? { items: [], next: null } : await listQueue(db, user.organisationId, procedure, filter);
+    const found = filter.words ? await countQueueSearch(db, user.organisationId, procedure.id, filter) : null;
     const { t } = await getT(request, "moderation");
     const nextParams = new URLSearchParams(url.searchParams);
     if (queue.next) nextParams.set("nach", String(queue.next));
-    return {
-      pageTitle: t("queue.title", { title: procedure.title }),
-      procedure: { id: procedure.id, title: procedure.title },
-      filter,
-      queue,
-      nextHref: queue.next ? `?${nextParams}` : null,
+    return json(
+      {
+        pageTitle: t("queue.title", { title: procedure.title }),
+        procedure: { id: procedure.id, title: procedure.title },
+        filter,
+        queue,
+        searchText: searchText.slice(0, QUEUE_SEARCH_MAX_LENGTH * 2),
+        searchError,
+        found,
+        nextHref: queue.next ? `?${nextParams}` : null,
       // after a group response: how many it answered (issue 14, point 12)
       answeredCount: /^[1-9][0-9]{0,2}$/.test(url.searchParams.get("beantwortet") ?? "") ? Number(url.searchParams.get("beantwortet")) : null,
-      base: `/${user.organisationSlug}/verwaltung/moderation`,
-    };
+        base: `/${user.organisationSlug}/verwaltung/moderation`,
+      },
+      { status: searchError ? 400 : 200 },
+    );
   });
 }
 
 export default function Queue() {
-  const { procedure, filter, queue, nextHref, base, answeredCount } = useLoaderData<typeof loader>();
+  const { procedure, filter, queue, nextHref, base, answeredCount, searchText, searchError, found } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["moderation", "staff"]);
   // a page has 25 rows but only a dozen different channel, state and response labels: each looked up once
   const labels = new Map<string, string>();
@@ -82,7 +96,16 @@ export default function Queue() {
       <p>
         <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a>
       </p>
+      <ErrorSummary errors={searchError ? [{ field: "suche", message: `moderation:${searchError}` }] : []} namespace="moderation" />
       <form method="get" className="filters">
+        <TextField
+          name="suche"
+          label={t("queue.search")}
+          hint={t("queue.searchHint")}
+          maxLength={QUEUE_SEARCH_MAX_LENGTH}
+          value={searchText}
+          error={searchError ? t(searchError) : undefined}
+        />
         <div className="field">
           <label className="label" htmlFor="kanal">
             {t("queue.channel")}
@@ -130,8 +153,11 @@ export default function Queue() {
         </div>
         <Button secondary>{t("queue.filter")}</Button>
       </form>
-      {queue.items.length === 0 ? (
-        <p>{t("queue.empty")}</p>
+      {found !== null ? (
+        <p role="status">{found > QUEUE_SEARCH_COUNT_LIMIT ? t("queue.foundMore", { count: QUEUE_SEARCH_COUNT_LIMIT }) : found === 0 ? t("queue.notFound") : t("queue.found", { count: found })}</p>
+      ) : null}
+      {searchError ? null : queue.items.length === 0 ? (
+        found === 0 ? null : <p>{t("queue.empty")}</p>
       ) : (
         <form method="get" action={`${base}/${procedure.id}/antwort`}>
           <ul className="queue">

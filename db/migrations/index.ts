@@ -21,6 +21,7 @@ import * as m0015 from "./0015-receipt-code-columns";
 import * as m0017 from "./0017-open-data-contact";
 import * as m0019 from "./0019-source-reference-keys";
 import * as m0021 from "./0021-procedure-defaults";
+import * as m0022 from "./0022-answer-search";
 import * as m0023 from "./0023-legal-framework";
 import * as m0026 from "./0026-documents";
 
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0017-open-data-contact": m0017,
   "0019-source-reference-keys": m0019,
   "0021-procedure-defaults": m0021,
+  "0022-answer-search": m0022,
   "0023-legal-framework": m0023,
   "0026-documents": m0026,
 };

@@ -69,6 +69,31 @@ describe("moderation", () => {
     expect((await new Client(server.url).get(base)).status).toBe(303);
   });
 
+  it("searches the statements' text in the queue: every word in any order, with the filters, the count in words; a bad search is a 400 with an error summary (issue 14, point 12)", async () => {
+    const html = await (await mod.get(`${base}/${procedureId}?lng=de`)).text();
+    expect(html).toMatch(/<label class="label" for="suche">/);
+    const found = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?lng=de&suche=BAHNHOF+fahrradst%C3%A4nder`)).text()));
+    expect(found).toContain("2 Beiträge gefunden.");
+    expect(found).toContain("Mehr Fahrradständer am Bahnhof, bitte.");
+    expect(found).toContain("Mehr Fahrradständer am Bahnhof!");
+    expect(found).not.toContain("Idioten!");
+    const one = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?lng=en&suche=bitte%20bahnhof`)).text()));
+    expect(one).toContain("1 response found.");
+    expect(one).not.toContain("Mehr Fahrradständer am Bahnhof!");
+    const phone = textOf(mainOf(await (await mod.get(`${base}/${procedureId}?lng=de&suche=Bahnhof&kanal=phone`)).text()));
+    expect(phone).toContain("Keine Beiträge gefunden.");
+    // an empty search is no filter
+    expect(textOf(mainOf(await (await mod.get(`${base}/${procedureId}?lng=de&suche=+`)).text()))).toContain("Idioten!");
+    for (const bad of ["a".repeat(201), "Bahnhof%00", "%01%7F", "a+b+c+d+e+f+g+h+i+j+k"]) {
+      const res = await mod.get(`${base}/${procedureId}?lng=de&suche=${bad}`);
+      expect(res.status, bad).toBe(400);
+      const text = await res.text();
+      expect(text).toContain('class="error-summary"');
+      expect(textOf(mainOf(text))).not.toContain("Mehr Fahrradständer");
+    }
+    for (const odd of ["%FF%FE", "%22Bahnhof%22*+OR+NEAR(x)", "x%3A*+%26+!y", "%C2%B2"]) expect((await mod.get(`${base}/${procedureId}?suche=${odd}`)).status, odd).toBe(200);
+  });
+
   it("marks personal data in free text and publishes the redacted version; the original stays internal", async () => {
     const id = await idOf("Schreiben Sie mir an max.muster@example.org oder rufen Sie 0511 1234567 an.");
     const html = await (await mod.get(`${base}/beitrag/${id}`)).text();

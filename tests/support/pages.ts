@@ -172,6 +172,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "accessibility statement editor", `${STAFF}/barrierefreiheit/erklaerung`),
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
+  staff("moderator", "moderation queue searched", (s) => `${STAFF}/moderation/${s.ids.open}?suche=Radweg+Br%C3%BCcke`),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
   staff("moderator", "moderation: a submission published redacted", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`),
   staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {

@@ -76,6 +76,8 @@ export interface QueueFilter {
   after?: number;
   /** newest first instead of oldest first (the same indexes, read backwards) */
   newestFirst?: boolean;
+  /** words that must all occur in the statement's text answers (parseQueueSearch); empty: no search */
+  words?: string[];
 }
 
 export interface QueueRow {
@@ -120,6 +122,7 @@ function filterValues(filter: QueueFilter) {
 async function queuePage(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
   const limit = QUEUE_PAGE_SIZE + 1;
   const desc = filter.newestFirst === true;
+  if (filter.words?.length) return searchQuery(db, organisationId, procedureId, filter).orderBy("id", desc ? "desc" : "asc").limit(limit).execute();
   if (!filter.state && !filter.channel && !filter.responded) {
     let q = db
       .selectFrom("submissions")
@@ -148,6 +151,51 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
   const { rows } = await sql<{ id: number; created_at: string; received_on: string | null; channel: Channel; state: string; response_state: string }>`
     select * from (${sql.join(branches, sql` union all `)}) as page order by id ${direction} limit ${limit}`.execute(db);
   return rows;
+}
+
+export const QUEUE_SEARCH_COUNT_LIMIT = 1000;
+
+/**
+ * The submissions whose text answers contain every word (as a word or its start), with the queue's
+ * filters. Each word is looked up in the engine's full-text index (migration 0022: FTS5 on SQLite,
+ * a GIN index on to_tsvector('simple', value) on PostgreSQL) — the answers that contain it, of
+ * text questions only (choice values are not searched; contact data live in another table) — and
+ * the submission must be in every word's set: the words may stand in different answers.
+ */
+function searchQuery(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
+  const sqlite = engineOf(db) === "sqlite";
+  let q = db
+    .selectFrom("submissions")
+    .select(["id", "created_at", "received_on", "channel", "state", "response_state"])
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId);
+  if (filter.state) q = q.where("state", "=", filter.state);
+  if (filter.channel) q = q.where("channel", "=", filter.channel);
+  if (filter.responded) q = q.where("response_state", "=", filter.responded === "yes" ? "answered" : "pending");
+  if (filter.after) q = q.where("id", filter.newestFirst ? "<" : ">", filter.after);
+  // one sub-select per word, intersected once: several IN sub-selects side by side let SQLite's
+  // planner nest them (seconds at 20 000 answers)
+  const perWord = (filter.words ?? []).map((word) =>
+    // words are runs of letters and digits (parseQueueSearch): nothing in them is query syntax
+    sqlite
+      ? // CROSS JOIN fixes the order: the index's matches first, then their answers; with a plain join
+        // SQLite may walk the answers and run the match once per answer
+        sql`select a.submission_id from answers_fts cross join answers a on a.id = answers_fts.rowid
+          cross join questions q on q.id = a.question_id
+          where answers_fts match ${`"${word}"*`} and q.procedure_id = ${procedureId} and q.kind in ('short_text', 'long_text')`
+      : sql`select a.submission_id from answers a join questions q on q.id = a.question_id
+          where to_tsvector('simple', a.value) @@ to_tsquery('simple', ${`${word}:*`})
+            and q.procedure_id = ${procedureId} and q.kind in ('short_text', 'long_text')`,
+  );
+  if (perWord.length) q = q.where("id", "in", sql<number>`(${sql.join(perWord, sql` intersect `)})`);
+  return q;
+}
+
+/** How many submissions a search finds, counted up to QUEUE_SEARCH_COUNT_LIMIT (+1 means "more"). */
+export async function countQueueSearch(db: Db, organisationId: number, procedureId: number, filter: QueueFilter) {
+  const inner = searchQuery(db, organisationId, procedureId, { ...filter, after: undefined }).limit(QUEUE_SEARCH_COUNT_LIMIT + 1);
+  const row = await db.selectFrom(inner.as("found")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** One page of the queue, oldest first; the excerpt is the public version of the first text answer. */
