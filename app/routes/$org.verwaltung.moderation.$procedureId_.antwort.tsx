@@ -11,6 +11,7 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
+import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { RESPONSE_DECISIONS, RESPONSE_MAX, groupForResponse, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
 import type { ResponseDecision } from "#db/schema";
@@ -67,26 +68,7 @@ export default function GroupResponse() {
       </p>
       <h1>{t("group.title")}</h1>
       <p>{t("group.intro", { count: ids.length })}</p>
-      <ul className="queue">
-        {group.map((s) => (
-          <li key={s.id} className="queue__item">
-            <div className="queue__body">
-              <p className="queue__meta">
-                <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {t(`staff:channels.${s.channel}`)} · {t(`states.${s.state}`)}
-              </p>
-              {s.texts.length ? (
-                s.texts.map((text, i) => (
-                  <p key={i} lang="de" className="pre">
-                    {text}
-                  </p>
-                ))
-              ) : (
-                <p className="hint">{t("group.noText")}</p>
-              )}
-            </div>
-          </li>
-        ))}
-      </ul>
+      <SelectedStatements statements={group} base={base} />
       <form method="post" noValidate>
         <CsrfField token={csrfToken} />
         <ErrorSummary errors={errors} namespace="moderation" />

@@ -12,6 +12,7 @@ import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
+import { LetterAddress } from "~/modules/notifications/ui/LetterAddress";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
@@ -85,26 +86,13 @@ function Letter({ letter, n, total, date, sender }: { letter: ResultLetter; n: n
         {t("letters.letterOf", { n, total })}
       </h2>
       <div lang={NOTIFICATION_LANGUAGE}>
-        <div className="letter__window">
-          <p className="letter__return">
-            {sender.organisation} · {sender.address.replace(/\s*\n\s*/g, ", ")}
-          </p>
-          <p className="letter__recipient">
-            {letter.recipient.map((line, i) => (
-              <span key={i}>
-                {i > 0 ? <br /> : null}
-                {line}
-              </span>
-            ))}
-          </p>
-        </div>
-        <p className="letter__info">
-          {sender.office}
-          <br />
-          {sender.organisation}
-          <br />
-          {formatDate(date, NOTIFICATION_LANGUAGE)}
-        </p>
+        <LetterAddress
+          organisation={sender.organisation}
+          office={sender.office}
+          returnAddress={sender.address.replace(/\s*\n\s*/g, ", ")}
+          recipient={letter.recipient}
+          date={formatDate(date, NOTIFICATION_LANGUAGE)}
+        />
         <p className="letter__subject">{letter.subject}</p>
         {letter.body.split("\n\n").map((paragraph, i) => (
           <p key={i}>

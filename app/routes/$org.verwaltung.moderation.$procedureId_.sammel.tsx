@@ -16,6 +16,7 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
+import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { NOT_PUBLISHED_REASONS, bulkModerate, groupForResponse, procedureForModeration, type NotPublishedReason } from "~/modules/moderation/moderation.server";
 import type { FieldError } from "~/modules/forms/fields";
@@ -105,26 +106,7 @@ export default function BulkModeration() {
       ) : null}
       <ErrorSummary errors={errors} namespace="moderation" />
       <p>{t("bulk.intro", { count: ids.length })}</p>
-      <ul className="queue">
-        {group.map((s) => (
-          <li key={s.id} className="queue__item">
-            <div className="queue__body">
-              <p className="queue__meta">
-                <a href={`${base}/beitrag/${s.id}`}>{t("queue.open", { id: s.id })}</a> · {t(`staff:channels.${s.channel}`)} · {t(`states.${s.state}`)}
-              </p>
-              {s.texts.length ? (
-                s.texts.map((text, i) => (
-                  <p key={i} lang="de" className="pre">
-                    {text}
-                  </p>
-                ))
-              ) : (
-                <p className="hint">{t("group.noText")}</p>
-              )}
-            </div>
-          </li>
-        ))}
-      </ul>
+      <SelectedStatements statements={group} base={base} />
       <form method="post" noValidate>
         <CsrfField token={csrfToken} />
         {hidden}

@@ -12,6 +12,7 @@ import { Button } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
+import { LetterAddress } from "~/modules/notifications/ui/LetterAddress";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { openReceiptLetterAddress, readDeskReceipt, type DeskReceipt } from "~/modules/assisted-entry/desk.server";
 import { spellDin5009 } from "~/modules/assisted-entry/spelling";
@@ -110,26 +111,7 @@ function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskRece
           ))}
         </p>
       </header>
-      <div className="letter__window">
-        <p className="letter__return">
-          {sender.organisation} · {senderLines.join(", ")}
-        </p>
-        <p className="letter__recipient">
-          {letter.lines.map((line, i) => (
-            <span key={i}>
-              {i > 0 ? <br /> : null}
-              {line}
-            </span>
-          ))}
-        </p>
-      </div>
-      <p className="letter__info">
-        {sender.office}
-        <br />
-        {sender.organisation}
-        <br />
-        {formatDate(letter.date, "de")}
-      </p>
+      <LetterAddress organisation={sender.organisation} office={sender.office} returnAddress={senderLines.join(", ")} recipient={letter.lines} date={formatDate(letter.date, "de")} />
       <h2 id="slip-heading" className="letter__subject">
         Eingangsbestätigung
       </h2>

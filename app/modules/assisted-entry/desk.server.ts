@@ -3,7 +3,7 @@
  * They go through the same validation and the same createSubmission as online ones; only the
  * channel, who entered it, and the source (paper reference, date received, notice read aloud) differ.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
@@ -248,6 +248,17 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
   };
 }
 
+/** A submission of the organisation with the legal basis its procedure states (for privacy-log events), or undefined. */
+function submissionWithLegalBasis(db: Kysely<Database> | Transaction<Database>, args: { organisationId: number; submissionId: number }) {
+  return db
+    .selectFrom("submissions")
+    .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
+    .select(["submissions.id", "procedures.legal_basis"])
+    .where("submissions.id", "=", args.submissionId)
+    .where("submissions.organisation_id", "=", args.organisationId)
+    .executeTakeFirst();
+}
+
 /**
  * The name and postal address for the receipt letter of a desk entry (window envelope): opening
  * them is a deliberate step (a POST), recorded in the submission's privacy log with the staff
@@ -255,13 +266,8 @@ export async function readDeskReceipt(db: Kysely<Database>, organisationId: numb
  */
 export async function openReceiptLetterAddress(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
   return db.transaction().execute(async (trx) => {
-    const target = await trx
-      .selectFrom("submissions")
-      .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
-      .select(["submissions.id", "procedures.legal_basis"])
-      .where("submissions.id", "=", args.submissionId)
-      .where("submissions.organisation_id", "=", args.organisationId)
-      .executeTakeFirst();
+    const target = await submissionWithLegalBasis(trx, args);
+
     if (!target) return undefined;
     const opened = await openContactDetails(
       trx,
@@ -387,13 +393,7 @@ export async function answersForStaff(db: Kysely<Database>, organisationId: numb
  * Returns undefined for a submission outside the organisation (nothing is written then).
  */
 export async function openEntryForStaff(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
-  const target = await db
-    .selectFrom("submissions")
-    .innerJoin("procedures", "procedures.id", "submissions.procedure_id")
-    .select(["submissions.id", "procedures.legal_basis"])
-    .where("submissions.id", "=", args.submissionId)
-    .where("submissions.organisation_id", "=", args.organisationId)
-    .executeTakeFirst();
+  const target = await submissionWithLegalBasis(db, args);
   if (!target) return undefined;
   await db.transaction().execute((trx) =>
     appendPrivacyEvent(trx, { organisationId: args.organisationId, submissionId: target.id }, {
