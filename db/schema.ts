@@ -491,6 +491,44 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  attachment_settings: AttachmentSettingsTable;
+  attachments: AttachmentTable;
+}
+
+/** Whether and how residents may attach files to a procedure's form (migration 0030; no row: off). */
+export interface AttachmentSettingsTable {
+  procedure_id: number;
+  max_files: number;
+  max_bytes: number;
+  updated_at: string;
+}
+
+export type AttachmentKind = "jpeg" | "png" | "pdf";
+export type AttachmentSource = "resident" | "desk";
+
+/** A resident's photo or PDF, or the desk's scan of a letter: encrypted bytes in the file store (migration 0030). */
+export interface AttachmentTable {
+  id: Generated<number>;
+  token: string;
+  organisation_id: number;
+  procedure_id: number;
+  draft_id: string | null;
+  submission_id: number | null;
+  source: AttachmentSource;
+  kind: AttachmentKind;
+  media_type: string;
+  name_sealed: string;
+  key_sealed: string;
+  byte_size: number;
+  sha256: string;
+  blob_id: number;
+  thumb_blob_id: number | null;
+  thumb_key_sealed: string | null;
+  width: number | null;
+  height: number | null;
+  published: Generated<number>;
+  created_by: number | null;
+  created_at: string;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

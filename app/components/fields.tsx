@@ -149,8 +149,8 @@ export function Button({ children, secondary }: { children: ReactNode; secondary
 }
 
 /** A file input (GOV.UK file upload). `name` is its id (the error summary links to it); `formName` the field name sent, when they differ. */
-export function FileField(props: FieldProps & { formName?: string; accept?: string }) {
-  const { name, formName, label, hint, error, required, accept } = props;
+export function FileField(props: FieldProps & { formName?: string; accept?: string; multiple?: boolean }) {
+  const { name, formName, label, hint, error, required, accept, multiple } = props;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
       <label className="label" htmlFor={name}>
@@ -164,6 +164,7 @@ export function FileField(props: FieldProps & { formName?: string; accept?: stri
         id={name}
         name={formName ?? name}
         accept={accept}
+        multiple={multiple}
         aria-describedby={describedBy(name, hint, error)}
         aria-invalid={error ? true : undefined}
         aria-required={required ? true : undefined}

@@ -27,6 +27,7 @@ const SAME_AS_GERMAN_ALLOWED: Record<string, ReadonlySet<string>> = {
     "Wer ist verantwortlich?", "Wer bekommt Ihre Daten?", "Ihre persönlichen Daten", "Persönliche Daten löschen",
     "Persönliche Daten gespeichert", "Persönliche Daten gelöscht", "Ihre Antworten sind nicht mehr da",
     "Bitte wählen Sie eine Antwort aus.", "weniger als {{limit}}", "Seite {{page}} von {{pages}}",
+    "Ihre Dateien", "Dateien", "Keine Dateien", "Entfernen", "Dateien gespeichert", "Dateien gelöscht",
   ]),
 };
 /** Values that need not contain an Arabic letter. */
@@ -97,7 +98,7 @@ const namespaces = readdirSync(join(LOCALES_DIR, SOURCE))
  * Staff and admin pages ship in German and English only (residents' pages in every language):
  * these namespaces are checked for de and en, and must not exist half-translated elsewhere.
  */
-const STAFF_NAMESPACES = new Set(["staff.json", "admin.json", "accounts.json", "desk.json", "moderation.json", "barriers.json"]);
+const STAFF_NAMESPACES = new Set(["staff.json", "admin.json", "accounts.json", "desk.json", "moderation.json", "barriers.json", "attachments-staff.json"]);
 const STAFF_LOCALES = new Set(["de", "en"]);
 
 describe("locale files", () => {

@@ -62,7 +62,7 @@ describe("the hash chain", () => {
 });
 
 describe("explanations in every language", () => {
-  const params = { channel: "x", version: "2026-11-01", until: "1. Mai 2027", actor: "y", categories: "z", reason: "r" };
+  const params = { channel: "x", version: "2026-11-01", until: "1. Mai 2027", actor: "y", categories: "z", reason: "r", count: 2 };
   for (const lng of SUPPORTED_LANGUAGES) {
     it(`explains every event type, role, category and purpose in ${lng}`, () => {
       const t = fixedT(lng, "privacy");

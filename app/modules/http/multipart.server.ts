@@ -21,6 +21,8 @@ export interface MultipartLimits {
   maxFiles: number;
   maxFields: number;
   maxFieldBytes: number;
+  /** more files than maxFiles: the extra ones are skipped and `tooManyFiles` says so (the form can say it at its field), instead of a 400 */
+  skipExtraFiles?: boolean;
 }
 
 export interface SpooledFile {
@@ -38,6 +40,8 @@ export interface MultipartBody {
   files: SpooledFile[];
   /** the field whose file passed maxFileBytes (reading stopped there), else null */
   fileTooLarge: string | null;
+  /** more files were sent than maxFiles (only with skipExtraFiles; the first maxFiles are kept) */
+  tooManyFiles: boolean;
   /** removes the temporary files; call it in a finally */
   cleanup(): Promise<void>;
 }
@@ -75,6 +79,7 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
   const source = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
 
   let fileTooLarge: string | null = null;
+  let tooManyFiles = false;
   const writes: Promise<Error | null>[] = [];
   // temporary files still being written; on any refusal they are closed and their errors ignored
   const open = new Set<import("node:fs").WriteStream>();
@@ -150,7 +155,7 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
         stream.pipe(out);
         files.push(file);
       });
-      parser.on("filesLimit", () => fail(new HttpError(400, "too_many_fields")));
+      parser.on("filesLimit", () => (limits.skipExtraFiles ? (tooManyFiles = true) : fail(new HttpError(400, "too_many_fields"))));
       parser.on("fieldsLimit", () => fail(new HttpError(400, "too_many_fields")));
       parser.on("partsLimit", () => fail(new HttpError(400, "too_many_fields")));
       // a cut-off or malformed body ("Unexpected end of form", a bad boundary or header)
@@ -175,9 +180,9 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
   }
   if (fileTooLarge) {
     await cleanup();
-    return { fields, files: [], fileTooLarge, cleanup: async () => {} };
+    return { fields, files: [], fileTooLarge, tooManyFiles, cleanup: async () => {} };
   }
-  return { fields, files, fileTooLarge: null, cleanup };
+  return { fields, files, fileTooLarge: null, tooManyFiles, cleanup };
 }
 
 /** Temporary upload files older than an hour: left by a process that ended during an upload. */

@@ -14,6 +14,7 @@ import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
 import { runAccessibilityJob } from "~/modules/accessibility/accessibility.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
+import { sweepUnsentAttachments } from "~/modules/attachments/attachments.server";
 import { sweepUnclaimedBlobs } from "~/modules/files/blobs.server";
 import { sweepSpoolFiles } from "~/modules/http/multipart.server";
 
@@ -59,7 +60,11 @@ export const JOBS = {
   // barrier reports: erase contact data due after closing, send answers by e-mail when SMTP_URL is set
   accessibility: (db: Kysely<Database>, now: Date) => runAccessibilityJob(db, now),
   // files whose upload failed after some of their chunks were written
-  files: async (db: Kysely<Database>, now: Date) => ({ ...(await sweepUnclaimedBlobs(db, now)), spoolFiles: await sweepSpoolFiles(now) }),
+  // files of drafts never sent first: their blobs are then removed with them
+  files: async (db: Kysely<Database>, now: Date) => {
+    const unsentAttachments = await sweepUnsentAttachments(db, now);
+    return { ...(await sweepUnclaimedBlobs(db, now)), spoolFiles: await sweepSpoolFiles(now), unsentAttachments };
+  },
 } as const;
 
 /** Run every job whose lease is free. Returns what each did, or "skipped" when another instance holds it. */

@@ -27,13 +27,17 @@ export const PRIVACY_EVENT_TYPES = [
   "status_looked_up",
   /** staff opened a submission's answers, status and log at the desk (duplicate check, found without the code) */
   "entry_viewed",
+  /** photos, PDFs or a desk scan kept with the submission (issue 20); details: count, source */
+  "attachment_stored",
+  "attachment_viewed",
+  "attachment_deleted",
 ] as const;
 export type PrivacyEventType = (typeof PRIVACY_EVENT_TYPES)[number];
 
 export const ACTOR_ROLES = ["resident", "staff", "moderator", "admin", "system"] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];
 
-export const DATA_CATEGORIES = ["content", "name", "address", "email", "phone", "consent"] as const;
+export const DATA_CATEGORIES = ["content", "name", "address", "email", "phone", "consent", "attachment"] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
 export const PURPOSES = [

@@ -22,6 +22,7 @@ export function explanationOptions(e: PrivacyEvent, t: TFunction, locale: string
     receivedOn: typeof d.received_on === "string" ? formatDate(d.received_on, locale) : "",
     categories: e.categories.map((c) => t(`privacy:categories.${c}`)).join(", "),
     reason: d.reason ? t(`privacy:deletionReasons.${d.reason}`) : "",
+    count: typeof d.count === "number" ? d.count : 0,
     context: explanationContext(e),
   };
 }
@@ -33,6 +34,7 @@ function explanationContext(e: PrivacyEvent): string | undefined {
   // post (paper, letters) has its own sentence with the day it arrived, entered by staff
   if (e.type === "received" && typeof d.received_on === "string") return "post";
   if (e.type === "entry_viewed" && d.via === "search") return "search";
+  if (e.type === "attachment_stored" && d.source === "desk") return "desk";
   if (EVENTS_NAMING_THE_ACTOR.has(e.type)) return e.actorRole;
   return undefined;
 }

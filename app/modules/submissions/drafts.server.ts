@@ -16,6 +16,7 @@ import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.ser
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
 import { openDraftReceiptCode, sealDraftReceiptCode } from "~/modules/privacy/server-keys.server";
+import { attachDraftFiles } from "~/modules/attachments/attachments.server";
 import { groupCommit } from "./group-commit.server";
 import { runPlain } from "#db/plain-sql.server";
 import { createSubmission } from "./submissions.server";
@@ -119,7 +120,7 @@ export async function readDraft(
  */
 export async function submitDraft(
   db: Kysely<Database>,
-  args: { draftId: string | null; procedure: Procedure; now?: Date; clientKey?: string },
+  args: { draftId: string | null; procedure: Procedure; now?: Date; clientKey?: string; /** the draft holds files (issue 20) */ attachments?: boolean },
 ): Promise<{ receiptCode: string; submissionId: number }> {
   const now = args.now ?? new Date();
   if (!args.draftId) throw new HttpError(404, "draft_missing");
@@ -158,6 +159,9 @@ export async function submitDraft(
         now,
       });
       if (!result.created) throw new AlreadySubmitted();
+      if (args.attachments) {
+        await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, now });
+      }
       const updated = await runPlain(
         trx,
         "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?",

@@ -34,6 +34,8 @@ export function SubmissionForm({
   submitLabel,
   extraLabels = {},
   heading = true,
+  encType,
+  beforeSubmit,
 }: {
   procedure: Procedure;
   action: string;
@@ -46,6 +48,10 @@ export function SubmissionForm({
   /** labels for error-summary entries of fields in `before` */
   extraLabels?: Record<string, string>;
   heading?: boolean;
+  /** "multipart/form-data" when the form takes files (attachments) */
+  encType?: "multipart/form-data";
+  /** fields shown after the questions and contact block, before the button (attachments) */
+  beforeSubmit?: ReactNode;
 }) {
   const { t } = useTranslation("submissions");
   const errorFor = errorMessageFor(errors, t);
@@ -58,7 +64,7 @@ export function SubmissionForm({
     return c ? t(`contact.${c.key}`) : field;
   };
   return (
-    <form method="post" action={action} noValidate className="form">
+    <form method="post" action={action} noValidate className="form" encType={encType}>
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -119,6 +125,7 @@ export function SubmissionForm({
           ) : null}
         </fieldset>
       ) : null}
+      {beforeSubmit}
       <Button>{submitLabel ?? t("form.continue")}</Button>
     </form>
   );
