@@ -16,9 +16,20 @@ import { contentVersion, contentVersionNow, nextTransition } from "~/modules/org
 export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
 import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
+import { DESK_SCAN_MAX_BODY, DESK_SCAN_PATH, RESIDENT_FORM_MAX_BODY, RESIDENT_FORM_PATH } from "~/modules/attachments/form.server";
 
 /** server.js's helpers; upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
-export const serverSupport = { ...support, maxBodyBytesFor: (path: string) => (DOCUMENT_UPLOAD_PATH.test(path) ? DOCUMENT_UPLOAD_MAX_BODY : support.maxBodyBytes) };
+export const serverSupport = {
+  ...support,
+  maxBodyBytesFor: (path: string) =>
+    DOCUMENT_UPLOAD_PATH.test(path)
+      ? DOCUMENT_UPLOAD_MAX_BODY
+      : RESIDENT_FORM_PATH.test(path)
+        ? RESIDENT_FORM_MAX_BODY
+        : DESK_SCAN_PATH.test(path)
+          ? DESK_SCAN_MAX_BODY
+          : support.maxBodyBytes,
+};
 
 /** The page cache with what it needs to know about organisations' content (infrastructure knows no domain). */
 export function createPageCache(options: Omit<PageCacheOptions, "content">) {

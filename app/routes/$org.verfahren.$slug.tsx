@@ -7,7 +7,11 @@ import { DocumentList } from "~/modules/documents/ui/DocumentList";
 import { formatDate } from "~/i18n/format";
 import { getLocale } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
-import { readForm } from "~/modules/http/form-body.server";
+import { ATTACHMENT_FIELD } from "~/modules/attachments/attachments";
+import { formAttachments, readResidentForm } from "~/modules/attachments/form.server";
+import { moveDraftAttachments } from "~/modules/attachments/attachments.server";
+import { AttachmentsField } from "~/modules/attachments/ui/AttachmentsField";
+import { timeOrderedKey } from "~/modules/privacy/random.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { acceptanceState } from "~/modules/procedures/procedure";
@@ -28,8 +32,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const procedure = await procedureForReader(db, original, locale);
     const acceptance = acceptanceState(procedure);
     // answers not yet sent are shown again ("change your answer", or coming back later)
-    const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
+    const draftId = acceptance === "open" ? await draftIdFor(request, procedure.id) : null;
+    const draft = acceptance === "open" ? await readDraft(db, draftId, procedure.id) : null;
     const pending = draft?.state === "pending";
+    const attachments = acceptance === "open" ? await formAttachments(db, procedure.id, draftId) : null;
     return data(
       {
         pageTitle: procedure.title,
@@ -41,9 +47,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         basePath,
         values: pending ? inputToValues(procedure, draft.input) : {},
         documents: await listDocuments(db, procedure.id),
+        attachments,
       },
-      // the form filled with what the resident entered (contact data, too): kept by no cache
-      pending ? { headers: { "Cache-Control": "no-store" } } : undefined,
+      // the form filled with what the resident entered (contact data, files, too): kept by no cache
+      pending || (attachments?.files.length ?? 0) > 0 ? { headers: { "Cache-Control": "no-store" } } : undefined,
     );
   });
 }
@@ -61,15 +68,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { db, procedure, basePath } = await loadProcedureContext(request, params);
     const acceptance = acceptanceState(procedure);
     if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
-    const fields = await readForm(request);
+    const cookieDraftId = await draftIdFor(request, procedure.id);
+    // files are kept under the draft's id from the first post on, even before the answers are valid
+    const draftKey = cookieDraftId ?? timeOrderedKey();
+    const { fields, fileErrors, status, settings } = await readResidentForm(db, request, procedure, draftKey);
     const result = validateSubmission(procedure, fields);
-    if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
+    // the draft's id is remembered with the first post when the form takes files (they wait under it)
+    const keepDraft = settings ? { "Set-Cookie": await rememberDraft(request, procedure.id, draftKey) } : undefined;
+    if (!result.ok || fileErrors.length > 0) {
+      const errors = [...(result.ok ? [] : result.errors), ...fileErrors];
+      return data({ errors, values: result.values, attachments: await formAttachments(db, procedure.id, draftKey) }, { status: fileErrors.length > 0 ? status : 400, headers: keepDraft });
+    }
     const draftId = await saveDraft(db, {
-      draftId: await draftIdFor(request, procedure.id),
+      draftId: draftKey,
       procedureId: procedure.id,
       input: result.input,
       language: await getLocale(request),
     });
+    await moveDraftAttachments(db, procedure.id, draftKey, draftId);
     return redirect(`${basePath}/pruefen`, {
       status: 303,
       headers: { "Set-Cookie": await rememberDraft(request, procedure.id, draftId) },
@@ -78,9 +94,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePage() {
-  const { procedure, acceptance, basePath, values, controller, documents } = useLoaderData<typeof loader>();
+  const { procedure, acceptance, basePath, values, controller, documents, attachments: loaded } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation(["procedures", "results"]);
+  const { t, i18n } = useTranslation(["procedures", "results", "attachments"]);
+  const attachments = actionData?.attachments ?? loaded;
+  const errors = actionData?.errors ?? [];
+  const fileError = errors.find((e) => e.field === ATTACHMENT_FIELD);
   return (
     <>
       <h1 {...contentAttrs(procedure.langs.title, i18n.language)}>{procedure.title}</h1>
@@ -98,7 +117,14 @@ export default function ProcedurePage() {
           procedure={procedure}
           action={basePath}
           values={actionData?.values ?? values}
-          errors={actionData?.errors ?? []}
+          errors={errors}
+          extraLabels={{ [ATTACHMENT_FIELD]: t("attachments:form.legend") }}
+          encType={attachments ? "multipart/form-data" : undefined}
+          beforeSubmit={
+            attachments ? (
+              <AttachmentsField files={attachments.files} maxFiles={attachments.maxFiles} maxBytes={attachments.maxBytes} error={fileError ? t(fileError.message, fileError.params) : undefined} />
+            ) : null
+          }
         />
       ) : (
         <div className="inset">

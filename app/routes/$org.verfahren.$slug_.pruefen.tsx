@@ -17,6 +17,10 @@ import {
 import { contentAttrs, languageNote, pieceLanguages } from "~/modules/procedures/translations";
 import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
+import { REMOVE_FIELD } from "~/modules/attachments/attachments";
+import { countDraftAttachments, removeDraftAttachment } from "~/modules/attachments/attachments.server";
+import { formAttachments } from "~/modules/attachments/form.server";
+import { CheckedFiles } from "~/modules/attachments/ui/CheckedFiles";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
 
@@ -25,7 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { db, organisation, procedure: original, basePath, t, locale } = await loadProcedureContext(request, params);
     // labels in the reader's language where translated; the stored values are the same in every language
     const procedure = await procedureForReader(db, original, locale);
-    const draft = await readDraft(db, await draftIdFor(request, procedure.id), procedure.id);
+    const draftId = await draftIdFor(request, procedure.id);
+    const draft = await readDraft(db, draftId, procedure.id);
     if (draft.state === "submitted") throw redirect(`${basePath}/bestaetigung`, 303);
     if (draft.state === "missing") throw new HttpError(404, "draft_missing");
     const acceptance = acceptanceState(procedure);
@@ -61,6 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       basePath,
       rows,
       contact,
+      attachments: await formAttachments(db, procedure.id, draftId),
     };
   }, `/${params.org}/verfahren/${params.slug}`);
 }
@@ -70,8 +76,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     requirePost(request);
     const { db, procedure, basePath } = await loadProcedureContext(request, params);
     const fields = await readForm(request);
+    const draftId = await draftIdFor(request, procedure.id);
+    // "remove" next to a file: that file goes, the page shows the rest
+    const removal = fields.get(REMOVE_FIELD);
+    if (removal && removal.length === 1 && fields.size === 1) {
+      await removeDraftAttachment(db, procedure.id, draftId, removal[0]);
+      return redirect(`${basePath}/pruefen`, 303);
+    }
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
-    await submitDraft(db, { draftId: await draftIdFor(request, procedure.id), procedure, clientKey: context?.clientAddress ?? "unknown" });
+    const attachments = (await countDraftAttachments(db, procedure.id, draftId)) > 0;
+    await submitDraft(db, { draftId, procedure, clientKey: context?.clientAddress ?? "unknown", attachments });
     // the submission is committed (and on disk) before the receipt code can be seen
     return redirect(`${basePath}/bestaetigung`, 303);
   }, `/${params.org}/verfahren/${params.slug}`);
@@ -121,7 +135,7 @@ function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; 
 }
 
 export default function CheckAnswers() {
-  const { rows, contact, basePath, procedureTitle, titleLang, note } = useLoaderData<typeof loader>();
+  const { rows, contact, basePath, procedureTitle, titleLang, note, attachments } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("submissions");
   return (
     <>
@@ -138,6 +152,7 @@ export default function CheckAnswers() {
           <AnswerRows rows={contact} basePath={basePath} />
         </>
       ) : null}
+      {attachments ? <CheckedFiles files={attachments.files} action={`${basePath}/pruefen`} changeHref={`${basePath}#attachments`} /> : null}
       <h2>{t("check.sendHeading")}</h2>
       <p>{t("check.sendText")}</p>
       <form method="post" action={`${basePath}/pruefen`}>
