@@ -4,7 +4,7 @@
  * `npm run privacy:verify-export`, the upload page); the outsider's `npm run privacy:monitor`
  * catching a rollback and a fork; erasure leaving an earlier export verifiable.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,9 +27,19 @@ function commitment(event: any, salt: string): Buffer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function cli(script: string, args: string[]) {
-  const run = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", script, ...args], { cwd: projectRoot, encoding: "utf8", env: { ...process.env }, timeout: 60_000 });
-  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+/** Runs a command-line script as a user would (not spawnSync: the server's output must keep flowing meanwhile). */
+function cli(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", script, ...args], { cwd: projectRoot, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
 }
 
 describe("the transparency log over HTTP", () => {
@@ -39,7 +49,7 @@ describe("the transparency log over HTTP", () => {
 
   async function participate(): Promise<Client> {
     const c = new Client(server.url, { "accept-language": "de" });
-    expect((await c.post(PROCEDURE, [["q1", "Mehr Bänke am Marktplatz."], ["contact_email", "bank@example.org"]])).status).toBe(303);
+    expect((await c.post(PROCEDURE, [["q1", "Mehr Bänke am Marktplatz."], ["q3", "bike"], ["q5", "5"], ["contact_email", "bank@example.org"]])).status).toBe(303);
     expect((await c.post(`${PROCEDURE}/pruefen`, "")).status).toBe(303);
     const code = textOf(await (await c.get(`${PROCEDURE}/bestaetigung`)).text()).match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/)![0];
     expect((await c.post(`${ORG}/beitrag`, [["code", code]])).status).toBe(303);
@@ -131,7 +141,7 @@ describe("the transparency log over HTTP", () => {
 
     const file = join(dir, "export.json");
     writeFileSync(file, JSON.stringify(exported));
-    const ok = cli("scripts/privacy-verify-export.ts", [file, "--site", server.url]);
+    const ok = await cli("scripts/privacy-verify-export.ts", [file, "--site", server.url]);
     expect(ok.out).toContain("VERIFIED");
     expect(ok.out).toContain("signature valid");
     expect(ok.code).toBe(0);
@@ -141,7 +151,7 @@ describe("the transparency log over HTTP", () => {
     forged.privacyLog[0].details = { channel: "paper" };
     const forgedFile = join(dir, "forged.json");
     writeFileSync(forgedFile, JSON.stringify(forged));
-    const bad = cli("scripts/privacy-verify-export.ts", [forgedFile, "--site", server.url]);
+    const bad = await cli("scripts/privacy-verify-export.ts", [forgedFile, "--site", server.url]);
     expect(bad.out).toMatch(/event 1 is not in the checkpoint/);
     expect(bad.out).toContain("NOT VERIFIED");
     expect(bad.code).toBe(1);
@@ -170,19 +180,19 @@ describe("the transparency log over HTTP", () => {
     expect((await c.post(`${ORG}/beitrag/loeschen`, "")).status).toBe(303);
     await participate();
     await settled();
-    const later = cli("scripts/privacy-verify-export.ts", [file, "--site", server.url]);
+    const later = await cli("scripts/privacy-verify-export.ts", [file, "--site", server.url]);
     expect(later.out).toMatch(/extends the export's checkpoint/);
     expect(later.code).toBe(0);
   });
 
   it("lets an outsider's monitor follow the log and catch a rollback and a fork", async () => {
     const state = join(dir, "monitor.json");
-    const first = cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
+    const first = await cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
     expect(first.out).toContain("first checkpoint seen");
     expect(first.code).toBe(0);
     await participate();
     await settled();
-    const grew = cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
+    const grew = await cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
     expect(grew.out).toMatch(/consistent: \d+ → \d+ entries/);
     expect(grew.code).toBe(0);
     const saved = readFileSync(state, "utf8");
@@ -195,7 +205,7 @@ describe("the transparency log over HTTP", () => {
       await trx.deleteFrom("tlog_checkpoints").where("tree_size", ">", cut).execute();
       await trx.updateTable("tlog_state").set({ tree_size: cut }).where("id", "=", 1).execute();
     });
-    const rolledBack = cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
+    const rolledBack = await cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
     expect(rolledBack.out).toContain("ROLLBACK");
     expect(rolledBack.code).toBe(1);
 
@@ -210,7 +220,7 @@ describe("the transparency log over HTTP", () => {
     });
     await participate();
     await settled();
-    const forked = cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
+    const forked = await cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
     expect(forked.out).toContain("FORK");
     expect(forked.code).toBe(1);
   });

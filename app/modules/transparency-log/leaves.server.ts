@@ -9,8 +9,15 @@ import type { Database } from "#db/schema";
 import { runPlain, valueRows } from "#db/plain-sql.server";
 import { commitmentOf, newSalt, type CommittedEvent } from "./commitment";
 
+let benchmarkWithoutLeaves = false;
+
+/** For `npm run bench:tlog` only: measure the submission path without its leaves, in the same run. */
+export function leaveOutLeavesForBenchmark(off: boolean): void {
+  benchmarkWithoutLeaves = off;
+}
+
 export async function appendLeaves(trx: Transaction<Database>, events: readonly { id: number; event: CommittedEvent }[], now: Date = new Date()): Promise<void> {
-  if (events.length === 0) return;
+  if (events.length === 0 || benchmarkWithoutLeaves) return;
   const createdAt = now.toISOString();
   const parameters: unknown[] = [];
   for (const { id, event } of events) {

@@ -134,7 +134,7 @@ async function assignIndexes(trx: Transaction<Database>, leaves: { id: number }[
 }
 
 /** Appends hashes to the level-0 tiles from position `first`; full tiles carry their root up a level. Returns the tiles written. */
-async function extendTiles(trx: Transaction<Database>, first: number, hashes: Buffer[]): Promise<Map<string, Buffer>> {
+export async function extendTiles(trx: Transaction<Database>, first: number, hashes: Buffer[]): Promise<Map<string, Buffer>> {
   const { tile } = tileReader(trx);
   const written = new Map<string, Buffer>();
   const current = async (level: number, idx: number) => written.get(`${level}/${idx}`) ?? (await tile(level, idx)) ?? Buffer.alloc(0);
