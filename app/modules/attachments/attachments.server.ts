@@ -37,22 +37,29 @@ export async function attachmentSettings(db: Db, procedureId: number): Promise<A
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
-/** null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. */
-export async function saveAttachmentSettings(db: Db, procedureId: number, settings: AttachmentSettings | null, now: Date = new Date()): Promise<void> {
-  if (!settings) {
-    await db.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
-    return;
-  }
-  const values = {
-    max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
-    max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
-    updated_at: now.toISOString(),
-  };
-  await db
-    .insertInto("attachment_settings")
-    .values({ procedure_id: procedureId, ...values })
-    .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
-    .execute();
+/** null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. The form changes: cached pages of the organisation go stale. */
+export async function saveAttachmentSettings(db: Kysely<Database>, procedureId: number, settings: AttachmentSettings | null, now: Date = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!settings) {
+      await trx.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
+    } else {
+      const values = {
+        max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
+        max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
+        updated_at: now.toISOString(),
+      };
+      await trx
+        .insertInto("attachment_settings")
+        .values({ procedure_id: procedureId, ...values })
+        .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
+        .execute();
+    }
+    await trx
+      .updateTable("content_versions")
+      .set((eb) => ({ version: eb("version", "+", 1) }))
+      .where("organisation_id", "=", (eb) => eb.selectFrom("procedures").select("organisation_id").where("id", "=", procedureId))
+      .execute();
+  });
 }
 
 /** The multipart limits of a resident form that takes files under these settings. */

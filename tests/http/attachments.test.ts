@@ -1,0 +1,143 @@
+/**
+ * Attachments on the resident form over HTTP against the production server (SQLite, and PostgreSQL
+ * with TEST_DATABASE_URL): where the procedure allows files the form is multipart and works without
+ * JavaScript; a file chosen once is kept across the error page and listed on check-your-answers, where
+ * it can be removed; once sent it belongs to the submission and the privacy log says so. Every bad
+ * file gets its reason at the file field in the reader's language and stores nothing; a cut-off body
+ * is a 400 and stores nothing.
+ */
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { saveAttachmentSettings } from "~/modules/attachments/attachments.server";
+import { engines } from "../support/databases";
+import { pdfOf } from "../support/files";
+import { Client, mainOf, textOf } from "../support/http";
+import { startServer, type TestServer } from "../support/server";
+
+const FORM = "/musterstadt/verfahren/radverkehrsplan-2030";
+const MAX_BYTES = 1_000_000;
+
+describe.each(engines)("attachments on the resident form (%s)", (engine) => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let procedureId: number;
+  let answers: [string, string][];
+
+  beforeAll(async () => {
+    server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
+    h = openDatabase(server.database.url);
+    procedureId = Number((await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id);
+    const q = await h.db.selectFrom("questions").select("id").where("procedure_id", "=", procedureId).orderBy("position").execute();
+    answers = [
+      [`q${q[0].id}`, "Der Radweg am Bahnhof ist zu schmal, siehe Foto."],
+      [`q${q[2].id}`, "bike"],
+      [`q${q[3].id}`, "safety"],
+      [`q${q[4].id}`, "4"],
+    ];
+    await saveAttachmentSettings(h.db, procedureId, { maxFiles: 2, maxBytes: MAX_BYTES });
+  }, 60_000);
+  afterAll(async () => {
+    if (process.env.SHOW_LOGS) console.log(server?.logs());
+    await h?.close();
+    await server?.stop();
+  });
+
+  const stored = async () => Number((await h.db.selectFrom("attachments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const photo = () =>
+    sharp({ create: { width: 800, height: 600, channels: 3, background: "#6a8f3c" } })
+      .jpeg()
+      .withExif({ IFD0: { Artist: "Anna Beispiel" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1" } })
+      .toBuffer();
+
+  function form(fields: [string, string][], files: { bytes: Buffer; name: string }[] = []) {
+    const body = new FormData();
+    for (const [k, v] of fields) body.append(k, v);
+    for (const f of files) body.append("attachments", new Blob([new Uint8Array(f.bytes)], { type: "application/octet-stream" }), f.name);
+    return body;
+  }
+
+  it("offers a multipart form with a file field, no script", async () => {
+    const html = await (await new Client(server.url).get(FORM)).text();
+    expect(html).toMatch(/<form[^>]+enctype="multipart\/form-data"/i);
+    expect(html).toMatch(/<input[^>]+type="file"[^>]+name="attachments"/);
+    expect(html).toContain("Dateien (Fotos oder PDF)");
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it("keeps a photo across the error page, lists it on check-your-answers, and moves it into the submission", async () => {
+    const resident = new Client(server.url);
+    const before = await stored();
+    // the answers are incomplete: the page says so, and the photo is kept (listed, not to be chosen again)
+    const first = await resident.fetch(FORM, { method: "POST", body: form([], [{ bytes: await photo(), name: "IMG_2041.JPG" }]) });
+    expect(first.status).toBe(400);
+    const errorPage = textOf(mainOf(await first.text()));
+    expect(errorPage).toContain("Bitte prüfen Sie Ihre Angaben");
+    expect(errorPage).toContain("IMG_2041.jpg");
+    expect(await stored()).toBe(before + 1);
+    const row = await h.db.selectFrom("attachments").select(["kind", "submission_id", "draft_id"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ kind: "jpeg", submission_id: null });
+
+    // now the answers, no new file: on to check-your-answers, where the photo is listed
+    const second = await resident.fetch(FORM, { method: "POST", body: form(answers) });
+    expect(second.status).toBe(303);
+    expect(second.headers.get("location")).toMatch(/\/pruefen$/);
+    const check = textOf(mainOf(await (await resident.get(`${FORM}/pruefen`)).text()));
+    expect(check).toContain("IMG_2041.jpg");
+    expect(check).toContain("Entfernen");
+
+    const sent = await resident.post(`${FORM}/pruefen`, []);
+    expect(sent.status).toBe(303);
+    const attached = await h.db.selectFrom("attachments").select(["submission_id", "draft_id"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(attached.submission_id).not.toBeNull();
+    expect(attached.draft_id).toBeNull();
+    const events = await h.db.selectFrom("privacy_events").select("type").where("submission_id", "=", attached.submission_id!).execute();
+    expect(events.map((e) => e.type)).toContain("attachment_stored");
+  });
+
+  it("removes a file with its button on check-your-answers", async () => {
+    const resident = new Client(server.url);
+    const res = await resident.fetch(FORM, { method: "POST", body: form(answers, [{ bytes: pdfOf(20_000), name: "Brief an die Stadt.pdf" }]) });
+    expect(res.status).toBe(303);
+    const check = await (await resident.get(`${FORM}/pruefen`)).text();
+    const token = check.match(/name="remove_attachment" value="([^"]+)"/)?.[1];
+    expect(token).toBeTruthy();
+    const before = await stored();
+    expect((await resident.post(`${FORM}/pruefen`, [["remove_attachment", token!]])).status).toBe(303);
+    expect(await stored()).toBe(before - 1);
+    expect(textOf(mainOf(await (await resident.get(`${FORM}/pruefen`)).text()))).toContain("Keine Dateien");
+  });
+
+  it("refuses each bad file at the file field in the reader's language and stores nothing", async () => {
+    const jpeg = await photo();
+    const cases: { what: string; files: { bytes: Buffer; name: string }[]; status: number; de: string; en: string }[] = [
+      { what: "a text file named .png", files: [{ bytes: Buffer.from("nur Text"), name: "bild.png" }], status: 400, de: "kein Foto und kein PDF", en: "not a photo or a PDF" },
+      { what: "zero bytes", files: [{ bytes: Buffer.alloc(0), name: "leer.jpg" }], status: 400, de: "Die Datei ist leer", en: "The file is empty" },
+      { what: "a JPEG that is also HTML", files: [{ bytes: Buffer.concat([jpeg.subarray(0, 20), Buffer.from("<script>alert(1)</script>"), jpeg.subarray(20)]), name: "x.jpg" }], status: 400, de: "noch etwas anderes", en: "something else" },
+      { what: "too large", files: [{ bytes: pdfOf(MAX_BYTES + 50_000), name: "gross.pdf" }], status: 413, de: "höchstens 1 MB", en: "at most 1 MB" },
+      { what: "too many", files: [1, 2, 3].map((i) => ({ bytes: pdfOf(2000, i), name: `${i}.pdf` })), status: 400, de: "so viele Dateien mitschicken: 2", en: "The most files you can add: 2" },
+    ];
+    for (const c of cases) {
+      for (const lng of ["de", "en"] as const) {
+        const resident = new Client(server.url, { "accept-language": lng });
+        const before = await stored();
+        const res = await resident.fetch(`${FORM}?lng=${lng}`, { method: "POST", body: form(answers, c.files) });
+        expect(res.status, `${c.what} (${lng})`).toBe(c.status);
+        const text = textOf(mainOf(await res.text()));
+        expect(text, `${c.what} (${lng})`).toContain(c[lng]);
+        // the too-many case keeps the first two (the limit), the others store nothing
+        expect(await stored(), `${c.what} (${lng})`).toBe(c.what === "too many" ? before + 2 : before);
+      }
+    }
+  });
+
+  it("answers a cut-off multipart body with 400 and stores nothing", async () => {
+    const before = await stored();
+    const boundary = "----teilhabe20";
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 cut`;
+    const res = await new Client(server.url).fetch(FORM, { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toMatch(/at \w+ \(|node_modules/);
+    expect(await stored()).toBe(before);
+  });
+});
