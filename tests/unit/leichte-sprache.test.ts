@@ -111,6 +111,12 @@ const JUSTIFIED_EXCEPTIONS: Record<string, { rules: LeichteSpracheRule[]; why: s
   "privacy:legalBases.erasure": { rules: ["lawName"], why: "legal citation, explained in the same text" },
   "privacy:legalBases.withdrawal": { rules: ["lawName"], why: "legal citation, explained in the same text" },
   "privacy:legalBases.storageLimitation": { rules: ["lawName"], why: "legal citation, explained in the same text" },
+  "attachments:form.legend": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
+  "attachments:form.intro": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
+  "attachments:form.limits": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
+  "attachments:errors.unknown_type": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
+  "attachments:errors.polyglot": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
+  "privacy:categories.attachment": { rules: ["abbreviation"], why: "names the file format the file chooser offers and the file shows (issue 20)" },
 };
 
 describe("the rules of Leichte Sprache", () => {
