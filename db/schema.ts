@@ -126,6 +126,8 @@ export interface SubmissionTable {
   moderated_at: string | null;
   /** the official response (Abwägung); several submissions may share one */
   response_id: number | null;
+  /** the numbered section of the procedure's text it is about; null: the draft as a whole (migration 0027) */
+  section_id: number | null;
 }
 
 export interface AnswerTable {
@@ -461,6 +463,17 @@ export interface DocumentTable {
   updated_at: string;
 }
 
+/** A numbered section of a procedure's text, fixed when the procedure opened (migration 0027-sections). */
+export interface ProcedureSectionTable {
+  id: Generated<number>;
+  procedure_id: number;
+  position: number;
+  number: string;
+  depth: number;
+  title: string;
+  created_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -491,6 +504,7 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  procedure_sections: ProcedureSectionTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

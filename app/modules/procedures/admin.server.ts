@@ -9,6 +9,7 @@
  * fields) is an HttpError(400). The caller writes the audit log.
  */
 import type { Kysely, Transaction } from "kysely";
+import { keepsSections } from "~/modules/sections/sections.server";
 import { isUniqueViolation } from "#db/connection.server";
 import type { ContactFieldMode, Database, ProcedureRow, ProcedureStatus, ProcedureUpdate, QuestionKind, QuestionRow } from "#db/schema";
 import { berlinDay, berlinTimeToIso, parseDay } from "~/i18n/dates";
@@ -422,6 +423,10 @@ export async function updateProcedure(
   const changes = checked.changes;
   const changed = (Object.keys(changes) as (keyof ProcedureUpdate)[]).filter((k) => changes[k] !== row[k as keyof ProcedureRow]);
   if (changed.length === 0) return { ok: true, changed: [] };
+  // an opened procedure's sections are fixed (decision 48): its text may change between the headings only
+  if (changes.body !== undefined && changes.body !== row.body && !(await keepsSections(db, { id: row.id, status: row.status, body: row.body }, changes.body))) {
+    return { ok: false, status: 400, errors: [{ field: "body", message: "errors.sectionsFixed" }], values: checked.values };
+  }
   if (changes.slug && changes.slug !== row.slug && (await slugInUse(db, organisationId, changes.slug, id))) return slugTaken(checked.values);
   try {
     const result = await db
