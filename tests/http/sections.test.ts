@@ -66,6 +66,14 @@ describe.each(engines)("numbered sections on %s", (engine) => {
     // "change" goes back to the form with the section still chosen
     expect(await (await c.get(PROCEDURE)).text()).toMatch(/<option value="3\.2" (selected="" lang="de"|lang="de" selected="")>/);
     expect((await c.post(`${PROCEDURE}/pruefen`, "")).status).toBe(303);
+    // the receipt names it, and so does the export of everything held (Art. 15)
+    const receipt = textOf(await (await c.get(`${PROCEDURE}/bestaetigung`)).text());
+    expect(receipt).toContain("Zu Abschnitt: 3.2 Radwege in der Innenstadt");
+    const code = receipt.match(/Ihr Eingangscode: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z])/)![1];
+    const resident = new Client(server.url);
+    expect((await resident.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
+    const exported = await (await resident.post("/musterstadt/beitrag/daten", "")).json();
+    expect(exported.submission.section).toEqual({ number: "3.2", title: "Radwege in der Innenstadt" });
     const latest = await db.db
       .selectFrom("submissions")
       .leftJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")

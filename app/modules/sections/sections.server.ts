@@ -61,3 +61,14 @@ export async function sectionById(db: Db, procedureId: number, sectionId: number
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** The section a submission is about (null: the draft as a whole). */
+export async function sectionOfSubmission(db: Db, submissionId: number): Promise<Section | null> {
+  const row = await db
+    .selectFrom("submissions")
+    .innerJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")
+    .select(["procedure_sections.id", "procedure_sections.position", "procedure_sections.number", "procedure_sections.depth", "procedure_sections.title"])
+    .where("submissions.id", "=", submissionId)
+    .executeTakeFirst();
+  return row ?? null;
+}
