@@ -26,7 +26,7 @@ import { addDocument } from "~/modules/documents/documents.server";
 import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import { publishResults } from "~/modules/results/results.server";
+import { publishResults } from "~/modules/results/publishing.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { DOCX, JPEG, ODT, PNG } from "./files";
 import { Client } from "./http";
@@ -131,6 +131,8 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("accessibility statement", `${ORG}/barrierefreiheit`),
   page("report a barrier", `${ORG}/barrierefreiheit/melden`),
   page("Leichte Sprache", `${ORG}/leichte-sprache`),
+  page("public audit log (transparency log) with the export check", `${ORG}/transparenz`),
+  page("export check sent without a file (error summary)", `${ORG}/transparenz`, { post: () => [], status: 400 }),
 ];
 
 const NEW_ADMIN = { email: "neu-admin@musterstadt.example", password: "ein langer Satz für den Test" };
