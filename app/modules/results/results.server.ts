@@ -393,7 +393,7 @@ export interface PublishedSubmission {
   number: number;
   /** public free text per text question id (the redacted version where there is one) */
   answers: Map<number, string[]>;
-  response: { decision: ResponseDecision; text: string } | null;
+  response: { decision: string; text: string } | null;
 }
 
 interface SubmissionRef {
@@ -570,7 +570,7 @@ export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">
         chunk += csvRow([
           s.number,
           ...columns.map(({ q }) => textAnswer(s.answers.get(q.id))),
-          s.response ? labels.decisions[s.response.decision] : "",
+          s.response ? (labels.decisions[s.response.decision as ResponseDecision] ?? s.response.decision) : "",
           s.response?.text ?? "",
         ]);
       }
