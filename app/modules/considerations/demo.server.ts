@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import type { Channel, Database } from "#db/schema";
 import { doNotPublish, procedureForModeration, publishSubmission } from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { publishResults } from "~/modules/results/results.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { recordConsideration } from "./considerations.server";
@@ -95,7 +96,7 @@ export async function seedDemoConcludedProcedure(db: Kysely<Database>, now: Date
         summary: "Wie soll der Spielplatz am Lindenpark werden? Die Beteiligung ist abgeschlossen, die Ergebnisse und die Abwägung sind veröffentlicht.",
         body: "Der Spielplatz am Lindenpark wird 2027 umgebaut. Wir haben gefragt, was Kindern, Eltern und Nachbarn wichtig ist. Vielen Dank für alle Stellungnahmen.",
         kind: "consultation",
-        legal_basis: "Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz",
+        legal_basis: `${LEGAL_BASES.publicTask} in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz`,
         responsible_office: "Fachbereich Grünflächen",
         opens_at: iso(-120),
         closes_at: iso(-60),
