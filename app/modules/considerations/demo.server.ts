@@ -11,7 +11,7 @@ import type { Channel, Database } from "#db/schema";
 import { doNotPublish, procedureForModeration, publishSubmission } from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
-import { publishResults } from "~/modules/results/results.server";
+import { publishResults } from "~/modules/results/publishing.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { recordConsideration } from "./considerations.server";
 
