@@ -141,7 +141,6 @@ const PAGES: PageRow[] = [
   { page: "moderation/<their id>/antwort", path: (i) => `${M}/moderation/${i.theirs}/antwort`, expect: [S, F, X,   X,   X] },
   { page: "moderation/<id>/abwaegung",   path: (i) => `${M}/moderation/${i.demoOpen}/abwaegung`, expect: [S, F, 200, 200, X] },
   { page: "moderation/<their id>/abwaegung", path: (i) => `${M}/moderation/${i.theirs}/abwaegung`, expect: [S, F, X, X, X] },
-  { page: "moderation/<their id>/abwaegung/odt", path: (i) => `${M}/moderation/${i.theirs}/abwaegung/odt?variante=namentlich`, expect: [S, F, X, X, X] },
   { page: "moderation/beitrag/<their submission>", path: (i) => `${M}/moderation/beitrag/${i.theirSubmission}`, expect: [S, F, X, X, X] },
   { page: "other org URL, moderation/<demo id>/briefe", path: (i) => `${N}/moderation/${i.demoClosed}/briefe`, expect: [S, X, X, X, X] },
   { page: "other org: moderation",       path: () => `${N}/moderation`,                      expect: [S, X,   X,   X,   200] },
