@@ -129,6 +129,8 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("accessibility statement", `${ORG}/barrierefreiheit`),
   page("report a barrier", `${ORG}/barrierefreiheit/melden`),
   page("Leichte Sprache", `${ORG}/leichte-sprache`),
+  page("public audit log (transparency log) with the export check", `${ORG}/transparenz`),
+  page("export check sent without a file (error summary)", `${ORG}/transparenz`, { post: () => [], status: 400 }),
 ];
 
 const NEW_ADMIN = { email: "neu-admin@musterstadt.example", password: "ein langer Satz für den Test" };
