@@ -24,6 +24,11 @@ import { draftIdFor, rememberDraft } from "~/modules/submissions/draft-cookie.se
 import { readDraft, saveDraft } from "~/modules/submissions/drafts.server";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
 import { inputToValues, validateSubmission } from "~/modules/submissions/validation";
+import { takeSectionChoice } from "~/modules/sections/choice";
+import { SECTION_FIELD, headingSections, sectionByNumber, sectionValue, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
+import { SectionContents } from "~/modules/sections/ui/SectionContents";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -36,6 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const draft = acceptance === "open" ? await readDraft(db, draftId, procedure.id) : null;
     const pending = draft?.state === "pending";
     const attachments = acceptance === "open" ? await formAttachments(db, procedure.id, draftId) : null;
+    // numbered from the German original (fixed when it opened); a translation numbers like it or shows as it is
+    const sections = await sectionsOf(db, original);
+    // "Stellung nehmen zu 3.2" opens the form with that section chosen
+    const linked = sectionByNumber(sections, new URL(request.url).searchParams.get(SECTION_FIELD));
+    const values = pending ? inputToValues(procedure, draft.input) : {};
+    const section = linked?.number ?? (pending ? sectionValue(sections, draft.input.sectionId) : undefined);
+    if (section) values[SECTION_FIELD] = [section];
     return data(
       {
         pageTitle: procedure.title,
@@ -45,7 +57,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         procedure,
         acceptance,
         basePath,
-        values: pending ? inputToValues(procedure, draft.input) : {},
+        values,
+        sectionLinked: linked !== undefined,
+        ...sectionsForReader(sections, procedure.body, procedure.langs.body),
         documents: await listDocuments(db, procedure.id),
         attachments,
       },
@@ -72,17 +86,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // files are kept under the draft's id from the first post on, even before the answers are valid
     const draftKey = cookieDraftId ?? timeOrderedKey();
     const { fields, fileErrors, status, settings } = await readResidentForm(db, request, procedure, draftKey);
+    const choice = takeSectionChoice(fields, await sectionsOf(db, procedure));
     const result = validateSubmission(procedure, fields);
     // the draft's id is remembered with the first post when the form takes files (they wait under it)
     const keepDraft = settings ? { "Set-Cookie": await rememberDraft(request, procedure.id, draftKey) } : undefined;
-    if (!result.ok || fileErrors.length > 0) {
-      const errors = [...(result.ok ? [] : result.errors), ...fileErrors];
-      return data({ errors, values: result.values, attachments: await formAttachments(db, procedure.id, draftKey) }, { status: fileErrors.length > 0 ? status : 400, headers: keepDraft });
+    if (!result.ok || !choice.ok || fileErrors.length > 0) {
+      const errors = [...(choice.ok ? [] : [choice.error]), ...(result.ok ? [] : result.errors), ...fileErrors];
+      return data(
+        { errors, values: { ...result.values, [SECTION_FIELD]: [choice.value] }, attachments: await formAttachments(db, procedure.id, draftKey) },
+        { status: fileErrors.length > 0 ? status : 400, headers: keepDraft },
+      );
     }
     const draftId = await saveDraft(db, {
       draftId: draftKey,
       procedureId: procedure.id,
-      input: result.input,
+      input: { ...result.input, sectionId: choice.section?.id ?? null },
       language: await getLocale(request),
     });
     await moveDraftAttachments(db, procedure.id, draftKey, draftId);
@@ -94,17 +112,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePage() {
-  const { procedure, acceptance, basePath, values, controller, documents, attachments: loaded } = useLoaderData<typeof loader>();
+  const { procedure, acceptance, basePath, values, controller, documents, sections, numbered, sectionLinked, attachments: loaded } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation(["procedures", "results", "attachments"]);
-  const attachments = actionData?.attachments ?? loaded;
+  const { t, i18n } = useTranslation(["procedures", "results", "sections", "attachments"]);
+  const shownValues = actionData?.values ?? values;
   const errors = actionData?.errors ?? [];
+  const sectionError = errors.find((e) => e.field === SECTION_FIELD);
+  const attachments = actionData?.attachments ?? loaded;
   const fileError = errors.find((e) => e.field === ATTACHMENT_FIELD);
+  // while open, every section links to the form with it chosen
+  const link = acceptance === "open" ? (number: string) => ({ href: `${basePath}?${SECTION_FIELD}=${number}#${SECTION_FIELD}`, text: t("sections:link", { number }) }) : undefined;
   return (
     <>
       <h1 {...contentAttrs(procedure.langs.title, i18n.language)}>{procedure.title}</h1>
       <ContentLanguageNote coverage={procedure.coverage} />
-      <ProcedureDetails procedure={procedure} acceptance={acceptance} />
+      <ProcedureDetails
+        procedure={procedure}
+        acceptance={acceptance}
+        bodySections={numbered ? headingSections(procedure.body, sections, link) : null}
+        contents={numbered ? <SectionContents sections={sections} /> : null}
+      />
       <DocumentList documents={documents} basePath={basePath} />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
       {acceptance === "open" ? (
@@ -116,9 +143,17 @@ export default function ProcedurePage() {
         <SubmissionForm
           procedure={procedure}
           action={basePath}
-          values={actionData?.values ?? values}
+          values={shownValues}
           errors={errors}
-          extraLabels={{ [ATTACHMENT_FIELD]: t("attachments:form.legend") }}
+          extraLabels={{ [SECTION_FIELD]: t("sections:choice.label"), [ATTACHMENT_FIELD]: t("attachments:form.legend") }}
+          sectionChoice={
+            <SectionChoice
+              sections={sections}
+              value={shownValues[SECTION_FIELD]?.[0]}
+              error={sectionError ? t(sectionError.message, sectionError.params) : undefined}
+              backLink={numbered && (sectionLinked || shownValues[SECTION_FIELD]?.[0] !== undefined)}
+            />
+          }
           encType={attachments ? "multipart/form-data" : undefined}
           beforeSubmit={
             attachments ? (

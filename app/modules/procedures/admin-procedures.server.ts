@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
+import { keepsSections } from "~/modules/sections/sections.server";
 import type { Database, ProcedureRow, ProcedureUpdate } from "#db/schema";
 import type { FormFields, FormValues } from "~/modules/forms/fields";
 import { editableFields, PROCEDURE_LIMITS, type AdminResult } from "./admin-rules";
@@ -106,6 +107,10 @@ export async function updateProcedure(
   const changes = checked.changes;
   const changed = (Object.keys(changes) as (keyof ProcedureUpdate)[]).filter((k) => changes[k] !== row[k as keyof ProcedureRow]);
   if (changed.length === 0) return { ok: true, changed: [] };
+  // an opened procedure's sections are fixed (decision 48): its text may change between the headings only
+  if (changes.body !== undefined && changes.body !== row.body && !(await keepsSections(db, { id: row.id, status: row.status, body: row.body }, changes.body))) {
+    return { ok: false, status: 400, errors: [{ field: "body", message: "errors.sectionsFixed" }], values: checked.values };
+  }
   if (changes.slug && changes.slug !== row.slug && (await slugInUse(db, organisationId, changes.slug, id))) return slugTaken(checked.values);
   try {
     const result = await db
@@ -177,13 +182,15 @@ async function freeSlugFor(db: Db | Trx, organisationId: number, slug: string, i
 
 /**
  * A new draft with the same details and questions (derived_from_id set, a new address). The
- * original, its questions and every answer given to them stay exactly as they were.
+ * original, its questions and every answer given to them stay exactly as they were. `record` runs
+ * in the copy's transaction (the audit entry), in each attempt.
  */
 export async function copyAsDraft(
   db: Db,
   organisationId: number,
   id: number,
   now: Date = new Date(),
+  record?: (trx: Trx, copy: { id: number; slug: string }) => Promise<void>,
 ): Promise<{ ok: true; id: number; slug: string; from: number }> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -222,6 +229,7 @@ export async function copyAsDraft(
             )
             .execute();
         }
+        await record?.(trx, { id: copyId, slug });
         return { ok: true as const, id: copyId, slug, from: id };
       });
     } catch (error) {

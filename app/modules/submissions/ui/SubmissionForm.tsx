@@ -36,6 +36,7 @@ export function SubmissionForm({
   heading = true,
   encType,
   beforeSubmit,
+  sectionChoice,
 }: {
   procedure: Procedure;
   action: string;
@@ -52,6 +53,8 @@ export function SubmissionForm({
   encType?: "multipart/form-data";
   /** fields shown after the questions and contact block, before the button (attachments) */
   beforeSubmit?: ReactNode;
+  /** the optional choice of the draft's section, first in the form (app/modules/sections) */
+  sectionChoice?: ReactNode;
 }) {
   const { t } = useTranslation("submissions");
   const errorFor = errorMessageFor(errors, t);
@@ -76,6 +79,7 @@ export function SubmissionForm({
           <p>{t("form.intro")}</p>
         </>
       ) : null}
+      {sectionChoice}
       {procedure.questions.map((q) => (
         <QuestionField
           key={q.id}
