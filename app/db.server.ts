@@ -62,7 +62,7 @@ export async function closeDatabase(): Promise<void> {
   await h?.close();
 }
 
-/** The scheduled jobs (retention), for server.js's timer. */
+/** The scheduled jobs (retention), for the server's timer (server/index.ts). */
 export async function runScheduledJobs() {
   return runJobs(getDb());
 }

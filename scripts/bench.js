@@ -81,7 +81,7 @@ const probeFile = join(dir, "memory-probe.json");
 const probe = `import{writeFileSync as w}from"node:fs";setInterval(()=>{try{w(${JSON.stringify(probeFile)},JSON.stringify(process.memoryUsage()))}catch{}},20).unref();`;
 const serverArgs = [...(memoryTrace ? [`--import=data:text/javascript,${encodeURIComponent(probe)}`] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 
-const { child: server, url } = await startProcess("server.js", {
+const { child: server, url } = await startProcess("build/server/index.js", {
   HOST: "127.0.0.1",
   DATABASE_URL: databaseUrl,
   // every request comes from this machine: the per-client submission limit would stop the load
