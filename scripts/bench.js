@@ -613,6 +613,7 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     let peak = rss();
     const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
     const started = process.hrtime.bigint();
+    const cpuBefore = cpuMs(pid);
     const received = await Promise.all(
       Array.from({ length: clients }, async () => {
         const res = await fetch(target);
@@ -625,7 +626,9 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     );
     clearInterval(timer);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { mbPerSecond: received.reduce((a, b) => a + b, 0) / 1e6 / seconds, peakRss: peak };
+    const mb = received.reduce((a, b) => a + b, 0) / 1e6;
+    // the server's own CPU time per MB sent: steadier than MB/s when the machine is shared
+    return { mbPerSecond: mb / seconds, peakRss: peak, cpuPerMb: (cpuMs(pid) - cpuBefore) / mb };
   };
   await round(ours, serverPid); // warm-up: JIT, the database's pages in the cache
   await round(`${bareFilesUrl}/file`, bareFiles.pid);
@@ -634,7 +637,8 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
   for (let i = 0; i < rounds; i++) {
     ourRounds.push(await round(ours, serverPid));
     bareRounds.push(await round(`${bareFilesUrl}/file`, bareFiles.pid));
-    console.log(`  round ${i + 1}: ours ${ourRounds[i].mbPerSecond.toFixed(0)} MB/s (RSS peak ${ourRounds[i].peakRss.toFixed(0)} MB), bare ${bareRounds[i].mbPerSecond.toFixed(0)} MB/s`);
+    const [o, b] = [ourRounds[i], bareRounds[i]];
+    console.log(`  round ${i + 1}: ours ${o.mbPerSecond.toFixed(0)} MB/s (RSS peak ${o.peakRss.toFixed(0)} MB, CPU ${o.cpuPerMb.toFixed(2)} ms/MB), bare ${b.mbPerSecond.toFixed(0)} MB/s (CPU ${b.cpuPerMb.toFixed(2)} ms/MB)`);
   }
   await stopProcess(bareFiles);
 

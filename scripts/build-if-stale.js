@@ -68,7 +68,7 @@ export function buildIfStale({ quiet = false } = {}) {
       if (quiet) process.stderr.write(String(result.stderr ?? ""));
       throw new Error("remix build failed. Run `npm ci` first, then try again.");
     }
-    // the server (server/*.ts) after the app: remix build empties build/
+    // the server (server/*.ts), compiled beside the app
     buildServer();
   });
 }
