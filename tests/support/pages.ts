@@ -26,7 +26,7 @@ import { addDocument } from "~/modules/documents/documents.server";
 import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import { publishResults } from "~/modules/results/results.server";
+import { publishResults } from "~/modules/results/publishing.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { DOCX, JPEG, ODT, PNG } from "./files";
 import { Client } from "./http";

@@ -11,7 +11,7 @@ import { safeNextPath } from "~/modules/accounts/sign-in.server";
 import { errorResponse } from "~/modules/http/errors";
 import { clientBucket } from "~/modules/http/rate-limit.server";
 import { isDemoMode, readOrCreateSecretFile, requireProductionSettings } from "~/modules/http/secrets.server";
-import { csvField } from "~/modules/results/results.server";
+import { csvField } from "~/modules/results/csv";
 
 describe("paths after signing in", () => {
   it("keeps our own paths", () => {
