@@ -87,6 +87,8 @@ const { child: server, url } = await startProcess("build/server/index.js", {
   // every request comes from this machine: the per-client submission limit would stop the load
   SUBMISSIONS_PER_HOUR: "0",
   NODE_ENV: "production",
+  // the documents' copies on disk (decision 46) in the run's own directory, removed with it
+  FILE_COPIES_DIR: join(dir, "file-copies"),
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
   // the heap limit we recommend for production (docs/configuration.md): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
