@@ -185,6 +185,42 @@ export interface ServerKeyTable {
   created_at: string;
 }
 
+/** A privacy-log event's leaf in the transparency log (decision 56): a commitment, never personal data. */
+export interface TlogLeafTable {
+  id: Generated<number>;
+  privacy_event_id: number | null;
+  /** hex SHA-256 commitment: the leaf entry */
+  entry: string;
+  /** hex, 32 random bytes; null once erased */
+  salt: string | null;
+  /** given by the integrator, in order, without gaps */
+  leaf_index: number | null;
+  created_at: string;
+}
+
+/** C2SP tlog-tiles: up to 256 hashes (32 bytes each) of one tree level, concatenated. */
+export interface TlogTileTable {
+  level: number;
+  idx: number;
+  hashes: Uint8Array;
+}
+
+export interface TlogCheckpointTable {
+  tree_size: number;
+  root_hash: string;
+  key_name: string;
+  /** the signed note, as published */
+  note: string;
+  signed_at: string;
+}
+
+export interface TlogStateTable {
+  id: number;
+  tree_size: number;
+  root_hash: string;
+  updated_at: string;
+}
+
 export interface JobLeaseTable {
   name: string;
   locked_until: string;
@@ -273,11 +309,16 @@ export interface AuditLogTable {
 
 export type ResponseDecision = "accepted" | "partly_accepted" | "not_accepted" | "noted";
 
+/**
+ * A consideration (Abwägung): the decision on one statement or a group of statements (all pointing
+ * here through submissions.response_id) and its reasoning. Called "response" since before issue 19.
+ */
 export interface ResponseTable {
   id: Generated<number>;
   organisation_id: number;
   procedure_id: number;
-  decision: ResponseDecision;
+  /** one of the standard ResponseDecision keys, or a key of the municipality's own set (consideration_decisions) */
+  decision: string;
   text: string;
   created_by: number | null;
   created_at: string;
@@ -461,6 +502,18 @@ export interface DocumentTable {
   updated_at: string;
 }
 
+/** A municipality's own set of consideration decisions (migration 0029); without rows the four standard ones apply. */
+export interface ConsiderationDecisionTable {
+  organisation_id: number;
+  key: string;
+  /** '' for the standard keys: their labels are translated */
+  label_de: Generated<string>;
+  label_en: Generated<string>;
+  position: number;
+  /** 0: no longer offered, kept so that stored considerations keep their label */
+  active: Generated<number>;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -491,6 +544,11 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  consideration_decisions: ConsiderationDecisionTable;
+  tlog_leaves: TlogLeafTable;
+  tlog_tiles: TlogTileTable;
+  tlog_checkpoints: TlogCheckpointTable;
+  tlog_state: TlogStateTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -14,7 +14,7 @@ process.env.NODE_ENV ??= "production";
 const env = process.env;
 
 const build = await loadBuild();
-const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport } = build.entry.module;
+const { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog, serverSupport } = build.entry.module;
 const { log, listenHost } = serverSupport;
 serverSupport.startProcessMetrics();
 const { seeded, demo } = await prepareDatabase().catch(refuseToStart);
@@ -32,6 +32,14 @@ if (jobsEveryMs > 0) {
   const runJobs = () => runScheduledJobs().catch(() => {});
   setTimeout(runJobs, 5_000).unref();
   setInterval(runJobs, jobsEveryMs).unref();
+}
+
+// the transparency log: waiting leaves get their indexes and a signed checkpoint, off the request path (decision 56)
+const tlogEveryMs = setting("TLOG_INTERVAL_MS", 60 * 1000);
+if (tlogEveryMs > 0) {
+  const runTlog = () => runTransparencyLog().catch(() => {});
+  setTimeout(runTlog, Math.min(tlogEveryMs, 2_000)).unref();
+  setInterval(runTlog, tlogEveryMs).unref();
 }
 
 let stopping = false;

@@ -129,6 +129,8 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("accessibility statement", `${ORG}/barrierefreiheit`),
   page("report a barrier", `${ORG}/barrierefreiheit/melden`),
   page("Leichte Sprache", `${ORG}/leichte-sprache`),
+  page("public audit log (transparency log) with the export check", `${ORG}/transparenz`),
+  page("export check sent without a file (error summary)", `${ORG}/transparenz`, { post: () => [], status: 400 }),
 ];
 
 const NEW_ADMIN = { email: "neu-admin@musterstadt.example", password: "ein langer Satz für den Test" };
@@ -181,6 +183,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: several at once", (s) => `${STAFF}/moderation/${s.ids.open}/sammel?id=${s.ids.submission}`),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
+  staff("moderator", "moderation: weighing table", (s) => `${STAFF}/moderation/${s.ids.open}/abwaegung`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
   staff("moderator", "moderation: results summary drafted while open", (s) => `${STAFF}/moderation/${s.ids.open}/ergebnisse`),
   staff("staff", "desk", `${STAFF}/schalter`),

@@ -10,12 +10,15 @@ import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import { DATA_RIGHTS_LEGAL_BASIS, type DataCategory, type PrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { transparencyForSubmission, type ExportedTransparency } from "~/modules/transparency-log/proofs.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, isConcluded, personalDataDeletionDate, toProcedure, type AcceptanceState, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { receiptCodeDigest } from "./server-keys.server";
 import { deleteContactDetails, openContactDetails, type ContactDetails } from "./contact-data.server";
 import { MASKS } from "./masking";
+import { ownDecisionLabel } from "~/modules/considerations/decisions.server";
 
 export const LOOKUP_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
 const ERASURE_LEGAL_BASIS = LEGAL_BASES.erasure;
@@ -75,7 +78,7 @@ export interface SubmissionOverview {
   events: PrivacyEvent[];
   chainIntact: boolean;
   /** the council's official answer, once given */
-  response: { decision: string; text: string; createdAt: string } | null;
+  response: { decision: string; text: string; createdAt: string; ownLabel: string | null } | null;
   /** paper and letters: the day the post was received (the date of receipt); receivedAt is when it was entered */
   receivedOn: string | null;
 }
@@ -134,7 +137,7 @@ export async function describeSubmission(db: Kysely<Database>, submissionId: num
             .select(["decision", "text", "created_at as createdAt"])
             .where("id", "=", submission.response_id)
             .executeTakeFirst()
-            .then((r) => r ?? null)
+            .then(async (r) => (r ? { ...r, ownLabel: await ownDecisionLabel(trx, submission.organisation_id, r.decision) } : null))
         : null,
     };
   });
@@ -153,6 +156,8 @@ export interface SubmissionExport {
   consentToResultsNotification: boolean | null;
   privacyLog: (PrivacyEvent & { explanation?: string })[];
   privacyLogIntact: boolean;
+  /** the checkpoint, leaf indexes, salts and inclusion proofs to verify the log offline (decision 56) */
+  transparencyLog: ExportedTransparency;
 }
 
 /** Everything held about the submission, unmasked (it is the person's own data). Recorded as an export. */
@@ -204,6 +209,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
       consentToResultsNotification: submission.consent_results_notification === null ? null : submission.consent_results_notification === 1,
       privacyLog: log.events,
       privacyLogIntact: log.check.intact,
+      transparencyLog: await transparencyForSubmission(trx, submissionId, getSigningKey()),
     };
   });
 }
