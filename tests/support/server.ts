@@ -26,7 +26,7 @@ export async function startServer(
     cwd: projectRoot,
     // every test request comes from this machine: the per-client submission limit (SUBMISSIONS_PER_HOUR)
     // is off unless a test sets it (tests/http/safe-defaults.test.ts)
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", SUBMISSIONS_PER_HOUR: "0", ...options.env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", SUBMISSIONS_PER_HOUR: "0", SEED_DEMO_RESULTS: "false", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {
