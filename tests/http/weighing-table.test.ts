@@ -139,9 +139,10 @@ describe("weighing table", () => {
 
 describe("the demo with published results (as npm start seeds it)", () => {
   let server: TestServer;
+  // seeding the concluded procedure (20 statements through the whole pipeline) comes before listening
   beforeAll(async () => {
-    server = await startServer({ env: { SEED_DEMO_RESULTS: "true" } });
-  });
+    server = await startServer({ env: { SEED_DEMO_RESULTS: "true" }, startTimeoutMs: 120_000 });
+  }, 150_000);
   afterAll(async () => {
     await server?.stop();
   });

@@ -18,7 +18,7 @@ export interface TestServer {
 }
 
 export async function startServer(
-  options: { engine?: "sqlite" | "postgres"; env?: Record<string, string> } = {},
+  options: { engine?: "sqlite" | "postgres"; env?: Record<string, string>; startTimeoutMs?: number } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.engine ?? "sqlite");
   let output = "";
@@ -30,7 +30,7 @@ export async function startServer(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = output.match(/"event":"listening","port":(\d+)/);
