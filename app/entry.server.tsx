@@ -18,7 +18,7 @@ import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
 import { DESK_SCAN_MAX_BODY, DESK_SCAN_PATH, RESIDENT_FORM_MAX_BODY, RESIDENT_FORM_PATH } from "~/modules/attachments/form.server";
 
-/** server.js's helpers; upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
+/** The server's helpers (server/); upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
 export const serverSupport = {
   ...support,
   maxBodyBytesFor: (path: string) =>
