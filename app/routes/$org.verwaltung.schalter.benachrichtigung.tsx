@@ -93,7 +93,7 @@ export default function DeskAlertSignup() {
               {errorFor("procedure")}
             </p>
           ) : null}
-          <select id="procedure" name="procedure" className="select" defaultValue={values.procedure} aria-describedby={errorFor("procedure") ? "procedure-error" : undefined}>
+          <select id="procedure" name="procedure" className="input" defaultValue={values.procedure} aria-describedby={errorFor("procedure") ? "procedure-error" : undefined}>
             <option value="">{t("alerts.noProcedure")}</option>
             {procedures.map((p) => (
               <option key={p.slug} value={p.slug} lang="de">
@@ -106,7 +106,7 @@ export default function DeskAlertSignup() {
           <label className="label" htmlFor="language">
             {t("alerts.language")}
           </label>
-          <select id="language" name="language" className="select" defaultValue={values.language}>
+          <select id="language" name="language" className="input" defaultValue={values.language}>
             {SUPPORTED_LANGUAGES.map((l) => (
               <option key={l} value={l} lang={l === "de-x-ls" ? "de" : l}>
                 {LANGUAGE_NAMES[l]}

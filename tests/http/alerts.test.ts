@@ -178,7 +178,7 @@ describe("feeds and calendars", () => {
     const one = new ICAL.Component(ICAL.parse(await (await new Client(server.url).get(`${ORG}/verfahren/radverkehrsplan-2030/termine.ics`)).text()));
     const [event] = one.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
     expect(one.getAllSubcomponents("vevent")).toHaveLength(1);
-    expect(event.summary).toBe("Beteiligung: Radverkehrsplan 2030");
+    expect(event.summary).toMatch(/^Beteiligung: Radverkehrsplan 2030/);
     expect(event.endDate.toJSDate().getTime()).toBeGreaterThan(event.startDate.toJSDate().getTime());
     expect((await new Client(server.url).get(`${ORG}/verfahren/gibt-es-nicht/termine.ics`)).status).toBe(404);
   });

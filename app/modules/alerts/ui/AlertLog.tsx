@@ -10,7 +10,7 @@ export function explainAlertEvent(e: AlertEvent, t: TFunction, locale: string): 
   const d = e.details;
   const until = typeof d.until === "string" ? formatDate(d.until, locale) : "";
   if (e.type === "deleted") return t(`alerts:events.deleted_${String(d.reason)}`);
-  if (e.type === "mail_sent") return t("alerts:events.mail_sent", { what: t(`alerts:events.kinds.${String(d.kind)}`, { procedure: String(d.procedure ?? "") }) });
+  if (e.type === "mail_sent") return t("alerts:events.mail_sent", { what: t(`alerts:events.kinds.${String(d.kind)}`, { title: String(d.procedure ?? "") }) });
   return t(`alerts:events.${e.type}`, { until });
 }
 
