@@ -1,5 +1,5 @@
 /** Every procedure's participation period as an iCalendar file, in the reader's language. */
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { calendarFile, feedOrigin } from "~/modules/alerts/feeds.server";
@@ -16,5 +16,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return new Response(body, {
       headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": `attachment; filename="${organisation.slug}-verfahren.ics"`, "Cache-Control": "public, max-age=300", "Content-Language": locale },
     });
+  });
+}
+
+/** A file to read, nothing to send: 405. */
+export async function action({ request }: ActionFunctionArgs) {
+  return withResourceErrors(request, async () => {
+    throw new HttpError(405, "method_not_allowed");
   });
 }
