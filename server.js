@@ -20,7 +20,7 @@ const env = process.env;
 const setting = (name, fallback) => (env[name] !== undefined && env[name] !== "" ? Number(env[name]) : fallback);
 
 const build = await import("./build/index.js");
-const { prepareDatabase, closeDatabase, runScheduledJobs, serverSupport, createPageCache } = build.entry.module;
+const { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog, serverSupport, createPageCache } = build.entry.module;
 const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytesFor, listenHost, isPrivatePath } = serverSupport;
 const routePattern = serverSupport.routePatterns(build.routes);
 serverSupport.startProcessMetrics();
@@ -39,6 +39,14 @@ if (jobsEveryMs > 0) {
   const runJobs = () => runScheduledJobs().catch(() => {});
   setTimeout(runJobs, 5_000).unref();
   setInterval(runJobs, jobsEveryMs).unref();
+}
+
+// the transparency log: waiting leaves get their indexes and a signed checkpoint, off the request path (decision 56)
+const tlogEveryMs = setting("TLOG_INTERVAL_MS", 60 * 1000);
+if (tlogEveryMs > 0) {
+  const runTlog = () => runTransparencyLog().catch(() => {});
+  setTimeout(runTlog, Math.min(tlogEveryMs, 2_000)).unref();
+  setInterval(runTlog, tlogEveryMs).unref();
 }
 
 const accessLog = env.ACCESS_LOG !== "false";

@@ -11,6 +11,8 @@ import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/mod
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { seedDemoDocuments } from "~/modules/documents/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { integrateWaiting } from "~/modules/transparency-log/tlog.server";
 
 let handle: DatabaseHandle | undefined;
 
@@ -29,6 +31,8 @@ export const getDb = () => getDatabaseHandle().db;
  */
 export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolean }> {
   requireProductionSettings();
+  // a malformed checkpoint key refuses the start, like a missing one (demo mode: made here once)
+  getSigningKey();
   const demo = isDemoMode();
   const { db } = getDatabaseHandle();
   await migrateToLatest(db);
@@ -65,4 +69,25 @@ export async function closeDatabase(): Promise<void> {
 /** The scheduled jobs (retention), for server.js's timer. */
 export async function runScheduledJobs() {
   return runJobs(getDb());
+}
+
+/** The transparency log's integrator and checkpoint signer, for server.js's timer (off the request path). */
+let integrating: Promise<unknown> | undefined;
+
+export async function runTransparencyLog() {
+  // one run at a time in this process; other instances wait on the database (decision 56)
+  if (integrating) return integrating;
+  integrating = integrateNow().finally(() => (integrating = undefined));
+  return integrating;
+}
+
+async function integrateNow() {
+  try {
+    const result = await integrateWaiting(getDb(), getSigningKey());
+    if (result.added > 0) log("info", "tlog_checkpoint", result);
+    return result;
+  } catch (error) {
+    log("error", "tlog_failed", { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }

@@ -13,7 +13,7 @@ import { isPrivatePath } from "~/modules/http/private-paths";
 import { createPageCache as createCache, type PageCacheOptions } from "~/modules/http/page-cache.server";
 import { contentVersion, contentVersionNow, nextTransition } from "~/modules/organisations/organisations.server";
 
-export { prepareDatabase, closeDatabase, runScheduledJobs } from "~/db.server";
+export { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog } from "~/db.server";
 import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
 

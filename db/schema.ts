@@ -185,6 +185,42 @@ export interface ServerKeyTable {
   created_at: string;
 }
 
+/** A privacy-log event's leaf in the transparency log (decision 56): a commitment, never personal data. */
+export interface TlogLeafTable {
+  id: Generated<number>;
+  privacy_event_id: number | null;
+  /** hex SHA-256 commitment: the leaf entry */
+  entry: string;
+  /** hex, 32 random bytes; null once erased */
+  salt: string | null;
+  /** given by the integrator, in order, without gaps */
+  leaf_index: number | null;
+  created_at: string;
+}
+
+/** C2SP tlog-tiles: up to 256 hashes (32 bytes each) of one tree level, concatenated. */
+export interface TlogTileTable {
+  level: number;
+  idx: number;
+  hashes: Uint8Array;
+}
+
+export interface TlogCheckpointTable {
+  tree_size: number;
+  root_hash: string;
+  key_name: string;
+  /** the signed note, as published */
+  note: string;
+  signed_at: string;
+}
+
+export interface TlogStateTable {
+  id: number;
+  tree_size: number;
+  root_hash: string;
+  updated_at: string;
+}
+
 export interface JobLeaseTable {
   name: string;
   locked_until: string;
@@ -556,6 +592,10 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  tlog_leaves: TlogLeafTable;
+  tlog_tiles: TlogTileTable;
+  tlog_checkpoints: TlogCheckpointTable;
+  tlog_state: TlogStateTable;
   alerts: AlertTable;
   alert_events: AlertEventTable;
   alert_notices: AlertNoticeTable;

@@ -37,6 +37,11 @@ export function berlinTimeToIso(day: string, [h, m, s]: [number, number, number]
   return new Date(utc).toISOString();
 }
 
+/** The first instant of a Berlin calendar day ("2026-05-31" → 00:00:00 there), as an ISO UTC string. */
+export const startOfBerlinDay = (day: string) => berlinTimeToIso(day, [0, 0, 0]);
+/** The last second of a Berlin calendar day (23:59:59 there), as an ISO UTC string. */
+export const endOfBerlinDay = (day: string) => berlinTimeToIso(day, [23, 59, 59]);
+
 /** The Berlin calendar day of an instant, as a date input shows it ("2026-05-31"). */
 export function berlinDay(iso: string): string {
   const p = partsOf(new Date(iso).getTime());

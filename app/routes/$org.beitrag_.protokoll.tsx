@@ -13,6 +13,7 @@ import { PrivacyTimeline } from "~/modules/privacy-log/ui/PrivacyTimeline";
 import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
 import { describeSubmission } from "~/modules/privacy/rights.server";
+import { checkpointHolding } from "~/modules/transparency-log/proofs.server";
 
 const NOTICES = ["deleted", "held", "withdrawn", "nothing"] as const;
 
@@ -20,12 +21,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const { organisation, submissionId, basePath } = await requireReceiptSession(request, params);
     const overview = await describeSubmission(getDb(), submissionId);
+    const checkpoint = await checkpointHolding(getDb(), submissionId);
     const { t } = await getT(request, "privacy");
     const notice = new URL(request.url).searchParams.get("done");
     return {
       pageTitle: t("log.title"),
       organisation: publicOrganisation(organisation),
       overview,
+      checkpoint,
       basePath,
       notice: NOTICES.find((n) => n === notice) ?? null,
     };
@@ -33,8 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function SubmissionLog() {
-  const { overview: o, basePath, notice } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("privacy");
+  const { overview: o, checkpoint, basePath, notice, organisation } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(["privacy", "transparency"]);
   const lng = i18n.language;
   const stateKey = o.withdrawn ? "withdrawn" : o.state;
   return (
@@ -109,6 +112,13 @@ export default function SubmissionLog() {
           <strong>{o.chainIntact ? t("log.chainIntact") : t("log.chainBroken")}</strong>
         </p>
         <PrivacyTimeline events={o.events} />
+        <p>
+          {checkpoint && checkpoint.proven > 0
+            ? t("transparency:log.inCheckpoint", { size: checkpoint.size, date: formatDate(checkpoint.signedAt, lng) })
+            : t("transparency:log.none")}{" "}
+          {checkpoint && checkpoint.proven > 0 && checkpoint.waiting > 0 ? t("transparency:log.waiting", { n: checkpoint.waiting }) + " " : null}
+          <a href={`/${organisation.slug}/transparenz`}>{t("transparency:log.link")}</a>
+        </p>
       </section>
 
       <section aria-labelledby="rights-heading">

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
-import { csvExport, exportLabels } from "~/modules/results/results.server";
+import { csvExport, exportLabels } from "~/modules/results/open-data.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {

@@ -3,7 +3,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
-import { configuredOrigin, exportLabels, jsonExport, resultsDates } from "~/modules/results/results.server";
+import { configuredOrigin } from "~/modules/results/dcat";
+import { exportLabels, jsonExport } from "~/modules/results/open-data.server";
+import { resultsDates } from "~/modules/results/results-procedure.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {

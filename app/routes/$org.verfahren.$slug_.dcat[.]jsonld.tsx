@@ -3,7 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
-import { configuredOrigin, dcatMetadata, resultsDates, resultsSummaryOf } from "~/modules/results/results.server";
+import { configuredOrigin, dcatMetadata } from "~/modules/results/dcat";
+import { resultsDates, resultsSummaryOf } from "~/modules/results/results-procedure.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {

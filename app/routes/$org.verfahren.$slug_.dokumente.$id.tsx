@@ -8,7 +8,7 @@ import { findDocumentForDownload, readBlob } from "~/modules/documents/documents
 import { HttpError } from "~/modules/http/errors";
 import { fileResponse } from "~/modules/http/file-response.server";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
-import { parseId } from "~/modules/procedures/admin.server";
+import { parseId } from "~/modules/forms/parse.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

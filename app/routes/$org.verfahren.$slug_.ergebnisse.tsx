@@ -16,18 +16,11 @@ import { renderMarkdown } from "~/modules/procedures/markdown";
 import { contentAttrs, languageNote, type LocalizedQuestion } from "~/modules/procedures/translations";
 import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
-import {
-  MIN_GROUP_SIZE,
-  RESPONSE_EXCERPT_MAX,
-  TEXT_KINDS,
-  excerpt,
-  excerptLength,
-  parsePage,
-  publishedPage,
-  resultsStatistics,
-  resultsSummaryOf,
-} from "~/modules/results/results.server";
-import type { HiddenReason } from "~/modules/results/disclosure";
+import { MIN_GROUP_SIZE, type HiddenReason } from "~/modules/results/disclosure";
+import { RESPONSE_EXCERPT_MAX, TEXT_KINDS, excerpt, excerptLength, parsePage } from "~/modules/results/rules";
+import { publishedPage } from "~/modules/results/published.server";
+import { resultsStatistics } from "~/modules/results/statistics.server";
+import { resultsSummaryOf } from "~/modules/results/results-procedure.server";
 import { BarChart, countText } from "~/modules/results/ui/BarChart";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -15,10 +15,11 @@ import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
-import { parseId } from "~/modules/procedures/admin.server";
+import { parseId } from "~/modules/forms/parse.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
 import { queueResultNotifications, resultsUrlFor } from "~/modules/notifications/outbox.server";
-import { PUBLISHABLE, SUMMARY_EDITABLE, publishResults, resultsOverview, saveSummary } from "~/modules/results/results.server";
+import { PUBLISHABLE, SUMMARY_EDITABLE } from "~/modules/results/rules";
+import { publishResults, resultsOverview, saveSummary } from "~/modules/results/publishing.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const DONE = ["saved", "published", "updated"] as const;

@@ -6,7 +6,7 @@ import { requireStaff } from "~/modules/accounts/permissions.server";
 import { auditCsv, parseAuditFilter } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
-import { csvRow } from "~/modules/results/results.server";
+import { csvRow } from "~/modules/results/csv";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   // a file: a refusal is a short text in the reader's language, not a page

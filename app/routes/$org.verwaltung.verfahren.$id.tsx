@@ -17,24 +17,10 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import {
-  archiveProcedure,
-  canArchive,
-  canClose,
-  canOpen,
-  canReopen,
-  closeProcedure,
-  editableFields,
-  getProcedureForAdmin,
-  openProcedure,
-  parseId,
-  PROCEDURE_FIELDS,
-  questionsFrozen,
-  reopenDayFor,
-  reopenProcedure,
-  takeIntent,
-  updateProcedure,
-} from "~/modules/procedures/admin.server";
+import { archiveProcedure, closeProcedure, openProcedure, reopenDayFor, reopenProcedure } from "~/modules/procedures/lifecycle.server";
+import { canArchive, canClose, canOpen, canReopen, editableFields, PROCEDURE_FIELDS, questionsFrozen } from "~/modules/procedures/admin-rules";
+import { getProcedureForAdmin, updateProcedure } from "~/modules/procedures/admin-procedures.server";
+import { parseId, takeIntent } from "~/modules/forms/parse.server";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
 import { translationStates } from "~/modules/procedures/translations.server";
 import { ProcedureFields } from "./$org.verwaltung.verfahren.neu";

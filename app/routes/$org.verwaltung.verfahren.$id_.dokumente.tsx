@@ -32,7 +32,8 @@ import { MEDIA_TYPES } from "~/modules/files/detect.server";
 import { HttpError } from "~/modules/http/errors";
 import { isMultipart } from "~/modules/http/multipart.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { getProcedureForAdmin, parseId, takeId, takeIntent } from "~/modules/procedures/admin.server";
+import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { parseId, takeId, takeIntent } from "~/modules/forms/parse.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["added", "replaced", "unchanged", "moved", "withdrawn"] as const;

@@ -16,29 +16,17 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import {
-  addQuestion,
-  copyAsDraft,
-  getProcedureForAdmin,
-  MAX_LENGTH_LIMIT,
-  moveQuestion,
-  parseId,
-  QUESTION_KINDS,
-  QUESTION_LIMITS,
-  questionFormValues,
-  questionsFrozen,
-  removeQuestion,
-  takeId,
-  takeIntent,
-  updateQuestion,
-  type AdminFormValues,
-} from "~/modules/procedures/admin.server";
+import { addQuestion, moveQuestion, removeQuestion, updateQuestion } from "~/modules/procedures/admin-questions.server";
+import { copyAsDraft, getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { MAX_LENGTH_LIMIT, QUESTION_KINDS, QUESTION_LIMITS, questionsFrozen } from "~/modules/procedures/admin-rules";
+import { parseId, takeId, takeIntent } from "~/modules/forms/parse.server";
+import { type FormValues, errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { questionFormValues } from "~/modules/procedures/question-form.server";
 import type { Question } from "~/modules/procedures/procedure";
-import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["added", "updated", "unchanged", "moved", "removed", "copied"] as const;
 const INTENTS = ["add", "update", "move", "remove", "copy"] as const;
-const NEW_QUESTION_VALUES: AdminFormValues = { kind: "long_text" };
+const NEW_QUESTION_VALUES: FormValues = { kind: "long_text" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -48,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!procedure) throw new HttpError(404, "procedure_not_found");
     const url = new URL(request.url);
     const frozen = questionsFrozen(procedure.status);
-    let editing: { id: number; position: number; values: AdminFormValues } | null = null;
+    let editing: { id: number; position: number; values: FormValues } | null = null;
     const wanted = url.searchParams.get("frage");
     if (wanted !== null && !frozen) {
       const q = procedure.questions.find((x) => String(x.id) === wanted);
@@ -287,7 +275,7 @@ function QuestionSummary({ question: q }: { question: Question }) {
 }
 
 /** The question's fields. Without JavaScript the form shows every kind's extras, each group saying when it applies. */
-function QuestionFields({ values, errors }: { values: AdminFormValues; errors: FieldError[] }) {
+function QuestionFields({ values, errors }: { values: FormValues; errors: FieldError[] }) {
   const { t } = useTranslation("admin");
   const errorFor = errorMessageFor(errors, t);
   const field = (name: string, opts: { hint?: string; required?: boolean; multiline?: boolean; max?: number; width?: "half"; inputMode?: "numeric" } = {}) => (

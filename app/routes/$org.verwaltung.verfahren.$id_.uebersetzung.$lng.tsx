@@ -17,7 +17,8 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { getProcedureForAdmin, parseId } from "~/modules/procedures/admin.server";
+import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { parseId } from "~/modules/forms/parse.server";
 import { isTranslationLanguage, translatablePieces, type TranslatablePiece } from "~/modules/procedures/translations";
 import { pieceLimit, readTranslation, saveTranslation, translationFormValues } from "~/modules/procedures/translations.server";
 

@@ -16,12 +16,13 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { audit } from "~/modules/audit/audit.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureDefaults } from "~/modules/organisations/organisations.server";
-import { createProcedure, PROCEDURE_FIELDS, PROCEDURE_KINDS, PROCEDURE_LIMITS, type AdminFormValues } from "~/modules/procedures/admin.server";
+import { createProcedure } from "~/modules/procedures/admin-procedures.server";
+import { PROCEDURE_FIELDS, PROCEDURE_KINDS, PROCEDURE_LIMITS } from "~/modules/procedures/admin-rules";
+import { type FormValues, errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
-import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 /** A new procedure asks for no personal data until the admin says otherwise. */
-const NEW_PROCEDURE_VALUES: AdminFormValues = Object.fromEntries(CONTACT_FIELDS.map((k) => [`contact_${k}`, "off"]));
+const NEW_PROCEDURE_VALUES: FormValues = Object.fromEntries(CONTACT_FIELDS.map((k) => [`contact_${k}`, "off"]));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -83,7 +84,7 @@ export function ProcedureFields({
   editable,
   organisationSlug,
 }: {
-  values: AdminFormValues;
+  values: FormValues;
   errors: FieldError[];
   editable: readonly string[];
   organisationSlug: string;

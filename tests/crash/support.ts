@@ -19,6 +19,7 @@ export const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 export const APP_SECRETS = {
   SESSION_SECRET: "crash-and-scale-tests-session-secret-0123456789",
   CONTACT_DATA_KEYS: "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+  TLOG_SIGNING_KEY: "PRIVATE+KEY+test.teilhabe.invalid/transparenz+92a7790e+AeXh62c0UVrk5l0tTCa7pZhF36my8Xaj46n2fmfRqfSA",
 };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -22,7 +22,7 @@ import { DEMO, csrfOf, signIn } from "../support/staff";
 
 const ORG = "/musterstadt";
 const PROCEDURE = `${ORG}/verfahren/radverkehrsplan-2030`;
-const SECRETS = { SESSION_SECRET: "safe-defaults-test-session-secret-0123456789", CONTACT_DATA_KEYS: process.env.CONTACT_DATA_KEYS! };
+const SECRETS = { SESSION_SECRET: "safe-defaults-test-session-secret-0123456789", CONTACT_DATA_KEYS: process.env.CONTACT_DATA_KEYS!, TLOG_SIGNING_KEY: process.env.TLOG_SIGNING_KEY! };
 
 /** node server.js with this environment: its port once it listens, or its exit code and output. */
 function run(env: Record<string, string>): Promise<{ port?: number; code?: number | null; output: string; logs: () => string; stop: () => Promise<void> }> {
@@ -78,13 +78,15 @@ describe("demo only when asked for, or when it cannot reach anyone", () => {
   it("refuses to start in production without its secrets, naming each setting and the command that makes it", async () => {
     const database = await createTestDatabase("sqlite");
     try {
-      const started = await run({ DATABASE_URL: database.url, HOST: "127.0.0.1", PUBLIC_ORIGIN: "https://beteiligung.example", SESSION_SECRET: "", CONTACT_DATA_KEYS: "" });
+      const started = await run({ DATABASE_URL: database.url, HOST: "127.0.0.1", PUBLIC_ORIGIN: "https://beteiligung.example", SESSION_SECRET: "", CONTACT_DATA_KEYS: "", TLOG_SIGNING_KEY: "" });
       await started.stop();
       expect(started.port).toBeUndefined();
       expect(started.code).toBe(1);
       expect(started.output).toContain("SESSION_SECRET");
       expect(started.output).toContain("CONTACT_DATA_KEYS");
       expect(started.output).toContain("npm run keys:rotate -- --new");
+      expect(started.output).toContain("TLOG_SIGNING_KEY");
+      expect(started.output).toContain("npm run tlog:keygen");
       expect(started.output).not.toMatch(/\n\s+at /); // a message, not a stack trace
     } finally {
       await database.drop();

@@ -10,23 +10,11 @@ import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import { HttpError } from "~/modules/http/errors";
 import { findOrganisationBySlug } from "~/modules/organisations/organisations.server";
-import {
-  addQuestion,
-  archiveProcedure,
-  closeProcedure,
-  copyAsDraft,
-  createProcedure,
-  getProcedureForAdmin,
-  moveQuestion,
-  openProcedure,
-  optionValues,
-  removeQuestion,
-  reopenDayFor,
-  reopenProcedure,
-  slugify,
-  updateProcedure,
-  updateQuestion,
-} from "~/modules/procedures/admin.server";
+import { addQuestion, moveQuestion, removeQuestion, updateQuestion } from "~/modules/procedures/admin-questions.server";
+import { archiveProcedure, closeProcedure, openProcedure, reopenDayFor, reopenProcedure } from "~/modules/procedures/lifecycle.server";
+import { copyAsDraft, createProcedure, getProcedureForAdmin, updateProcedure } from "~/modules/procedures/admin-procedures.server";
+import { optionValues } from "~/modules/procedures/question-form.server";
+import { slugify } from "~/modules/procedures/slugs";
 import { berlinDay, parseDay } from "~/i18n/dates";
 import { findPublicProcedure, listPublicProcedures } from "~/modules/procedures/procedures.server";
 import { saveDraft, submitDraft } from "~/modules/submissions/drafts.server";

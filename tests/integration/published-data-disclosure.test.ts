@@ -19,7 +19,11 @@ import { doNotPublish, publishSubmission } from "~/modules/moderation/moderation
 import type { Procedure } from "~/modules/procedures/procedure";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
-import { MIN_GROUP_SIZE, csvExport, exportLabels, jsonExport, publishResults, publishedPage, resultsStatistics } from "~/modules/results/results.server";
+import { MIN_GROUP_SIZE } from "~/modules/results/disclosure";
+import { csvExport, exportLabels, jsonExport } from "~/modules/results/open-data.server";
+import { publishResults } from "~/modules/results/publishing.server";
+import { publishedPage } from "~/modules/results/published.server";
+import { resultsStatistics } from "~/modules/results/statistics.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { parseCsv } from "../support/csv";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";

@@ -16,7 +16,7 @@ import type { Procedure } from "~/modules/procedures/procedure";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import { requestInclusion } from "~/modules/results/inclusion-request.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
-import { csvExport, exportLabels } from "~/modules/results/results.server";
+import { csvExport, exportLabels } from "~/modules/results/open-data.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { bulkSubmissionRow } from "../support/fixtures";
 

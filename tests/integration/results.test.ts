@@ -16,20 +16,12 @@ import { requestErasure } from "~/modules/privacy/rights.server";
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { findProcedureById, findPublicProcedure } from "~/modules/procedures/procedures.server";
-import {
-  MIN_GROUP_SIZE,
-  channelCounts,
-  csvExport,
-  exportLabels,
-  jsonExport,
-  publishResults,
-  publishedBatches,
-  publishedPage,
-  questionStatistics,
-  resultsOverview,
-  resultsStatistics,
-  suppress,
-} from "~/modules/results/results.server";
+import { MIN_GROUP_SIZE } from "~/modules/results/disclosure";
+import { channelCounts, questionStatistics, resultsStatistics } from "~/modules/results/statistics.server";
+import { csvExport, exportLabels, jsonExport } from "~/modules/results/open-data.server";
+import { publishResults, resultsOverview } from "~/modules/results/publishing.server";
+import { publishedBatches, publishedPage } from "~/modules/results/published.server";
+import { suppress } from "~/modules/results/rules";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { parseCsv } from "../support/csv";

@@ -27,7 +27,7 @@ import { addDocument } from "~/modules/documents/documents.server";
 import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import { publishResults } from "~/modules/results/results.server";
+import { publishResults } from "~/modules/results/publishing.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { DOCX, JPEG, ODT, PNG } from "./files";
 import { Client } from "./http";
@@ -132,6 +132,8 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("accessibility statement", `${ORG}/barrierefreiheit`),
   page("report a barrier", `${ORG}/barrierefreiheit/melden`),
   page("Leichte Sprache", `${ORG}/leichte-sprache`),
+  page("public audit log (transparency log) with the export check", `${ORG}/transparenz`),
+  page("export check sent without a file (error summary)", `${ORG}/transparenz`, { post: () => [], status: 400 }),
   page("alert sign-up", `${ORG}/benachrichtigung?verfahren=radverkehrsplan-2030`),
   page("alert sign-up sent empty (error summary)", `${ORG}/benachrichtigung`, { post: () => [], status: 400 }),
   page("alert: check your inbox", `${ORG}/benachrichtigung/gesendet`),

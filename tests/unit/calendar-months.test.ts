@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { dueDate } from "~/modules/accessibility/reports";
 import { addCalendarMonths, addMonthsToDay } from "~/modules/calendar/months";
 import { formatDate } from "~/i18n/format";
-import { closesAtFor } from "~/modules/procedures/admin.server";
+import { endOfBerlinDay } from "~/i18n/dates";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 
 describe("calendar months", () => {
@@ -45,14 +45,14 @@ describe("calendar months", () => {
     ["2027-09-30", 1, "30. Oktober 2027"],
     ["2027-10-31", 1, "30. November 2027"],
   ])("a procedure closing on %s with %i months' retention deletes contact data on %s", (closesOn, months, shown) => {
-    const deletion = personalDataDeletionDate({ closesAt: closesAtFor(closesOn), retentionMonths: months });
+    const deletion = personalDataDeletionDate({ closesAt: endOfBerlinDay(closesOn), retentionMonths: months });
     expect(formatDate(deletion, "de")).toBe(shown);
   });
 
   it("keeps the Berlin time of day across a clock change", () => {
     // 23:59:59 Berlin on 28 February (UTC+1) → 23:59:59 Berlin on 28 March (UTC+2)
-    expect(addCalendarMonths(new Date(closesAtFor("2027-02-28")), 1, "Europe/Berlin").toISOString()).toBe(closesAtFor("2027-03-28"));
-    expect(closesAtFor("2027-03-28")).toBe("2027-03-28T21:59:59.000Z");
+    expect(addCalendarMonths(new Date(endOfBerlinDay("2027-02-28")), 1, "Europe/Berlin").toISOString()).toBe(endOfBerlinDay("2027-03-28"));
+    expect(endOfBerlinDay("2027-03-28")).toBe("2027-03-28T21:59:59.000Z");
   });
 
   it("is the function barrier reports use for their due date", () => {

@@ -8,20 +8,12 @@ import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { describe, expect, it } from "vitest";
 import { i18nextServer } from "~/i18n/i18n.server";
-import {
-  CSV_BOM,
-  LICENSE_URI,
-  MIN_GROUP_SIZE,
-  SUMMARY_MAX,
-  csvField,
-  csvRow,
-  dcatMetadata,
-  excerpt,
-  exportLabels,
-  parsePage,
-  suppress,
-  validateSummary,
-} from "~/modules/results/results.server";
+import { CSV_BOM, csvField, csvRow } from "~/modules/results/csv";
+import { LICENSE_URI, SUMMARY_MAX, excerpt, parsePage, suppress } from "~/modules/results/rules";
+import { MIN_GROUP_SIZE } from "~/modules/results/disclosure";
+import { dcatMetadata } from "~/modules/results/dcat";
+import { exportLabels } from "~/modules/results/open-data.server";
+import { validateSummary } from "~/modules/results/publishing.server";
 import { BarChart } from "~/modules/results/ui/BarChart";
 
 /** A strict RFC 4180 reader, independent of the writer: fields, quotes, CRLF records. */

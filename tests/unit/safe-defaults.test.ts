@@ -11,7 +11,7 @@ import { safeNextPath } from "~/modules/accounts/sign-in.server";
 import { errorResponse } from "~/modules/http/errors";
 import { clientBucket } from "~/modules/http/rate-limit.server";
 import { isDemoMode, readOrCreateSecretFile, requireProductionSettings } from "~/modules/http/secrets.server";
-import { csvField } from "~/modules/results/results.server";
+import { csvField } from "~/modules/results/csv";
 
 describe("paths after signing in", () => {
   it("keeps our own paths", () => {
@@ -70,7 +70,9 @@ describe("demo mode or production", () => {
   it("refuses production without its secrets, naming each and how to make it, in one message", () => {
     const env = { PUBLIC_ORIGIN: "https://beteiligung.example" };
     expect(() => requireProductionSettings(env)).toThrow(/SESSION_SECRET[\s\S]*randomBytes[\s\S]*CONTACT_DATA_KEYS[\s\S]*keys:rotate -- --new/);
-    expect(() => requireProductionSettings({ ...env, SESSION_SECRET: "s".repeat(32), CONTACT_DATA_KEYS: "k:x" })).not.toThrow();
+    expect(() => requireProductionSettings(env)).toThrow(/TLOG_SIGNING_KEY[\s\S]*tlog:keygen/);
+    expect(() => requireProductionSettings({ ...env, SESSION_SECRET: "s".repeat(32), CONTACT_DATA_KEYS: "k:x" })).toThrow(/TLOG_SIGNING_KEY/);
+    expect(() => requireProductionSettings({ ...env, SESSION_SECRET: "s".repeat(32), CONTACT_DATA_KEYS: "k:x", TLOG_SIGNING_KEY: "PRIVATE+KEY+x" })).not.toThrow();
     expect(() => requireProductionSettings({})).not.toThrow();
   });
 

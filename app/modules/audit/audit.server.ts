@@ -5,8 +5,7 @@
  */
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
 import type { AuditLogRow, Database } from "#db/schema";
-import { parseDay } from "~/i18n/dates";
-import { closesAtFor, opensAtFor } from "~/modules/procedures/admin.server";
+import { parseDay, endOfBerlinDay, startOfBerlinDay } from "~/i18n/dates";
 import { AUDIT_ACTIONS, type AuditAction } from "./actions";
 
 export { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditAction, type AuditTargetType } from "./actions";
@@ -79,8 +78,8 @@ export function parseAuditFilter(query: URLSearchParams): AuditFilter & { fromDa
     accountId: id("person"),
     action: (AUDIT_ACTIONS as readonly string[]).includes(action) ? (action as AuditAction) : undefined,
     procedureId: id("verfahren"),
-    from: fromDay ? opensAtFor(fromDay) : undefined,
-    until: untilDay ? closesAtFor(untilDay) : undefined,
+    from: fromDay ? startOfBerlinDay(fromDay) : undefined,
+    until: untilDay ? endOfBerlinDay(untilDay) : undefined,
     fromDay,
     untilDay,
   };

@@ -10,8 +10,7 @@ import type { Database, DocumentKind, DocumentRow } from "#db/schema";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { cleanFileName, detectFile } from "~/modules/files/detect.server";
 import type { MultipartLimits, SpooledFile } from "~/modules/http/multipart.server";
-import { FORBIDDEN_CHARACTERS } from "~/modules/procedures/admin.server";
-import type { FieldError } from "~/modules/forms/fields";
+import { FORBIDDEN_CHARACTERS, type FieldError } from "~/modules/forms/fields";
 
 const MB = 1000 * 1000;
 /** DOCUMENT_MAX_BYTES (50 MB); at most 1 GB: sizes are 32-bit columns */

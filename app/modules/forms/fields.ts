@@ -3,6 +3,11 @@
  * lengths in characters, the characters no text field accepts, and the message shown at a field.
  */
 
+/** A form's fields as read from the body: every value of each name. */
+export type FormFields = Map<string, string[]>;
+/** A form's values by field name, as the page shows them again. */
+export type FormValues = Record<string, string>;
+
 export interface FieldError {
   /** the form field name; the error summary links to the element with this id */
   field: string;

@@ -43,6 +43,7 @@ export class ConfigurationError extends Error {
 const HOW_TO_MAKE: Record<string, string> = {
   SESSION_SECRET: `SESSION_SECRET      signs the receipt-code cookie; make one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`,
   CONTACT_DATA_KEYS: "CONTACT_DATA_KEYS   encrypts contact data, second-factor secrets and app keys; make one with: npm run keys:rotate -- --new",
+  TLOG_SIGNING_KEY: "TLOG_SIGNING_KEY    signs the transparency log's checkpoints; make one with: npm run tlog:keygen -- <host>/transparenz",
   PUBLIC_ORIGIN: "PUBLIC_ORIGIN       the public https:// address, e.g. https://beteiligung.musterstadt.de",
 };
 

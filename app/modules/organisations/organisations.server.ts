@@ -4,7 +4,7 @@ import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
 import { FORBIDDEN_CHARACTERS, codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
-import { RETENTION_MONTHS } from "~/modules/procedures/admin.server";
+import { RETENTION_MONTHS } from "~/modules/procedures/admin-rules";
 
 // ---------------------------------------------------------------------------
 // The content version (decision 21): a counter per organisation that triggers raise on every write a

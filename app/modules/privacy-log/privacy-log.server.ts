@@ -8,6 +8,7 @@ import { engineOf } from "#db/connection.server";
 import type { Database, PrivacyEventRow } from "#db/schema";
 import { runPlain, valueRows } from "#db/plain-sql.server";
 import { GENESIS_HASH, canonicalJson, hashEvent, verifyChain, type ChainCheck, type ChainedFields } from "./chain";
+import { appendLeaves } from "~/modules/transparency-log/leaves.server";
 import type { ActorRole, DataCategory, EventDetails, NewPrivacyEvent, PrivacyEvent, PrivacyEventType, Purpose } from "./events";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -76,7 +77,12 @@ export async function appendPrivacyEvents(
       hash: prev,
     });
   }
-  await insertEvents(trx, rows);
+  const ids = await insertEvents(trx, rows);
+  // each event is also a leaf of the transparency log, in the same transaction (decision 56)
+  await appendLeaves(
+    trx,
+    appended.map((event) => ({ id: ids.get(event.seq)!, event })),
+  );
   return appended;
 }
 
@@ -96,10 +102,15 @@ const EVENT_COLUMNS = [
   "hash",
 ] as const;
 
-/** One multi-row insert as plain SQL (it runs for every submission). */
-async function insertEvents(trx: Transaction<Database>, rows: (ChainedFields & { hash: string })[]) {
+/** One multi-row insert as plain SQL (it runs for every submission). Returns each new row's id by seq. */
+async function insertEvents(trx: Transaction<Database>, rows: (ChainedFields & { hash: string })[]): Promise<Map<number, number>> {
   const parameters = rows.flatMap((row) => EVENT_COLUMNS.map((column) => row[column]));
-  await runPlain(trx, `insert into privacy_events (${EVENT_COLUMNS.join(", ")}) values ${valueRows(EVENT_COLUMNS.length, rows.length)}`, parameters);
+  const inserted = await runPlain<{ id: number | string; seq: number | string }>(
+    trx,
+    `insert into privacy_events (${EVENT_COLUMNS.join(", ")}) values ${valueRows(EVENT_COLUMNS.length, rows.length)} returning id, seq`,
+    parameters,
+  );
+  return new Map(inserted.rows.map((row) => [Number(row.seq), Number(row.id)]));
 }
 
 function toEvent(row: Pick<PrivacyEventRow, "seq" | "occurred_at" | "type" | "actor_role" | "data_categories" | "purpose" | "legal_basis" | "details_json" | "hash">): PrivacyEvent {

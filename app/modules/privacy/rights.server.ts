@@ -10,6 +10,8 @@ import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import { DATA_RIGHTS_LEGAL_BASIS, type DataCategory, type PrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { transparencyForSubmission, type ExportedTransparency } from "~/modules/transparency-log/proofs.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, isConcluded, personalDataDeletionDate, toProcedure, type AcceptanceState, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
@@ -153,6 +155,8 @@ export interface SubmissionExport {
   consentToResultsNotification: boolean | null;
   privacyLog: (PrivacyEvent & { explanation?: string })[];
   privacyLogIntact: boolean;
+  /** the checkpoint, leaf indexes, salts and inclusion proofs to verify the log offline (decision 56) */
+  transparencyLog: ExportedTransparency;
 }
 
 /** Everything held about the submission, unmasked (it is the person's own data). Recorded as an export. */
@@ -204,6 +208,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
       consentToResultsNotification: submission.consent_results_notification === null ? null : submission.consent_results_notification === 1,
       privacyLog: log.events,
       privacyLogIntact: log.check.intact,
+      transparencyLog: await transparencyForSubmission(trx, submissionId, getSigningKey()),
     };
   });
 }

@@ -7,8 +7,9 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, ProcedureTranslationRow } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
-import type { FieldError } from "~/modules/forms/fields";
-import { PROCEDURE_LIMITS, QUESTION_LIMITS, text, type AdminFormValues, type AdminResult, type FormFields } from "./admin.server";
+import type { FieldError, FormValues, FormFields } from "~/modules/forms/fields";
+import { PROCEDURE_LIMITS, QUESTION_LIMITS, type AdminResult } from "./admin-rules";
+import { text } from "~/modules/forms/parse.server";
 import type { Procedure } from "./procedure";
 import {
   coverageOf,
@@ -112,8 +113,8 @@ export async function translationStates(db: Db, procedure: Procedure): Promise<T
 }
 
 /** The editor's values: each piece's field with its stored translation. */
-export function translationFormValues(procedure: Procedure, translation: ProcedureTranslation | null): AdminFormValues {
-  const values: AdminFormValues = {};
+export function translationFormValues(procedure: Procedure, translation: ProcedureTranslation | null): FormValues {
+  const values: FormValues = {};
   for (const piece of translatablePieces(procedure)) values[piece.field] = translation ? translatedText(translation, piece) : "";
   return values;
 }
@@ -127,10 +128,10 @@ const FIELD = /^(title|summary|body|q[1-9][0-9]{0,9}_(label|hint|min|max|o[1-9][
 export function validateTranslationForm(
   procedure: Procedure,
   fields: FormFields,
-): { ok: true; translation: Omit<ProcedureTranslation, "language" | "updatedAt" | "updatedBy"> } | { ok: false; errors: FieldError[]; values: AdminFormValues } {
+): { ok: true; translation: Omit<ProcedureTranslation, "language" | "updatedAt" | "updatedBy"> } | { ok: false; errors: FieldError[]; values: FormValues } {
   const pieces = translatablePieces(procedure);
   const known = new Set(pieces.map((p) => p.field));
-  const values: AdminFormValues = {};
+  const values: FormValues = {};
   for (const [name, list] of fields) {
     if (!FIELD.test(name)) throw new HttpError(400, "unknown_field");
     if (list.length > 1) throw new HttpError(400, "repeated_field");

@@ -1,7 +1,7 @@
 /**
  * The request that starts the results_inclusion job (inclusion.server.ts), apart from the job: the
- * publication (results.server.ts) records it, and the job reads the statistics snapshot from
- * results.server.ts, so keeping the two in one file made an import circle.
+ * publication (publishing.server.ts) records it, and the job reads the statistics snapshot
+ * (statistics.server.ts), so keeping the two in one file would make an import circle.
  */
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema";

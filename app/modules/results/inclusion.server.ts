@@ -20,7 +20,7 @@ import type { Database } from "#db/schema";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import type { NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
-import { resultsSnapshot } from "./results.server";
+import { resultsSnapshot } from "./statistics.server";
 import { PUBLISHED_STATES } from "./snapshot.server";
 
 export const INCLUSION_BATCH = 200;

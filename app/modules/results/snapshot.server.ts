@@ -15,7 +15,7 @@
  *   move it by one in the same transaction as the decision (adjustPublishedCount), and every
  *   recount sets it afresh.
  *
- * This module only stores and reads; results.server.ts does the counting.
+ * This module only stores and reads; statistics.server.ts does the counting.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";

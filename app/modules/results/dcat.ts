@@ -1,0 +1,105 @@
+/** DCAT-AP.de metadata of published results (JSON-LD), and the origin its IRIs are made from. */
+import { contributorIri, telephoneIri } from "~/modules/organisations/organisations.server";
+import { markdownToPlainText } from "~/modules/procedures/markdown";
+import { LICENSE_URI } from "./rules";
+
+/**
+ * The origin of the open data's IRIs: PUBLIC_ORIGIN, or "" when it is not set — then every IRI is
+ * a path ("/musterstadt/…"), which a reader resolves against the address it fetched the file from.
+ * Never the request's Host header: a forged Host would otherwise be written into the catalogue
+ * (and into the page cache).
+ */
+export function configuredOrigin(): string {
+  const configured = (process.env.PUBLIC_ORIGIN ?? "").trim().replace(/\/+$/, "");
+  return /^https?:\/\/[^/\s]+$/i.test(configured) ? configured : "";
+}
+
+/** Who answers questions about the open data (DCAT-AP.de requires an e-mail address, a web page or a phone number). */
+export interface OpenDataContact {
+  email: string;
+  phone: string;
+  /** a web page; empty: the organisation's participation page */
+  url: string;
+}
+
+/** What the CSV distribution says about its bytes: the BOM a reader would otherwise trip over. */
+export const CSV_DESCRIPTION =
+  "Veröffentlichte Beiträge: Nummer, Freitexte, Entscheidung und Antwort der Verwaltung. CSV nach RFC 4180 " +
+  "(Komma als Trennzeichen, Zeilenende CRLF, erste Zeile mit Spaltennamen), Zeichenkodierung UTF-8 mit " +
+  "Byte-Order-Mark (BOM, Bytes EF BB BF) am Dateianfang, damit Tabellenprogramme Umlaute richtig lesen.";
+
+/** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution. */
+export function dcatMetadata(args: {
+  origin: string;
+  basePath: string;
+  /** the organisation's participation page (path), the contact's web page when none is set */
+  organisationPath: string;
+  organisation: string;
+  contact: OpenDataContact;
+  /** GovData contributor ID as set by the admin (bare or as IRI); empty: none */
+  contributorId: string;
+  title: string;
+  procedureSummary: string;
+  resultsSummary: string;
+  opensAt: string;
+  closesAt: string;
+  issued: string;
+  modified: string;
+}) {
+  const base = `${args.origin}${args.basePath}`;
+  const de = (value: string) => ({ "@value": value, "@language": "de" });
+  const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
+  const license = { "@id": LICENSE_URI };
+  const description = [args.procedureSummary, markdownToPlainText(args.resultsSummary)].filter((s) => s.trim() !== "").join("\n\n");
+  const distribution = (file: string, title: string, format: string, mediaType: string, description?: string) => ({
+    "@id": `${base}/${file}`,
+    "@type": "dcat:Distribution",
+    "dct:title": de(title),
+    ...(description ? { "dct:description": de(description) } : {}),
+    "dcat:accessURL": { "@id": `${base}/${file}` },
+    "dcat:downloadURL": { "@id": `${base}/${file}` },
+    "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
+    "dcat:mediaType": { "@id": `https://www.iana.org/assignments/media-types/${mediaType}` },
+    "dct:license": license,
+    "dct:issued": dateTime(args.issued),
+    "dct:modified": dateTime(args.modified),
+  });
+  return {
+    "@context": {
+      dcat: "http://www.w3.org/ns/dcat#",
+      dct: "http://purl.org/dc/terms/",
+      dcatde: "http://dcat-ap.de/def/dcatde/",
+      foaf: "http://xmlns.com/foaf/0.1/",
+      vcard: "http://www.w3.org/2006/vcard/ns#",
+      xsd: "http://www.w3.org/2001/XMLSchema#",
+    },
+    "@id": `${base}/dcat.jsonld#dataset`,
+    "@type": "dcat:Dataset",
+    "dct:identifier": `${base}/ergebnisse`,
+    "dct:title": de(`Ergebnisse: ${args.title}`),
+    "dct:description": de(description || args.title),
+    "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
+    "dcat:contactPoint": {
+      "@type": "vcard:Organization",
+      "vcard:fn": args.organisation,
+      ...(args.contact.email ? { "vcard:hasEmail": { "@id": `mailto:${args.contact.email}` } } : {}),
+      ...(args.contact.phone ? { "vcard:hasTelephone": { "@id": telephoneIri(args.contact.phone) } } : {}),
+      "vcard:hasURL": { "@id": args.contact.url || `${args.origin}${args.organisationPath}` },
+    },
+    ...(contributorIri(args.contributorId) ? { "dcatde:contributorID": { "@id": contributorIri(args.contributorId) } } : {}),
+    "dct:issued": dateTime(args.issued),
+    "dct:modified": dateTime(args.modified),
+    "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
+    "dcat:theme": { "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE" },
+    "dcat:keyword": ["Bürgerbeteiligung", "Beteiligungsverfahren"],
+    "dcat:landingPage": { "@id": `${base}/ergebnisse` },
+    "dct:accessRights": { "@id": "http://publications.europa.eu/resource/authority/access-right/PUBLIC" },
+    "dct:license": license,
+    "dct:temporal": { "@type": "dct:PeriodOfTime", "dcat:startDate": dateTime(args.opensAt), "dcat:endDate": dateTime(args.closesAt) },
+    "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
+    "dcat:distribution": [
+      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", CSV_DESCRIPTION),
+      distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
+    ],
+  };
+}

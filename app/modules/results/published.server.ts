@@ -1,0 +1,123 @@
+/**
+ * The published statements (decision 30): number, public free text and the council's response,
+ * never channel, day of receipt or choice answers. Numbered 1, 2, 3 … among the published ones
+ * only, so no gap shows where a statement was not published; the exports page through them with
+ * keyset pagination, one batch in memory at a time.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Database, ResponseDecision } from "#db/schema";
+import { EXPORT_PAGE_SIZE, RESULTS_PAGE_SIZE, TEXT_KINDS } from "./rules";
+import { PUBLISHED_STATES, countPublishedRows, isPublishedState } from "./snapshot.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A published statement as every artefact shows it (decision 30): no channel, no day of receipt,
+ * no choice answers — those are only counted, in the statistics.
+ */
+export interface PublishedSubmission {
+  /** its place among the published statements in the order received (1, 2, 3 … without gaps; not the database id) */
+  number: number;
+  /** public free text per text question id (the redacted version where there is one) */
+  answers: Map<number, string[]>;
+  response: { decision: ResponseDecision; text: string } | null;
+}
+
+interface SubmissionRef {
+  id: number;
+  number: number;
+  response_id: number | null;
+}
+
+/** Text answers (public version) and responses of a set of published submissions. Never contact data. */
+async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubmission[]> {
+  if (refs.length === 0) return [];
+  const ids = refs.map((r) => r.id);
+  const answers = await db
+    .selectFrom("answers")
+    .innerJoin("questions", "questions.id", "answers.question_id")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "in", ids)
+    .where("questions.kind", "in", TEXT_KINDS)
+    .orderBy("answers.id")
+    .execute();
+  const responseIds = [...new Set(refs.map((r) => r.response_id).filter((id): id is number => id !== null))];
+  const responses = responseIds.length
+    ? await db.selectFrom("responses").select(["id", "decision", "text"]).where("id", "in", responseIds).execute()
+    : [];
+  const byId = new Map<number, PublishedSubmission>();
+  const out = refs.map((r) => {
+    const response = r.response_id === null ? undefined : responses.find((x) => x.id === r.response_id);
+    const item: PublishedSubmission = {
+      number: r.number,
+      answers: new Map(),
+      response: response ? { decision: response.decision, text: response.text } : null,
+    };
+    byId.set(r.id, item);
+    return item;
+  });
+  for (const a of answers) {
+    const item = byId.get(a.submission_id)!;
+    const list = item.answers.get(a.question_id) ?? [];
+    list.push(a.public_value ?? a.value);
+    item.answers.set(a.question_id, list);
+  }
+  return out;
+}
+
+/**
+ * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
+ * the number published when the caller has it (the snapshot), else counted here.
+ */
+export async function publishedPage(db: Db, procedureId: number, page: number, knownTotal?: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
+  const total = knownTotal ?? (await countPublishedRows(db, procedureId));
+  const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
+  if (page > pages || total === 0) return { items: [], total, pages };
+  // numbered among the published ones only, so no gap shows where one was not published
+  const offset = (page - 1) * RESULTS_PAGE_SIZE;
+  const pageRows = await db
+    .selectFrom("submissions")
+    .select(["id", "response_id"])
+    .where("procedure_id", "=", procedureId)
+    .where("state", "in", PUBLISHED_STATES)
+    .orderBy("id")
+    .limit(RESULTS_PAGE_SIZE)
+    .offset(offset)
+    .execute();
+  const items = await withContent(
+    db,
+    pageRows.map((r, i) => ({ ...r, number: offset + i + 1 })),
+  );
+  return { items, total, pages };
+}
+
+/**
+ * Every published submission in batches, first received first, with keyset pagination over the
+ * procedure's submissions (`id > last`, pageSize rows per query): memory stays at one batch.
+ */
+export async function* publishedBatches(
+  db: Db,
+  procedureId: number,
+  { pageSize = EXPORT_PAGE_SIZE, signal }: { pageSize?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<PublishedSubmission[]> {
+  let after = 0;
+  let rank = 0;
+  for (;;) {
+    if (signal?.aborted) return;
+    const rows = await db
+      .selectFrom("submissions")
+      .select(["id", "state", "response_id"])
+      .where("procedure_id", "=", procedureId)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].id;
+    const refs: SubmissionRef[] = [];
+    for (const r of rows) if (isPublishedState(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
+    if (refs.length > 0) yield await withContent(db, refs);
+    if (rows.length < pageSize) return;
+  }
+}

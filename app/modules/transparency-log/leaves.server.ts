@@ -1,0 +1,37 @@
+/**
+ * Appending leaves: called by the privacy log inside the transaction of every event it writes, so an
+ * event and its leaf commit together (decision 56). Only the commitment and its salt are written
+ * here; the leaf's index in the tree is given later by the integrator (tlog.server.ts), which keeps
+ * concurrent writers on several instances from ever contending for the tree.
+ */
+import type { Transaction } from "kysely";
+import type { Database } from "#db/schema";
+import { runPlain, valueRows } from "#db/plain-sql.server";
+import { commitmentOf, newSalt, type CommittedEvent } from "./commitment";
+
+let benchmarkWithoutLeaves = false;
+
+/** For `npm run bench:tlog` only: measure the submission path without its leaves, in the same run. */
+export function leaveOutLeavesForBenchmark(off: boolean): void {
+  benchmarkWithoutLeaves = off;
+}
+
+export async function appendLeaves(trx: Transaction<Database>, events: readonly { id: number; event: CommittedEvent }[], now: Date = new Date()): Promise<void> {
+  if (events.length === 0 || benchmarkWithoutLeaves) return;
+  const createdAt = now.toISOString();
+  const parameters: unknown[] = [];
+  for (const { id, event } of events) {
+    const salt = newSalt();
+    parameters.push(id, commitmentOf(event, salt).toString("hex"), salt, createdAt);
+  }
+  await runPlain(trx, `insert into tlog_leaves (privacy_event_id, entry, salt, created_at) values ${valueRows(4, events.length)}`, parameters);
+}
+
+/**
+ * Erase the salts of these events' leaves: their leaves can then no longer be linked to anyone,
+ * and the tree (built from the entries, which stay) is unchanged. For callers that erase events.
+ */
+export async function forgetLeafSalts(trx: Transaction<Database>, privacyEventIds: readonly number[]): Promise<void> {
+  if (privacyEventIds.length === 0) return;
+  await trx.updateTable("tlog_leaves").set({ salt: null }).where("privacy_event_id", "in", privacyEventIds).execute();
+}

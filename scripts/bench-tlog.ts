@@ -1,0 +1,102 @@
+/**
+ * `npm run bench:tlog`: the transparency log's costs (issue 22), in-process on SQLite files in a
+ * temporary folder; every figure is a median or percentile over the run, printed with the machine's
+ * load average (shared machines change speed: compare ratios, not absolute numbers).
+ *   1. submissions/s through createSubmission (one durable transaction each, WAL, synchronous=FULL),
+ *      with the leaves and without them, in BENCH_TLOG_ROUNDS (3) alternating rounds of
+ *      BENCH_TLOG_SUBMISSIONS (1500): the ratio is the goal (≥ 90 %);
+ *   2. integrating and signing a checkpoint for the leaves those rounds wrote (off the request path);
+ *   3. inclusion and consistency proofs in a tree of BENCH_TLOG_LEAVES (10 000 000) leaves, built
+ *      straight into tiles: p50/p95 of 1000 random proofs each (goal: inclusion p95 < 10 ms).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { openDatabase } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+import { findPublicProcedure } from "~/modules/procedures/procedures.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { leaveOutLeavesForBenchmark } from "~/modules/transparency-log/leaves.server";
+import { extendTiles, integrate, proveConsistency, proveInclusion } from "~/modules/transparency-log/tlog.server";
+
+const ROUNDS = Number(process.env.BENCH_TLOG_ROUNDS ?? 3);
+const SUBMISSIONS = Number(process.env.BENCH_TLOG_SUBMISSIONS ?? 1500);
+const LEAVES = Number(process.env.BENCH_TLOG_LEAVES ?? 10_000_000);
+process.env.TLOG_SIGNING_KEY ||= "PRIVATE+KEY+bench.teilhabe.invalid/transparenz+dbc9a8cb+AZMQdUKtWUq8l8EX/79v+kSdKG342KJX9fxy3LNBSq8a";
+
+const dir = mkdtempSync(join(tmpdir(), "teilhabe-bench-tlog-"));
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const median = (values: number[]) => percentile(values, 50);
+
+try {
+  const h = openDatabase(join(dir, "submissions.sqlite"));
+  await migrateToLatest(h.db);
+  await seedDemoIfEmpty(h.db);
+  const orgId = (await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow()).id;
+  const procedure = (await findPublicProcedure(h.db, orgId, "radverkehrsplan-2030"))!;
+  let sequence = 0;
+  const round = async (withLeaves: boolean) => {
+    leaveOutLeavesForBenchmark(!withLeaves);
+    const started = performance.now();
+    for (let i = 0; i < SUBMISSIONS; i++) {
+      await h.db.transaction().execute((trx) =>
+        createSubmission(trx, {
+          procedure,
+          input: { answers: [{ questionId: procedure.questions[0].id, values: ["Mehr Radwege"] }], contact: { email: "bench@example.org" }, consentResults: true },
+          channel: "online",
+          language: "de",
+          idempotencyKey: `bench-tlog-${++sequence}`,
+        }),
+      );
+    }
+    return SUBMISSIONS / ((performance.now() - started) / 1000);
+  };
+  const withTree: number[] = [];
+  const without: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    without.push(await round(false));
+    withTree.push(await round(true));
+  }
+  leaveOutLeavesForBenchmark(false);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (2 cores)`);
+  console.log(`1. submissions/s without leaves: median ${median(without).toFixed(0)} (${without.map((v) => v.toFixed(0)).join(", ")})`);
+  console.log(`   submissions/s with leaves:    median ${median(withTree).toFixed(0)} (${withTree.map((v) => v.toFixed(0)).join(", ")})`);
+  console.log(`   ratio with/without: ${((median(withTree) / median(without)) * 100).toFixed(1)} % (goal ≥ 90 %)`);
+
+  const started = performance.now();
+  const result = await integrate(h.db, getSigningKey(), new Date(), 1_000_000);
+  console.log(`2. integrated ${result.added} leaves and signed checkpoint ${result.size} in ${(performance.now() - started).toFixed(0)} ms, on the timer, not in any request`);
+  await h.close();
+
+  const big = openDatabase(join(dir, "tree.sqlite"));
+  await migrateToLatest(big.db);
+  const buildStarted = performance.now();
+  const BATCH = 1 << 16;
+  for (let first = 0; first < LEAVES; first += BATCH) {
+    const count = Math.min(BATCH, LEAVES - first);
+    const hashes = Array.from({ length: count }, (_, i) => createHash("sha256").update(`leaf ${first + i}`).digest());
+    await big.db.transaction().execute((trx) => extendTiles(trx, first, hashes));
+  }
+  console.log(`3. ${LEAVES.toLocaleString("en")} leaf hashes written into tiles in ${((performance.now() - buildStarted) / 1000).toFixed(0)} s`);
+  const inclusion: number[] = [];
+  const consistency: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const index = Math.floor(Math.random() * LEAVES);
+    const t0 = performance.now();
+    await proveInclusion(big.db, index, LEAVES);
+    inclusion.push(performance.now() - t0);
+    const from = 1 + Math.floor(Math.random() * (LEAVES - 1));
+    const t1 = performance.now();
+    await proveConsistency(big.db, from, LEAVES);
+    consistency.push(performance.now() - t1);
+  }
+  console.log(`   inclusion proof: p50 ${median(inclusion).toFixed(2)} ms, p95 ${percentile(inclusion, 95).toFixed(2)} ms (goal p95 < 10 ms)`);
+  console.log(`   consistency proof: p50 ${median(consistency).toFixed(2)} ms, p95 ${percentile(consistency, 95).toFixed(2)} ms`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (2 cores)`);
+  await big.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
