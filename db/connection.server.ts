@@ -4,7 +4,7 @@
  * WAL, synchronous=FULL (a commit is on disk before we answer), foreign keys, a busy timeout.
  */
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type QueryResult } from "kysely";
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type QueryResult, type Transaction } from "kysely";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -113,6 +113,14 @@ export function openDatabase(url: string): DatabaseHandle {
 /** The database URL the app uses: DATABASE_URL, or the SQLite file data/teilhabe.sqlite. */
 export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.DATABASE_URL?.trim() || "data/teilhabe.sqlite";
+}
+
+/**
+ * `work` in one transaction: the caller's when `db` already is one (so that the caller can add to
+ * it, e.g. the audit entry of the change), else a new one.
+ */
+export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
 }
 
 /** Whether an error is a unique-constraint violation, on either engine. */

@@ -309,11 +309,16 @@ export interface AuditLogTable {
 
 export type ResponseDecision = "accepted" | "partly_accepted" | "not_accepted" | "noted";
 
+/**
+ * A consideration (Abwägung): the decision on one statement or a group of statements (all pointing
+ * here through submissions.response_id) and its reasoning. Called "response" since before issue 19.
+ */
 export interface ResponseTable {
   id: Generated<number>;
   organisation_id: number;
   procedure_id: number;
-  decision: ResponseDecision;
+  /** one of the standard ResponseDecision keys, or a key of the municipality's own set (consideration_decisions) */
+  decision: string;
   text: string;
   created_by: number | null;
   created_at: string;
@@ -497,6 +502,16 @@ export interface DocumentTable {
   updated_at: string;
 }
 
+/** A municipality's own set of consideration decisions (migration 0029); without rows the four standard ones apply. */
+export interface ConsiderationDecisionTable {
+  organisation_id: number;
+  key: string;
+  /** '' for the standard keys: their labels are translated */
+  label_de: Generated<string>;
+  label_en: Generated<string>;
+  position: number;
+  /** 0: no longer offered, kept so that stored considerations keep their label */
+  active: Generated<number>;
 export type AlertState = "pending" | "confirmed" | "unsubscribed" | "expired" | "erased" | "deleted";
 export type AlertMailKind = "confirmation" | "reminder" | "procedure_opened" | "results_published";
 
@@ -592,6 +607,7 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  consideration_decisions: ConsiderationDecisionTable;
   tlog_leaves: TlogLeafTable;
   tlog_tiles: TlogTileTable;
   tlog_checkpoints: TlogCheckpointTable;

@@ -6,70 +6,27 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { isUniqueViolation } from "#db/connection.server";
 import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
-import {
-  TOKEN_LIFETIME_MS,
-  createAccount,
-  createAccountToken,
-  resetSecondFactor,
-  deactivateAccount,
-  getAccount,
-  listAccounts,
-  normaliseEmail,
-  setRoles,
-  type Account,
-} from "~/modules/accounts/accounts.server";
-import { requireStaff, requireStaffAction, type StaffUser } from "~/modules/accounts/permissions.server";
+import { changeRoles, inviteAccount, removeAccess, renewAccessLink, resetAccountSecondFactor, type IssuedLink } from "~/modules/accounts/administration.server";
+import { listAccounts, type Account } from "~/modules/accounts/accounts.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { ROLES, type Role } from "~/modules/accounts/roles";
-import { endAllSessions } from "~/modules/accounts/sessions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["rolesChanged", "accessRemoved"] as const;
-const EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
-// C0/C1 controls, U+FFFD, bidi overrides, and line breaks: none belongs in a name
-const FORBIDDEN_IN_NAME = /[\u0000-\u001F\u007F-\u009F\uFFFD\u202A-\u202E\u2066-\u2069]/;
-const MAX_EMAIL = 254;
-const MAX_NAME = 200;
 
 type AccountState = "active" | "pending" | "removed";
 const stateOf = (a: Account): AccountState => (!a.active ? "removed" : a.hasPassword ? "active" : "pending");
 
 function accountView(a: Account, me: number) {
   return { id: a.id, email: a.email, displayName: a.displayName, roles: a.roles, state: stateOf(a), totpEnabled: a.totpEnabled, isMe: a.id === me };
-}
-
-const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
-
-/** Only the fields a form of this page sends, each once (roles may repeat). */
-function checkFields(fields: Map<string, string[]>, allowed: string[], repeatable: string[] = []) {
-  for (const [name, values] of fields) {
-    if (!allowed.includes(name) && !repeatable.includes(name)) throw new HttpError(400, "unknown_field");
-    if (values.length > 1 && !repeatable.includes(name)) throw new HttpError(400, "repeated_field");
-  }
-}
-
-function parseRoles(values: string[]): Role[] {
-  if (values.length > ROLES.length || new Set(values).size !== values.length) throw new HttpError(400, "repeated_field");
-  if (!values.every(isRole)) throw new HttpError(400, "unknown_field");
-  return ROLES.filter((r) => values.includes(r));
-}
-
-/** The account named by the form, in the admin's own organisation (another one's does not exist here). */
-async function targetAccount(fields: Map<string, string[]>, user: StaffUser): Promise<Account> {
-  const raw = fields.get("account")?.[0] ?? "";
-  const id = /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
-  const account = Number.isSafeInteger(id) ? await getAccount(getDb(), id) : undefined;
-  if (!account || account.organisationId !== user.organisationId) throw new HttpError(404, "not_found");
-  return account;
 }
 
 /** Links go out by hand: they must work from anywhere, so they are absolute. */
@@ -106,140 +63,31 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const db = getDb();
-    const clientAddress = context.clientAddress;
+    const admin = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
     const base = `/${user.organisationSlug}/verwaltung/konten`;
+    const shown = (link: IssuedLink) => ({ email: link.email, url: linkTo(request, link.token), validUntil: link.validUntil });
     const intent = fields.get("intent");
     if (!intent || intent.length !== 1) throw new HttpError(400, "unknown_field");
 
     switch (intent[0]) {
       case "invite": {
-        checkFields(fields, ["intent", "email", "name"], ["roles"]);
-        const rawEmail = fields.get("email")?.[0] ?? "";
-        const email = normaliseEmail(rawEmail);
-        const name = (fields.get("name")?.[0] ?? "").normalize("NFC").trim();
-        const roles = parseRoles(fields.get("roles") ?? []);
-        const errors: FieldError[] = [];
-        if (email === "") errors.push({ field: "email", message: "errors.emailRequired" });
-        else if (Array.from(email).length > MAX_EMAIL) errors.push({ field: "email", message: "errors.tooLong", params: { max: MAX_EMAIL, length: Array.from(email).length } });
-        else if (!EMAIL.test(email)) errors.push({ field: "email", message: "errors.emailInvalid" });
-        if (name === "") errors.push({ field: "name", message: "errors.nameRequired" });
-        else if (FORBIDDEN_IN_NAME.test(name)) errors.push({ field: "name", message: "errors.forbiddenCharacters" });
-        else if (Array.from(name).length > MAX_NAME) errors.push({ field: "name", message: "errors.tooLong", params: { max: MAX_NAME, length: Array.from(name).length } });
-        if (roles.length === 0) errors.push({ field: "roles", message: "errors.rolesRequired" });
-        const values = { email: rawEmail.slice(0, 300), name: name.slice(0, 300), roles };
-        if (errors.length) return data({ intent: "invite" as const, errors, values }, { status: 400 });
-        const now = new Date();
-        let token: string;
-        try {
-          token = await db.transaction().execute(async (trx) => {
-            const account = await createAccount(trx, { organisationId: user.organisationId, email, displayName: name, roles, now });
-            const created = await createAccountToken(trx, { accountId: account.id, purpose: "invite", createdBy: user.id, now });
-            await audit(trx, {
-              organisationId: user.organisationId,
-              accountId: user.id,
-              action: "account_invited",
-              targetType: "account",
-              targetId: account.id,
-              details: { email: account.email, roles: roles.join(",") },
-              clientAddress,
-              at: now,
-            });
-            return created;
-          });
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          const taken: FieldError[] = [{ field: "email", message: "errors.emailTaken" }];
-          return data({ intent: "invite" as const, errors: taken, values }, { status: 400 });
-        }
-        return { intent: "invite" as const, link: { email, url: linkTo(request, token), validUntil: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString() } };
+        const result = await inviteAccount(db, admin, fields);
+        if (!result.ok) return data({ intent: "invite" as const, errors: result.errors, values: result.values }, { status: 400 });
+        return { intent: "invite" as const, link: shown(result) };
       }
-
-      case "reset": {
-        checkFields(fields, ["intent", "account"]);
-        const account = await targetAccount(fields, user);
-        if (!account.active) throw new HttpError(404, "not_found");
-        // someone who never chose a password gets a fresh invitation instead
-        const purpose = account.hasPassword ? "reset" : "invite";
-        const now = new Date();
-        const token = await createAccountToken(db, { accountId: account.id, purpose, createdBy: user.id, now });
-        await audit(db, {
-          organisationId: user.organisationId,
-          accountId: user.id,
-          action: purpose === "reset" ? "password_reset_link_created" : "invitation_renewed",
-          targetType: "account",
-          targetId: account.id,
-          details: { email: account.email },
-          clientAddress,
-          at: now,
-        });
-        return { intent: "reset" as const, link: { email: account.email, url: linkTo(request, token), validUntil: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString() } };
-      }
-
-      case "second_factor_reset": {
-        // a lost phone: the old factor goes at once, and the person sets up a new one through a fresh link
-        checkFields(fields, ["intent", "account"]);
-        const account = await targetAccount(fields, user);
-        if (!account.active || account.id === user.id) throw new HttpError(403, "forbidden");
-        const now = new Date();
-        const token = await resetSecondFactor(db, account.id, user.id, now);
-        await audit(db, {
-          organisationId: user.organisationId,
-          accountId: user.id,
-          action: "second_factor_reset",
-          targetType: "account",
-          targetId: account.id,
-          details: { email: account.email },
-          clientAddress,
-          at: now,
-        });
-        return { intent: "reset" as const, link: { email: account.email, url: linkTo(request, token), validUntil: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString() } };
-      }
-
+      case "reset":
+        return { intent: "reset" as const, link: shown(await renewAccessLink(db, admin, fields)) };
+      case "second_factor_reset":
+        return { intent: "reset" as const, link: shown(await resetAccountSecondFactor(db, admin, fields)) };
       case "roles": {
-        checkFields(fields, ["intent", "account"], ["roles"]);
-        const account = await targetAccount(fields, user);
-        if (!account.active) throw new HttpError(404, "not_found");
-        const roles = parseRoles(fields.get("roles") ?? []);
-        const errors: FieldError[] = [];
-        if (roles.length === 0) errors.push({ field: "roles", message: "errors.rolesRequired" });
-        else if (account.id === user.id && !roles.includes("admin")) errors.push({ field: "roles", message: "errors.ownAdminRole" });
-        if (errors.length) return data({ intent: "roles" as const, errors, values: { roles } }, { status: 400 });
-        if (roles.join(",") !== account.roles.join(",")) {
-          await setRoles(db, account.id, roles);
-          // new roles may need a second factor the old session never asked for: sign in again
-          if (account.id !== user.id) await endAllSessions(db, account.id);
-          await audit(db, {
-            organisationId: user.organisationId,
-            accountId: user.id,
-            action: "roles_changed",
-            targetType: "account",
-            targetId: account.id,
-            details: { email: account.email, from: account.roles.join(","), to: roles.join(",") },
-            clientAddress,
-          });
-        }
-        return redirect(`${base}?konto=${account.id}&hinweis=rolesChanged`, 303);
+        const result = await changeRoles(db, admin, fields);
+        if (!result.ok) return data({ intent: "roles" as const, errors: result.errors, values: result.values }, { status: 400 });
+        return redirect(`${base}?konto=${result.accountId}&hinweis=rolesChanged`, 303);
       }
-
       case "remove": {
-        checkFields(fields, ["intent", "account"]);
-        const account = await targetAccount(fields, user);
-        if (account.id === user.id) throw new HttpError(403, "forbidden");
-        if (account.active) {
-          await deactivateAccount(db, account.id);
-          await audit(db, {
-            organisationId: user.organisationId,
-            accountId: user.id,
-            action: "access_removed",
-            targetType: "account",
-            targetId: account.id,
-            details: { email: account.email },
-            clientAddress,
-          });
-        }
-        return redirect(`${base}?konto=${account.id}&hinweis=accessRemoved`, 303);
+        const { accountId } = await removeAccess(db, admin, fields);
+        return redirect(`${base}?konto=${accountId}&hinweis=accessRemoved`, 303);
       }
-
       default:
         throw new HttpError(400, "unknown_field");
     }

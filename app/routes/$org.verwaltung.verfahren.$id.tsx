@@ -14,23 +14,18 @@ import { CONTENT_LANGUAGE, LANGUAGE_NAMES } from "~/i18n/config";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { archiveProcedure, closeProcedure, openProcedure, reopenDayFor, reopenProcedure } from "~/modules/procedures/lifecycle.server";
+import { reopenDayFor } from "~/modules/procedures/lifecycle.server";
+import { changeProcedure, PROCEDURE_INTENTS } from "~/modules/procedures/admin-actions.server";
 import { canArchive, canClose, canOpen, canReopen, editableFields, PROCEDURE_FIELDS, questionsFrozen } from "~/modules/procedures/admin-rules";
-import { getProcedureForAdmin, updateProcedure } from "~/modules/procedures/admin-procedures.server";
+import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { parseId, takeIntent } from "~/modules/forms/parse.server";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
 import { translationStates } from "~/modules/procedures/translations.server";
-import { ProcedureFields } from "./$org.verwaltung.verfahren.neu";
+import { ProcedureFields } from "~/modules/procedures/ui/ProcedureFields";
 
 const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived", "reopened"] as const;
-const INTENTS = ["details", "open", "close", "archive", "reopen"] as const;
-const LIFECYCLE = {
-  open: { run: openProcedure, action: "procedure_opened", notice: "opened" },
-  archive: { run: archiveProcedure, action: "procedure_archived", notice: "archived" },
-} as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -64,45 +59,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const id = parseId(params.id);
     if (id === null) throw new HttpError(404, "procedure_not_found");
-    const db = getDb();
-    const intent = takeIntent(fields, INTENTS);
-    const here = `/${user.organisationSlug}/verwaltung/verfahren/${id}`;
-    const entry = { organisationId: user.organisationId, accountId: user.id, targetType: "procedure", targetId: id, clientAddress: context.clientAddress };
-
-    if (intent === "details") {
-      const result = await updateProcedure(db, user.organisationId, id, fields);
-      if (!result.ok) return data({ intent, errors: result.errors, values: result.values }, { status: result.status });
-      if (result.changed.length === 0) return redirect(`${here}?hinweis=unchanged`, 303);
-      await audit(db, { ...entry, action: "procedure_updated", details: { fields: result.changed.join(",") } });
-      return redirect(`${here}?hinweis=saved`, 303);
-    }
-
-    if (intent === "close") {
-      // closing before the planned end is asked once more, with that date (issue 14, point 13)
-      const confirm = fields.get("confirm") ?? [];
-      fields.delete("confirm");
-      if (fields.size > 0 || confirm.length > 1 || (confirm.length === 1 && confirm[0] !== "yes")) throw new HttpError(400, "unknown_field");
-      const result = await closeProcedure(db, user.organisationId, id, new Date(), { confirmedEarly: confirm[0] === "yes" });
-      if ("confirm" in result) return data({ intent, errors: [], values: null, confirmClose: result.confirm });
-      if (!result.ok) return data({ intent, errors: result.errors, values: null }, { status: result.status });
-      await audit(db, { ...entry, action: "procedure_closed", details: { from: result.from, to: result.to } });
-      return redirect(`${here}?hinweis=closed`, 303);
-    }
-    if (intent === "reopen") {
-      const closesOn = fields.get("reopen_on") ?? [];
-      fields.delete("reopen_on");
-      if (fields.size > 0 || closesOn.length !== 1) throw new HttpError(400, "unknown_field");
-      const result = await reopenProcedure(db, user.organisationId, id, closesOn[0]);
-      if (!result.ok) return data({ intent, errors: result.errors.map((e) => ({ ...e, field: "reopen_on" })), values: null }, { status: result.status });
-      await audit(db, { ...entry, action: "procedure_reopened", details: { from: result.from, to: result.to, closes_on: closesOn[0] } });
-      return redirect(`${here}?hinweis=reopened`, 303);
-    }
-    if (fields.size > 0) throw new HttpError(400, "unknown_field");
-    const step = LIFECYCLE[intent];
-    const result = await step.run(db, user.organisationId, id);
-    if (!result.ok) return data({ intent, errors: result.errors, values: null }, { status: result.status });
-    await audit(db, { ...entry, action: step.action, details: { from: result.from, to: result.to } });
-    return redirect(`${here}?hinweis=${step.notice}`, 303);
+    const intent = takeIntent(fields, PROCEDURE_INTENTS);
+    const admin = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
+    const result = await changeProcedure(getDb(), admin, id, intent, fields);
+    if (result.ok) return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${id}?hinweis=${result.notice}`, 303);
+    if ("confirmClose" in result) return data({ intent, errors: [], values: null, confirmClose: result.confirmClose });
+    return data({ intent, errors: result.errors, values: result.values }, { status: result.status });
   }, `/${params.org}/verwaltung/verfahren/${params.id}`);
 }
 

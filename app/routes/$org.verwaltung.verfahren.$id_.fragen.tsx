@@ -13,19 +13,17 @@ import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { addQuestion, moveQuestion, removeQuestion, updateQuestion } from "~/modules/procedures/admin-questions.server";
-import { copyAsDraft, getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { changeQuestions, QUESTION_INTENTS } from "~/modules/procedures/admin-actions.server";
+import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { MAX_LENGTH_LIMIT, QUESTION_KINDS, QUESTION_LIMITS, questionsFrozen } from "~/modules/procedures/admin-rules";
-import { parseId, takeId, takeIntent } from "~/modules/forms/parse.server";
+import { parseId, takeIntent } from "~/modules/forms/parse.server";
 import { type FormValues, errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { questionFormValues } from "~/modules/procedures/question-form.server";
 import type { Question } from "~/modules/procedures/procedure";
 
 const NOTICES = ["added", "updated", "unchanged", "moved", "removed", "copied"] as const;
-const INTENTS = ["add", "update", "move", "remove", "copy"] as const;
 const NEW_QUESTION_VALUES: FormValues = { kind: "long_text" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -62,53 +60,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const id = parseId(params.id);
     if (id === null) throw new HttpError(404, "procedure_not_found");
-    const db = getDb();
-    const intent = takeIntent(fields, INTENTS);
-    const here = `/${user.organisationSlug}/verwaltung/verfahren/${id}/fragen`;
-    const entry = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
-
-    switch (intent) {
-      case "add": {
-        const result = await addQuestion(db, user.organisationId, id, fields);
-        if (!result.ok) return data({ intent, questionId: null, errors: result.errors, values: result.values }, { status: result.status });
-        await audit(db, { ...entry, action: "question_added", targetType: "question", targetId: result.id, details: { procedure_id: id } });
-        return redirect(`${here}?hinweis=added#frage-${result.id}`, 303);
-      }
-      case "update": {
-        const questionId = takeId(fields, "question_id");
-        const result = await updateQuestion(db, user.organisationId, id, questionId, fields);
-        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: result.values }, { status: result.status });
-        if (result.changed.length === 0) return redirect(`${here}?hinweis=unchanged#frage-${questionId}`, 303);
-        await audit(db, { ...entry, action: "question_updated", targetType: "question", targetId: questionId, details: { procedure_id: id, fields: result.changed.join(",") } });
-        return redirect(`${here}?hinweis=updated#frage-${questionId}`, 303);
-      }
-      case "move": {
-        const questionId = takeId(fields, "question_id");
-        const direction = fields.get("direction") ?? [];
-        fields.delete("direction");
-        if (fields.size > 0 || direction.length !== 1 || (direction[0] !== "up" && direction[0] !== "down")) throw new HttpError(400, "unknown_field");
-        const result = await moveQuestion(db, user.organisationId, id, questionId, direction[0]);
-        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: null }, { status: result.status });
-        if (result.moved) {
-          await audit(db, { ...entry, action: "question_moved", targetType: "question", targetId: questionId, details: { procedure_id: id, direction: direction[0], position: result.position } });
-        }
-        return redirect(`${here}?hinweis=moved#frage-${questionId}`, 303);
-      }
-      case "remove": {
-        const questionId = takeId(fields, "question_id");
-        if (fields.size > 0) throw new HttpError(400, "unknown_field");
-        const result = await removeQuestion(db, user.organisationId, id, questionId);
-        if (!result.ok) return data({ intent, questionId, errors: result.errors, values: null }, { status: result.status });
-        await audit(db, { ...entry, action: "question_removed", targetType: "question", targetId: questionId, details: { procedure_id: id } });
-        return redirect(`${here}?hinweis=removed`, 303);
-      }
-      case "copy": {
-        if (fields.size > 0) throw new HttpError(400, "unknown_field");
-        const copy = await copyAsDraft(db, user.organisationId, id);
-        await audit(db, { ...entry, action: "procedure_copied", targetType: "procedure", targetId: copy.id, details: { from: id, slug: copy.slug } });
-        return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${copy.id}/fragen?hinweis=copied`, 303);
-      }
-    }
+    const intent = takeIntent(fields, QUESTION_INTENTS);
+    const admin = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
+    const result = await changeQuestions(getDb(), admin, id, intent, fields);
+    if (!result.ok) return data({ intent, questionId: result.questionId, errors: result.errors, values: result.values }, { status: result.status });
+    if (result.notice === "copied") return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${result.copyId}/fragen?hinweis=copied`, 303);
+    const anchor = result.questionId === null ? "" : `#frage-${result.questionId}`;
+    return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${id}/fragen?hinweis=${result.notice}${anchor}`, 303);
   }, `/${params.org}/verwaltung/verfahren/${params.id}/fragen`);
 }
 

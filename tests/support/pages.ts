@@ -192,6 +192,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: several at once", (s) => `${STAFF}/moderation/${s.ids.open}/sammel?id=${s.ids.submission}`),
   staff("moderator", "moderation: respond", (s) => `${STAFF}/moderation/${s.ids.open}/antwort?id=${s.ids.submission}`),
   staff("moderator", "moderation: result letters", (s) => `${STAFF}/moderation/${s.ids.closed}/briefe`),
+  staff("moderator", "moderation: weighing table", (s) => `${STAFF}/moderation/${s.ids.open}/abwaegung`),
   staff("moderator", "moderation: results", (s) => `${STAFF}/moderation/${s.ids.closed}/ergebnisse`),
   staff("moderator", "moderation: results summary drafted while open", (s) => `${STAFF}/moderation/${s.ids.open}/ergebnisse`),
   staff("staff", "desk", `${STAFF}/schalter`),

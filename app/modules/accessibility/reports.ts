@@ -5,7 +5,7 @@
  */
 import type { BarrierReportStatus } from "#db/schema";
 import { addCalendarMonths } from "~/modules/calendar/months";
-import { EMAIL, FORBIDDEN_CHARACTERS, codePointLength, isPhoneNumber, normaliseText, type FieldError } from "~/modules/forms/fields";
+import { EMAIL, codePointLength, isPhoneNumber, normaliseText, textProblem, type FieldError } from "~/modules/forms/fields";
 
 export const REPORT_LIMITS = { page: 300, description: 3000, email: 254, phone: 40, answer: 5000 } as const;
 /** Fields of the resident's form, in page order (the error summary follows it). */
@@ -34,9 +34,8 @@ const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 /** Check one text; returns the error key or null. */
 export function checkText(value: string, { max, required, multiline }: { max: number; required: boolean; multiline: boolean }): ReportError["message"] | null {
   if (value === "") return required ? "form.errors.required" : null;
-  if (FORBIDDEN_CHARACTERS.test(value) || (!multiline && /[\n\t]/.test(value))) return "form.errors.forbiddenCharacters";
-  if (codePointLength(value) > max) return "form.errors.tooLong";
-  return null;
+  const wrong = textProblem(value, { max, multiLine: multiline });
+  return wrong ? `form.errors.${wrong.problem}` : null;
 }
 
 /**

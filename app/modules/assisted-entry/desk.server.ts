@@ -17,8 +17,8 @@ import { CONFIRMATION_LIFETIME_MS } from "~/modules/submissions/drafts.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { sourceReferenceKey } from "~/modules/submissions/source-reference";
 import { createSubmission, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
-import type { FieldError } from "~/modules/forms/fields";
-import type { FormFields, SubmissionInput } from "~/modules/submissions/validation";
+import type { FieldError, FormFields } from "~/modules/forms/fields";
+import type { SubmissionInput } from "~/modules/submissions/validation";
 
 export const ASSISTED_CHANNELS = ["phone", "counter", "paper", "letter"] as const;
 export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];

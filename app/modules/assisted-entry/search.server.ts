@@ -11,8 +11,7 @@ import type { Channel, Database } from "#db/schema";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { berlinTimeToIso } from "~/i18n/dates";
-import type { FieldError } from "~/modules/forms/fields";
-import type { FormFields } from "~/modules/submissions/validation";
+import type { FieldError, FormFields } from "~/modules/forms/fields";
 
 export const SEARCH_CHANNELS: readonly Channel[] = ["online", "phone", "counter", "paper", "letter"];
 export const SEARCH_WORDS_MAX = 200;

@@ -4,6 +4,7 @@
  * one holds the organisation's staff accountable.
  */
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { AuditLogRow, Database } from "#db/schema";
 import { parseDay, endOfBerlinDay, startOfBerlinDay } from "~/i18n/dates";
 import { AUDIT_ACTIONS, type AuditAction } from "./actions";
@@ -38,6 +39,27 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
       occurred_at: (e.at ?? new Date()).toISOString(),
     })
     .execute();
+}
+
+/** Who acts: the organisation, the person, and the client address an entry records. */
+export type AuditActor = Pick<AuditEntry, "organisationId" | "accountId" | "clientAddress">;
+
+/**
+ * A change and its audit entry in one transaction (inside the caller's when `db` already is one):
+ * no change without its entry, no entry without its change. `entryFor` says what to record about
+ * the outcome, or null when there is nothing to record (nothing changed, the person is to correct).
+ */
+export async function withAudit<T>(
+  db: Kysely<Database>,
+  change: (trx: Transaction<Database>) => Promise<T>,
+  entryFor: (outcome: T) => AuditEntry | null,
+): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    const outcome = await change(trx);
+    const entry = entryFor(outcome);
+    if (entry) await audit(trx, entry);
+    return outcome;
+  });
 }
 
 export interface AuditView extends Omit<AuditLogRow, "details_json"> {

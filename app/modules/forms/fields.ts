@@ -36,6 +36,17 @@ export const PHONE = /^\+?[0-9 ()/\-]{5,}$/;
 /** Digits, spaces, ( ) / - and one leading +, at least five digits (the error texts say exactly this). */
 export const isPhoneNumber = (value: string) => PHONE.test(value) && value.replace(/\D/g, "").length >= 5;
 
+/**
+ * What is wrong with a (normalised) text, if anything: a character no text field accepts (in a
+ * one-line field also a line break or tab), or more than `max` characters. Each form says it in
+ * its own words.
+ */
+export function textProblem(value: string, { max, multiLine }: { max: number; multiLine: boolean }): { problem: "forbiddenCharacters" } | { problem: "tooLong"; max: number; length: number } | null {
+  if (FORBIDDEN_CHARACTERS.test(value) || (!multiLine && /[\n\t]/.test(value))) return { problem: "forbiddenCharacters" };
+  const length = codePointLength(value);
+  return length > max ? { problem: "tooLong", max, length } : null;
+}
+
 type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 /**

@@ -4,7 +4,7 @@
  * form's namespace); a request no form of ours sends (unknown or repeated fields) an HttpError(400).
  */
 import { HttpError } from "~/modules/http/errors";
-import { codePointLength, FORBIDDEN_CHARACTERS, normaliseText, type FieldError, type FormFields, type FormValues } from "./fields";
+import { normaliseText, textProblem, type FieldError, type FormFields, type FormValues } from "./fields";
 
 /** One value per field; anything our forms never send is a 400. */
 export function singleValues(fields: FormFields, allowed: readonly string[]): FormValues {
@@ -55,13 +55,9 @@ export function text(
     if (required) errors.push({ field, message: requiredMessage });
     return "";
   }
-  if (FORBIDDEN_CHARACTERS.test(value) || (!multiLine && /[\n\t]/.test(value))) {
-    errors.push({ field, message: "errors.forbiddenCharacters" });
-    return "";
-  }
-  const length = codePointLength(value);
-  if (length > max) {
-    errors.push({ field, message: "errors.tooLong", params: { max, length } });
+  const wrong = textProblem(value, { max, multiLine });
+  if (wrong) {
+    errors.push(wrong.problem === "tooLong" ? { field, message: "errors.tooLong", params: { max, length: wrong.length } } : { field, message: "errors.forbiddenCharacters" });
     return "";
   }
   return value;

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "#db/connection.server";
 import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
-import { FORBIDDEN_CHARACTERS, codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
+import { normaliseText, textProblem, type FieldError } from "~/modules/forms/fields";
+import { singleValues } from "~/modules/forms/parse.server";
 import { HttpError } from "~/modules/http/errors";
 import { RETENTION_MONTHS } from "~/modules/procedures/admin-rules";
 
@@ -165,18 +166,17 @@ export async function procedureDefaults(db: Kysely<Database>, organisationId: nu
 export function validateOrganisationSettings(
   fields: Map<string, string[]>,
 ): { ok: true; values: OrganisationSettings } | { ok: false; errors: SettingsError[]; values: OrganisationSettings } {
-  for (const [name, list] of fields) {
-    if (!ORGANISATION_SETTINGS.some((f) => f.key === name)) throw new HttpError(400, "unknown_field");
-    if (list.length > 1) throw new HttpError(400, "repeated_field");
-  }
+  singleValues(fields, ORGANISATION_SETTINGS.map((f) => f.key));
   const values = {} as OrganisationSettings;
   const errors: SettingsError[] = [];
   for (const f of ORGANISATION_SETTINGS) {
     const value = normaliseText(fields.get(f.key)?.[0] ?? "");
     values[f.key] = value;
+    // a number of months is checked by its range, not its length
+    const wrong = textProblem(value, { max: f.procedureDefault === "months" ? Infinity : f.max, multiLine: f.multiline });
     if (f.required && value === "") errors.push({ field: f.key, message: "errors.required" });
-    else if (FORBIDDEN_CHARACTERS.test(value) || (!f.multiline && /[\n\t]/.test(value))) errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
-    else if (codePointLength(value) > f.max && f.procedureDefault !== "months") errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: codePointLength(value) } });
+    else if (wrong?.problem === "forbiddenCharacters") errors.push({ field: f.key, message: "errors.forbiddenCharacters" });
+    else if (wrong) errors.push({ field: f.key, message: "errors.tooLong", params: { max: f.max, length: wrong.length } });
     else if (f.format && value !== "" && !FORMATS[f.format].test(value)) errors.push({ field: f.key, message: `errors.format.${f.format}` });
     else if (f.procedureDefault === "months" && value !== "" && !(/^\d{1,3}$/.test(value) && Number(value) >= RETENTION_MONTHS.min && Number(value) <= RETENTION_MONTHS.max)) {
       errors.push({ field: f.key, message: "errors.retentionRange", params: RETENTION_MONTHS });

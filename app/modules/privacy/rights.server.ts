@@ -18,6 +18,7 @@ import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { receiptCodeDigest } from "./server-keys.server";
 import { deleteContactDetails, openContactDetails, type ContactDetails } from "./contact-data.server";
 import { MASKS } from "./masking";
+import { ownDecisionLabel } from "~/modules/considerations/decisions.server";
 
 export const LOOKUP_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
 const ERASURE_LEGAL_BASIS = LEGAL_BASES.erasure;
@@ -77,7 +78,7 @@ export interface SubmissionOverview {
   events: PrivacyEvent[];
   chainIntact: boolean;
   /** the council's official answer, once given */
-  response: { decision: string; text: string; createdAt: string } | null;
+  response: { decision: string; text: string; createdAt: string; ownLabel: string | null } | null;
   /** paper and letters: the day the post was received (the date of receipt); receivedAt is when it was entered */
   receivedOn: string | null;
 }
@@ -136,7 +137,7 @@ export async function describeSubmission(db: Kysely<Database>, submissionId: num
             .select(["decision", "text", "created_at as createdAt"])
             .where("id", "=", submission.response_id)
             .executeTakeFirst()
-            .then((r) => r ?? null)
+            .then(async (r) => (r ? { ...r, ownLabel: await ownDecisionLabel(trx, submission.organisation_id, r.decision) } : null))
         : null,
     };
   });

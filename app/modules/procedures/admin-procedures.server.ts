@@ -177,13 +177,15 @@ async function freeSlugFor(db: Db | Trx, organisationId: number, slug: string, i
 
 /**
  * A new draft with the same details and questions (derived_from_id set, a new address). The
- * original, its questions and every answer given to them stay exactly as they were.
+ * original, its questions and every answer given to them stay exactly as they were. `record` runs
+ * in the copy's transaction (the audit entry), in each attempt.
  */
 export async function copyAsDraft(
   db: Db,
   organisationId: number,
   id: number,
   now: Date = new Date(),
+  record?: (trx: Trx, copy: { id: number; slug: string }) => Promise<void>,
 ): Promise<{ ok: true; id: number; slug: string; from: number }> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -222,6 +224,7 @@ export async function copyAsDraft(
             )
             .execute();
         }
+        await record?.(trx, { id: copyId, slug });
         return { ok: true as const, id: copyId, slug, from: id };
       });
     } catch (error) {

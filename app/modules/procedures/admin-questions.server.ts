@@ -3,6 +3,7 @@
  * draft (lockDraft), so that opening cannot slip in between check and change.
  */
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Database, QuestionRow } from "#db/schema";
 import type { FieldError, FormFields, FormValues } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
@@ -37,7 +38,7 @@ export async function addQuestion(
   const row = await findRow(db, organisationId, procedureId);
   if (questionsFrozen(row.status)) return frozen(checked.values);
   if (!checked.ok) return { ok: false, status: 400, errors: checked.errors, values: checked.values };
-  return db.transaction().execute(async (trx): Promise<AdminResult<{ id: number }>> => {
+  return inTransaction(db, async (trx): Promise<AdminResult<{ id: number }>> => {
     if (!(await lockDraft(trx, organisationId, procedureId))) return frozen(checked.values);
     const existing = await questionsOf(trx, procedureId);
     if (existing.length >= QUESTION_LIMITS.perProcedure) {
@@ -65,7 +66,7 @@ export async function updateQuestion(
   const checked = validateQuestionForm(fields);
   const row = await findRow(db, organisationId, procedureId);
   if (questionsFrozen(row.status)) return frozen(checked.values);
-  return db.transaction().execute(async (trx): Promise<AdminResult<{ changed: string[] }>> => {
+  return inTransaction(db, async (trx): Promise<AdminResult<{ changed: string[] }>> => {
     if (!(await lockDraft(trx, organisationId, procedureId))) return frozen(checked.values);
     const current = requireQuestion(await questionsOf(trx, procedureId), questionId);
     if (!checked.ok) return { ok: false, status: 400, errors: checked.errors, values: checked.values };
@@ -88,7 +89,7 @@ export async function moveQuestion(
   direction: "up" | "down",
   now: Date = new Date(),
 ): Promise<AdminResult<{ moved: boolean; position: number }>> {
-  return db.transaction().execute(async (trx): Promise<AdminResult<{ moved: boolean; position: number }>> => {
+  return inTransaction(db, async (trx): Promise<AdminResult<{ moved: boolean; position: number }>> => {
     if (!(await lockDraft(trx, organisationId, procedureId))) return frozen();
     const questions = await questionsOf(trx, procedureId);
     const q = requireQuestion(questions, questionId);
@@ -116,7 +117,7 @@ export async function removeQuestion(
   questionId: number,
   now: Date = new Date(),
 ): Promise<AdminResult<{ label: string }>> {
-  return db.transaction().execute(async (trx): Promise<AdminResult<{ label: string }>> => {
+  return inTransaction(db, async (trx): Promise<AdminResult<{ label: string }>> => {
     if (!(await lockDraft(trx, organisationId, procedureId))) return frozen();
     const questions = await questionsOf(trx, procedureId);
     const q = requireQuestion(questions, questionId);

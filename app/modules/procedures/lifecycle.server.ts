@@ -1,5 +1,6 @@
 /** The lifecycle of a procedure: draft → open → closed (or reopened) → … → archived. */
 import type { Kysely } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Database, ProcedureStatus, ProcedureUpdate } from "#db/schema";
 import { berlinDay, endOfBerlinDay, parseDay } from "~/i18n/dates";
 import { canArchive, canClose, canReopen, type AdminResult } from "./admin-rules";
@@ -22,7 +23,7 @@ const lifecycleError = (message: string, status: 400 | 409 = 409, params?: Recor
  * and not already over). An opening day in the future makes it "coming soon" until then.
  */
 export async function openProcedure(db: Db, organisationId: number, id: number, now: Date = new Date()): Promise<Transition> {
-  return db.transaction().execute(async (trx): Promise<Transition> => {
+  return inTransaction(db, async (trx): Promise<Transition> => {
     if (!(await lockDraft(trx, organisationId, id))) return lifecycleError("errors.wrongStatus");
     const row = await findRow(trx, organisationId, id);
     const questions = await questionsOf(trx, id);

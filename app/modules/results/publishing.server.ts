@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
-import { codePointLength, FORBIDDEN_CHARACTERS, normaliseText, type FieldError } from "~/modules/forms/fields";
+import { normaliseText, textProblem, type FieldError } from "~/modules/forms/fields";
 import { requestInclusion } from "./inclusion-request.server";
 import { procedureRow, type ResultsProcedure } from "./results-procedure.server";
 import { PUBLISHABLE, SUMMARY_EDITABLE, SUMMARY_MAX } from "./rules";
@@ -17,9 +17,9 @@ type Db = Kysely<Database> | Transaction<Database>;
 export function validateSummary(raw: string, { required }: { required: boolean }): { ok: true; summary: string } | { ok: false; errors: FieldError[] } {
   const summary = normaliseText(raw);
   if (summary === "") return required ? { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.summaryRequired" }] } : { ok: true, summary };
-  if (FORBIDDEN_CHARACTERS.test(summary)) return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.forbiddenCharacters" }] };
-  const length = codePointLength(summary);
-  if (length > SUMMARY_MAX) return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.summaryTooLong", params: { max: SUMMARY_MAX, length } }] };
+  const wrong = textProblem(summary, { max: SUMMARY_MAX, multiLine: true });
+  if (wrong?.problem === "forbiddenCharacters") return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.forbiddenCharacters" }] };
+  if (wrong) return { ok: false, errors: [{ field: "summary", message: "moderation:results.errors.summaryTooLong", params: { max: SUMMARY_MAX, length: wrong.length } }] };
   return { ok: true, summary };
 }
 

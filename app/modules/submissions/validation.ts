@@ -7,7 +7,7 @@
  *  - a request no form of ours can produce (unknown or repeated fields): `MalformedSubmission`,
  *    answered with a 400 page.
  */
-import { EMAIL, FORBIDDEN_CHARACTERS, codePointLength, isPhoneNumber, normaliseText, type FieldError } from "~/modules/forms/fields";
+import { EMAIL, isPhoneNumber, normaliseText, textProblem, type FieldError, type FormFields } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import {
   CONSENT_FIELD,
@@ -20,7 +20,6 @@ import {
   type Question,
 } from "~/modules/procedures/procedure";
 
-export type FormFields = Map<string, string[]>;
 export type FormValues = Record<string, string[]>;
 
 export interface AnswerInput {
@@ -51,16 +50,9 @@ export const CONTACT_MAX_LENGTH: Record<ContactFieldKey, number> = { name: 200, 
 
 
 function checkText(field: string, value: string, max: number, multiLine: boolean, errors: FieldError[]): boolean {
-  if (FORBIDDEN_CHARACTERS.test(value) || (!multiLine && /[\n\t]/.test(value))) {
-    errors.push({ field, message: "errors.forbiddenCharacters" });
-    return false;
-  }
-  const length = codePointLength(value);
-  if (length > max) {
-    errors.push({ field, message: "errors.tooLong", params: { max, length } });
-    return false;
-  }
-  return true;
+  const wrong = textProblem(value, { max, multiLine });
+  if (wrong) errors.push(wrong.problem === "tooLong" ? { field, message: "errors.tooLong", params: { max, length: wrong.length } } : { field, message: "errors.forbiddenCharacters" });
+  return !wrong;
 }
 
 function validateQuestion(q: Question, raw: string[], errors: FieldError[]): AnswerInput | null {
