@@ -512,6 +512,8 @@ export interface ConsiderationDecisionTable {
   position: number;
   /** 0: no longer offered, kept so that stored considerations keep their label */
   active: Generated<number>;
+}
+
 export type AlertState = "pending" | "confirmed" | "unsubscribed" | "expired" | "erased" | "deleted";
 export type AlertMailKind = "confirmation" | "reminder" | "procedure_opened" | "results_published";
 
