@@ -126,6 +126,8 @@ export interface SubmissionTable {
   moderated_at: string | null;
   /** the official response (Abwägung); several submissions may share one */
   response_id: number | null;
+  /** the numbered section of the procedure's text it is about; null: the draft as a whole (migration 0027) */
+  section_id: number | null;
 }
 
 export interface AnswerTable {
@@ -502,6 +504,17 @@ export interface DocumentTable {
   updated_at: string;
 }
 
+/** A numbered section of a procedure's text, fixed when the procedure opened (migration 0027-sections). */
+export interface ProcedureSectionTable {
+  id: Generated<number>;
+  procedure_id: number;
+  position: number;
+  number: string;
+  depth: number;
+  title: string;
+  created_at: string;
+}
+
 /** A municipality's own set of consideration decisions (migration 0029); without rows the four standard ones apply. */
 export interface ConsiderationDecisionTable {
   organisation_id: number;
@@ -609,6 +622,7 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  procedure_sections: ProcedureSectionTable;
   consideration_decisions: ConsiderationDecisionTable;
   tlog_leaves: TlogLeafTable;
   tlog_tiles: TlogTileTable;

@@ -29,6 +29,11 @@ import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { validateSubmission } from "~/modules/submissions/validation";
+import { takeSectionChoice } from "~/modules/sections/choice";
+import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
 
 async function load(request: Request, params: Record<string, string | undefined>, forAction: boolean) {
   const channel = params.channel ?? "";
@@ -59,6 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deletion: personalDataDeletionDate(procedure),
       base: `/${user.organisationSlug}/verwaltung/schalter`,
       documents: await listDocuments(getDb(), procedure.id),
+      // the clerk chooses the section the caller or the letter names (German titles, as on paper)
+      sections: sectionsForReader(await sectionsOf(getDb(), procedure), procedure.body, CONTENT_LANGUAGE).sections,
       onlineAt: `${new URL(request.url).origin}/${user.organisationSlug}/verfahren/${procedure.slug}`,
       onPaperAt: `${procedure.responsibleOffice}, ${org.postal_address}`,
     };
@@ -69,9 +76,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields, procedure, channel } = await load(request, params, true);
     const desk = readDeskMeta(fields!, channel);
+    const section = takeSectionChoice(fields!, await sectionsOf(getDb(), procedure));
     const checked = validateSubmission(procedure, fields!);
-    const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(checked.ok ? [] : checked.errors)];
-    const values = { ...checked.values, ...desk.values };
+    const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(section.ok ? [] : [section.error]), ...(checked.ok ? [] : checked.errors)];
+    const values = { ...checked.values, ...desk.values, [SECTION_FIELD]: [section.value] };
     if (desk.meta) {
       const acceptance = deskAcceptance(procedure, channel, desk.meta.receivedOn);
       if (acceptance === "received_after_closing" || acceptance === "received_before_opening" || acceptance === "received_in_future") {
@@ -82,14 +90,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else if (desk.errors.some((e) => e.field === "entry_key")) {
       errors.push({ field: "entry_key", message: "desk:errors.reload" });
     }
-    if (errors.length > 0 || !checked.ok || !desk.meta) {
+    if (errors.length > 0 || !checked.ok || !section.ok || !desk.meta) {
       return data({ errors, values, duplicateOf: null as number | null }, { status: 400 });
     }
     const db = getDb();
     const result = await saveDeskSubmission(db, {
       procedure,
       channel,
-      input: checked.input,
+      input: { ...checked.input, sectionId: section.section?.id ?? null },
       meta: desk.meta,
       accountId: user.id,
       language: await getLocale(request),
@@ -114,7 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function DeskEntry() {
-  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt } = useLoaderData<typeof loader>();
+  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt, sections } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation("desk");
   const errors = actionData?.errors ?? [];
@@ -166,6 +174,7 @@ export default function DeskEntry() {
         </section>
       )}
       <h2>{t("form.answers")}</h2>
+      <SectionChoice sections={sections} value={values[SECTION_FIELD]?.[0]} error={errorFor(SECTION_FIELD)} />
     </>
   );
   return (
@@ -188,7 +197,7 @@ export default function DeskEntry() {
         before={before}
         hidden={{ entry_key: entryKey }}
         submitLabel={t("form.save")}
-        extraLabels={{ notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
+        extraLabels={{ [SECTION_FIELD]: t("sections:choice.label"), notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
         heading={false}
       />
     </>

@@ -109,6 +109,8 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("procedure list", ORG, { key: true }),
   page("consultation with form", CONSULTATION, { key: true }),
   page("consultation form sent empty (error summary)", CONSULTATION, { post: () => [], status: 400, key: true }),
+  page("consultation opened at a section (Stellung nehmen zu 3.2)", `${CONSULTATION}?abschnitt=3.2`),
+  page("consultation form with a section that does not exist (error summary)", CONSULTATION, { post: () => [["abschnitt", "9.9"]], status: 400 }),
   page("full privacy notice", `${CONSULTATION}/datenschutz`),
   page("paper form to print", `${CONSULTATION}/papier`),
   page("survey with form", SURVEY),
