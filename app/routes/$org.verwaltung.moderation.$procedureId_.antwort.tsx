@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -48,8 +48,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!text) errors.push({ field: "response_text", message: "moderation:errors.responseText" });
     else if (text.length > RESPONSE_MAX) errors.push({ field: "response_text", message: "moderation:errors.tooLong" });
     if (errors.length) return data({ errors }, { status: 400 });
-    const responseId = await respond(db, { organisationId: user.organisationId, procedureId: procedure.id, submissionIds: ids, moderatorId: user.id, decision: decision as ResponseDecision, text });
-    await audit(db, { organisationId: user.organisationId, accountId: user.id, action: "response_given", targetType: "response", targetId: responseId, details: { decision, submissions: ids.length, ids: ids.join(",") }, clientAddress: context?.clientAddress });
+    await withAudit(
+      db,
+      (trx) => respond(trx, { organisationId: user.organisationId, procedureId: procedure.id, submissionIds: ids, moderatorId: user.id, decision: decision as ResponseDecision, text }),
+      (responseId) => ({ organisationId: user.organisationId, accountId: user.id, action: "response_given", targetType: "response", targetId: responseId, details: { decision, submissions: ids.length, ids: ids.join(",") }, clientAddress: context?.clientAddress }),
+    );
     // the queue says what happened: these N submissions are answered
     return redirect(`/${user.organisationSlug}/verwaltung/moderation/${procedure.id}?antwort=yes&beantwortet=${ids.length}`, 303);
   });
