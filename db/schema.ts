@@ -126,6 +126,8 @@ export interface SubmissionTable {
   moderated_at: string | null;
   /** the official response (Abwägung); several submissions may share one */
   response_id: number | null;
+  /** the numbered section of the procedure's text it is about; null: the draft as a whole (migration 0027) */
+  section_id: number | null;
 }
 
 export interface AnswerTable {
@@ -309,11 +311,16 @@ export interface AuditLogTable {
 
 export type ResponseDecision = "accepted" | "partly_accepted" | "not_accepted" | "noted";
 
+/**
+ * A consideration (Abwägung): the decision on one statement or a group of statements (all pointing
+ * here through submissions.response_id) and its reasoning. Called "response" since before issue 19.
+ */
 export interface ResponseTable {
   id: Generated<number>;
   organisation_id: number;
   procedure_id: number;
-  decision: ResponseDecision;
+  /** one of the standard ResponseDecision keys, or a key of the municipality's own set (consideration_decisions) */
+  decision: string;
   text: string;
   created_by: number | null;
   created_at: string;
@@ -497,6 +504,29 @@ export interface DocumentTable {
   updated_at: string;
 }
 
+/** A numbered section of a procedure's text, fixed when the procedure opened (migration 0027-sections). */
+export interface ProcedureSectionTable {
+  id: Generated<number>;
+  procedure_id: number;
+  position: number;
+  number: string;
+  depth: number;
+  title: string;
+  created_at: string;
+}
+
+/** A municipality's own set of consideration decisions (migration 0029); without rows the four standard ones apply. */
+export interface ConsiderationDecisionTable {
+  organisation_id: number;
+  key: string;
+  /** '' for the standard keys: their labels are translated */
+  label_de: Generated<string>;
+  label_en: Generated<string>;
+  position: number;
+  /** 0: no longer offered, kept so that stored considerations keep their label */
+  active: Generated<number>;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -527,6 +557,8 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  procedure_sections: ProcedureSectionTable;
+  consideration_decisions: ConsiderationDecisionTable;
   tlog_leaves: TlogLeafTable;
   tlog_tiles: TlogTileTable;
   tlog_checkpoints: TlogCheckpointTable;

@@ -91,9 +91,17 @@ export async function seedDemo(db: Kysely<Database>, now: Date = new Date()): Pr
         summary:
           "Die Stadt hat einen Entwurf für den Radverkehrsplan 2030 erarbeitet. Sagen Sie uns, was Ihnen wichtig ist und wo es Probleme gibt.",
         body:
-          "Der Radverkehrsplan legt fest, wo in den nächsten Jahren Radwege gebaut, verbreitert oder sicherer gemacht werden.\n\n" +
-          "Der Entwurf liegt im Rathaus (Zimmer 112) und in der Stadtbibliothek aus. Sie können online, per Telefon über die Behördennummer 115, am Bürgerbüro oder auf Papier Stellung nehmen.\n\n" +
-          "Alle Stellungnahmen werden geprüft und beantwortet. Die Ergebnisse veröffentlichen wir nach dem Ende der Beteiligung.",
+          "Der Radverkehrsplan legt fest, wo in den nächsten Jahren Radwege gebaut, verbreitert oder sicherer gemacht werden. Hier steht jeder Abschnitt des Entwurfs kurz gefasst; den ganzen Entwurf finden Sie unter „Dokumente“. Sie können zum ganzen Entwurf oder zu einem Abschnitt Stellung nehmen.\n\n" +
+          "Der Entwurf liegt auch im Rathaus (Zimmer 112) und in der Stadtbibliothek aus. Sie können online, per Telefon über die Behördennummer 115, am Bürgerbüro oder auf Papier Stellung nehmen.\n\n" +
+          // the sections of the draft (the PDF's headings): numbered on the page, fixed since the procedure opened
+          "# Anlass und Ziel des Plans\n\nBis 2030 sollen 22 statt heute 14 Prozent der Wege mit dem Fahrrad gemacht werden.\n\n" +
+          "# Bestandsaufnahme\n\n86 Kilometer Radwege, 23 Lücken im Netz, 412 Unfälle mit Radfahrenden von 2021 bis 2025.\n\n" +
+          "# Leitlinien\n\n## Sicherheit zuerst\n\nKreuzungen mit vielen Unfällen werden zuerst umgebaut.\n\n" +
+          "## Radwege in der Innenstadt\n\nGeschützte Radfahrstreifen in der Bahnhofstraße; dafür entfallen 46 Parkplätze.\n\n" +
+          "## Verbindungen in die Ortsteile\n\nSechs Hauptrouten ohne Lücken bis 2028, neue Radwege nach Nordheim und Waldau.\n\n" +
+          "# Maßnahmen und Zeitplan\n\nDrei Stufen von 2027 bis 2030; ein Fahrradparkhaus mit 600 Plätzen am Bahnhof.\n\n" +
+          "# Kosten und Finanzierung\n\nEtwa 18,4 Millionen Euro, rund 60 Prozent aus Fördermitteln.\n\n" +
+          "# Beteiligung und weiteres Verfahren\n\nAlle Stellungnahmen werden geprüft und beantwortet. Die Ergebnisse veröffentlichen wir nach dem Ende der Beteiligung.",
         kind: "consultation",
         legal_basis: "Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 Niedersächsisches Datenschutzgesetz",
         responsible_office: "Fachbereich Stadtplanung, Abteilung Verkehrsplanung",
@@ -285,9 +293,16 @@ async function seedCyclingPlanTranslations(db: Kysely<Database>, procedureId: nu
         title: "Cycling Plan 2030 – draft for comment",
         summary: "The town has prepared a draft of the Cycling Plan 2030. Tell us what matters to you and where there are problems.",
         body:
-          "The cycling plan sets out where cycle paths will be built, widened or made safer in the coming years.\n\n" +
-          "The draft is on display at the town hall (room 112) and in the town library. You can comment online, by phone on the public service number 115, at the citizens' office or on paper.\n\n" +
-          "Every comment is reviewed and answered. We publish the results after participation has ended.",
+          "The cycling plan sets out where cycle paths will be built, widened or made safer in the coming years. Each section of the draft is summarised here; the full draft is under “Documents”. You can respond to the whole draft or to one section.\n\n" +
+          "The draft is also on display at the town hall (room 112) and in the town library. You can respond online, by phone on the public service number 115, at the citizens' office or on paper.\n\n" +
+          "# Purpose and aim of the plan\n\nBy 2030, 22 instead of 14 per cent of trips are to be made by bike.\n\n" +
+          "# Current situation\n\n86 kilometres of cycle paths, 23 gaps in the network, 412 accidents involving cyclists from 2021 to 2025.\n\n" +
+          "# Guidelines\n\n## Safety first\n\nJunctions with many accidents are rebuilt first.\n\n" +
+          "## Cycle paths in the town centre\n\nProtected cycle lanes on Bahnhofstraße; 46 parking spaces go.\n\n" +
+          "## Links to the districts\n\nSix main routes without gaps by 2028, new cycle paths to Nordheim and Waldau.\n\n" +
+          "# Measures and timetable\n\nThree stages from 2027 to 2030; a bike park with 600 spaces at the station.\n\n" +
+          "# Costs and funding\n\nAbout 18.4 million euros, around 60 per cent from grants.\n\n" +
+          "# Participation and next steps\n\nEvery response is reviewed and answered. We publish the results after the consultation has ended.",
         questions_json: JSON.stringify({
           [statement]: { label: "Your comments on the draft", hint: "Describe what you like about the draft or what is missing. If possible, name the place." },
           [place]: { label: "Which street or place do your comments concern?", hint: "For example: Bahnhofstraße between the market and the station" },

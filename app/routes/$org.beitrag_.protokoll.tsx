@@ -72,7 +72,8 @@ export default function SubmissionLog() {
         <section aria-labelledby="response-heading" className="inset">
           <h2 id="response-heading">{t("log.responseHeading")}</h2>
           <p>
-            <strong>{t(`decisions.${o.response.decision}`)}</strong> · {formatDate(o.response.createdAt, lng)}
+            {/* a decision of the municipality's own set is labelled in German */}
+            <strong lang={o.response.ownLabel ? "de" : undefined}>{o.response.ownLabel ?? t(`decisions.${o.response.decision}`)}</strong> · {formatDate(o.response.createdAt, lng)}
           </p>
           <p className="pre" lang="de">
             {o.response.text}

@@ -20,6 +20,11 @@ import { draftIdFor, rememberDraft } from "~/modules/submissions/draft-cookie.se
 import { readDraft, saveDraft } from "~/modules/submissions/drafts.server";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
 import { inputToValues, validateSubmission } from "~/modules/submissions/validation";
+import { takeSectionChoice } from "~/modules/sections/choice";
+import { SECTION_FIELD, headingSections, sectionByNumber, sectionValue, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
+import { SectionContents } from "~/modules/sections/ui/SectionContents";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -30,6 +35,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // answers not yet sent are shown again ("change your answer", or coming back later)
     const draft = acceptance === "open" ? await readDraft(db, await draftIdFor(request, procedure.id), procedure.id) : null;
     const pending = draft?.state === "pending";
+    // numbered from the German original (fixed when it opened); a translation numbers like it or shows as it is
+    const sections = await sectionsOf(db, original);
+    // "Stellung nehmen zu 3.2" opens the form with that section chosen
+    const linked = sectionByNumber(sections, new URL(request.url).searchParams.get(SECTION_FIELD));
+    const values = pending ? inputToValues(procedure, draft.input) : {};
+    const section = linked?.number ?? (pending ? sectionValue(sections, draft.input.sectionId) : undefined);
+    if (section) values[SECTION_FIELD] = [section];
     return data(
       {
         pageTitle: procedure.title,
@@ -39,7 +51,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         procedure,
         acceptance,
         basePath,
-        values: pending ? inputToValues(procedure, draft.input) : {},
+        values,
+        sectionLinked: linked !== undefined,
+        ...sectionsForReader(sections, procedure.body, procedure.langs.body),
         documents: await listDocuments(db, procedure.id),
       },
       // the form filled with what the resident entered (contact data, too): kept by no cache
@@ -62,12 +76,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const acceptance = acceptanceState(procedure);
     if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
     const fields = await readForm(request);
+    const choice = takeSectionChoice(fields, await sectionsOf(db, procedure));
     const result = validateSubmission(procedure, fields);
-    if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
+    if (!result.ok || !choice.ok) {
+      const errors = [...(choice.ok ? [] : [choice.error]), ...(result.ok ? [] : result.errors)];
+      return data({ errors, values: { ...result.values, [SECTION_FIELD]: [choice.value] } }, { status: 400 });
+    }
     const draftId = await saveDraft(db, {
       draftId: await draftIdFor(request, procedure.id),
       procedureId: procedure.id,
-      input: result.input,
+      input: { ...result.input, sectionId: choice.section?.id ?? null },
       language: await getLocale(request),
     });
     return redirect(`${basePath}/pruefen`, {
@@ -78,14 +96,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePage() {
-  const { procedure, acceptance, basePath, values, controller, documents } = useLoaderData<typeof loader>();
+  const { procedure, acceptance, basePath, values, controller, documents, sections, numbered, sectionLinked } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation(["procedures", "results"]);
+  const { t, i18n } = useTranslation(["procedures", "results", "sections"]);
+  const shownValues = actionData?.values ?? values;
+  const errors = actionData?.errors ?? [];
+  const sectionError = errors.find((e) => e.field === SECTION_FIELD);
+  // while open, every section links to the form with it chosen
+  const link = acceptance === "open" ? (number: string) => ({ href: `${basePath}?${SECTION_FIELD}=${number}#${SECTION_FIELD}`, text: t("sections:link", { number }) }) : undefined;
   return (
     <>
       <h1 {...contentAttrs(procedure.langs.title, i18n.language)}>{procedure.title}</h1>
       <ContentLanguageNote coverage={procedure.coverage} />
-      <ProcedureDetails procedure={procedure} acceptance={acceptance} />
+      <ProcedureDetails
+        procedure={procedure}
+        acceptance={acceptance}
+        bodySections={numbered ? headingSections(procedure.body, sections, link) : null}
+        contents={numbered ? <SectionContents sections={sections} /> : null}
+      />
       <DocumentList documents={documents} basePath={basePath} />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
       {acceptance === "open" ? (
@@ -97,8 +125,17 @@ export default function ProcedurePage() {
         <SubmissionForm
           procedure={procedure}
           action={basePath}
-          values={actionData?.values ?? values}
-          errors={actionData?.errors ?? []}
+          values={shownValues}
+          errors={errors}
+          extraLabels={{ [SECTION_FIELD]: t("sections:choice.label") }}
+          sectionChoice={
+            <SectionChoice
+              sections={sections}
+              value={shownValues[SECTION_FIELD]?.[0]}
+              error={sectionError ? t(sectionError.message, sectionError.params) : undefined}
+              backLink={numbered && (sectionLinked || shownValues[SECTION_FIELD]?.[0] !== undefined)}
+            />
+          }
         />
       ) : (
         <div className="inset">

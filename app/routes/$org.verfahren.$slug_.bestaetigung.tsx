@@ -11,6 +11,9 @@ import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft } from "~/modules/submissions/drafts.server";
 import { formatReceiptCode } from "~/modules/submissions/receipt-code";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { sectionLabel } from "~/modules/sections/outline";
+import { sectionOfSubmission } from "~/modules/sections/sections.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -23,13 +26,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       organisation: publicOrganisation(organisation),
       ...(await titleForReader(db, procedure, locale)),
       receiptCode: formatReceiptCode(draft.receiptCode),
+      section: await sectionOfSubmission(db, draft.submissionId).then((s) => (s ? sectionLabel(s) : null)),
       orgPath: `/${organisation.slug}`,
     };
   }, `/${params.org}/verfahren/${params.slug}`);
 }
 
 export default function Confirmation() {
-  const { receiptCode, procedureTitle, titleLang, note, orgPath } = useLoaderData<typeof loader>();
+  const { receiptCode, procedureTitle, titleLang, note, orgPath, section } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("submissions");
   return (
     <>
@@ -43,6 +47,11 @@ export default function Confirmation() {
       <p>
         {t("confirmation.for")} <span {...contentAttrs(titleLang, i18n.language)}>{procedureTitle}</span>
       </p>
+      {section ? (
+        <p>
+          {t("sections:receipt.about")} <span {...contentAttrs(CONTENT_LANGUAGE, i18n.language)}>{section}</span>
+        </p>
+      ) : null}
       <ContentLanguageNote coverage={note} />
       <p>{t("confirmation.keepCode")}</p>
       <h2>{t("confirmation.nextHeading")}</h2>

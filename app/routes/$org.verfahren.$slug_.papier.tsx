@@ -18,6 +18,9 @@ import { RECEIPT_ALPHABET } from "~/modules/submissions/receipt-code";
 import { contentAttrs, type LocalizedQuestion } from "~/modules/procedures/translations";
 import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
+import { sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { PaperSectionChoice } from "~/modules/sections/ui/PaperSectionChoice";
 
 const formNumber = (procedureId: number) =>
   `F${procedureId}-${Array.from({ length: 6 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join("")}`;
@@ -39,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deletion: personalDataDeletionDate(procedure),
       controller: organisation.controller_name,
       documents: await listDocuments(db, procedure.id),
+      sections: sectionsForReader(await sectionsOf(db, original), procedure.body, procedure.langs.body).sections,
       onlineAt: `${url.origin}/${organisation.slug}/verfahren/${procedure.slug}`,
     };
   });
@@ -95,7 +99,7 @@ function PaperQuestion({ q, n }: { q: LocalizedQuestion; n: number }) {
 }
 
 export default function PaperForm() {
-  const { procedure, large, numbers, postalAddress, deletion, controller, documents, onlineAt } = useLoaderData<typeof loader>();
+  const { procedure, large, numbers, postalAddress, deletion, controller, documents, onlineAt, sections } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   return (
     <div className={large ? "paper paper--large" : "paper"}>
@@ -117,6 +121,7 @@ export default function PaperForm() {
           </p>
           <DocumentsOnPaper id={`paper-documents-${copy}`} documents={documents} onlineAt={onlineAt} onPaperAt={`${procedure.responsibleOffice}, ${postalAddress}`} />
           <h2>{t("paper.questions")}</h2>
+          <PaperSectionChoice sections={sections} />
           {procedure.questions.map((q, i) => (
             <PaperQuestion key={q.id} q={q} n={i + 1} />
           ))}

@@ -19,6 +19,8 @@ import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
+import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -40,6 +42,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             : { text: values };
       return { field: questionFieldName(q), label: q.label, labelLang: q.langs.label, ...shown };
     });
+    const sections = await sectionsOf(db, original);
+    if (sections.length > 0) {
+      // the section first, as in the form; in the reader's language where the text is translated alike
+      const shown = sectionsForReader(sections, procedure.body, procedure.langs.body).sections;
+      const chosen = sections.findIndex((s) => s.id === draft.input.sectionId);
+      rows.unshift({
+        field: SECTION_FIELD,
+        label: t("sections:choice.row"),
+        labelLang: undefined,
+        text: [chosen < 0 ? t("sections:choice.whole") : `${shown[chosen].number} ${shown[chosen].title}`],
+        langs: [chosen < 0 ? undefined : shown[chosen].lang],
+      });
+    }
     const contact = procedure.contactFields.map((c) => ({
       field: contactFieldName(c.key),
       label: t(`submissions:contact.${c.key}`),

@@ -94,7 +94,8 @@ export default function Queue() {
         </div>
       ) : null}
       <p>
-        <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a>
+        <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a> ·{" "}
+        <a href={`${base}/${procedure.id}/abwaegung`}>{t("weighing.link")}</a>
       </p>
       <ErrorSummary errors={searchError ? [{ field: "suche", message: `moderation:${searchError}` }] : []} namespace="moderation" />
       <form method="get" className="filters">

@@ -9,17 +9,17 @@ import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { RESPONSE_DECISIONS, RESPONSE_MAX, groupForResponse, procedureForModeration, respond } from "~/modules/moderation/moderation.server";
-import type { ResponseDecision } from "#db/schema";
+import { groupForResponse, procedureForModeration } from "~/modules/moderation/moderation.server";
+import { GROUP_MAX, considerationErrors, recordConsideration } from "~/modules/considerations/considerations.server";
+import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const parseIds = (values: string[]) => {
   const ids = values.map(Number);
-  if (ids.length === 0 || ids.length > 500 || ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new HttpError(400, "unknown_field");
+  if (ids.length === 0 || ids.length > GROUP_MAX || ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new HttpError(400, "unknown_field");
   return [...new Set(ids)];
 };
 
@@ -28,9 +28,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
     const ids = parseIds(new URL(request.url).searchParams.getAll("id"));
-    const { t } = await getT(request, "moderation");
+    const { t, locale } = await getT(request, "moderation");
     const group = await groupForResponse(getDb(), user.organisationId, procedure, ids);
-    return { pageTitle: t("group.title"), csrfToken: user.csrfToken, ids, group, procedure: { id: procedure.id, title: procedure.title }, base: `/${user.organisationSlug}/verwaltung/moderation` };
+    const { choices: decisions } = await decisionChoices(getDb(), user.organisationId, t, locale);
+    return { pageTitle: t("group.title"), decisions, csrfToken: user.csrfToken, ids, group, procedure: { id: procedure.id, title: procedure.title }, base: `/${user.organisationSlug}/verwaltung/moderation` };
   });
 }
 
@@ -43,23 +44,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const ids = parseIds(fields.get("id") ?? []);
     const decision = fields.get("decision")?.[0] ?? "";
     const text = (fields.get("response_text")?.[0] ?? "").replace(/\r\n?/g, "\n").trim();
-    const errors: FieldError[] = [];
-    if (!(RESPONSE_DECISIONS as readonly string[]).includes(decision)) errors.push({ field: "decision", message: "moderation:errors.decision" });
-    if (!text) errors.push({ field: "response_text", message: "moderation:errors.responseText" });
-    else if (text.length > RESPONSE_MAX) errors.push({ field: "response_text", message: "moderation:errors.tooLong" });
+    const errors: FieldError[] = await considerationErrors(db, user.organisationId, decision, text);
     if (errors.length) return data({ errors }, { status: 400 });
-    await withAudit(
-      db,
-      (trx) => respond(trx, { organisationId: user.organisationId, procedureId: procedure.id, submissionIds: ids, moderatorId: user.id, decision: decision as ResponseDecision, text }),
-      (responseId) => ({ organisationId: user.organisationId, accountId: user.id, action: "response_given", targetType: "response", targetId: responseId, details: { decision, submissions: ids.length, ids: ids.join(",") }, clientAddress: context?.clientAddress }),
-    );
+    // one common consideration, audited in its own transaction
+    await recordConsideration(db, { organisationId: user.organisationId, procedureId: procedure.id, submissionIds: ids, moderatorId: user.id, decision, text, clientAddress: context?.clientAddress });
     // the queue says what happened: these N submissions are answered
     return redirect(`/${user.organisationSlug}/verwaltung/moderation/${procedure.id}?antwort=yes&beantwortet=${ids.length}`, 303);
   });
 }
 
 export default function GroupResponse() {
-  const { ids, group, procedure, csrfToken, base } = useLoaderData<typeof loader>();
+  const { ids, group, procedure, decisions, csrfToken, base } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff"]);
   const errors = actionData?.errors ?? [];
@@ -78,7 +73,7 @@ export default function GroupResponse() {
         {ids.map((id) => (
           <input key={id} type="hidden" name="id" value={id} />
         ))}
-        <ChoiceField name="decision" type="radio" label={t("review.decision")} items={RESPONSE_DECISIONS.map((d) => ({ value: d, label: t(`decisions.${d}`) }))} error={errorFor("decision")} required />
+        <ChoiceField name="decision" type="radio" label={t("review.decision")} items={decisions} error={errorFor("decision")} required />
         <TextField name="response_text" label={t("review.responseText")} hint={t("review.responseHint")} multiline error={errorFor("response_text")} required />
         <Button>{t("group.submit", { count: ids.length })}</Button>
       </form>

@@ -15,20 +15,18 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import {
   NOT_PUBLISHED_REASONS,
-  RESPONSE_DECISIONS,
-  RESPONSE_MAX,
   doNotPublish,
   openOriginalText,
   publishSubmission,
   queueNeighbours,
-  respond,
   submissionForReview,
   type NotPublishedReason,
 } from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
 import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
-import type { ResponseDecision } from "#db/schema";
+import { considerationErrors, recordConsideration } from "~/modules/considerations/considerations.server";
+import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const submissionId = (params: Record<string, string | undefined>) => {
@@ -41,9 +39,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const review = await submissionForReview(getDb(), user.organisationId, submissionId(params));
-    const { t } = await getT(request, "moderation");
+    const { t, locale } = await getT(request, "moderation");
+    const decisions = await decisionChoices(getDb(), user.organisationId, t, locale);
     return {
       pageTitle: t("review.title", { id: review.submission.id }),
+      decisions: decisions.choices,
       csrfToken: user.csrfToken,
       base: `/${user.organisationSlug}/verwaltung/moderation`,
       s: {
@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // a redacted answer's original stays on the server until it is opened (a logged step)
       answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
-      response: review.response,
+      response: review.response ? { ...review.response, decisionLabel: decisions.label(review.response.decision) } : null,
       neighbours: await queueNeighbours(getDb(), user.organisationId, review.procedure.id, review.submission.id),
       done: new URL(request.url).searchParams.get("erledigt"),
     };
@@ -109,14 +109,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === "respond") {
       const decision = one("decision") ?? "";
       const text = (one("response_text") ?? "").replace(/\r\n?/g, "\n").trim();
-      const errors: FieldError[] = [];
-      if (!(RESPONSE_DECISIONS as readonly string[]).includes(decision)) errors.push({ field: "decision", message: "moderation:errors.decision" });
-      if (!text) errors.push({ field: "response_text", message: "moderation:errors.responseText" });
-      else if (text.length > RESPONSE_MAX) errors.push({ field: "response_text", message: "moderation:errors.tooLong" });
+      const errors: FieldError[] = await considerationErrors(db, user.organisationId, decision, text);
       if (errors.length) return data({ errors, contact: null }, { status: 400 });
       const review = await submissionForReview(db, user.organisationId, id);
-      await respond(db, { organisationId: user.organisationId, procedureId: review.procedure.id, submissionIds: [id], moderatorId: user.id, decision: decision as ResponseDecision, text });
-      await auditIt("response_given", { decision });
+      // audited in the consideration's own transaction
+      await recordConsideration(db, { organisationId: user.organisationId, procedureId: review.procedure.id, submissionIds: [id], moderatorId: user.id, decision, text, clientAddress: context?.clientAddress });
       return redirect(`${base}?erledigt=responded`, 303);
     }
     if (intent === "open_original") {
@@ -137,7 +134,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { s, procedure, answers, contactCategories, response, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
+  const { s, procedure, answers, contactCategories, response, decisions, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff", "privacy"]);
   const errors = actionData?.errors ?? [];
@@ -261,7 +258,7 @@ export default function Review() {
         {response ? (
           <div className="inset">
             <p>
-              <strong>{t(`decisions.${response.decision}`)}</strong>
+              <strong>{response.decisionLabel}</strong>
             </p>
             <p className="pre" lang="de">
               {response.text}
@@ -271,7 +268,7 @@ export default function Review() {
         <form method="post" noValidate>
           <CsrfField token={csrfToken} />
           <input type="hidden" name="intent" value="respond" />
-          <ChoiceField name="decision" type="radio" label={t("review.decision")} items={RESPONSE_DECISIONS.map((d) => ({ value: d, label: t(`decisions.${d}`) }))} error={errorFor("decision")} required />
+          <ChoiceField name="decision" type="radio" label={t("review.decision")} items={decisions} error={errorFor("decision")} required />
           <TextField name="response_text" label={t("review.responseText")} hint={t("review.responseHint")} multiline error={errorFor("response_text")} required />
           <Button>{response ? t("review.respondAgain") : t("review.respond")}</Button>
         </form>

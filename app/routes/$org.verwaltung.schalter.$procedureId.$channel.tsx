@@ -26,6 +26,10 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
 import { errorMessageFor } from "~/modules/forms/fields";
+import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
 
 async function load(request: Request, params: Record<string, string | undefined>, forAction: boolean) {
   const channel = params.channel ?? "";
@@ -56,6 +60,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deletion: personalDataDeletionDate(procedure),
       base: `/${user.organisationSlug}/verwaltung/schalter`,
       documents: await listDocuments(getDb(), procedure.id),
+      // the clerk chooses the section the caller or the letter names (German titles, as on paper)
+      sections: sectionsForReader(await sectionsOf(getDb(), procedure), procedure.body, CONTENT_LANGUAGE).sections,
       onlineAt: `${new URL(request.url).origin}/${user.organisationSlug}/verfahren/${procedure.slug}`,
       onPaperAt: `${procedure.responsibleOffice}, ${org.postal_address}`,
     };
@@ -73,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function DeskEntry() {
-  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt } = useLoaderData<typeof loader>();
+  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt, sections } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation("desk");
   const errors = actionData?.errors ?? [];
@@ -125,6 +131,7 @@ export default function DeskEntry() {
         </section>
       )}
       <h2>{t("form.answers")}</h2>
+      <SectionChoice sections={sections} value={values[SECTION_FIELD]?.[0]} error={errorFor(SECTION_FIELD)} />
     </>
   );
   return (
@@ -147,7 +154,7 @@ export default function DeskEntry() {
         before={before}
         hidden={{ entry_key: entryKey }}
         submitLabel={t("form.save")}
-        extraLabels={{ notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
+        extraLabels={{ [SECTION_FIELD]: t("sections:choice.label"), notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
         heading={false}
       />
     </>

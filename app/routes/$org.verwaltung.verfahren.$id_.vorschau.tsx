@@ -19,6 +19,10 @@ import type { Procedure } from "~/modules/procedures/procedure";
 import { ShortPrivacyNotice } from "~/modules/procedures/ui/PrivacyNotice";
 import { ProcedureDetails } from "~/modules/procedures/ui/ProcedureDetails";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
+import { SECTION_FIELD, headingSections, sectionsForReader } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
+import { SectionContents } from "~/modules/sections/ui/SectionContents";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -35,6 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return {
       pageTitle: `${t("preview.title")}: ${procedure.title}`,
       procedure: procedure satisfies Procedure,
+      // numbered as residents will see them (a draft's live outline, an opened one's fixed sections)
+      ...sectionsForReader(await sectionsOf(getDb(), procedure), procedure.body, CONTENT_LANGUAGE),
       controller: organisation.controller_name,
       base,
       // a draft's public pages do not exist yet
@@ -52,8 +58,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePreview() {
-  const { procedure, controller, base, fullNoticeHref } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("admin");
+  const { procedure, controller, base, fullNoticeHref, sections, numbered } = useLoaderData<typeof loader>();
+  const { t } = useTranslation(["admin", "sections"]);
+  // the form is on this page: each section's link goes to the choice
+  const link = (number: string) => ({ href: `#${SECTION_FIELD}`, text: t("sections:link", { number }) });
   const notice = (
     <div className="inset" role="note">
       <p>
@@ -68,9 +76,14 @@ export default function ProcedurePreview() {
     <>
       {notice}
       <h1 lang={CONTENT_LANGUAGE}>{procedure.title}</h1>
-      <ProcedureDetails procedure={procedure} acceptance="open" />
+      <ProcedureDetails
+        procedure={procedure}
+        acceptance="open"
+        bodySections={numbered ? headingSections(procedure.body, sections, link) : null}
+        contents={numbered ? <SectionContents sections={sections} /> : null}
+      />
       <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={fullNoticeHref} />
-      <SubmissionForm procedure={procedure} action={`${base}/vorschau`} />
+      <SubmissionForm procedure={procedure} action={`${base}/vorschau`} sectionChoice={<SectionChoice sections={sections} />} />
       <div className="inset" role="note">
         <p>{t("preview.notSent")}</p>
       </div>

@@ -24,6 +24,8 @@ import * as m0021 from "./0021-procedure-defaults";
 import * as m0022 from "./0022-answer-search";
 import * as m0023 from "./0023-legal-framework";
 import * as m0026 from "./0026-documents";
+import * as m0027 from "./0027-sections";
+import * as m0029 from "./0029-consideration-decisions";
 import * as m0031 from "./0031-transparency-log";
 
 export const migrations: Record<string, Migration> = {
@@ -48,5 +50,7 @@ export const migrations: Record<string, Migration> = {
   "0022-answer-search": m0022,
   "0023-legal-framework": m0023,
   "0026-documents": m0026,
+  "0027-sections": m0027,
+  "0029-consideration-decisions": m0029,
   "0031-transparency-log": m0031,
 };

@@ -7,6 +7,8 @@
  *     personal data;
  *   - staff sign in with password and TOTP code and reach their dashboard;
  *   - a resident reports a barrier and gets a reference number;
+ *   - a resident goes from a section of the draft ("Stellung nehmen zu 3.2") to the form with that
+ *     section chosen, and back to the section;
  *   - a moderator publishes one submission as it is, one redacted, does not publish one (with a
  *     reason), answers one, and publishes updated results that residents then see;
  *   - an admin creates a procedure, adds questions, looks at the preview and opens it;
@@ -23,7 +25,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/modules/accounts/demo.server"
 import { totpCode } from "~/modules/accounts/totp.server";
 import { DESKTOP, launchBrowser, type Browser } from "../support/browser";
 import { keyboardWalker, rememberUnfocused, type Stop } from "../support/focus";
-import { CLOSED, ORG, STAFF, SURVEY, cookiesOf, prepareSite, type Session, type Site } from "../support/pages";
+import { CLOSED, CONSULTATION, ORG, STAFF, SURVEY, cookiesOf, prepareSite, type Session, type Site } from "../support/pages";
 import { Client } from "../support/http";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 import { DEMO } from "../support/staff";
@@ -215,6 +217,28 @@ test("a resident looks up the submission with the code, reads the log and erases
   expect(pathOf()).toBe(`${ORG}/beitrag/protokoll`);
   expect(new URL(page.url()).search).toBe("?done=deleted");
   expect(await page.locator("main").innerText(), "the masked e-mail address is gone").not.toContain("e***@example.org");
+
+  expect(k.problems, `Tab stops:\n${k.stops.join("\n")}`).toEqual([]);
+});
+
+test("a resident goes from section 3.2 of the draft to the form with 3.2 chosen, and back to the section", async () => {
+  await as("none");
+  const k = walker();
+  await visit(CONSULTATION);
+  const sectionLink = `${CONSULTATION}?abschnitt=3.2#abschnitt`;
+  await k.tabUntil("procedure page, to section 3.2", link(sectionLink));
+  await k.pressAndLoad("Enter");
+  expect(`${pathOf()}${new URL(page.url()).search}`).toBe(`${CONSULTATION}?abschnitt=3.2`);
+  expect(await page.locator("#abschnitt").inputValue(), "the section is chosen").toBe("3.2");
+  // the choice and right after it the way back
+  await k.tabUntil("form, to the way back", link("#abschnitt-3-2"), { limit: 3 });
+  await page.keyboard.press("Enter");
+  await expect.poll(() => new URL(page.url()).hash).toBe("#abschnitt-3-2");
+  const heading = await page.locator("#abschnitt-3-2").boundingBox();
+  expect(heading && heading.y >= 0 && heading.y < (page.viewportSize()?.height ?? 0), "the section's heading is on screen").toBe(true);
+  // reading on from the heading: the next Tab is the section's own link again
+  const next = await k.tab("section 3.2, next stop");
+  expect(next.href, `after the way back: ${next.element}`).toBe(sectionLink);
 
   expect(k.problems, `Tab stops:\n${k.stops.join("\n")}`).toEqual([]);
 });

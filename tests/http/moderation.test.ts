@@ -212,7 +212,7 @@ describe("moderation", () => {
     expect(res.status).toBe(303);
     const after = textOf(mainOf(await (await mod.get(`${res.headers.get("location")!}&lng=de`)).text()));
     expect(after).toContain("Die Antwort ist gespeichert: 2 Beiträge sind beantwortet.");
-    const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "response_given").where("target_type", "=", "response").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "consideration_recorded").where("target_type", "=", "response").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(JSON.parse(entry.details_json)).toMatchObject({ decision: "noted", submissions: 2, ids: `${a},${b}` });
   });
 

@@ -30,7 +30,7 @@
  *              .schalter.$procedureId.$channel (desk entry), .schalter.suche, .schalter.finden
  *              (search without the code), .schalter.beleg.$key (receipt letter),
  *              .moderation.beitrag.$id, .moderation.$procedureId_.antwort, …_.ergebnisse, …_.briefe,
- *              …_.sammel (bulk publish / not publish), .protokoll[.]csv (audit export), .verfahren.$id_.dokumente
+ *              …_.sammel (bulk publish / not publish), …_.abwaegung_.$format (weighing table files), .protokoll[.]csv (audit export), .verfahren.$id_.dokumente
  *              (document upload: a urlencoded body is refused), resident .verfahren.$slug_.dokumente.$id (download)
  *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung
  *
@@ -134,6 +134,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.moderation.$procedureId_.ergebnisse.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.closedId)}/ergebnisse` },
   { file: "$org.verwaltung.moderation.$procedureId_.sammel.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.procedureId)}/sammel`, page: (c) => `${ORG}/verwaltung/moderation/${c.procedureId}` },
   { file: "$org.verwaltung.moderation.$procedureId_.briefe.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.closedId)}/briefe` },
+  { file: "$org.verwaltung.moderation.$procedureId_.abwaegung_.$format.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/${seg(s, c.procedureId)}/abwaegung/xlsx`, page: (c) => `${ORG}/verwaltung/moderation/${c.procedureId}/abwaegung`, resource: true },
   { file: "$org.verwaltung.barrierefreiheit.$id.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/barrierefreiheit/${seg(s, c.reportId)}` },
   { file: "$org.verwaltung.barrierefreiheit.erklaerung.tsx", who: "admin", path: () => `${ORG}/verwaltung/barrierefreiheit/erklaerung` },
   { file: "$org.verwaltung.protokoll[.]csv.tsx", who: "admin", path: () => `${ORG}/verwaltung/protokoll.csv`, page: () => `${ORG}/verwaltung/protokoll`, resource: true },

@@ -20,6 +20,9 @@ import { createSubmission, findSubmissionByReceiptCode } from "~/modules/submiss
 import type { FieldError, FormFields } from "~/modules/forms/fields";
 import { validateSubmission, type SubmissionInput } from "~/modules/submissions/validation";
 import { audit, type AuditActor } from "~/modules/audit/audit.server";
+import { takeSectionChoice } from "~/modules/sections/choice";
+import { SECTION_FIELD } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
 import { HttpError } from "~/modules/http/errors";
 
 export const ASSISTED_CHANNELS = ["phone", "counter", "paper", "letter"] as const;
@@ -209,7 +212,7 @@ export type DeskEntryResult =
 
 /**
  * The desk's form, from fields to a stored submission: its own fields (entry key, notice read,
- * reference, day of receipt) and the procedure's answers are checked together, so that one page
+ * reference, day of receipt), the section chosen and the procedure's answers are checked together, so that one page
  * shows every mistake; the day of receipt must lie in the participation period (a procedure not
  * open today is a 403). The submission and its audit entry "submission_entered" are written in one
  * transaction; sending the same form again stores nothing twice.
@@ -220,9 +223,10 @@ export async function enterDeskSubmission(
 ): Promise<DeskEntryResult> {
   const { procedure, channel, staff } = args;
   const desk = readDeskMeta(args.fields, channel);
+  const section = takeSectionChoice(args.fields, await sectionsOf(db, procedure));
   const checked = validateSubmission(procedure, args.fields);
-  const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(checked.ok ? [] : checked.errors)];
-  const values = { ...checked.values, ...desk.values };
+  const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(section.ok ? [] : [section.error]), ...(checked.ok ? [] : checked.errors)];
+  const values = { ...checked.values, ...desk.values, [SECTION_FIELD]: [section.value] };
   if (desk.meta) {
     const acceptance = deskAcceptance(procedure, channel, desk.meta.receivedOn);
     if (acceptance === "received_after_closing" || acceptance === "received_before_opening" || acceptance === "received_in_future") {
@@ -233,12 +237,12 @@ export async function enterDeskSubmission(
   } else if (desk.errors.some((e) => e.field === "entry_key")) {
     errors.push({ field: "entry_key", message: "desk:errors.reload" });
   }
-  if (errors.length > 0 || !checked.ok || !desk.meta) return { ok: false, status: 400, errors, values, duplicateOf: null };
+  if (errors.length > 0 || !checked.ok || !section.ok || !desk.meta) return { ok: false, status: 400, errors, values, duplicateOf: null };
   const meta = desk.meta;
   const result = await saveDeskSubmission(db, {
     procedure,
     channel,
-    input: checked.input,
+    input: { ...checked.input, sectionId: section.section?.id ?? null },
     meta,
     accountId: staff.accountId,
     language: args.language,

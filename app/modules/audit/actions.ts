@@ -48,7 +48,9 @@ export const AUDIT_ACTIONS = [
   "submission_published",
   "submission_published_redacted",
   "submission_not_published",
-  "response_given",
+  // "response_given" until issue 19 (its label stays for older entries)
+  "consideration_recorded",
+  "weighing_table_exported",
   "contact_data_opened",
   "original_text_opened",
   "results_published",

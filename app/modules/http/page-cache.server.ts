@@ -93,7 +93,7 @@ const SLUG = "[a-z0-9][a-z0-9-]{0,99}";
 /** path → the query parameters the page reads (any other parameter bypasses the cache) */
 const PAGES: { pattern: RegExp; params: string[] }[] = [
   { pattern: new RegExp(`^/(${SLUG})/?$`), params: [] },
-  { pattern: new RegExp(`^/(${SLUG})/verfahren/${SLUG}$`), params: [] },
+  { pattern: new RegExp(`^/(${SLUG})/verfahren/${SLUG}$`), params: ["abschnitt"] },
   { pattern: new RegExp(`^/(${SLUG})/verfahren/${SLUG}/datenschutz$`), params: [] },
   { pattern: new RegExp(`^/(${SLUG})/verfahren/${SLUG}/ergebnisse$`), params: ["seite"] },
 ];

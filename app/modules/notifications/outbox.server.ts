@@ -37,7 +37,7 @@ export interface NotificationTextInput {
   resultsUrl: string;
   /** where a resident looks up the privacy log with the receipt code */
   privacyLogUrl: string;
-  response: { decision: ResponseDecision; text: string } | null;
+  response: { decision: string; text: string } | null;
   /** when the contact data will be deleted, if known */
   deleteAfter: string | null;
 }

@@ -18,6 +18,10 @@ export const PRIVACY_EVENT_TYPES = [
   "published",
   "not_published",
   "response_given",
+  /** a consideration (Abwägung) was recorded for the statement, alone or with others (issue 19) */
+  "consideration_recorded",
+  /** the submitter's name went into a named weighing table for the council (internal, issue 19) */
+  "named_in_weighing_table",
   "included_in_results",
   "included_in_open_data",
   "data_exported",

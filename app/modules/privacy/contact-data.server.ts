@@ -141,3 +141,44 @@ export async function deleteContactDetails(
   });
   return true;
 }
+
+/**
+ * The submitters' names of a batch of submissions, for a named weighing table (issue 19): only the
+ * name, never the other contact data. Each submission whose name is read gets the entry
+ * `named_in_weighing_table` in its privacy log, in the same transaction as the reading.
+ */
+export async function openNamesForExport(
+  db: import("kysely").Kysely<Database>,
+  organisationId: number,
+  submissionIds: readonly number[],
+  why: { moderatorId: number; legalBasis: string; now?: Date },
+): Promise<Map<number, string>> {
+  if (submissionIds.length === 0) return new Map();
+  const now = why.now ?? new Date();
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom("contact_details")
+      .innerJoin("submissions", "submissions.id", "contact_details.submission_id")
+      .select(["contact_details.submission_id", "contact_details.name"])
+      .where("submissions.organisation_id", "=", organisationId)
+      .where("contact_details.submission_id", "in", [...submissionIds])
+      .where("contact_details.name", "is not", null)
+      .orderBy("contact_details.submission_id")
+      .execute();
+    const ring = getKeyRing();
+    const names = new Map<number, string>();
+    for (const r of rows) {
+      names.set(r.submission_id, decryptField(ring, r.name!, aad(r.submission_id, "name")));
+      await appendPrivacyEvent(trx, { organisationId, submissionId: r.submission_id }, {
+        type: "named_in_weighing_table",
+        actorRole: "moderator",
+        actorAccountId: why.moderatorId,
+        categories: ["name"],
+        purpose: "moderation",
+        legalBasis: why.legalBasis,
+        occurredAt: now,
+      });
+    }
+    return names;
+  });
+}

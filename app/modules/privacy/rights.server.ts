@@ -18,6 +18,8 @@ import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { receiptCodeDigest } from "./server-keys.server";
 import { deleteContactDetails, openContactDetails, type ContactDetails } from "./contact-data.server";
 import { MASKS } from "./masking";
+import { sectionById } from "~/modules/sections/sections.server";
+import { ownDecisionLabel } from "~/modules/considerations/decisions.server";
 
 export const LOOKUP_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
 const ERASURE_LEGAL_BASIS = LEGAL_BASES.erasure;
@@ -77,7 +79,7 @@ export interface SubmissionOverview {
   events: PrivacyEvent[];
   chainIntact: boolean;
   /** the council's official answer, once given */
-  response: { decision: string; text: string; createdAt: string } | null;
+  response: { decision: string; text: string; createdAt: string; ownLabel: string | null } | null;
   /** paper and letters: the day the post was received (the date of receipt); receivedAt is when it was entered */
   receivedOn: string | null;
 }
@@ -136,7 +138,7 @@ export async function describeSubmission(db: Kysely<Database>, submissionId: num
             .select(["decision", "text", "created_at as createdAt"])
             .where("id", "=", submission.response_id)
             .executeTakeFirst()
-            .then((r) => r ?? null)
+            .then(async (r) => (r ? { ...r, ownLabel: await ownDecisionLabel(trx, submission.organisation_id, r.decision) } : null))
         : null,
     };
   });
@@ -148,7 +150,17 @@ export interface SubmissionExport {
   controller: { name: string; contact: string; dataProtectionOfficer: string; dataProtectionOfficerContact: string };
   procedure: { title: string; legalBasis: string; privacyNoticeVersion: string };
   /** receivedAt: the date of receipt (paper and letters: the day the post arrived, YYYY-MM-DD); enteredAt: when it was stored */
-  submission: { receivedAt: string; enteredAt: string; channel: string; language: string; state: string; responseState: string; withdrawnAt: string | null };
+  submission: {
+    receivedAt: string;
+    enteredAt: string;
+    channel: string;
+    language: string;
+    state: string;
+    responseState: string;
+    withdrawnAt: string | null;
+    /** the numbered section of the draft it is about; null: the draft as a whole */
+    section: { number: string; title: string } | null;
+  };
   answers: { question: string; answer: string[] }[];
   personalData: ContactDetails | null;
   personalDataDeleteAfter: string | null;
@@ -194,6 +206,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
         state: submission.state,
         responseState: submission.response_state,
         withdrawnAt: submission.withdrawn_at,
+        section: await sectionById(trx, procedure.id, submission.section_id).then((s) => (s ? { number: s.number, title: s.title } : null)),
       },
       answers: procedure.questions
         .map((q) => ({

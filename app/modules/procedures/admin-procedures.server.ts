@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { isUniqueViolation } from "#db/connection.server";
+import { keepsSections } from "~/modules/sections/sections.server";
 import type { Database, ProcedureRow, ProcedureUpdate } from "#db/schema";
 import type { FormFields, FormValues } from "~/modules/forms/fields";
 import { editableFields, PROCEDURE_LIMITS, type AdminResult } from "./admin-rules";
@@ -106,6 +107,10 @@ export async function updateProcedure(
   const changes = checked.changes;
   const changed = (Object.keys(changes) as (keyof ProcedureUpdate)[]).filter((k) => changes[k] !== row[k as keyof ProcedureRow]);
   if (changed.length === 0) return { ok: true, changed: [] };
+  // an opened procedure's sections are fixed (decision 48): its text may change between the headings only
+  if (changes.body !== undefined && changes.body !== row.body && !(await keepsSections(db, { id: row.id, status: row.status, body: row.body }, changes.body))) {
+    return { ok: false, status: 400, errors: [{ field: "body", message: "errors.sectionsFixed" }], values: checked.values };
+  }
   if (changes.slug && changes.slug !== row.slug && (await slugInUse(db, organisationId, changes.slug, id))) return slugTaken(checked.values);
   try {
     const result = await db

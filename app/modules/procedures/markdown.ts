@@ -29,6 +29,21 @@ export interface MarkdownOptions {
    * are treated as 1 so that no h1 is ever produced; levels above 6 become h6.
    */
   headingOffset?: number;
+  /**
+   * Numbered sections, by heading in document order (the order of markdownHeadings): the heading
+   * gets the id and its number in front; with `link`, a paragraph with that link follows it.
+   * null (or a missing entry) leaves that heading as it is.
+   */
+  sections?: readonly (HeadingSection | null)[];
+}
+
+export interface HeadingSection {
+  /** the heading's id, the section's anchor */
+  id: string;
+  /** written before the heading's text, e.g. "3.2" */
+  number: string;
+  /** e.g. "Stellung nehmen zu 3.2" to the form with this section chosen */
+  link?: { href: string; text: string };
 }
 
 const parser = createParser();
@@ -88,7 +103,7 @@ function headingOffsetOf(opts: MarkdownOptions): number {
 export function renderMarkdown(source: string, opts: MarkdownOptions = {}): string {
   if (typeof source !== "string" || source.length === 0) return "";
   const tokens = parser.parse(prepare(source), {});
-  return new BlockRenderer(tokens, headingOffsetOf(opts)).blocks(0, tokens.length).join("\n");
+  return new BlockRenderer(tokens, headingOffsetOf(opts), opts.sections ?? []).blocks(0, tokens.length).join("\n");
 }
 
 export interface MarkdownHeading {
@@ -105,13 +120,18 @@ export function markdownHeadings(source: string, opts: MarkdownOptions = {}): Ma
   const headings: MarkdownHeading[] = [];
   tokens.forEach((token, k) => {
     if (token.type !== "heading_open") return;
-    const text = (tokens[k + 1]?.children ?? [])
-      .map((t) => (t.type === "softbreak" || t.type === "hardbreak" ? " " : t.type === "text" || t.type === "code_inline" ? t.content : ""))
-      .join("")
-      .trim();
+    const text = headingText(tokens[k + 1]?.children ?? []);
     if (text !== "") headings.push({ level: Math.min(6, Number(token.tag.slice(1)) + headingOffsetOf(opts)), text });
   });
   return headings;
+}
+
+/** A heading's text without syntax; a heading whose text is empty is left out (by the outline and the renderer alike). */
+function headingText(children: Token[]): string {
+  return children
+    .map((t) => (t.type === "softbreak" || t.type === "hardbreak" ? " " : t.type === "text" || t.type === "code_inline" ? t.content : ""))
+    .join("")
+    .trim();
 }
 
 /**
@@ -174,9 +194,13 @@ function closingIndex(tokens: Token[], open: number): number {
 }
 
 class BlockRenderer {
+  /** headings rendered so far: the index into `sections` */
+  private headingCount = 0;
+
   constructor(
     private readonly tokens: Token[],
     private readonly headingOffset: number,
+    private readonly sections: readonly (HeadingSection | null)[],
   ) {}
 
   /** The blocks among tokens[from, to), one string each. */
@@ -202,10 +226,14 @@ class BlockRenderer {
         return token.hidden ? text : `<p>${text}</p>`;
       }
       case "heading_open": {
-        const text = renderInline(this.tokens[start + 1]?.children ?? []);
-        if (text.trim() === "") return "";
+        const children = this.tokens[start + 1]?.children ?? [];
+        if (headingText(children) === "") return "";
+        const text = renderInline(children);
         const level = Math.min(6, Number(token.tag.slice(1)) + this.headingOffset);
-        return `<h${level}>${text}</h${level}>`;
+        const section = this.sections[this.headingCount++];
+        if (!section) return `<h${level}>${text}</h${level}>`;
+        const heading = `<h${level} id="${escapeHtml(section.id)}"><span class="section-number">${escapeHtml(section.number)}</span> ${text}</h${level}>`;
+        return section.link ? `${heading}\n<p class="section-link"><a href="${escapeHtml(section.link.href)}">${escapeHtml(section.link.text)}</a></p>` : heading;
       }
       case "bullet_list_open":
       case "ordered_list_open": {

@@ -89,7 +89,7 @@ export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">
         chunk += csvRow([
           s.number,
           ...columns.map(({ q }) => textAnswer(s.answers.get(q.id))),
-          s.response ? labels.decisions[s.response.decision] : "",
+          s.response ? (labels.decisions[s.response.decision as ResponseDecision] ?? s.response.decision) : "",
           s.response?.text ?? "",
         ]);
       }

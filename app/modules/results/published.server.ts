@@ -20,7 +20,7 @@ export interface PublishedSubmission {
   number: number;
   /** public free text per text question id (the redacted version where there is one) */
   answers: Map<number, string[]>;
-  response: { decision: ResponseDecision; text: string } | null;
+  response: { decision: string; text: string } | null;
 }
 
 interface SubmissionRef {

@@ -150,7 +150,8 @@ export async function submitDraft(
 
       const result = await createSubmission(trx, {
         procedure: args.procedure,
-        input: checked.input,
+        // the section was checked when the form was sent; sections never change once open
+        input: { ...checked.input, sectionId: draft.input.sectionId ?? null },
         channel: "online",
         // the language stored with these answers (read with them above)
         language: draft.language,

@@ -41,7 +41,7 @@ export type CreatedSubmission =
 // state "received" and response "pending"; the columns not named (withdrawal, erasure, moderation) start empty
 const INSERT_SUBMISSION =
   "insert into submissions (organisation_id, procedure_id, receipt_code_hash, channel, entered_by_account_id, source_reference, source_reference_key, received_on, " +
-  `notice_version, language, idempotency_key, created_at, consent_results_notification, state, response_state) values (${"?, ".repeat(13)}'received', 'pending')`;
+  `notice_version, language, idempotency_key, created_at, consent_results_notification, section_id, state, response_state) values (${"?, ".repeat(14)}'received', 'pending')`;
 const INSERT_SUBMISSION_UNLESS_TAKEN = `${INSERT_SUBMISSION} on conflict do nothing returning id`;
 const INSERT_SUBMISSION_OR_FAIL = `${INSERT_SUBMISSION} returning id`;
 
@@ -71,6 +71,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
     s.idempotencyKey,
     now,
     consent,
+    s.input.sectionId ?? null,
   ];
 
   // The unique indexes decide, no look-ups first: an idempotency key already used (a retry, a double

@@ -34,6 +34,8 @@ export interface SubmissionInput {
   contact: ContactInput;
   /** consent to be told the result (an optional purpose); undefined when not offered */
   consentResults?: boolean;
+  /** the numbered section of the draft it is about (app/modules/sections); null or missing: the draft as a whole */
+  sectionId?: number | null;
 }
 
 export type ValidationResult =

@@ -34,6 +34,7 @@ export function SubmissionForm({
   submitLabel,
   extraLabels = {},
   heading = true,
+  sectionChoice,
 }: {
   procedure: Procedure;
   action: string;
@@ -46,6 +47,8 @@ export function SubmissionForm({
   /** labels for error-summary entries of fields in `before` */
   extraLabels?: Record<string, string>;
   heading?: boolean;
+  /** the optional choice of the draft's section, first in the form (app/modules/sections) */
+  sectionChoice?: ReactNode;
 }) {
   const { t } = useTranslation("submissions");
   const errorFor = errorMessageFor(errors, t);
@@ -70,6 +73,7 @@ export function SubmissionForm({
           <p>{t("form.intro")}</p>
         </>
       ) : null}
+      {sectionChoice}
       {procedure.questions.map((q) => (
         <QuestionField
           key={q.id}

@@ -1,0 +1,201 @@
+/**
+ * The weighing table (Abwägungstabelle) of one procedure for the council: every statement —
+ * published or not, every channel — with its number, date of receipt, channel, text, decision and
+ * consideration, and the office that answers (never a staff member's name).
+ *
+ * Two variants: `named` (internal: the submitter's name, never contact details; every statement
+ * whose name goes out gets a privacy-log entry, written batch by batch just before that batch is
+ * handed on) and `anonymised` (no names; the personal-data detector's findings replaced in every
+ * text), the one for a public council meeting. The text is the original or the published (redacted)
+ * version, chosen at export.
+ *
+ * Rows are read in keyset batches (procedure, id), so 100 000 statements pass through in bounded
+ * memory; the writers (xlsx.server.ts, odt.server.ts) stream them on.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Channel, Database } from "#db/schema";
+import { berlinDay } from "~/i18n/dates";
+import { fixedT } from "~/i18n/i18n.server";
+import { suggestRedaction } from "~/modules/moderation/personal-data";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { openNamesForExport } from "~/modules/privacy/contact-data.server";
+import type { Procedure } from "~/modules/procedures/procedure";
+import { decisionLabel, decisionSet } from "./decisions.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const WEIGHING_VARIANTS = ["named", "anonymised"] as const;
+export type WeighingVariant = (typeof WEIGHING_VARIANTS)[number];
+export const WEIGHING_TEXTS = ["original", "redacted"] as const;
+export type WeighingText = (typeof WEIGHING_TEXTS)[number];
+export const WEIGHING_FORMATS = ["xlsx", "odt"] as const;
+export type WeighingFormat = (typeof WEIGHING_FORMATS)[number];
+
+/** The words in the address (German: the files are the municipality's records). */
+export const VARIANT_PARAM: Record<string, WeighingVariant> = { namentlich: "named", anonymisiert: "anonymised" };
+export const TEXT_PARAM: Record<string, WeighingText> = { original: "original", geschwaerzt: "redacted" };
+
+export const WEIGHING_BATCH = 500;
+/** A spreadsheet cell holds at most 32 767 characters. */
+const CELL_MAX = 32_000;
+
+export interface WeighingRow {
+  number: number;
+  /** YYYY-MM-DD, Berlin: the date of receipt for post, the day it was entered otherwise */
+  receivedOn: string;
+  channel: Channel;
+  /** named variant only: the submitter's name, "" when none was given */
+  name: string;
+  /** the statement's free-text answers, each headed by its question when there are several */
+  text: string;
+  decision: string;
+  consideration: string;
+  /** the consideration's number when it is shared by several statements (a common consideration) */
+  commonConsideration: number | null;
+  /** the columns other areas add (section, place): key → value */
+  extra: Record<string, string>;
+}
+
+/**
+ * A column another area adds to the table (issue 17's sections, issue 18's places): its German
+ * header and the values for a batch of statements. Registered in EXTRA_COLUMNS below; the writers
+ * show one column each, and the document groups by the column marked `groups`.
+ */
+export interface ExtraColumn {
+  key: string;
+  header: string;
+  width: number;
+  groups?: boolean;
+  values(db: Db, submissionIds: number[]): Promise<Map<number, string>>;
+}
+
+/** Empty until sections and places exist on this branch (see the note in docs/weighing-table.md). */
+export const EXTRA_COLUMNS: ExtraColumn[] = [];
+
+export interface WeighingOptions {
+  variant: WeighingVariant;
+  text: WeighingText;
+  /** who exports: recorded with each named statement's privacy-log entry */
+  moderatorId: number;
+  /** stop after this many rows (the printable page); the files take every statement */
+  limit?: number;
+  now?: Date;
+}
+
+/** A control character other than tab and line breaks cannot stand in XML (XLSX, ODT). */
+// eslint-disable-next-line no-control-regex
+export const xmlSafe = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+const capped = (s: string) => (s.length > CELL_MAX ? `${s.slice(0, CELL_MAX)} […]` : s);
+
+export async function countStatements(db: Db, organisationId: number, procedureId: number): Promise<number> {
+  const r = await db.selectFrom("submissions").select((eb) => eb.fn.countAll<number>().as("n")).where("organisation_id", "=", organisationId).where("procedure_id", "=", procedureId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * The table's rows in number order, a batch at a time. For the named variant the batch's names are
+ * opened (and logged in each statement's privacy log) in one transaction before the batch is yielded.
+ */
+export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, o: WeighingOptions): AsyncGenerator<WeighingRow[]> {
+  const set = await decisionSet(db, procedure.organisationId);
+  // the council's paper is German, whoever exports it
+  const t = fixedT("de", "moderation");
+  const label = (key: string) => decisionLabel(set, key, (k) => t(k), "de");
+  const free = procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").sort((a, b) => a.position - b.position);
+  const freeIds = free.map((q) => q.id);
+  // common considerations: shared by more than one statement (bounded by the number of groups)
+  const shared = new Set(
+    (
+      await db
+        .selectFrom("submissions")
+        .select("response_id")
+        .where("procedure_id", "=", procedure.id)
+        .where("response_id", "is not", null)
+        .groupBy("response_id")
+        .having((eb) => eb.fn.countAll(), ">", 1)
+        .execute()
+    ).map((r) => r.response_id!),
+  );
+  let after = 0;
+  let left = o.limit ?? Number.POSITIVE_INFINITY;
+  while (left > 0) {
+    const batch = await db
+      .selectFrom("submissions")
+      .leftJoin("responses", "responses.id", "submissions.response_id")
+      .select(["submissions.id", "submissions.created_at", "submissions.received_on", "submissions.channel", "responses.id as response_id", "responses.decision", "responses.text as consideration"])
+      .where("submissions.organisation_id", "=", procedure.organisationId)
+      .where("submissions.procedure_id", "=", procedure.id)
+      .where("submissions.id", ">", after)
+      .orderBy("submissions.id")
+      .limit(Math.min(WEIGHING_BATCH, left))
+      .execute();
+    if (batch.length === 0) return;
+    after = batch[batch.length - 1].id;
+    left -= batch.length;
+    const ids = batch.map((b) => b.id);
+    const answers = freeIds.length
+      ? await db
+          .selectFrom("answers")
+          .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+          .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+          .where("answers.submission_id", "in", ids)
+          .where("answers.question_id", "in", freeIds)
+          .orderBy("answers.id")
+          .execute()
+      : [];
+    const texts = new Map<number, { question: string; value: string }[]>();
+    for (const q of free) {
+      for (const a of answers) {
+        if (a.question_id !== q.id) continue;
+        let value = o.text === "redacted" ? (a.public_value ?? a.value) : a.value;
+        if (o.variant === "anonymised") value = suggestRedaction(value).redacted;
+        if (!value.trim()) continue;
+        const list = texts.get(a.submission_id) ?? [];
+        list.push({ question: q.label, value });
+        texts.set(a.submission_id, list);
+      }
+    }
+    const names = o.variant === "named" ? await openNamesForExport(db, procedure.organisationId, ids, { moderatorId: o.moderatorId, legalBasis: LEGAL_BASES.publicTask, now: o.now }) : new Map<number, string>();
+    const extras = await Promise.all(EXTRA_COLUMNS.map(async (c) => [c.key, await c.values(db, ids)] as const));
+    yield batch.map((b) => ({
+      number: b.id,
+      receivedOn: b.received_on ?? berlinDay(b.created_at),
+      channel: b.channel,
+      name: xmlSafe(names.get(b.id) ?? ""),
+      text: capped(xmlSafe(statementText(texts.get(b.id) ?? []))),
+      decision: b.decision ? label(b.decision) : "",
+      consideration: capped(xmlSafe(b.consideration ?? "")),
+      commonConsideration: b.response_id !== null && shared.has(b.response_id) ? b.response_id : null,
+      extra: Object.fromEntries(extras.map(([key, values]) => [key, xmlSafe(values.get(b.id) ?? "")])),
+    }));
+  }
+}
+
+/** A statement's free-text answers as one text: each headed by its question when it answered several. */
+const statementText = (answers: { question: string; value: string }[]) =>
+  answers.length === 1 ? answers[0].value : answers.map((a) => `${a.question}:\n${a.value}`).join("\n\n");
+
+/** A column of the files: German header, width in characters, the cell's text. */
+export interface WeighingColumn {
+  key: string;
+  header: string;
+  width: number;
+  value(row: WeighingRow): string | number;
+}
+
+/** The table's columns for a variant, in order (the name only in the named one; sections and places where they exist). */
+export function weighingColumns(variant: WeighingVariant, office: string): WeighingColumn[] {
+  const t = fixedT("de", "staff");
+  return [
+    { key: "number", header: "Nr.", width: 8, value: (r) => r.number },
+    { key: "receivedOn", header: "Eingang", width: 12, value: (r) => r.receivedOn },
+    { key: "channel", header: "Weg", width: 12, value: (r) => t(`channels.${r.channel}`) },
+    ...(variant === "named" ? [{ key: "name", header: "Name", width: 24, value: (r: WeighingRow) => r.name }] : []),
+    ...EXTRA_COLUMNS.map((c) => ({ key: c.key, header: c.header, width: c.width, value: (r: WeighingRow) => r.extra[c.key] ?? "" })),
+    { key: "text", header: "Stellungnahme", width: 60, value: (r) => r.text },
+    { key: "decision", header: "Entscheidung", width: 22, value: (r) => r.decision },
+    { key: "consideration", header: "Abwägung", width: 60, value: (r) => r.consideration },
+    { key: "common", header: "Gemeinsame Abwägung", width: 12, value: (r) => (r.commonConsideration === null ? "" : `A-${r.commonConsideration}`) },
+    { key: "office", header: "Antwortende Stelle", width: 24, value: () => office },
+  ];
+}

@@ -1,0 +1,112 @@
+/**
+ * Numbered sections over HTTP against the production server (SQLite, and PostgreSQL with
+ * TEST_DATABASE_URL): the contents list and numbered headings of the demo's draft, "Stellung nehmen
+ * zu 3.2" opening the form with that section chosen and leading back, the choice on
+ * check-your-answers and stored with the submission, a section that does not exist refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { engines } from "../support/databases";
+import { Client, mainOf, textOf } from "../support/http";
+import { startServer, type TestServer } from "../support/server";
+
+const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
+const ANSWERS: [string, string][] = [
+  ["q1", "Die geschützten Radfahrstreifen in der Bahnhofstraße sind gut."],
+  ["q3", "bike"],
+  ["q5", "4"],
+];
+
+describe.each(engines)("numbered sections on %s", (engine) => {
+  let server: TestServer;
+  let db: DatabaseHandle;
+
+  beforeAll(async () => {
+    server = await startServer({ engine });
+    db = openDatabase(server.database.url);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await server?.stop();
+  });
+
+  it("numbers the draft's headings, lists them at the top and links each to the form", async () => {
+    const main = mainOf(await (await new Client(server.url).get(PROCEDURE)).text());
+    const contents = main.match(/<nav aria-labelledby="contents-title"[\s\S]*?<\/nav>/)?.[0] ?? "";
+    expect(textOf(contents)).toContain("Inhalt des Entwurfs");
+    expect(contents).toContain('href="#abschnitt-3-2"');
+    expect(textOf(contents)).toMatch(/3\.2 Radwege in der Innenstadt/);
+    expect([...contents.matchAll(/href="#abschnitt-/g)]).toHaveLength(9);
+    expect(main).toMatch(/<h4 id="abschnitt-3-2"><span class="section-number">3\.2<\/span> Radwege in der Innenstadt<\/h4>/);
+    expect(main).toContain(`<a href="${PROCEDURE}?abschnitt=3.2#abschnitt">Stellung nehmen zu 3.2</a>`);
+    // the choice in the form: optional, the whole draft first and chosen
+    expect(textOf(main)).toMatch(/Zu welchem Abschnitt\? \(freiwillig\)/);
+    expect(main).toMatch(/<select[^>]*id="abschnitt"[^>]*name="abschnitt"/);
+    expect(main).toMatch(/<option value="" selected="">zum Entwurf insgesamt<\/option>/);
+    expect(main).toMatch(/<option value="3\.2" lang="de">3\.2 Radwege in der Innenstadt<\/option>/);
+    expect(main).not.toContain("Zurück zu Abschnitt");
+  });
+
+  it("opens the form with the section chosen from its link, and leads back to the section", async () => {
+    const main = mainOf(await (await new Client(server.url).get(`${PROCEDURE}?abschnitt=3.2`)).text());
+    expect(main).toMatch(/<option value="3\.2" selected="" lang="de">|<option value="3\.2" lang="de" selected="">/);
+    expect(main).toContain('<a href="#abschnitt-3-2">Zurück zu Abschnitt 3.2</a>');
+    // a number that is not a section: the page as without it
+    const unknown = await new Client(server.url).get(`${PROCEDURE}?abschnitt=99`);
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toMatch(/<option value="" selected="">/);
+  });
+
+  it("shows the section on check-your-answers and stores it with the submission", async () => {
+    const c = new Client(server.url);
+    const sent = await c.post(PROCEDURE, [["abschnitt", "3.2"], ...ANSWERS]);
+    expect(sent.status).toBe(303);
+    const check = textOf(await (await c.get(`${PROCEDURE}/pruefen`)).text());
+    expect(check).toContain("Abschnitt 3.2 Radwege in der Innenstadt Ändern Abschnitt");
+    // "change" goes back to the form with the section still chosen
+    expect(await (await c.get(PROCEDURE)).text()).toMatch(/<option value="3\.2" (selected="" lang="de"|lang="de" selected="")>/);
+    expect((await c.post(`${PROCEDURE}/pruefen`, "")).status).toBe(303);
+    // the receipt names it, and so does the export of everything held (Art. 15)
+    const receipt = textOf(await (await c.get(`${PROCEDURE}/bestaetigung`)).text());
+    expect(receipt).toContain("Zu Abschnitt: 3.2 Radwege in der Innenstadt");
+    const code = receipt.match(/Ihr Eingangscode: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z])/)![1];
+    const resident = new Client(server.url);
+    expect((await resident.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
+    const exported = await (await resident.post("/musterstadt/beitrag/daten", "")).json();
+    expect(exported.submission.section).toEqual({ number: "3.2", title: "Radwege in der Innenstadt" });
+    const latest = await db.db
+      .selectFrom("submissions")
+      .leftJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")
+      .select(["procedure_sections.number", "procedure_sections.title"])
+      .orderBy("submissions.id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(latest).toEqual({ number: "3.2", title: "Radwege in der Innenstadt" });
+  });
+
+  it("says 'zum Entwurf insgesamt' when no section was chosen", async () => {
+    const c = new Client(server.url);
+    expect((await c.post(PROCEDURE, [["abschnitt", ""], ...ANSWERS])).status).toBe(303);
+    expect(textOf(await (await c.get(`${PROCEDURE}/pruefen`)).text())).toContain("Abschnitt zum Entwurf insgesamt");
+  });
+
+  it("refuses a section that does not exist with an error summary, and stores nothing", async () => {
+    const before = Number((await db.db.selectFrom("submission_drafts").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const res = await new Client(server.url).post(PROCEDURE, [["abschnitt", "9.9"], ...ANSWERS]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const summary = html.match(/<div class="error-summary"[\s\S]*?<\/div>/)![0];
+    expect([...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1])).toEqual(["abschnitt"]);
+    expect(textOf(summary)).toContain("Wählen Sie einen Abschnitt aus der Liste");
+    expect(html).toMatch(/aria-describedby="abschnitt-hint abschnitt-error"/);
+    const twice = await new Client(server.url).post(PROCEDURE, [["abschnitt", "1"], ["abschnitt", "2"], ...ANSWERS]);
+    expect(twice.status).toBe(400);
+    expect(Number((await db.db.selectFrom("submission_drafts").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n)).toBe(before);
+  });
+
+  it("numbers the English translation like the original, in English", async () => {
+    const main = mainOf(await (await new Client(server.url).get(`${PROCEDURE}?lng=en`)).text());
+    expect(main).toMatch(/<h4 id="abschnitt-3-2"><span class="section-number">3\.2<\/span> Cycle paths in the town centre<\/h4>/);
+    expect(main).toContain("Respond to section 3.2");
+    expect(main).toMatch(/<option value="3\.2" lang="en">3\.2 Cycle paths in the town centre<\/option>/);
+  });
+});
