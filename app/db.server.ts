@@ -66,12 +66,12 @@ export async function closeDatabase(): Promise<void> {
   await h?.close();
 }
 
-/** The scheduled jobs (retention), for server.js's timer. */
+/** The scheduled jobs (retention), for the server's timer (server/index.ts). */
 export async function runScheduledJobs() {
   return runJobs(getDb());
 }
 
-/** The transparency log's integrator and checkpoint signer, for server.js's timer (off the request path). */
+/** The transparency log's integrator and checkpoint signer, for the server's timer (server/index.ts) (off the request path). */
 let integrating: Promise<unknown> | undefined;
 
 export async function runTransparencyLog() {

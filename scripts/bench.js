@@ -81,12 +81,14 @@ const probeFile = join(dir, "memory-probe.json");
 const probe = `import{writeFileSync as w}from"node:fs";setInterval(()=>{try{w(${JSON.stringify(probeFile)},JSON.stringify(process.memoryUsage()))}catch{}},20).unref();`;
 const serverArgs = [...(memoryTrace ? [`--import=data:text/javascript,${encodeURIComponent(probe)}`] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 
-const { child: server, url } = await startProcess("server.js", {
+const { child: server, url } = await startProcess("build/server/index.js", {
   HOST: "127.0.0.1",
   DATABASE_URL: databaseUrl,
   // every request comes from this machine: the per-client submission limit would stop the load
   SUBMISSIONS_PER_HOUR: "0",
   NODE_ENV: "production",
+  // the documents' copies on disk (decision 46) in the run's own directory, removed with it
+  FILE_COPIES_DIR: join(dir, "file-copies"),
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
   // the heap limit we recommend for production (docs/configuration.md): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
@@ -613,6 +615,7 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     let peak = rss();
     const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
     const started = process.hrtime.bigint();
+    const cpuBefore = cpuMs(pid);
     const received = await Promise.all(
       Array.from({ length: clients }, async () => {
         const res = await fetch(target);
@@ -625,7 +628,9 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     );
     clearInterval(timer);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { mbPerSecond: received.reduce((a, b) => a + b, 0) / 1e6 / seconds, peakRss: peak };
+    const mb = received.reduce((a, b) => a + b, 0) / 1e6;
+    // the server's own CPU time per MB sent: steadier than MB/s when the machine is shared
+    return { mbPerSecond: mb / seconds, peakRss: peak, cpuPerMb: (cpuMs(pid) - cpuBefore) / mb };
   };
   await round(ours, serverPid); // warm-up: JIT, the database's pages in the cache
   await round(`${bareFilesUrl}/file`, bareFiles.pid);
@@ -634,7 +639,8 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
   for (let i = 0; i < rounds; i++) {
     ourRounds.push(await round(ours, serverPid));
     bareRounds.push(await round(`${bareFilesUrl}/file`, bareFiles.pid));
-    console.log(`  round ${i + 1}: ours ${ourRounds[i].mbPerSecond.toFixed(0)} MB/s (RSS peak ${ourRounds[i].peakRss.toFixed(0)} MB), bare ${bareRounds[i].mbPerSecond.toFixed(0)} MB/s`);
+    const [o, b] = [ourRounds[i], bareRounds[i]];
+    console.log(`  round ${i + 1}: ours ${o.mbPerSecond.toFixed(0)} MB/s (RSS peak ${o.peakRss.toFixed(0)} MB, CPU ${o.cpuPerMb.toFixed(2)} ms/MB), bare ${b.mbPerSecond.toFixed(0)} MB/s (CPU ${b.cpuPerMb.toFixed(2)} ms/MB)`);
   }
   await stopProcess(bareFiles);
 

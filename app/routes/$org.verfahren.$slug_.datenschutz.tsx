@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function FullPrivacyNotice() {
-  const { controller, dpo, authority, procedure, basePath, privacyPolicy, note } = useLoaderData<typeof loader>();
+  const { controller, dpo, authority, procedure, basePath, privacyPolicy, note, organisation } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   const de = CONTENT_LANGUAGE;
   return (
@@ -97,6 +97,9 @@ export default function FullPrivacyNotice() {
         <li>{t("fullNotice.rights.restriction")}</li>
         <li>{t("fullNotice.rights.objection")}</li>
       </ul>
+      <p>
+        <a href={`/${organisation.slug}/transparenz`}>{t("transparency:log.link")}</a>
+      </p>
       <h2>{t("fullNotice.complaintHeading")}</h2>
       <p>
         {t("fullNotice.complaint")} <span lang={de}>{authority}</span>

@@ -1,5 +1,5 @@
 /**
- * Starts the production server (node server.js, built by the global setup) on a free port with a
+ * Starts the production server (node build/server/index.js, built by the global setup) on a free port with a
  * database of its own, the way an operator runs it. Returns its URL and what it logged.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+/** The compiled server (server/index.ts) and cluster (server/cluster.ts), as `npm run build` leaves them. */
+export const SERVER_SCRIPT = "build/server/index.js";
+export const CLUSTER_SCRIPT = "build/server/cluster.js";
 
 export interface TestServer {
   url: string;
@@ -22,7 +25,7 @@ export async function startServer(
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.engine ?? "sqlite");
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, ["server.js"], {
+  const child: ChildProcess = spawn(process.execPath, [SERVER_SCRIPT], {
     cwd: projectRoot,
     // every test request comes from this machine: the per-client submission limit (SUBMISSIONS_PER_HOUR)
     // is off unless a test sets it (tests/http/safe-defaults.test.ts)
