@@ -10,6 +10,7 @@ import { log } from "~/modules/http/log.server";
 import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/modules/http/secrets.server";
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { seedDemoDocuments } from "~/modules/documents/demo.server";
+import { seedDemoConcludedProcedure } from "~/modules/considerations/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { getSigningKey } from "~/modules/transparency-log/keys.server";
 import { integrateWaiting } from "~/modules/transparency-log/tlog.server";
@@ -57,6 +58,9 @@ export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolea
   if (seeded) await seedDemoDocuments(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
+  // a concluded procedure with considerations and published results (issue 19); the test servers
+  // leave it out (SEED_DEMO_RESULTS=false) so their fixtures keep the three procedures they count on
+  if (seeded && process.env.SEED_DEMO_RESULTS !== "false") await seedDemoConcludedProcedure(db);
   return { seeded, demo };
 }
 

@@ -474,6 +474,15 @@ async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   memory.step("CSV export");
   const { bytes, peakRssMb, baseRssMb, seconds } = await exportPeak(`${url}/musterstadt/verfahren/${slug}/daten.csv`, serverPid);
   console.log(`CSV export of ${fixture} submissions: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; server RSS ${baseRssMb} MB before, peak ${peakRssMb} MB during`);
+  // the weighing table (issue 19): every statement, streamed; the named variant also writes a privacy-log entry per name
+  for (const [label, file] of [
+    ["Weighing table XLSX, anonymised", "xlsx?variante=anonymisiert"],
+    ["Weighing table ODT, named", "odt?variante=namentlich"],
+  ]) {
+    memory.step(label);
+    const w = await exportPeak(`${queue}/abwaegung/${file}`, serverPid, { cookie });
+    console.log(`${label}, ${fixture} submissions: ${(w.bytes / 1e6).toFixed(1)} MB in ${w.seconds.toFixed(1)} s; server RSS ${w.baseRssMb} MB before, peak ${w.peakRssMb} MB during`);
+  }
   return rows;
 }
 
@@ -690,13 +699,14 @@ async function signIn(base, email) {
 }
 
 /** Download an export while sampling the server's resident memory. */
-async function exportPeak(target, pid) {
+async function exportPeak(target, pid, headers = {}) {
   const rss = () => status(pid, "VmRSS");
   const base = Math.round(rss());
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
   const t0 = Date.now();
-  const res = await fetch(target);
+  const res = await fetch(target, { headers });
+  if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
   let bytes = 0;
   for await (const chunk of res.body) bytes += chunk.length;
   clearInterval(timer);

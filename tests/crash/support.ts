@@ -54,6 +54,7 @@ export function spawnApp(args: { databaseUrl: string; port: number; script?: str
       ...APP_SECRETS,
       // the load comes from one address: the per-client submission limit would stop it
       SUBMISSIONS_PER_HOUR: "0",
+      SEED_DEMO_RESULTS: "false",
       PORT: String(args.port),
       HOST: "127.0.0.1",
       DATABASE_URL: args.databaseUrl,

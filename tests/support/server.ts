@@ -21,7 +21,7 @@ export interface TestServer {
 }
 
 export async function startServer(
-  options: { engine?: "sqlite" | "postgres"; env?: Record<string, string> } = {},
+  options: { engine?: "sqlite" | "postgres"; env?: Record<string, string>; startTimeoutMs?: number } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.engine ?? "sqlite");
   let output = "";
@@ -29,11 +29,11 @@ export async function startServer(
     cwd: projectRoot,
     // every test request comes from this machine: the per-client submission limit (SUBMISSIONS_PER_HOUR)
     // is off unless a test sets it (tests/http/safe-defaults.test.ts)
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", SUBMISSIONS_PER_HOUR: "0", ...options.env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, NODE_ENV: "production", SUBMISSIONS_PER_HOUR: "0", SEED_DEMO_RESULTS: "false", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = output.match(/"event":"listening","port":(\d+)/);
