@@ -6,7 +6,7 @@ declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
-  /** What server.js passes to every loader and action. */
+  /** What the server (server/pipeline.ts) passes to every loader and action. */
   interface AppLoadContext {
     /** the client's address (behind a proxy only with TRUST_PROXY), for rate limits */
     clientAddress: string;

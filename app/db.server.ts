@@ -10,6 +10,7 @@ import { log } from "~/modules/http/log.server";
 import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/modules/http/secrets.server";
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { seedDemoDocuments } from "~/modules/documents/demo.server";
+import { seedDemoConcludedProcedure } from "~/modules/considerations/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { getSigningKey } from "~/modules/transparency-log/keys.server";
 import { integrateWaiting } from "~/modules/transparency-log/tlog.server";
@@ -57,6 +58,9 @@ export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolea
   if (seeded) await seedDemoDocuments(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
+  // a concluded procedure with considerations and published results (issue 19); the test servers
+  // leave it out (SEED_DEMO_RESULTS=false) so their fixtures keep the three procedures they count on
+  if (seeded && process.env.SEED_DEMO_RESULTS !== "false") await seedDemoConcludedProcedure(db);
   return { seeded, demo };
 }
 
@@ -66,12 +70,12 @@ export async function closeDatabase(): Promise<void> {
   await h?.close();
 }
 
-/** The scheduled jobs (retention), for server.js's timer. */
+/** The scheduled jobs (retention), for the server's timer (server/index.ts). */
 export async function runScheduledJobs() {
   return runJobs(getDb());
 }
 
-/** The transparency log's integrator and checkpoint signer, for server.js's timer (off the request path). */
+/** The transparency log's integrator and checkpoint signer, for the server's timer (server/index.ts) (off the request path). */
 let integrating: Promise<unknown> | undefined;
 
 export async function runTransparencyLog() {

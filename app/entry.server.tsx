@@ -17,7 +17,7 @@ export { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog } 
 import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
 
-/** server.js's helpers; upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
+/** The server's helpers (server/); upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
 export const serverSupport = { ...support, maxBodyBytesFor: (path: string) => (DOCUMENT_UPLOAD_PATH.test(path) ? DOCUMENT_UPLOAD_MAX_BODY : support.maxBodyBytes) };
 
 /** The page cache with what it needs to know about organisations' content (infrastructure knows no domain). */

@@ -61,10 +61,10 @@ try {
     withTree.push(await round(true));
   }
   leaveOutLeavesForBenchmark(false);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (2 cores)`);
-  console.log(`1. submissions/s without leaves: median ${median(without).toFixed(0)} (${without.map((v) => v.toFixed(0)).join(", ")})`);
-  console.log(`   submissions/s with leaves:    median ${median(withTree).toFixed(0)} (${withTree.map((v) => v.toFixed(0)).join(", ")})`);
-  console.log(`   ratio with/without: ${((median(withTree) / median(without)) * 100).toFixed(1)} % (goal ≥ 90 %)`);
+  if (ROUNDS > 0) console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (2 cores)`);
+  if (ROUNDS > 0) console.log(`1. submissions/s without leaves: median ${median(without).toFixed(0)} (${without.map((v) => v.toFixed(0)).join(", ")})`);
+  if (ROUNDS > 0) console.log(`   submissions/s with leaves:    median ${median(withTree).toFixed(0)} (${withTree.map((v) => v.toFixed(0)).join(", ")})`);
+  if (ROUNDS > 0) console.log(`   ratio with/without: ${((median(withTree) / median(without)) * 100).toFixed(1)} % (goal ≥ 90 %)`);
 
   const started = performance.now();
   const result = await integrate(h.db, getSigningKey(), new Date(), 1_000_000);

@@ -81,12 +81,14 @@ const probeFile = join(dir, "memory-probe.json");
 const probe = `import{writeFileSync as w}from"node:fs";setInterval(()=>{try{w(${JSON.stringify(probeFile)},JSON.stringify(process.memoryUsage()))}catch{}},20).unref();`;
 const serverArgs = [...(memoryTrace ? [`--import=data:text/javascript,${encodeURIComponent(probe)}`] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 
-const { child: server, url } = await startProcess("server.js", {
+const { child: server, url } = await startProcess("build/server/index.js", {
   HOST: "127.0.0.1",
   DATABASE_URL: databaseUrl,
   // every request comes from this machine: the per-client submission limit would stop the load
   SUBMISSIONS_PER_HOUR: "0",
   NODE_ENV: "production",
+  // the documents' copies on disk (decision 46) in the run's own directory, removed with it
+  FILE_COPIES_DIR: join(dir, "file-copies"),
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
   // the heap limit we recommend for production (docs/configuration.md): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
@@ -472,6 +474,15 @@ async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   memory.step("CSV export");
   const { bytes, peakRssMb, baseRssMb, seconds } = await exportPeak(`${url}/musterstadt/verfahren/${slug}/daten.csv`, serverPid);
   console.log(`CSV export of ${fixture} submissions: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; server RSS ${baseRssMb} MB before, peak ${peakRssMb} MB during`);
+  // the weighing table (issue 19): every statement, streamed; the named variant also writes a privacy-log entry per name
+  for (const [label, file] of [
+    ["Weighing table XLSX, anonymised", "xlsx?variante=anonymisiert"],
+    ["Weighing table ODT, named", "odt?variante=namentlich"],
+  ]) {
+    memory.step(label);
+    const w = await exportPeak(`${queue}/abwaegung/${file}`, serverPid, { cookie });
+    console.log(`${label}, ${fixture} submissions: ${(w.bytes / 1e6).toFixed(1)} MB in ${w.seconds.toFixed(1)} s; server RSS ${w.baseRssMb} MB before, peak ${w.peakRssMb} MB during`);
+  }
   return rows;
 }
 
@@ -613,6 +624,7 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     let peak = rss();
     const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
     const started = process.hrtime.bigint();
+    const cpuBefore = cpuMs(pid);
     const received = await Promise.all(
       Array.from({ length: clients }, async () => {
         const res = await fetch(target);
@@ -625,7 +637,9 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     );
     clearInterval(timer);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { mbPerSecond: received.reduce((a, b) => a + b, 0) / 1e6 / seconds, peakRss: peak };
+    const mb = received.reduce((a, b) => a + b, 0) / 1e6;
+    // the server's own CPU time per MB sent: steadier than MB/s when the machine is shared
+    return { mbPerSecond: mb / seconds, peakRss: peak, cpuPerMb: (cpuMs(pid) - cpuBefore) / mb };
   };
   await round(ours, serverPid); // warm-up: JIT, the database's pages in the cache
   await round(`${bareFilesUrl}/file`, bareFiles.pid);
@@ -634,7 +648,8 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
   for (let i = 0; i < rounds; i++) {
     ourRounds.push(await round(ours, serverPid));
     bareRounds.push(await round(`${bareFilesUrl}/file`, bareFiles.pid));
-    console.log(`  round ${i + 1}: ours ${ourRounds[i].mbPerSecond.toFixed(0)} MB/s (RSS peak ${ourRounds[i].peakRss.toFixed(0)} MB), bare ${bareRounds[i].mbPerSecond.toFixed(0)} MB/s`);
+    const [o, b] = [ourRounds[i], bareRounds[i]];
+    console.log(`  round ${i + 1}: ours ${o.mbPerSecond.toFixed(0)} MB/s (RSS peak ${o.peakRss.toFixed(0)} MB, CPU ${o.cpuPerMb.toFixed(2)} ms/MB), bare ${b.mbPerSecond.toFixed(0)} MB/s (CPU ${b.cpuPerMb.toFixed(2)} ms/MB)`);
   }
   await stopProcess(bareFiles);
 
@@ -684,13 +699,14 @@ async function signIn(base, email) {
 }
 
 /** Download an export while sampling the server's resident memory. */
-async function exportPeak(target, pid) {
+async function exportPeak(target, pid, headers = {}) {
   const rss = () => status(pid, "VmRSS");
   const base = Math.round(rss());
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 20);
   const t0 = Date.now();
-  const res = await fetch(target);
+  const res = await fetch(target, { headers });
+  if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
   let bytes = 0;
   for await (const chunk of res.body) bytes += chunk.length;
   clearInterval(timer);

@@ -1,5 +1,5 @@
 /**
- * Runs `remix build` when there is no build or any source is newer than it. Used by npm start and the tests.
+ * Runs `remix build` and compiles the server (scripts/build-server.js) when there is no build or any source is newer than it. Used by npm start and the tests.
  * A lock directory keeps two processes (two test runs, npm start beside npm test) from building at once:
  * `remix build` deletes the previous assets, so parallel builds would break each other.
  */
@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildServer } from "./build-server.js";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 const lockDir = join(root, ".build-lock");
@@ -22,8 +23,10 @@ function newestMtime(path) {
 
 function isStale() {
   const buildFile = join(root, "build/index.js");
-  const sources = ["app", "db", "remix.config.js", "package-lock.json"].map((p) => join(root, p)).filter(existsSync);
-  return !existsSync(buildFile) || Math.max(...sources.map(newestMtime)) > statSync(buildFile).mtimeMs;
+  const serverFile = join(root, "build/server/index.js");
+  const sources = ["app", "db", "server", "remix.config.js", "package-lock.json"].map((p) => join(root, p)).filter(existsSync);
+  if (!existsSync(buildFile) || !existsSync(serverFile)) return true;
+  return Math.max(...sources.map(newestMtime)) > Math.min(statSync(buildFile).mtimeMs, statSync(serverFile).mtimeMs);
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -65,6 +68,8 @@ export function buildIfStale({ quiet = false } = {}) {
       if (quiet) process.stderr.write(String(result.stderr ?? ""));
       throw new Error("remix build failed. Run `npm ci` first, then try again.");
     }
+    // the server (server/*.ts), compiled beside the app
+    buildServer();
   });
 }
 

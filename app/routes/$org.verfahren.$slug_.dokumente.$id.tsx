@@ -1,10 +1,11 @@
 /**
  * A document of a published procedure, as a download: byte ranges for PDF viewers, a strong ETag,
- * never shown as a page (app/modules/http/file-response.server.ts). Only the chunks a range touches are read.
+ * never shown as a page (app/modules/http/file-response.server.ts). Only the chunks a range touches are
+ * read; a document downloaded before streams from this machine's copy on disk (decision 46).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDatabaseHandle } from "~/db.server";
-import { findDocumentForDownload, readBlob } from "~/modules/documents/documents.server";
+import { findDocumentForDownload, readDocumentBytes } from "~/modules/documents/documents.server";
 import { HttpError } from "~/modules/http/errors";
 import { fileResponse } from "~/modules/http/file-response.server";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       fileName: document.fileName,
       // a withdrawn or replaced document is gone from caches within minutes; the ETag makes a re-check cheap
       cacheControl: "public, max-age=300",
-      read: (start, end) => readBlob(db, document.blob, start, end, getDatabaseHandle().readSync),
+      read: (start, end) => readDocumentBytes(db, document.blob, start, end, getDatabaseHandle().readSync),
     });
   });
 }

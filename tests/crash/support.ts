@@ -12,7 +12,7 @@ import { verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { receiptCodeDigest } from "~/modules/privacy/server-keys.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { Client } from "../support/http";
-import { projectRoot } from "../support/server";
+import { SERVER_SCRIPT, projectRoot } from "../support/server";
 
 export const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 /** fixed secrets, so restarts and several instances agree (and nothing is written into the repo's data/) */
@@ -44,16 +44,17 @@ export interface AppProcess {
   logs(): string;
 }
 
-/** Start `node <script>` (server.js or cluster.js) on a fixed port and database. */
+/** Start `node <script>` (SERVER_SCRIPT or CLUSTER_SCRIPT) on a fixed port and database. */
 export function spawnApp(args: { databaseUrl: string; port: number; script?: string; env?: Record<string, string>; listening?: number }): AppProcess {
   let output = "";
-  const child = spawn(process.execPath, [args.script ?? "server.js"], {
+  const child = spawn(process.execPath, [args.script ?? SERVER_SCRIPT], {
     cwd: projectRoot,
     env: {
       ...process.env,
       ...APP_SECRETS,
       // the load comes from one address: the per-client submission limit would stop it
       SUBMISSIONS_PER_HOUR: "0",
+      SEED_DEMO_RESULTS: "false",
       PORT: String(args.port),
       HOST: "127.0.0.1",
       DATABASE_URL: args.databaseUrl,

@@ -17,16 +17,16 @@ import { createAccount, createAccountToken } from "~/modules/accounts/accounts.s
 import { seedDemoAccounts } from "~/modules/accounts/demo.server";
 import { Client, mainOf, textOf } from "../support/http";
 import { createTestDatabase } from "../support/databases";
-import { projectRoot, startServer, type TestServer } from "../support/server";
+import { SERVER_SCRIPT, projectRoot, startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
 
 const ORG = "/musterstadt";
 const PROCEDURE = `${ORG}/verfahren/radverkehrsplan-2030`;
 const SECRETS = { SESSION_SECRET: "safe-defaults-test-session-secret-0123456789", CONTACT_DATA_KEYS: process.env.CONTACT_DATA_KEYS!, TLOG_SIGNING_KEY: process.env.TLOG_SIGNING_KEY! };
 
-/** node server.js with this environment: its port once it listens, or its exit code and output. */
+/** the compiled server with this environment: its port once it listens, or its exit code and output. */
 function run(env: Record<string, string>): Promise<{ port?: number; code?: number | null; output: string; logs: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["server.js"], {
+  const child = spawn(process.execPath, [SERVER_SCRIPT], {
     cwd: projectRoot,
     env: { ...process.env, PORT: "0", NODE_ENV: "production", JOBS_INTERVAL_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],

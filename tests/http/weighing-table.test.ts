@@ -136,3 +136,33 @@ describe("weighing table", () => {
     expect(await named()).toBe(before.named);
   });
 });
+
+describe("the demo with published results (as npm start seeds it)", () => {
+  let server: TestServer;
+  // seeding the concluded procedure (20 statements through the whole pipeline) comes before listening
+  beforeAll(async () => {
+    server = await startServer({ env: { SEED_DEMO_RESULTS: "true" }, startTimeoutMs: 120_000 });
+  }, 150_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("shows the concluded procedure's results, charts with tables and open data, and its weighing table to the moderator", async () => {
+    const c = new Client(server.url);
+    const results = await c.get("/musterstadt/verfahren/spielplatz-lindenpark/ergebnisse");
+    expect(results.status).toBe(200);
+    const page = textOf(mainOf(await results.text()));
+    expect(page).toContain("Wasser- und Matschanlage");
+    expect(page).toContain("Wie oft sind Sie am Lindenpark?");
+    const csv = await c.get("/musterstadt/verfahren/spielplatz-lindenpark/daten.csv");
+    expect(csv.status).toBe(200);
+    const data = await csv.text();
+    expect(data).toContain("Berücksichtigt");
+    expect(data).not.toContain("Hoffmann");
+    const mod = (await signIn(server.url, DEMO.moderator)).client;
+    const id = (await (await mod.get("/musterstadt/verwaltung/moderation")).text()).match(/moderation\/(\d+)"[^>]*>[^<]*Spielplatz/)?.[1];
+    expect(id).toBeDefined();
+    const table = textOf(mainOf(await (await mod.get(`${base}/${id}/abwaegung`)).text()));
+    expect(table).toContain("Eine Toilette ist am Lindenpark nicht möglich");
+  });
+});

@@ -15,7 +15,9 @@ import * as XLSX from "xlsx";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
+import { seedDemoAccounts } from "~/modules/accounts/demo.server";
 import { recordConsideration } from "~/modules/considerations/considerations.server";
+import { DEMO_CONCLUDED_SLUG, seedDemoConcludedProcedure } from "~/modules/considerations/demo.server";
 import { decisionSet, saveDecisionSet } from "~/modules/considerations/decisions.server";
 import { exportWeighingTable, parseWeighingRequest } from "~/modules/considerations/export.server";
 import { printableWeighingTable } from "~/modules/considerations/printable.server";
@@ -243,5 +245,57 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     };
     expect(await text("redacted")).toBe("Der Radweg an der [Straße entfernt] ist zu schmal.");
     expect(await text("original")).toContain("Bahnhofstraße");
+  });
+});
+
+describe.each(engines)("the demo's concluded procedure on %s", (engine) => {
+  let t: TestDatabase;
+  let h: DatabaseHandle;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+    h = openDatabase(t.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    await seedDemoAccounts(h.db);
+    expect(await seedDemoConcludedProcedure(h.db)).toBe(true);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await t?.drop();
+  });
+
+  it("has its statements considered and its results published, once", async () => {
+    const p = await h.db.selectFrom("procedures").select(["id", "status", "results_summary"]).where("slug", "=", DEMO_CONCLUDED_SLUG).executeTakeFirstOrThrow();
+    expect(p.status).toBe("results_published");
+    expect(p.results_summary).toContain("Wasser- und Matschanlage");
+    const rows = await h.db.selectFrom("submissions").select(["state", "response_state"]).where("procedure_id", "=", p.id).execute();
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => r.response_state === "answered")).toBe(true);
+    expect(rows.filter((r) => r.state === "not_published")).toHaveLength(1);
+    expect(rows.filter((r) => r.state === "published_redacted").length).toBeGreaterThan(0);
+    expect(await seedDemoConcludedProcedure(h.db)).toBe(false);
+  });
+
+  it("its anonymised weighing table holds no name, e-mail address, phone number or street address from the demo data", async () => {
+    const p = await h.db.selectFrom("procedures").select(["id", "organisation_id"]).where("slug", "=", DEMO_CONCLUDED_SLUG).executeTakeFirstOrThrow();
+    const procedure = await procedureForModeration(h.db, p.organisation_id, p.id);
+    const moderator = await h.db.selectFrom("accounts").select("id").where("email", "=", "moderation@demo.example").executeTakeFirstOrThrow();
+    for (const [format, text] of [
+      ["xlsx", "original"],
+      ["odt", "original"],
+      ["xlsx", "redacted"],
+    ] as const) {
+      const file = await exportWeighingTable(h.db, { procedure, moderatorId: moderator.id, request: { format, variant: "anonymised", text } });
+      const bytes = await bytesOf(file.body);
+      const all =
+        format === "xlsx"
+          ? JSON.stringify(XLSX.utils.sheet_to_json(XLSX.read(bytes, { type: "buffer" }).Sheets["Abwägung"], { header: 1 }))
+          : strFromU8(unzipSync(new Uint8Array(bytes))["content.xml"]);
+      expect(all).toContain("Wasser");
+      for (const personal of ["Lena Hoffmann", "Hoffmann", "Hans Becker", "Irmgard Schulz", "Walter König", "Sven Krüger", "Petra Lange", "lena.hoffmann@example.org", "familie.yilmaz@example.net", "s.krueger@example.org", "0511 7654321", "7654321", "Lindenweg 4", "Am Markt 9", "Lindenstraße 21", "30159"]) {
+        expect(all, `${format}/${text}: ${personal}`).not.toContain(personal);
+      }
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * SQLite on every core: `WEB_CONCURRENCY=2 node cluster.js` runs two workers on one WAL database.
+ * SQLite on every core: `WEB_CONCURRENCY=2 npm run serve` runs two workers on one WAL database.
  * Under concurrent resident journeys (with double clicks) no user sees an error — no
  * "database is locked" (SQLITE_BUSY) reaches anyone — both workers serve, a worker killed under
  * load is replaced, and nothing is lost, half-written or doubled.
@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "#db/connection.server";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { CLUSTER_SCRIPT } from "../support/server";
 import { auditDatabase, freePort, newStats, residentJourney, sleep, spawnApp, stopGently, type Receipt } from "../crash/support";
 
 const workersOf = (primary: number) =>
@@ -29,7 +30,7 @@ describe("a cluster of two workers on one SQLite database", () => {
 
   it("takes concurrent submissions on both workers without SQLITE_BUSY reaching anyone, and replaces a killed worker", async () => {
     const port = await freePort();
-    const app = spawnApp({ databaseUrl: database.url, port, script: "cluster.js", listening: 2, env: { WEB_CONCURRENCY: "2", JOBS_INTERVAL_MS: "0" } });
+    const app = spawnApp({ databaseUrl: database.url, port, script: CLUSTER_SCRIPT, listening: 2, env: { WEB_CONCURRENCY: "2", JOBS_INTERVAL_MS: "0" } });
     const stats = newStats();
     const receipts: Receipt[] = [];
     let workers: number[] = [];

@@ -1,7 +1,7 @@
 /**
- * The house rules for imports, read from the source: no import circle among app/ and db/ (type-only
+ * The house rules for imports, read from the source: no import circle among app/, db/ and server/ (type-only
  * imports excepted: they vanish when compiled), and infrastructure (app/modules/http, app/i18n, db/)
- * imports no domain module. One direction: routes → components/ui → modules → db.
+ * imports no domain module. One direction: routes → components/ui → modules → db; the server gets the app through its build.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -31,7 +31,7 @@ function runtimeImports(file: string): string[] {
   return out;
 }
 
-const files = [...sourceFiles("app"), ...sourceFiles("db")];
+const files = [...sourceFiles("app"), ...sourceFiles("db"), ...sourceFiles("server")];
 const graph = new Map(files.map((f) => [f, runtimeImports(f)]));
 
 /** Every circle of imports, as the files on it (depth-first search with colours). */
@@ -69,6 +69,15 @@ describe("imports", () => {
     const wrong = infrastructure.flatMap((f) =>
       (graph.get(f) ?? []).filter((to) => to.startsWith("app/modules/") && !to.startsWith("app/modules/http/")).map((to) => `${f} → ${to}`),
     );
+    expect(wrong).toEqual([]);
+  });
+
+  it("give the server the app through the build only (one copy of the metrics and the database per process)", () => {
+    const server = files.filter((f) => f.startsWith("server/"));
+    expect(server).toContain("server/pipeline.ts");
+    // the cluster's primary never loads the build; it logs through the same module as the app
+    const allowed = new Set(["app/modules/http/log.server.ts"]);
+    const wrong = server.flatMap((f) => (graph.get(f) ?? []).filter((to) => !to.startsWith("server/") && !allowed.has(to)).map((to) => `${f} → ${to}`));
     expect(wrong).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import type { Kysely } from "kysely";
 import type { Database, DocumentKind, DocumentRow } from "#db/schema";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { cleanFileName, detectFile } from "~/modules/files/detect.server";
+import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { MultipartLimits, SpooledFile } from "~/modules/http/multipart.server";
 import { FORBIDDEN_CHARACTERS, type FieldError } from "~/modules/forms/fields";
 
@@ -86,6 +87,25 @@ export async function findDocumentForDownload(db: Db, procedureId: number, docum
 }
 
 export { readBlob };
+
+/**
+ * A document's bytes start..end (inclusive): from this machine's copy on disk when there is one,
+ * else from the database, copying the whole file to disk meanwhile for the next reader
+ * (documents are public; decision 46). `readSync`: SQLite's synchronous reader, see readBlob.
+ */
+export function readDocumentBytes(
+  db: Kysely<Database>,
+  blob: BlobInfo,
+  start: number,
+  end: number,
+  readSync?: Parameters<typeof readBlob>[4],
+): ReadableStream<Uint8Array> {
+  const copies = diskCopies();
+  const copy = copies.read(blob.sha256, blob.byteSize, start, end);
+  if (copy) return copy;
+  copies.fill(blob.sha256, blob.byteSize, () => readBlob(db, blob, 0, blob.byteSize - 1, readSync));
+  return readBlob(db, blob, start, end, readSync);
+}
 
 export type DocumentValues = Record<"title" | "description" | "summary", string>;
 
@@ -201,6 +221,7 @@ export async function replaceDocumentFile(
     if (error instanceof ConcurrentChange) return { ok: false, status: 409, errors: [{ field: "file", message: "documents.errors.gone" }], values };
     throw error;
   }
+  if (blob.sha256 !== current.sha256) diskCopies().forget(current.sha256);
   return { ok: true, title: current.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256, changed: blob.sha256 !== current.sha256 };
 }
 
@@ -225,11 +246,13 @@ export async function moveDocument(db: Db, procedureId: number, documentId: numb
 
 /** Removes the document and its bytes; residents no longer see it. The audit entry keeps title and hash. */
 export async function withdrawDocument(db: Db, procedureId: number, documentId: number): Promise<{ title: string; fileName: string; sha256: string } | undefined> {
-  return db.transaction().execute(async (trx) => {
+  const withdrawn = await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("documents").select(["blob_id", "title", "file_name", "sha256"]).where("id", "=", documentId).where("procedure_id", "=", procedureId).executeTakeFirst();
     if (!row) return undefined;
     await trx.deleteFrom("documents").where("id", "=", documentId).execute();
     await deleteBlob(trx, row.blob_id);
     return { title: row.title, fileName: row.file_name, sha256: row.sha256 };
   });
+  if (withdrawn) diskCopies().forget(withdrawn.sha256);
+  return withdrawn;
 }

@@ -39,8 +39,8 @@ interface NodeRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** node's own response (before Express): no `locals` yet. */
-type NodeResponse = Omit<CacheResponse, "locals"> & { locals?: Record<string, unknown> };
+/** node's own response (before Express), with the pipeline's `locals` (server/pipeline.ts). */
+type NodeResponse = CacheResponse;
 
 /** The response as Express gives it (node's ServerResponse). */
 interface CacheResponse {
@@ -70,7 +70,7 @@ export interface PageCacheOptions {
   buildVersion: string;
   /** the most the rendered pages may take, in bytes (default 32 MB); 0 turns the cache off */
   maxBytes?: number;
-  /** renders the request through Remix (server.js's handler) */
+  /** renders the request through Remix (the server's handler, server/pipeline.ts) */
   render: (req: CacheRequest) => Promise<Response>;
   /** the route pattern of a path, for the access log and metrics (computed once per kind of page here) */
   routePattern?: (path: string) => string;
@@ -296,12 +296,13 @@ export function createPageCache(options: PageCacheOptions) {
   }
 
   /**
-   * A hit answered straight from node's request, before Express (server.js): only when everything
+   * A hit answered straight from node's request, before Express (server/pipeline.ts): only when everything
    * the key needs is known without waiting — the version read synchronously (SQLite), the language
    * of these headers already detected once — and the request has no body. Returns false for
-   * anything else, which then takes the middleware's way.
+   * anything else, which then takes the middleware's way. The pipeline has set the response's
+   * shared headers and its log line before this step.
    */
-  function serveFromNode(req: NodeRequest, res: NodeResponse, protocol: string, beforeSending: (req: NodeRequest, res: NodeResponse) => void): boolean {
+  function serveFromNode(req: NodeRequest, res: NodeResponse, protocol: string): boolean {
     if (maxBytes <= 0 || req.method !== "GET" || !getDatabaseHandle().readSync) return false;
     if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) return false;
     const url = req.url ?? "/";
@@ -314,9 +315,8 @@ export function createPageCache(options: PageCacheOptions) {
     if (locale === undefined || route === undefined) return false;
     const found = take(keyOf(protocol, req.headers.host, target.pathAndQuery, locale), () => options.content.versionNow(target.organisation));
     if (!found) return false;
-    res.locals = { route };
-    beforeSending(req, res);
-    send(req, res as CacheResponse, found);
+    res.locals.route = route;
+    send(req, res, found);
     return true;
   }
 

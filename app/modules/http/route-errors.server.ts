@@ -20,7 +20,7 @@ export async function withErrorPages<T>(fn: () => Promise<T>, next?: string): Pr
  */
 export function requirePost(request: Request) {
   if (request.method !== "POST") throw new HttpError(405, "method_not_allowed");
-  // set by server.js, which removes any such header a client sends
+  // set by the server pipeline (server/pipeline.ts), which removes any such header a client sends
   if (request.headers.get("x-teilhabe-cross-site") === "1") throw new HttpError(403, "cross_site_request");
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw new HttpError(403, "cross_site_request");

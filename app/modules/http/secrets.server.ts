@@ -35,7 +35,7 @@ export function isDemoMode(env: Partial<NodeJS.ProcessEnv> = process.env): boole
   return isLoopback(listenHost(env));
 }
 
-/** A start that must not go on; server.js and cluster.js print the message alone and exit with 1. */
+/** A start that must not go on; the server and the cluster (server/) print the message alone and exit with 1. */
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
 }

@@ -1,6 +1,6 @@
 /**
- * What server.js (plain JavaScript, outside the bundle) needs from the app: exported through
- * app/entry.server.tsx as `serverSupport`, so that server.js and the app share one copy of the
+ * What the server (server/, compiled apart from the Remix bundle) needs from the app: exported through
+ * app/entry.server.tsx as `serverSupport`, so that the server and the app share one copy of the
  * metrics (createSubmission and the jobs count into the same registry that /metrics renders).
  */
 import { readiness } from "./health.server";

@@ -1,52 +1,56 @@
 /**
- * Every core of one machine: WEB_CONCURRENCY=<n> (or `auto`, one worker per core) runs n workers of
- * server.js behind one port (node:cluster). With SQLite they share one WAL database: transactions
- * begin IMMEDIATE and wait (busy_timeout) for each other, so writers queue instead of failing.
+ * Every core of one machine: WEB_CONCURRENCY=<n> (or `auto`, one worker per core) runs n server
+ * processes (index.ts) behind one port (node:cluster). With SQLite they share one WAL database:
+ * transactions begin IMMEDIATE and wait (busy_timeout) for each other, so writers queue instead of failing.
  *
  * The primary prepares the database once (migrations, demo data) in a short-lived child before any
  * worker starts, restarts a worker that dies, and on SIGTERM/SIGINT asks every worker to finish its
- * requests and stop. WEB_CONCURRENCY unset or 1: this is just server.js in this process.
+ * requests and stop. WEB_CONCURRENCY unset or 1: this is just the server in this process.
  * Scheduled jobs run in every worker, but a lease row lets only one of them run a job at a time.
+ * Compiled to build/server/cluster.js; `npm start` and `npm run serve` run it.
  */
-import cluster from "node:cluster";
+import cluster, { type Worker } from "node:cluster";
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { log } from "../app/modules/http/log.server";
+import { loadBuild } from "./build";
 
 process.env.NODE_ENV ??= "production";
 
-const log = (level, event, fields = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
-
 /** WEB_CONCURRENCY: a number, or "auto" for one worker per core. */
-export function workerCount(value = process.env.WEB_CONCURRENCY) {
+export function workerCount(value = process.env.WEB_CONCURRENCY): number {
   const v = (value ?? "").trim().toLowerCase();
   if (v === "auto") return availableParallelism();
   const n = Number.parseInt(v, 10);
   return Number.isFinite(n) && n > 0 ? Math.min(n, 64) : 1;
 }
 
+const serverModule = new URL("./index.js", import.meta.url);
+
 if (process.argv.includes("--prepare-only")) {
   // the one-off child: migrate and seed, then leave
-  const build = await import("./build/index.js");
-  let seeded;
+  const { prepareDatabase, closeDatabase } = (await loadBuild()).entry.module;
+  let seeded: boolean;
   try {
-    ({ seeded } = await build.entry.module.prepareDatabase());
+    ({ seeded } = await prepareDatabase());
   } catch (error) {
-    if (error?.name !== "ConfigurationError") throw error;
+    if ((error as Error | null)?.name !== "ConfigurationError") throw error;
     // a missing production setting: the message alone, no worker starts
-    console.error(error.message);
+    console.error((error as Error).message);
     process.exit(1);
   }
-  await build.entry.module.closeDatabase();
+  await closeDatabase();
   log("info", "database_prepared", { seeded });
-  process.exit(0);
+  process.exit(0); // the log writes what it holds before the process ends (log.server.ts)
+} else if (workerCount() <= 1 || !cluster.isPrimary) {
+  await import(serverModule.href);
+} else {
+  await runPrimary(workerCount());
 }
 
-const count = workerCount();
-if (count <= 1 || !cluster.isPrimary) {
-  await import("./server.js");
-} else {
-  const prepared = await new Promise((resolve) => {
+async function runPrimary(count: number) {
+  const prepared = await new Promise<boolean>((resolve) => {
     const child = fork(fileURLToPath(import.meta.url), ["--prepare-only"], { stdio: "inherit" });
     child.on("exit", (code) => resolve(code === 0));
   });
@@ -55,12 +59,12 @@ if (count <= 1 || !cluster.isPrimary) {
     process.exit(1);
   }
 
-  cluster.setupPrimary({ exec: fileURLToPath(new URL("./server.js", import.meta.url)) });
+  cluster.setupPrimary({ exec: fileURLToPath(serverModule) });
   let stopping = false;
   // a worker that dies before it listens, again and again, means the app cannot start: stop, so the
   // service manager sees it, rather than forking forever
   let failedStarts = 0;
-  const listening = new WeakSet();
+  const listening = new WeakSet<Worker>();
 
   const start = () => {
     const worker = cluster.fork();
@@ -89,7 +93,7 @@ if (count <= 1 || !cluster.isPrimary) {
   for (let i = 0; i < count; i++) start();
   log("info", "cluster_started", { workers: count, pid: process.pid });
 
-  const stop = (signal) => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
