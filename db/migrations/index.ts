@@ -27,6 +27,7 @@ import * as m0026 from "./0026-documents";
 import * as m0027 from "./0027-sections";
 import * as m0029 from "./0029-consideration-decisions";
 import * as m0031 from "./0031-transparency-log";
+import * as m0032 from "./0032-alerts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   "0027-sections": m0027,
   "0029-consideration-decisions": m0029,
   "0031-transparency-log": m0031,
+  "0032-alerts": m0032,
 };
