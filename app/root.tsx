@@ -62,6 +62,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <title>{title}</title>
         <meta name="description" content={description} />
         <link rel="icon" href="data:," />
+        {!error && page.organisation ? (
+          <link rel="alternate" type="application/atom+xml" title={t("alerts:feed.title", { organisation: page.organisation.name })} href={`/${page.organisation.slug}/verfahren.atom`} />
+        ) : null}
         <Links />
       </head>
       <body>

@@ -527,6 +527,71 @@ export interface ConsiderationDecisionTable {
   active: Generated<number>;
 }
 
+export type AlertState = "pending" | "confirmed" | "unsubscribed" | "expired" | "erased" | "deleted";
+export type AlertMailKind = "confirmation" | "reminder" | "procedure_opened" | "results_published";
+
+/** An e-mail alert without an account (migration 0032). */
+export interface AlertTable {
+  id: Generated<number>;
+  organisation_id: number;
+  token_digest: string;
+  token_sealed: string;
+  email: string | null;
+  email_digest: string | null;
+  language: string;
+  new_procedures: number;
+  procedure_id: number | null;
+  channel: "online" | "desk";
+  state: AlertState;
+  created_at: string;
+  confirmed_at: string | null;
+  delete_after: string | null;
+  reminder_sent_at: string | null;
+  ended_at: string | null;
+}
+
+/** An alert's own privacy log: the columns of privacy_events, chained per alert. */
+export interface AlertEventTable {
+  id: Generated<number>;
+  organisation_id: number;
+  alert_id: number;
+  seq: number;
+  occurred_at: string;
+  type: string;
+  actor_role: string;
+  actor_account_id: number | null;
+  data_categories: string;
+  purpose: string;
+  legal_basis: string;
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AlertNoticeTable {
+  id: Generated<number>;
+  organisation_id: number;
+  procedure_id: number;
+  kind: "procedure_opened" | "results_published";
+  created_at: string;
+  queued_through: Generated<number>;
+  queued_at: string | null;
+}
+
+export interface AlertDeliveryTable {
+  id: Generated<number>;
+  organisation_id: number;
+  alert_id: number;
+  notice_id: number | null;
+  kind: AlertMailKind;
+  state: OutboxState;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -565,6 +630,10 @@ export interface Database {
   tlog_tiles: TlogTileTable;
   tlog_checkpoints: TlogCheckpointTable;
   tlog_state: TlogStateTable;
+  alerts: AlertTable;
+  alert_events: AlertEventTable;
+  alert_notices: AlertNoticeTable;
+  alert_deliveries: AlertDeliveryTable;
 }
 
 /** Whether and how residents may attach files to a procedure's form (migration 0030; no row: off). */

@@ -9,6 +9,7 @@ import { publicOrganisation, requireOrganisation } from "~/modules/procedures/co
 import { listPublicProcedures, type ProcedureListItem } from "~/modules/procedures/procedures.server";
 import { contentAttrs, languageNote } from "~/modules/procedures/translations";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
+import { AlertsLink } from "~/modules/alerts/ui/AlertsLink";
 import { EASY_READ_LANGUAGE, EASY_READ_LINK_TEXT } from "~/modules/leichte-sprache/site-guide";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -79,6 +80,7 @@ export default function OrganisationHome() {
         <h2 id="closed-heading">{t("list.closed")}</h2>
         {procedures.closed.length ? <ProcedureCards items={procedures.closed} orgSlug={organisation.slug} /> : <p>{t("list.noneClosed")}</p>}
       </section>
+      <AlertsLink organisationSlug={organisation.slug} />
     </>
   );
 }

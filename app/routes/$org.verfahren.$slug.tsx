@@ -3,6 +3,7 @@ import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type Loa
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listDocuments } from "~/modules/documents/documents.server";
+import { AlertsLink } from "~/modules/alerts/ui/AlertsLink";
 import { DocumentList } from "~/modules/documents/ui/DocumentList";
 import { formatDate } from "~/i18n/format";
 import { getLocale } from "~/i18n/i18n.server";
@@ -176,6 +177,7 @@ export default function ProcedurePage() {
           ) : null}
         </div>
       )}
+      <AlertsLink organisationSlug={basePath.split("/")[1]} procedureSlug={procedure.slug} />
     </>
   );
 }

@@ -12,7 +12,7 @@ import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import {
@@ -46,18 +46,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const result = validateOrganisationSettings(fields);
     if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
     const db = getDb();
-    const changed = await updateOrganisationSettings(db, user.organisationId, result.values);
-    if (changed.length) {
-      await audit(db, {
-        organisationId: user.organisationId,
-        accountId: user.id,
-        action: "organisation_settings_changed",
-        targetType: "organisation",
-        targetId: user.organisationId,
-        details: { fields: changed.join(",") },
-        clientAddress: context.clientAddress,
-      });
-    }
+    await withAudit(
+      db,
+      (trx) => updateOrganisationSettings(trx, user.organisationId, result.values),
+      (changed) =>
+        changed.length === 0
+          ? null
+          : {
+              organisationId: user.organisationId,
+              accountId: user.id,
+              action: "organisation_settings_changed",
+              targetType: "organisation",
+              targetId: user.organisationId,
+              details: { fields: changed.join(",") },
+              clientAddress: context.clientAddress,
+            },
+    );
     return redirect(`/${user.organisationSlug}/verwaltung/einstellungen?hinweis=settingsSaved`, 303);
   });
 }

@@ -28,6 +28,8 @@ import { openContactDetails, type ContactDetails } from "~/modules/privacy/conta
 import { considerationErrors, recordConsideration } from "~/modules/considerations/considerations.server";
 import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { sectionLabel } from "~/modules/sections/outline";
+import { sectionById } from "~/modules/sections/sections.server";
 
 const submissionId = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
@@ -54,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         state: review.submission.state,
         reason: review.submission.not_published_reason,
         responseState: review.submission.response_state,
+        // the part of the draft it is about (null: the draft as a whole)
+        section: await sectionById(getDb(), review.procedure.id, review.submission.section_id).then((x) => (x ? sectionLabel(x) : null)),
       },
       procedure: { id: review.procedure.id, title: review.procedure.title },
       // a redacted answer's original stays on the server until it is opened (a logged step)
@@ -179,6 +183,10 @@ export default function Review() {
         <div>
           <dt>{t("privacy:log.channel")}</dt>
           <dd>{t(`staff:channels.${s.channel}`)}</dd>
+        </div>
+        <div>
+          <dt>{t("sections:choice.row")}</dt>
+          <dd lang={s.section ? "de" : undefined}>{s.section ?? t("sections:choice.whole")}</dd>
         </div>
         <div>
           <dt>{t("queue.state")}</dt>

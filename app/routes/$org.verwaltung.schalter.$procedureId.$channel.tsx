@@ -13,23 +13,19 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import {
   SPOKEN,
   deskAcceptance,
+  enterDeskSubmission,
   findDeskProcedure,
   isAssistedChannel,
   newEntryKey,
-  readDeskMeta,
-  saveDeskSubmission,
   withPostalAddress,
   type AssistedChannel,
 } from "~/modules/assisted-entry/desk.server";
-import { audit } from "~/modules/audit/audit.server";
 import { getOrganisationSettings } from "~/modules/organisations/organisations.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
-import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
-import { validateSubmission } from "~/modules/submissions/validation";
-import { takeSectionChoice } from "~/modules/sections/choice";
+import { errorMessageFor } from "~/modules/forms/fields";
 import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { SectionChoice } from "~/modules/sections/ui/SectionChoice";
@@ -75,49 +71,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields, procedure, channel } = await load(request, params, true);
-    const desk = readDeskMeta(fields!, channel);
-    const section = takeSectionChoice(fields!, await sectionsOf(getDb(), procedure));
-    const checked = validateSubmission(procedure, fields!);
-    const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(section.ok ? [] : [section.error]), ...(checked.ok ? [] : checked.errors)];
-    const values = { ...checked.values, ...desk.values, [SECTION_FIELD]: [section.value] };
-    if (desk.meta) {
-      const acceptance = deskAcceptance(procedure, channel, desk.meta.receivedOn);
-      if (acceptance === "received_after_closing" || acceptance === "received_before_opening" || acceptance === "received_in_future") {
-        errors.push({ field: "received_on", message: `desk:errors.${acceptance}` });
-      } else if (acceptance !== "ok") {
-        throw new HttpError(403, acceptance === "not_yet_open" ? "procedure_not_yet_open" : "procedure_closed");
-      }
-    } else if (desk.errors.some((e) => e.field === "entry_key")) {
-      errors.push({ field: "entry_key", message: "desk:errors.reload" });
-    }
-    if (errors.length > 0 || !checked.ok || !section.ok || !desk.meta) {
-      return data({ errors, values, duplicateOf: null as number | null }, { status: 400 });
-    }
-    const db = getDb();
-    const result = await saveDeskSubmission(db, {
-      procedure,
-      channel,
-      input: { ...checked.input, sectionId: section.section?.id ?? null },
-      meta: desk.meta,
-      accountId: user.id,
-      language: await getLocale(request),
-    });
-    if (!result.saved) {
-      return data(
-        { errors: [{ field: "source_reference", message: "desk:errors.duplicateReference" }], values, duplicateOf: result.duplicateOf },
-        { status: 409 },
-      );
-    }
-    await audit(db, {
-      organisationId: user.organisationId,
-      accountId: user.id,
-      action: "submission_entered",
-      targetType: "submission",
-      targetId: result.key.replace(/^desk-/, ""),
-      details: { channel, procedure: procedure.id },
-      clientAddress: context?.clientAddress,
-    });
-    return redirect(`/${user.organisationSlug}/verwaltung/schalter/beleg/${desk.meta.entryKey}`, 303);
+    const staff = { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress };
+    const result = await enterDeskSubmission(getDb(), { procedure, channel, fields: fields!, staff, language: await getLocale(request) });
+    if (!result.ok) return data({ errors: result.errors, values: result.values, duplicateOf: result.duplicateOf }, { status: result.status });
+    return redirect(`/${user.organisationSlug}/verwaltung/schalter/beleg/${result.entryKey}`, 303);
   });
 }
 

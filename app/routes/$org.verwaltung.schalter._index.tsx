@@ -40,6 +40,9 @@ export default function Desk() {
       <p>
         <a href={`${base}/finden`}>{t("home.find")}</a>
       </p>
+      <p>
+        <a href={`${base}/benachrichtigung`}>{t("alerts.link")}</a>
+      </p>
       {procedures.length === 0 ? <p>{t("home.none")}</p> : null}
       <ul className="cards">
         {procedures.map((p) => (

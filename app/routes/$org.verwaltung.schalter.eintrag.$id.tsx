@@ -12,7 +12,7 @@ import { requireStaff } from "~/modules/accounts/permissions.server";
 import { openEntryForStaff } from "~/modules/assisted-entry/desk.server";
 import { StaffAnswers } from "~/modules/assisted-entry/ui/StaffAnswers";
 import { StaffSubmissionView } from "~/modules/assisted-entry/ui/StaffSubmissionView";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
@@ -21,9 +21,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const user = await requireStaff(request, params, ["staff"]);
     const id = Number(params.id);
     const db = getDb();
-    const found = Number.isInteger(id) && id > 0 ? await openEntryForStaff(db, { organisationId: user.organisationId, submissionId: id, accountId: user.id }) : undefined;
+    const found =
+      Number.isInteger(id) && id > 0
+        ? await withAudit(
+            db,
+            (trx) => openEntryForStaff(trx, { organisationId: user.organisationId, submissionId: id, accountId: user.id }),
+            (entry) => (entry ? { organisationId: user.organisationId, accountId: user.id, action: "submission_viewed", targetType: "submission", targetId: entry.id, clientAddress: context?.clientAddress } : null),
+          )
+        : undefined;
     if (!found) throw new HttpError(404, "not_found");
-    await audit(db, { organisationId: user.organisationId, accountId: user.id, action: "submission_viewed", targetType: "submission", targetId: found.id, clientAddress: context?.clientAddress });
     const { t } = await getT(request, "desk");
     return { pageTitle: t("view.title"), found, base: `/${user.organisationSlug}/verwaltung/schalter` };
   });

@@ -14,7 +14,7 @@ import { CONTENT_LANGUAGE, directionOf, LANGUAGE_NAMES } from "~/i18n/config";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
@@ -58,19 +58,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const { procedure, language } = await load(user.organisationId, params);
     const db = getDb();
-    const result = await saveTranslation(db, user.organisationId, procedure, language, fields, user.id);
+    const result = await withAudit(
+      db,
+      (trx) => saveTranslation(trx, user.organisationId, procedure, language, fields, user.id),
+      (r) =>
+        r.ok && r.changed > 0
+          ? {
+              organisationId: user.organisationId,
+              accountId: user.id,
+              action: "procedure_translation_saved",
+              targetType: "procedure",
+              targetId: procedure.id,
+              details: { language, changed: r.changed, coverage: r.coverage },
+              clientAddress: context.clientAddress,
+            }
+          : null,
+    );
     if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: result.status });
-    if (result.changed > 0) {
-      await audit(db, {
-        organisationId: user.organisationId,
-        accountId: user.id,
-        action: "procedure_translation_saved",
-        targetType: "procedure",
-        targetId: procedure.id,
-        details: { language, changed: result.changed, coverage: result.coverage },
-        clientAddress: context.clientAddress,
-      });
-    }
     return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${procedure.id}/uebersetzung/${language}?hinweis=gespeichert`, 303);
   }, `/${params.org}/verwaltung/verfahren/${params.id}/uebersetzung/${params.lng}`);
 }

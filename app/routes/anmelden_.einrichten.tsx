@@ -9,7 +9,7 @@ import { enableTotp } from "~/modules/accounts/accounts.server";
 import { qrCodeSvg } from "~/modules/accounts/qr.server";
 import { completeSignIn, pendingTotpSecret, requireEnrolmentAllowed, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
 import { formatSecretForTyping, otpauthUri, verifyTotp } from "~/modules/accounts/totp.server";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -39,9 +39,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const secret = await pendingTotpSecret(db, session);
     const result = verifyTotp(secret, fields.get("code")?.[0] ?? "");
     if (!result.ok) return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
-    await enableTotp(db, account.id, secret, result.step);
     const clientAddress = context?.clientAddress ?? "unknown";
-    await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_set_up", clientAddress });
+    await withAudit(
+      db,
+      (trx) => enableTotp(trx, account.id, secret, result.step),
+      () => ({ organisationId: account.organisationId, accountId: account.id, action: "second_factor_set_up", clientAddress }),
+    );
     return completeSignIn(request, account.id, account.organisationId, clientAddress, new URL(request.url).searchParams.get("weiter"));
   });
 }

@@ -9,9 +9,9 @@ import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { findAccountToken, redeemAccountToken } from "~/modules/accounts/accounts.server";
+import { findAccountToken, hashedPassword, redeemAccountToken } from "~/modules/accounts/accounts.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "~/modules/accounts/password.server";
-import { audit } from "~/modules/audit/audit.server";
+import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -52,18 +52,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (errors.length === 0 && repeat !== password) errors.push({ field: "repeat", message: "errors.repeatMismatch" });
     // passwords are never sent back into the page
     if (errors.length) return data({ errors }, { status: 400 });
-    const redeemed = await redeemAccountToken(getDb(), params.token ?? "", password);
+    const hashed = await hashedPassword(password);
+    const redeemed = await withAudit(
+      getDb(),
+      (trx) => redeemAccountToken(trx, params.token ?? "", hashed),
+      (r) =>
+        r
+          ? {
+              organisationId: r.organisation_id,
+              accountId: r.account_id,
+              action: "password_set",
+              targetType: "account",
+              targetId: r.account_id,
+              details: { purpose: r.purpose },
+              clientAddress: context.clientAddress,
+            }
+          : null,
+    );
     // used up by another request in the meantime
     if (!redeemed) throw new HttpError(404, "link_invalid");
-    await audit(getDb(), {
-      organisationId: redeemed.organisation_id,
-      accountId: redeemed.account_id,
-      action: "password_set",
-      targetType: "account",
-      targetId: redeemed.account_id,
-      details: { purpose: redeemed.purpose },
-      clientAddress: context.clientAddress,
-    });
     return redirect("/anmelden?hinweis=passwordSet", 303);
   });
 }

@@ -79,6 +79,7 @@ interface Context {
   reportId: number;
   documentId: number;
   inviteToken: string;
+  alertToken: string;
 }
 
 interface RouteSpec {
@@ -118,6 +119,14 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.beitrag_.loeschen.tsx", who: "receipt", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag/loeschen`, fresh: true, runs: Math.ceil(RUNS / 2) },
   { file: "$org.beitrag_.zurueckziehen.tsx", who: "receipt", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag/zurueckziehen`, fresh: true, runs: Math.ceil(RUNS / 2) },
   { file: "$org.barrierefreiheit_.melden.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/barrierefreiheit/melden` },
+  { file: "$org.benachrichtigung.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/benachrichtigung`, page: () => `${ORG}/benachrichtigung?verfahren=radverkehrsplan-2030` },
+  { file: "$org.benachrichtigung_.bestaetigen.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/bestaetigen/${seg(s, c.alertToken)}` },
+  { file: "$org.benachrichtigung_.verwalten.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}` },
+  // last of the alert's routes: unsubscribing ends the alert the others use
+  { file: "$org.benachrichtigung_.abmelden.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/abmelden/${seg(s, c.alertToken)}` },
+  { file: "$org.verfahren[.]atom.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.atom`, resource: true },
+  { file: "$org.verfahren[.]ics.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.ics`, resource: true },
+  { file: "$org.verfahren.$slug_.termine[.]ics.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "radverkehrsplan-2030")}/termine.ics`, resource: true },
   // signing in
   { file: "anmelden.tsx", who: "anonymous", path: () => "/anmelden", runs: Math.ceil(RUNS / 4) },
   { file: "anmelden_.code.tsx", who: "pending", path: () => "/anmelden/code" },
@@ -127,6 +136,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.schalter.$procedureId.$channel.tsx", who: "staff", path: (c, s) => `${ORG}/verwaltung/schalter/${seg(s, c.procedureId)}/phone`, runs: 2 * RUNS },
   { file: "$org.verwaltung.schalter.suche.tsx", who: "staff", path: () => `${ORG}/verwaltung/schalter/suche` },
   { file: "$org.verwaltung.schalter.finden.tsx", who: "staff", path: () => `${ORG}/verwaltung/schalter/finden` },
+  { file: "$org.verwaltung.schalter.benachrichtigung.tsx", who: "staff", path: () => `${ORG}/verwaltung/schalter/benachrichtigung` },
   // the receipt letter: an entry key that matches nothing (the page has no form to read a token from otherwise)
   { file: "$org.verwaltung.schalter.beleg.$key.tsx", who: "staff", path: (_, s) => `${ORG}/verwaltung/schalter/beleg/${seg(s, "abcdefghijklmnopqrstuv")}`, page: () => `${ORG}/verwaltung/schalter/suche` },
   { file: "$org.verwaltung.moderation.beitrag.$id.tsx", who: "moderator", path: (c, s) => `${ORG}/verwaltung/moderation/beitrag/${seg(s, c.submissionId)}`, runs: 2 * RUNS },
@@ -620,7 +630,16 @@ describe("random and malformed input to every form action and resource route", (
     const setupToken = await invite("eigenschaft-admin@demo.example");
     expect((await new Client(server.url).post(`/einladung/${setupToken}`, [["password", "Eigenschaft-2026-geheim"], ["repeat", "Eigenschaft-2026-geheim"]])).status).toBe(303);
     const documentId = (sqlite.prepare("SELECT min(id) AS id FROM documents").get() as { id: number }).id;
-    ctx = { procedureId: id("radverkehrsplan-2030"), closedId: id("marktplatz"), draftCopyId, submissionId, reportId, documentId, inviteToken };
+    // a confirmed e-mail alert (its secret link comes by mail; here straight from the module)
+    const { openDatabase } = await import("#db/connection.server");
+    const { confirmAlert, signUp } = await import("~/modules/alerts/alerts.server");
+    const handle = openDatabase(server.database.url);
+    const orgId = (sqlite.prepare("SELECT id FROM organisations WHERE slug = 'musterstadt'").get() as { id: number }).id;
+    const alert = await signUp(handle.db, { organisationId: orgId, input: { email: "eigenschaft-alert@post.example", topics: ["new_procedures"], procedure: "" }, language: "de", clientKey: null });
+    if (!alert.stored) throw new Error("alert not stored");
+    await confirmAlert(handle.db, orgId, alert.token);
+    await handle.close();
+    ctx = { procedureId: id("radverkehrsplan-2030"), closedId: id("marktplatz"), draftCopyId, submissionId, reportId, documentId, inviteToken, alertToken: alert.token };
     expect(invalidRows(sqlite)).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { engines } from "../support/databases";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
+import { DEMO, signIn } from "../support/staff";
 
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const ANSWERS: [string, string][] = [
@@ -81,6 +82,12 @@ describe.each(engines)("numbered sections on %s", (engine) => {
       .orderBy("submissions.id", "desc")
       .executeTakeFirstOrThrow();
     expect(latest).toEqual({ number: "3.2", title: "Radwege in der Innenstadt" });
+
+    // the moderator sees which section it is about
+    const id = (await db.db.selectFrom("submissions").select("id").orderBy("id", "desc").executeTakeFirstOrThrow()).id;
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: db.db })).client;
+    const review = textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${id}`)).text()));
+    expect(review).toContain("Abschnitt 3.2 Radwege in der Innenstadt");
   });
 
   it("says 'zum Entwurf insgesamt' when no section was chosen", async () => {

@@ -173,17 +173,18 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     expect(book.SheetNames).toEqual(["Abwägung"]);
     const sheet = book.Sheets["Abwägung"];
     const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, defval: "" });
-    expect(rows[0]).toEqual(["Nr.", "Eingang", "Weg", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung", "Antwortende Stelle"]);
+    expect(rows[0]).toEqual(["Nr.", "Eingang", "Weg", "Abschnitt", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung", "Antwortende Stelle"]);
     expect(rows.slice(1).map((r) => r[0])).toEqual(ids.slice().sort((a, b) => a - b));
     for (const cell of Object.keys(sheet).filter((k) => !k.startsWith("!"))) expect(sheet[cell].f, `formula in ${cell}`).toBeUndefined();
     const phone = rows.find((r) => r[0] === ids[2])!;
     expect(phone[2]).toBe("Telefon");
-    expect(phone[3]).toBe("=SUMME(1;2) Mehr Fahrradbügel am Bahnhof.");
-    expect(sheet[`D${rows.indexOf(phone) + 1}`].t).toBe("s");
-    expect(phone[6]).toMatch(/^A-\d+$/); // a common consideration
-    expect(phone[7]).toBe(procedure.responsibleOffice);
+    expect(phone[3]).toBe(""); // no section chosen
+    expect(phone[4]).toBe("=SUMME(1;2) Mehr Fahrradbügel am Bahnhof.");
+    expect(sheet[`E${rows.indexOf(phone) + 1}`].t).toBe("s");
+    expect(phone[7]).toMatch(/^A-\d+$/); // a common consideration
+    expect(phone[8]).toBe(procedure.responsibleOffice);
     expect(typeof rows[1][0]).toBe("number");
-    expect(sheet["!autofilter"]?.ref).toMatch(/^A1:H1/);
+    expect(sheet["!autofilter"]?.ref).toMatch(/^A1:I1/);
     // frozen header: the sheet's XML has a frozen pane below row 1
     const sheetXml = strFromU8(unzipSync(new Uint8Array(bytes))["xl/worksheets/sheet1.xml"]);
     expect(sheetXml).toMatch(/<pane[^>]*ySplit="1"[^>]*state="frozen"/);
@@ -216,13 +217,13 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const table = content["office:document-content"]["office:body"]["office:text"]["table:table"][0];
     const cellText = (cell: any) => (cell["text:p"] ?? []).map((p: any) => (typeof p === "object" ? (p["#text"] ?? "") : String(p))).join("\n");
     const header = table["table:table-header-rows"]["table:table-row"][0]["table:table-cell"].map(cellText);
-    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
+    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Abschnitt", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
     const rows = table["table:table-row"].map((r: any) => r["table:table-cell"].map(cellText));
     expect(rows.map((r: string[]) => Number(r[0]))).toEqual(ids.slice().sort((a, b) => a - b));
     const first = rows.find((r: string[]) => Number(r[0]) === ids[0]);
     expect(first[3]).toBe(PEOPLE[0].name);
-    expect(first[5]).toBe("Berücksichtigt");
-    expect(first[6]).toBe("Die Stelle wird geprüft und entschärft.");
+    expect(first[6]).toBe("Berücksichtigt");
+    expect(first[7]).toBe("Die Stelle wird geprüft und entschärft.");
     const all = strFromU8(files["content.xml"]);
     // the contact block never: Erika's e-mail address is only there, both postal addresses too
     expect(all).not.toContain(PEOPLE[0].email);
@@ -241,7 +242,7 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const text = async (which: "original" | "redacted") => {
       const file = await exportWeighingTable(h.db, { procedure, moderatorId, request: { format: "xlsx", variant: "anonymised", text: which } });
       const rows = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(await bytesOf(file.body), { type: "buffer" }).Sheets["Abwägung"], { header: 1 });
-      return rows.find((r) => r[0] === ids[3])![3];
+      return rows.find((r) => r[0] === ids[3])![4];
     };
     expect(await text("redacted")).toBe("Der Radweg an der [Straße entfernt] ist zu schmal.");
     expect(await text("original")).toContain("Bahnhofstraße");

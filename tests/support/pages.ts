@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { STAFF_LANGUAGES, SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { confirmAlert, signUp } from "~/modules/alerts/alerts.server";
 import { addDocument } from "~/modules/documents/documents.server";
 import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
@@ -58,6 +59,8 @@ export interface SiteIds {
   question: number;
   /** a survey submission published with a redaction (choice, scale and text answers) */
   redacted: number;
+  /** the link secret of a confirmed e-mail alert */
+  alertToken: string;
 }
 
 export interface Site {
@@ -133,6 +136,12 @@ export const RESIDENT_PAGES: RegisteredPage[] = [
   page("Leichte Sprache", `${ORG}/leichte-sprache`),
   page("public audit log (transparency log) with the export check", `${ORG}/transparenz`),
   page("export check sent without a file (error summary)", `${ORG}/transparenz`, { post: () => [], status: 400 }),
+  page("alert sign-up", `${ORG}/benachrichtigung?verfahren=radverkehrsplan-2030`),
+  page("alert sign-up sent empty (error summary)", `${ORG}/benachrichtigung`, { post: () => [], status: 400 }),
+  page("alert: check your inbox", `${ORG}/benachrichtigung/gesendet`),
+  page("alert: confirm", (s) => `${ORG}/benachrichtigung/bestaetigen/${s.ids.alertToken}`),
+  page("alert: manage, with its privacy log", (s) => `${ORG}/benachrichtigung/verwalten/${s.ids.alertToken}`),
+  page("alert: unsubscribe (asks first)", (s) => `${ORG}/benachrichtigung/abmelden/${s.ids.alertToken}`),
 ];
 
 const NEW_ADMIN = { email: "neu-admin@musterstadt.example", password: "ein langer Satz für den Test" };
@@ -200,6 +209,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("staff", "desk: look up a caller's submission", `${STAFF}/schalter/suche`),
   staff("staff", "desk: a submission as staff see it", (s) => `${STAFF}/schalter/eintrag/${s.ids.submission}`),
   staff("staff", "desk: find a submission without the code", `${STAFF}/schalter/finden`),
+  staff("staff", "desk: e-mail alert for a caller", `${STAFF}/schalter/benachrichtigung`),
   staff("staff", "desk: find without the code, one found", `${STAFF}/schalter/finden`, {
     post: async (s) => {
       const today = new Date().toISOString().slice(0, 10);
@@ -256,7 +266,7 @@ export async function prepareSite(server: TestServer): Promise<Site> {
   const url = server.url;
   const org = await db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
   const idOf = async (slug: string) => (await db.selectFrom("procedures").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
-  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0, redacted: 0 };
+  const ids: SiteIds = { open: await idOf("radverkehrsplan-2030"), closed: await idOf("marktplatz"), draft: 0, submission: 0, account: 0, deskKey: "", receiptCode: "", inviteToken: "", question: 0, redacted: 0, alertToken: "" };
   const answers: Fields = [
     ["q1", "Die Kreuzung am Bahnhof braucht eine sichere Querung."],
     ["q3", "bike"],
@@ -372,6 +382,12 @@ export async function prepareSite(server: TestServer): Promise<Site> {
   const textAnswer = await db.selectFrom("answers").select("id").where("submission_id", "=", redactedId).where("question_id", "=", kind("short_text").id).executeTakeFirstOrThrow();
   await publishSubmission(db, { organisationId: org.id, submissionId: redactedId, moderatorId, redactions: new Map([[textAnswer.id, "Rufen Sie mich an: [Telefonnummer entfernt]"]]), confirmedChecked: true });
   ids.redacted = redactedId;
+
+  // a confirmed e-mail alert (its links: confirm, manage with the log, unsubscribe)
+  const alert = await signUp(db, { organisationId: org.id, input: { email: "alina@example.org", topics: ["new_procedures", "results"], procedure: "radverkehrsplan-2030" }, language: "de", clientKey: null });
+  if (!alert.stored) throw new Error("the registry's alert was not stored");
+  await confirmAlert(db, org.id, alert.token);
+  ids.alertToken = alert.token;
 
   const published = await publishResults(db, { organisationId: org.id, procedureId: ids.closed, moderatorId, summary: "# Überblick\n\nViele Ideen für **mehr Grün** am Markt." });
   if (!published.ok) throw new Error(`publishing the results failed: ${JSON.stringify(published)}`);

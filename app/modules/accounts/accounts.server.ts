@@ -203,10 +203,21 @@ export async function checkSecondFactor(
   return { ok: true };
 }
 
-export async function setPassword(db: Kysely<Database>, accountId: number, password: string, now: Date = new Date()): Promise<void> {
+/**
+ * A password hashed ahead of its transaction: hashing takes a moment on purpose, and a transaction
+ * holds SQLite's write lock (every submission would wait) — so a caller that writes the change and
+ * its audit entry in one transaction hashes first.
+ */
+export interface HashedPassword {
+  hashed: string;
+}
+export const hashedPassword = async (password: string): Promise<HashedPassword> => ({ hashed: await hashPassword(password) });
+
+export async function setPassword(db: Kysely<Database>, accountId: number, password: string | HashedPassword, now: Date = new Date()): Promise<void> {
+  const hash = typeof password === "string" ? await hashPassword(password) : password.hashed;
   await db
     .updateTable("accounts")
-    .set({ password_hash: await hashPassword(password), password_changed_at: now.toISOString(), updated_at: now.toISOString() })
+    .set({ password_hash: hash, password_changed_at: now.toISOString(), updated_at: now.toISOString() })
     .where("id", "=", accountId)
     .execute();
 }
@@ -250,7 +261,7 @@ export async function findAccountToken(db: Kysely<Database>, token: string, now:
 }
 
 /** Use a one-time link: set the password, spend the token, end every old session. */
-export async function redeemAccountToken(db: Kysely<Database>, token: string, password: string, now: Date = new Date()) {
+export async function redeemAccountToken(db: Kysely<Database>, token: string, password: string | HashedPassword, now: Date = new Date()) {
   const found = await findAccountToken(db, token, now);
   if (!found) return undefined;
   const spent = await db

@@ -4,7 +4,7 @@
  * channel, who entered it, and the source (paper reference, date received, notice read aloud) differ.
  */
 import type { Kysely, Transaction } from "kysely";
-import { isUniqueViolation } from "#db/connection.server";
+import { inTransaction, isUniqueViolation } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { appendPrivacyEvent, readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
@@ -18,7 +18,12 @@ import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { sourceReferenceKey } from "~/modules/submissions/source-reference";
 import { createSubmission, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
 import type { FieldError, FormFields } from "~/modules/forms/fields";
-import type { SubmissionInput } from "~/modules/submissions/validation";
+import { validateSubmission, type SubmissionInput } from "~/modules/submissions/validation";
+import { audit, type AuditActor } from "~/modules/audit/audit.server";
+import { takeSectionChoice } from "~/modules/sections/choice";
+import { SECTION_FIELD } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
+import { HttpError } from "~/modules/http/errors";
 
 export const ASSISTED_CHANNELS = ["phone", "counter", "paper", "letter"] as const;
 export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
@@ -140,7 +145,17 @@ const findByReference = (db: Kysely<Database>, procedureId: number, reference: s
  */
 export async function saveDeskSubmission(
   db: Kysely<Database>,
-  args: { procedure: Procedure; channel: AssistedChannel; input: SubmissionInput; meta: DeskMeta; accountId: number; language: string; now?: Date },
+  args: {
+    procedure: Procedure;
+    channel: AssistedChannel;
+    input: SubmissionInput;
+    meta: DeskMeta;
+    accountId: number;
+    language: string;
+    now?: Date;
+    /** runs in the submission's transaction when it was created (the audit entry) */
+    record?: (trx: Transaction<Database>, submissionId: number) => Promise<void>;
+  },
 ): Promise<DeskSaveResult> {
   const now = args.now ?? new Date();
   const key = receiptKey(args.meta.entryKey);
@@ -179,6 +194,7 @@ export async function saveDeskSubmission(
           expires_at: new Date(now.getTime() + CONFIRMATION_LIFETIME_MS).toISOString(),
         })
         .execute();
+      await args.record?.(trx, result.submissionId);
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -188,6 +204,55 @@ export async function saveDeskSubmission(
     }
   }
   return { saved: true, key };
+}
+
+export type DeskEntryResult =
+  | { ok: true; entryKey: string }
+  | { ok: false; status: 400 | 409; errors: FieldError[]; values: Record<string, string[]>; duplicateOf: number | null };
+
+/**
+ * The desk's form, from fields to a stored submission: its own fields (entry key, notice read,
+ * reference, day of receipt), the section chosen and the procedure's answers are checked together, so that one page
+ * shows every mistake; the day of receipt must lie in the participation period (a procedure not
+ * open today is a 403). The submission and its audit entry "submission_entered" are written in one
+ * transaction; sending the same form again stores nothing twice.
+ */
+export async function enterDeskSubmission(
+  db: Kysely<Database>,
+  args: { procedure: Procedure; channel: AssistedChannel; fields: FormFields; staff: AuditActor & { accountId: number }; language: string },
+): Promise<DeskEntryResult> {
+  const { procedure, channel, staff } = args;
+  const desk = readDeskMeta(args.fields, channel);
+  const section = takeSectionChoice(args.fields, await sectionsOf(db, procedure));
+  const checked = validateSubmission(procedure, args.fields);
+  const errors: FieldError[] = [...desk.errors.filter((e) => e.field !== "entry_key"), ...(section.ok ? [] : [section.error]), ...(checked.ok ? [] : checked.errors)];
+  const values = { ...checked.values, ...desk.values, [SECTION_FIELD]: [section.value] };
+  if (desk.meta) {
+    const acceptance = deskAcceptance(procedure, channel, desk.meta.receivedOn);
+    if (acceptance === "received_after_closing" || acceptance === "received_before_opening" || acceptance === "received_in_future") {
+      errors.push({ field: "received_on", message: `desk:errors.${acceptance}` });
+    } else if (acceptance !== "ok") {
+      throw new HttpError(403, acceptance === "not_yet_open" ? "procedure_not_yet_open" : "procedure_closed");
+    }
+  } else if (desk.errors.some((e) => e.field === "entry_key")) {
+    errors.push({ field: "entry_key", message: "desk:errors.reload" });
+  }
+  if (errors.length > 0 || !checked.ok || !section.ok || !desk.meta) return { ok: false, status: 400, errors, values, duplicateOf: null };
+  const meta = desk.meta;
+  const result = await saveDeskSubmission(db, {
+    procedure,
+    channel,
+    input: { ...checked.input, sectionId: section.section?.id ?? null },
+    meta,
+    accountId: staff.accountId,
+    language: args.language,
+    record: (trx) =>
+      audit(trx, { ...staff, action: "submission_entered", targetType: "submission", targetId: meta.entryKey, details: { channel, procedure: procedure.id } }),
+  });
+  if (!result.saved) {
+    return { ok: false, status: 409, errors: [{ field: "source_reference", message: "desk:errors.duplicateReference" }], values, duplicateOf: result.duplicateOf };
+  }
+  return { ok: true, entryKey: meta.entryKey };
 }
 
 export interface DeskReceipt {
@@ -265,7 +330,7 @@ function submissionWithLegalBasis(db: Kysely<Database> | Transaction<Database>, 
  * member's account, for replying to the sender. Undefined when there is no address to open.
  */
 export async function openReceiptLetterAddress(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const target = await submissionWithLegalBasis(trx, args);
 
     if (!target) return undefined;
@@ -320,7 +385,7 @@ export async function lookUpForCaller(db: Kysely<Database>, args: { organisation
   if (!compact) return null;
   const submission = await findSubmissionByReceiptCode(db, compact);
   if (!submission || submission.organisation_id !== args.organisationId) return null;
-  await db.transaction().execute((trx) =>
+  await inTransaction(db, (trx) =>
     appendPrivacyEvent(trx, { organisationId: submission.organisation_id, submissionId: submission.id }, {
       type: "status_looked_up",
       actorRole: "staff",
@@ -395,7 +460,7 @@ export async function answersForStaff(db: Kysely<Database>, organisationId: numb
 export async function openEntryForStaff(db: Kysely<Database>, args: { organisationId: number; submissionId: number; accountId: number; now?: Date }) {
   const target = await submissionWithLegalBasis(db, args);
   if (!target) return undefined;
-  await db.transaction().execute((trx) =>
+  await inTransaction(db, (trx) =>
     appendPrivacyEvent(trx, { organisationId: args.organisationId, submissionId: target.id }, {
       type: "entry_viewed",
       actorRole: "staff",

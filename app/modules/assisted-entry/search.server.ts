@@ -7,6 +7,7 @@
  * `entry_viewed` event (via search) in its privacy log; the route writes the audit entry.
  */
 import type { Kysely } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
@@ -131,7 +132,7 @@ export async function findWithoutCode(
     }
   }
   if (hits.length) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const hit of hits) {
         await appendPrivacyEvents(trx, { organisationId: args.organisationId, submissionId: hit.id }, [
           {

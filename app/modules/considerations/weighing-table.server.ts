@@ -69,8 +69,26 @@ export interface ExtraColumn {
   values(db: Db, submissionIds: number[]): Promise<Map<number, string>>;
 }
 
-/** Empty until sections and places exist on this branch (see the note in docs/weighing-table.md). */
-export const EXTRA_COLUMNS: ExtraColumn[] = [];
+/**
+ * Sections (issue 17): the numbered section of the draft a statement is about. Places (issue 18) join
+ * here the same way. The document does not group by section yet: that needs the rows ordered by it.
+ */
+export const EXTRA_COLUMNS: ExtraColumn[] = [
+  {
+    key: "section",
+    header: "Abschnitt",
+    width: 20,
+    async values(db, submissionIds) {
+      const rows = await db
+        .selectFrom("submissions")
+        .innerJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")
+        .select(["submissions.id", "procedure_sections.number", "procedure_sections.title"])
+        .where("submissions.id", "in", submissionIds)
+        .execute();
+      return new Map(rows.map((r) => [r.id, `${r.number} ${r.title}`]));
+    },
+  },
+];
 
 export interface WeighingOptions {
   variant: WeighingVariant;

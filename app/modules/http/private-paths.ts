@@ -7,6 +7,7 @@ const PRIVATE = [
   /^\/[^/]+\/beitrag(\/|$)/, // the receipt-code look-up and everything behind it
   /^\/[^/]+\/verfahren\/[^/]+\/(pruefen|bestaetigung)\/?$/, // check your answers (contact data), the receipt code
   /^\/[^/]+\/barrierefreiheit\/melden(\/|$)/, // a barrier report with contact data, its confirmation
+  /^\/[^/]+\/benachrichtigung(\/|$)/, // e-mail alerts: the address typed, links holding an alert's secret
   /^\/[^/]+\/verwaltung(\/|$)/, // the staff area
   /^\/(anmelden|einladung)(\/|$)/, // sign-in, second factor, one-time links
 ];

@@ -13,6 +13,7 @@ import { purgeRateLimits } from "~/modules/http/rate-limit.server";
 import { runRetention } from "~/modules/privacy/retention.server";
 import { runOutbox } from "~/modules/notifications/outbox.server";
 import { runAccessibilityJob } from "~/modules/accessibility/accessibility.server";
+import { runAlertsJob } from "~/modules/alerts/sending.server";
 import { runResultsInclusion } from "~/modules/results/inclusion.server";
 import { sweepUnsentAttachments } from "~/modules/attachments/attachments.server";
 import { sweepUnclaimedBlobs } from "~/modules/files/blobs.server";
@@ -37,7 +38,7 @@ async function takeLease(db: Kysely<Database>, name: string, leaseMs: number, no
 const REST_MS = Number(process.env.JOBS_REST_MS ?? 5 * 60 * 1000);
 
 /** Jobs that only work off what is asked of them rest not at all: a new request is taken up at once. */
-const NO_REST = new Set(["results_inclusion"]);
+const NO_REST = new Set(["results_inclusion", "alerts"]);
 
 async function releaseLease(db: Kysely<Database>, name: string, result: unknown, startedAt: Date) {
   await db
@@ -59,6 +60,8 @@ export const JOBS = {
   outbox: (db: Kysely<Database>, now: Date) => runOutbox(db, now),
   // barrier reports: erase contact data due after closing, send answers by e-mail when SMTP_URL is set
   accessibility: (db: Kysely<Database>, now: Date) => runAccessibilityJob(db, now),
+  // e-mail alerts: unconfirmed sign-ups erased, notices of opened procedures and results, paced sending
+  alerts: (db: Kysely<Database>, now: Date) => runAlertsJob(db, now),
   // files whose upload failed after some of their chunks were written
   // files of drafts never sent first: their blobs are then removed with them
   files: async (db: Kysely<Database>, now: Date) => {

@@ -4,7 +4,7 @@
  * transaction. Not publishing never means not considered: such submissions still get a response.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { engineOf } from "#db/connection.server";
+import { inTransaction, engineOf } from "#db/connection.server";
 import type { Channel, Database, ResponseDecision } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
@@ -339,7 +339,7 @@ export async function openOriginalText(
   args: { organisationId: number; submissionId: number; moderatorId: number; now?: Date },
 ): Promise<{ answerId: number; original: string }[]> {
   const now = args.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
     const rows = await trx
       .selectFrom("answers")
@@ -381,7 +381,7 @@ export async function publishSubmission(
   args: { organisationId: number; submissionId: number; moderatorId: number; redactions: Map<number, string>; confirmedChecked: boolean; now?: Date },
 ): Promise<{ ok: true; redacted: boolean } | { ok: false; findings: number }> {
   const now = args.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await holdSubmission(trx, args.organisationId, args.submissionId);
     const review = await submissionForReview(trx, args.organisationId, args.submissionId);
     if (review.submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
@@ -444,7 +444,7 @@ export async function doNotPublish(
   args: { organisationId: number; submissionId: number; moderatorId: number; reason: NotPublishedReason; now?: Date },
 ): Promise<void> {
   const now = args.now ?? new Date();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await holdSubmission(trx, args.organisationId, args.submissionId);
     const submission = await loadSubmission(trx, args.organisationId, args.submissionId);
     if (submission.state === "withdrawn") throw new HttpError(409, "withdraw_not_possible");
@@ -568,7 +568,7 @@ export async function respond(
   const now = args.now ?? new Date();
   const ids = [...new Set(args.submissionIds)];
   if (ids.length === 0 || ids.length > 500) throw new HttpError(400, "unknown_field");
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const submissions = await trx
       .selectFrom("submissions")
       .select(["id", "organisation_id", "state"])

@@ -6,6 +6,7 @@
  * deliberate step (a POST), never a page view. The text is the same as the e-mail's.
  */
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Database } from "#db/schema";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { openContactDetails } from "~/modules/privacy/contact-data.server";
@@ -108,7 +109,7 @@ export async function resultLetters(
 ): Promise<ResultLetters> {
   const now = args.now ?? new Date();
   const origin = new URL(args.resultsUrl).origin;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const context = await notificationContext(trx, organisationId, procedureId);
     if (!PUBLISHED.includes(context.status)) return { published: false as const };
     const recipients = await letterRecipients(trx, organisationId, procedureId)

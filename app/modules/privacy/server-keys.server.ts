@@ -1,7 +1,8 @@
 /**
  * Keys the app makes for itself, kept in `server_keys` sealed with CONTACT_DATA_KEYS (envelope
  * encryption): a copy of the database alone does not hold them, and key rotation re-seals them
- * with the other encrypted values. Today one: the HMAC key of receipt codes (decision 27).
+ * with the other encrypted values: the HMAC key of receipt codes (decision 27) and that of alert
+ * addresses (decision 58).
  *
  * Receipt codes unlock a submission's full personal-data export, so they are stored neither in
  * plain text nor as a plain hash (60 bits can be searched offline): `h1:` + HMAC-SHA256(key,
@@ -35,6 +36,24 @@ export function receiptCodeKey(db: Db): Promise<Buffer> {
     receiptKeys.set(identity, key);
   }
   return key;
+}
+
+const ALERT_ADDRESS_KEY = "alert_addresses";
+const alertKeys = new WeakMap<object, Promise<Buffer>>();
+
+/**
+ * `a1:` + HMAC-SHA256 of a normalised e-mail address: sign-ups per address are counted and
+ * compared without storing or decrypting the address.
+ */
+export async function alertAddressDigest(db: Db, normalisedAddress: string): Promise<string> {
+  const identity = db.getExecutor().adapter;
+  let key = alertKeys.get(identity);
+  if (!key) {
+    key = loadOrCreateKey(db, ALERT_ADDRESS_KEY);
+    key.catch(() => alertKeys.delete(identity));
+    alertKeys.set(identity, key);
+  }
+  return "a1:" + createHmac("sha256", await key).update(normalisedAddress).digest("hex");
 }
 
 async function loadOrCreateKey(db: Db, name: string): Promise<Buffer> {

@@ -3,8 +3,8 @@
  * them, so the questions' validation sees only its own fields), checked against the procedure's
  * sections. Shared by the online form and the staff desk.
  */
-import type { FieldError } from "~/modules/forms/fields";
-import { MalformedSubmission, type FormFields } from "~/modules/submissions/validation";
+import type { FieldError, FormFields } from "~/modules/forms/fields";
+import { MalformedSubmission } from "~/modules/submissions/validation";
 import { SECTION_FIELD, WHOLE_DRAFT, sectionByNumber, type Section } from "./outline";
 
 export type SectionChoice =

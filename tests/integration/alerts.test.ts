@@ -1,0 +1,218 @@
+/**
+ * E-mail alerts against real databases (SQLite, and PostgreSQL when TEST_DATABASE_URL is set) and a
+ * real SMTP server on 127.0.0.1: double opt-in (only the confirmation goes out before the link is
+ * used), the alert mail in the sign-up's language with RFC 8058 one-click headers, unsubscribing,
+ * erasure of unconfirmed sign-ups after 48 hours, limits per address that answer the same, the
+ * alert's own privacy log, and a large send stopped midway and resumed (nobody twice, nobody lost).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+import { ADDRESS_LIMIT, tokenDigest } from "~/modules/alerts/alerts";
+import { confirmAlert, endAlertByToken, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
+import { createNotices, fanOut, sendAlertMails } from "~/modules/alerts/sending.server";
+import type { Mailer } from "~/modules/notifications/outbox.server";
+import { readAlertLog } from "~/modules/privacy-log/alert-log.server";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { LocalSmtp, type ReceivedMail } from "../support/smtp";
+
+const HOUR = 3_600_000;
+const ORIGIN = "https://beteiligung.example";
+const smtp = new LocalSmtp();
+beforeAll(() => smtp.start());
+afterAll(() => smtp.stop());
+
+const tokenIn = (mail: ReceivedMail, kind: "bestaetigen" | "abmelden" | "verwalten") => new RegExp(`/benachrichtigung/${kind}/([A-Za-z0-9_-]{43})`).exec(mail.text)?.[1] ?? null;
+
+describe.each(engines)("e-mail alerts on %s", (engine) => {
+  let testDb: TestDatabase;
+  let h: DatabaseHandle;
+  let orgId: number;
+  let transport: Mailer;
+  let sequence = 0;
+  const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
+
+  /** A procedure that opens now (an admin opened it), copied from a seeded one. */
+  async function openNewProcedure(title: string, now: Date) {
+    const { id: _id, ...row } = await h.db.selectFrom("procedures").selectAll().where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    const inserted = await h.db
+      .insertInto("procedures")
+      .values({ ...row, slug: `neu-${engine}-${++sequence}`, title, status: "open", opens_at: new Date(now.getTime() - 60_000).toISOString(), closes_at: new Date(now.getTime() + 30 * 24 * HOUR).toISOString(), derived_from_id: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(inserted.id);
+  }
+  const send = (options: Parameters<typeof sendAlertMails>[2] = {}) => sendAlertMails(h.db, transport, { origin: ORIGIN, ...options });
+  const sign = (email: string, language = "de", topics: ("new_procedures" | "results")[] = ["new_procedures"], now = new Date()) =>
+    signUp(h.db, { organisationId: orgId, input: { email, topics, procedure: topics.includes("results") ? "radverkehrsplan-2030" : "" }, language, clientKey: null, now });
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(engine);
+    h = openDatabase(testDb.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    orgId = (await h.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow()).id;
+    transport = smtp.transport();
+    // the seeded procedures are announced before anyone signs up: to nobody
+    await createNotices(h.db);
+    await fanOut(h.db);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await testDb?.drop();
+  });
+
+  it("sends only the confirmation until the link in it is used; stores the address encrypted", async () => {
+    const address = `lena.${engine}@example.org`;
+    const signed = await sign(address, "en");
+    expect(signed.stored).toBe(true);
+    const row = await h.db.selectFrom("alerts").selectAll().where("state", "=", "pending").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(address);
+    expect(JSON.stringify(row)).not.toContain("lena");
+
+    expect(await send()).toMatchObject({ sent: 1 });
+    const [confirmation] = mailsTo(address);
+    expect(confirmation.text).toContain("Please confirm here");
+    expect(LocalSmtp.header(confirmation, "List-Unsubscribe")).toBeUndefined();
+    const token = tokenIn(confirmation, "bestaetigen")!;
+    expect(token).toBeTruthy();
+
+    // a procedure opens before the confirmation: nothing for this address
+    await openNewProcedure("Parkplatz am Rathaus", new Date());
+    await createNotices(h.db);
+    await fanOut(h.db);
+    await send();
+    expect(mailsTo(address)).toHaveLength(1);
+    expect(await h.db.selectFrom("alert_deliveries").select("id").where("alert_id", "=", signed.stored ? signed.alertId : 0).where("kind", "=", "procedure_opened").execute()).toEqual([]);
+
+    expect(await confirmAlert(h.db, orgId, token)).toBe("confirmed");
+    expect(await confirmAlert(h.db, orgId, token)).toBe("already");
+  });
+
+  it("tells a confirmed alert of a new procedure, in its language, with a one-click unsubscribe (RFC 8058)", async () => {
+    const address = `lena.${engine}@example.org`;
+    await openNewProcedure("Neue Bänke im Stadtpark", new Date(Date.now() + 1000));
+    expect(await createNotices(h.db, new Date(Date.now() + 2000))).toBe(1);
+    expect(await fanOut(h.db, new Date(Date.now() + 2000))).toBe(1);
+    expect(await fanOut(h.db, new Date(Date.now() + 2000))).toBe(0);
+    expect(await send({ now: () => new Date(Date.now() + 3000) })).toMatchObject({ sent: 1 });
+    const mails = mailsTo(address);
+    expect(mails).toHaveLength(2);
+    const alert = mails[1];
+    expect(alert.text).toContain("has started a new consultation");
+    expect(alert.text).toContain("Neue Bänke im Stadtpark");
+    const unsubscribe = tokenIn(alert, "abmelden")!;
+    expect(LocalSmtp.header(alert, "List-Unsubscribe")).toBe(`<${ORIGIN}/musterstadt/benachrichtigung/abmelden/${unsubscribe}>`);
+    expect(LocalSmtp.header(alert, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
+    expect(tokenIn(alert, "verwalten")).toBe(unsubscribe);
+  });
+
+  it("keeps the alert's own privacy log: what was stored, why, every mail, in a chain that shows tampering", async () => {
+    const row = await h.db.selectFrom("alerts").select(["id", "token_digest"]).where("state", "=", "confirmed").orderBy("id").executeTakeFirstOrThrow();
+    const log = await readAlertLog(h.db, row.id);
+    expect(log.check.intact).toBe(true);
+    expect(log.events.map((e) => e.type)).toEqual(["notice_shown", "requested", "confirmation_sent", "confirmed", "mail_sent"]);
+    expect(log.events.every((e) => e.legalBasis.includes("Art. 6 Abs. 1 lit. a"))).toBe(true);
+    expect(log.events[1]).toMatchObject({ categories: ["email"], purpose: "alerts" });
+    expect(log.events[4].details).toMatchObject({ kind: "procedure_opened", procedure: "Neue Bänke im Stadtpark" });
+    expect(JSON.stringify(log.events)).not.toContain("@example.org");
+
+    await h.db.updateTable("alert_events").set({ details_json: '{"kind":"procedure_opened","procedure":"etwas anderes"}' }).where("alert_id", "=", row.id).where("seq", "=", 5).execute();
+    expect((await readAlertLog(h.db, row.id)).check).toMatchObject({ intact: false, brokenAt: 5 });
+  });
+
+  it("unsubscribes for good: the address is gone, nothing more is sent, a second time changes nothing", async () => {
+    const address = `lena.${engine}@example.org`;
+    const token = tokenIn(mailsTo(address)[1], "abmelden")!;
+    await endAlertByToken(h.db, orgId, token, "unsubscribed");
+    await endAlertByToken(h.db, orgId, token, "unsubscribed");
+    const row = await h.db.selectFrom("alerts").selectAll().where("token_digest", "=", tokenDigest(token)).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: "unsubscribed", email: null, email_digest: null });
+    const log = await readAlertLog(h.db, row.id);
+    expect(log.events.filter((e) => e.type === "deleted").map((e) => e.details.reason)).toEqual(["unsubscribed"]);
+
+    await openNewProcedure("Nach der Abmeldung", new Date(Date.now() + 5000));
+    await createNotices(h.db, new Date(Date.now() + 6000));
+    await fanOut(h.db, new Date(Date.now() + 6000));
+    await send({ now: () => new Date(Date.now() + 7000) });
+    expect(mailsTo(address)).toHaveLength(2);
+  });
+
+  it("erases sign-ups not confirmed within 48 hours, and cancels their mail", async () => {
+    const address = `mia.${engine}@example.org`;
+    const at = new Date();
+    const signed = await sign(address, "de", ["new_procedures"], at);
+    if (!signed.stored) throw new Error("not stored");
+    expect(await runAlertRetention(h.db, new Date(at.getTime() + 47 * HOUR))).toMatchObject({ expired: 0 });
+    expect(await runAlertRetention(h.db, new Date(at.getTime() + 49 * HOUR))).toMatchObject({ expired: 1 });
+    const row = await h.db.selectFrom("alerts").selectAll().where("id", "=", signed.alertId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: "expired", email: null });
+    const delivery = await h.db.selectFrom("alert_deliveries").selectAll().where("alert_id", "=", signed.alertId).executeTakeFirstOrThrow();
+    expect(delivery.state).toBe("cancelled");
+    await expect(confirmAlert(h.db, orgId, signed.token)).rejects.toMatchObject({ status: 404 });
+    expect((await readAlertLog(h.db, signed.alertId)).events.at(-1)).toMatchObject({ type: "deleted", actorRole: "system", details: { reason: "unconfirmed" } });
+    expect(mailsTo(address)).toHaveLength(0);
+  });
+
+  it("limits confirmation mails per address and answers the same whether or not one is sent", async () => {
+    const address = `Flut.${engine}@Example.org`;
+    const outcomes = [];
+    for (let i = 0; i < ADDRESS_LIMIT.limit + 2; i++) outcomes.push(await sign(i % 2 ? address.toLowerCase() : address));
+    expect(outcomes.filter((o) => o.stored)).toHaveLength(ADDRESS_LIMIT.limit);
+    await send();
+    expect(smtp.received.filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase()))).toHaveLength(ADDRESS_LIMIT.limit);
+  });
+
+  it("a large send stopped midway and restarted reaches everyone once; a sender that died holding rows is taken over after its lease", async () => {
+    const count = 240;
+    const now = new Date();
+    const addresses = Array.from({ length: count }, (_, i) => `viele.${i}.${engine}@example.org`);
+    for (const a of addresses) {
+      const s = await sign(a, "pl", ["new_procedures"], now);
+      if (!s.stored) throw new Error("not stored");
+      await h.db.updateTable("alerts").set({ state: "confirmed", confirmed_at: now.toISOString() }).where("id", "=", s.alertId).execute();
+    }
+    await h.db.updateTable("alert_deliveries").set({ state: "cancelled", next_attempt_at: null }).where("kind", "=", "confirmation").where("state", "=", "pending").execute();
+    const later = new Date(now.getTime() + 60_000);
+    await openNewProcedure("Großer Versand", later);
+    await createNotices(h.db, later);
+    expect(await fanOut(h.db, later)).toBe(count);
+
+    // 1. a stop asked for after 100 mails (a restart of the server): the mail in flight is finished and marked
+    const controller = new AbortController();
+    let forwarded = 0;
+    const stopping: Mailer = {
+      sendMail: async (m) => {
+        await transport.sendMail(m);
+        if (++forwarded === 100) controller.abort();
+      },
+    };
+    const first = await sendAlertMails(h.db, stopping, { origin: ORIGIN, now: () => later, signal: controller.signal });
+    expect(first.sent).toBe(100);
+
+    // 2. a sender that dies (never returns) while holding its claimed batch
+    let taken = 0;
+    let died = () => {};
+    const hung = new Promise<void>((resolve) => (died = resolve));
+    const dying: Mailer = {
+      sendMail: async (m) => {
+        if (++taken > 40) {
+          died();
+          return new Promise(() => {});
+        }
+        await transport.sendMail(m);
+      },
+    };
+    void sendAlertMails(h.db, dying, { origin: ORIGIN, now: () => later });
+    await hung;
+
+    // 3. a new process after the lease: the rest, nobody twice
+    const result = await send({ now: () => new Date(later.getTime() + 11 * 60_000) });
+    expect(first.sent + 40 + result.sent).toBe(count);
+    const perAddress = addresses.map((a) => mailsTo(a).filter((m) => m.text.includes("Großer Versand")).length);
+    expect(perAddress.filter((n) => n !== 1)).toEqual([]);
+    const states = await h.db.selectFrom("alert_deliveries").select("state").where("kind", "=", "procedure_opened").where("state", "!=", "sent").execute();
+    expect(states).toEqual([]);
+  }, 120_000);
+});
