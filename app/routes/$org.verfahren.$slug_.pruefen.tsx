@@ -37,7 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (draft.state === "missing") throw new HttpError(404, "draft_missing");
     const acceptance = acceptanceState(procedure);
     if (acceptance !== "open") throw new HttpError(403, acceptance === "closed" ? "procedure_closed" : "procedure_not_yet_open");
-    const rows = procedure.questions.map((q) => {
+    type AnswerRow = { field: string; label: string; labelLang?: string; text: string[]; langs?: (string | undefined)[] };
+    const rows: AnswerRow[] = procedure.questions.map((q) => {
       const values = draft.input.answers.find((a) => a.questionId === q.id)?.values ?? [];
       const shown =
         q.kind === "single_choice" || q.kind === "multiple_choice"
