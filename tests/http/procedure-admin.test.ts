@@ -126,7 +126,7 @@ describe("procedure administration over HTTP", () => {
     expect((previewHtml.match(new RegExp(`name="q${q3}"[^>]*type="radio"`, "g")) ?? []).length).toBe(5);
     expect(previewHtml).toMatch(/<input[^>]*type="email"[^>]*name="contact_email"/);
     expect(textOf(previewHtml)).toContain("Das Formular lässt sich hier nicht abschicken");
-    expect(previewHtml).toContain("<h3>Worum es geht</h3>");
+    expect(previewHtml).toContain('<h3 id="abschnitt-1"><span class="section-number">1</span> Worum es geht</h3>');
     const sentFromPreview = await client.post(`${page}/vorschau`, [[`q${q1}`, "Test"]]);
     expect(sentFromPreview.status).toBe(405);
 
@@ -144,7 +144,7 @@ describe("procedure administration over HTTP", () => {
     // the resident sees it, with the body as safe HTML, and takes part
     expect(textOf(await (await resident.get("/musterstadt")).text())).toContain("Spielplatz am Stadtpark");
     const publicHtml = await (await resident.get(`/musterstadt/verfahren/${slug}`)).text();
-    expect(publicHtml).toContain("<h3>Worum es geht</h3>");
+    expect(publicHtml).toContain('<h3 id="abschnitt-1"><span class="section-number">1</span> Worum es geht</h3>');
     expect(publicHtml).toContain("<strong>30 Jahre</strong>");
     expect(publicHtml).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(publicHtml).not.toContain("<script");

@@ -124,6 +124,8 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.benachrichtigung_.verwalten.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}` },
   // last of the alert's routes: unsubscribing ends the alert the others use
   { file: "$org.benachrichtigung_.abmelden.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/abmelden/${seg(s, c.alertToken)}` },
+  { file: "$org.transparenz.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/transparenz` },
+  { file: "transparenz.$.tsx", who: "anonymous", path: (_, s) => `/transparenz/${seg(s, "checkpoint")}`, resource: true },
   { file: "$org.verfahren[.]atom.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.atom`, resource: true },
   { file: "$org.verfahren[.]ics.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.ics`, resource: true },
   { file: "$org.verfahren.$slug_.termine[.]ics.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "radverkehrsplan-2030")}/termine.ics`, resource: true },
@@ -348,9 +350,10 @@ function buildBody(r: RequestShape, form: PageForm | undefined, csrf: string | n
 // ---------------------------------------------------------------------------------------------
 
 /** Changed by refused requests by design: rate-limit counters, the staff audit log, session times, job leases. */
-const VOLATILE = new Set(["rate_limits", "audit_log", "staff_sessions", "job_leases", "results_snapshots"]);
-/** Rows updated by a refused sign-in (the last TOTP step): only their number must stay. */
-const COUNTED = new Set(["accounts"]);
+/** Written by the server's timers while requests run (the transparency log's checkpoints, the alerts' job), not by a request. */
+const VOLATILE = new Set(["rate_limits", "audit_log", "staff_sessions", "job_leases", "results_snapshots", "tlog_tiles", "tlog_checkpoints", "tlog_state", "alert_notices", "alert_deliveries"]);
+/** Rows updated by a refused sign-in (the last TOTP step), or given their index by the transparency log's timer: only their number must stay. */
+const COUNTED = new Set(["accounts", "tlog_leaves"]);
 
 function fingerprint(sqlite: BetterSqlite.Database): Record<string, string> {
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name").all() as { name: string }[];
