@@ -136,8 +136,8 @@ describe.each(engines)("two instances on one %s database", (engine) => {
 
   it("runs each scheduled job once, though both instances try every 0.7 s", async () => {
     // the first runs start 5 s after each instance started; then a job's lease rests for 5 minutes —
-    // except results_inclusion, which works off requests and takes its lease again at the next tick
-    const REPEATING = new Set(["results_inclusion"]);
+    // except results_inclusion and alerts, which work off requests (and sign-ups) and take their lease again at the next tick
+    const REPEATING = new Set(["results_inclusion", "alerts"]);
     const finishedBy = (app: AppProcess) => [...app.logs().matchAll(/"event":"job_finished","job":"([a-z_]+)"/g)].map((m) => m[1]);
     const finished = () => [...finishedBy(a), ...finishedBy(b)];
     for (let waited = 0; waited < 30_000; waited += 250) {
