@@ -10,6 +10,7 @@ import { log } from "~/modules/http/log.server";
 import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/modules/http/secrets.server";
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { seedDemoDocuments } from "~/modules/documents/demo.server";
+import { seedDemoPlan } from "~/modules/places/demo.server";
 import { seedDemoConcludedProcedure } from "~/modules/considerations/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { getSigningKey } from "~/modules/transparency-log/keys.server";
@@ -56,6 +57,7 @@ export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolea
   if (process.env.SEED_DEMO === "false") return { seeded: false, demo };
   const seeded = await seedDemoIfEmpty(db);
   if (seeded) await seedDemoDocuments(db);
+  if (seeded) await seedDemoPlan(db);
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
   // a concluded procedure with considerations and published results (issue 19); the test servers

@@ -592,6 +592,35 @@ export interface AlertDeliveryTable {
   created_at: string;
 }
 
+/** A procedure's plan (issue 18): a normalised image, its grid and an optional north-up georeference. */
+export interface ProcedurePlanTable {
+  procedure_id: number;
+  organisation_id: number;
+  document_id: number | null;
+  blob_id: number;
+  width: number;
+  height: number;
+  alt_text: string;
+  grid_columns: number;
+  grid_rows: number;
+  /** WGS 84 corners in millionths of a degree, all four or none */
+  north_udeg: number | null;
+  west_udeg: number | null;
+  south_udeg: number | null;
+  east_udeg: number | null;
+  updated_at: string;
+}
+
+/** Where a statement is about: words, a grid cell, a point (x, y in 1/10000 of the plan), any of them. */
+export interface SubmissionPlaceTable {
+  submission_id: number;
+  procedure_id: number;
+  description: string | null;
+  grid_cell: string | null;
+  x: number | null;
+  y: number | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   procedures: ProcedureTable;
@@ -630,6 +659,8 @@ export interface Database {
   tlog_tiles: TlogTileTable;
   tlog_checkpoints: TlogCheckpointTable;
   tlog_state: TlogStateTable;
+  procedure_plans: ProcedurePlanTable;
+  submission_places: SubmissionPlaceTable;
   alerts: AlertTable;
   alert_events: AlertEventTable;
   alert_notices: AlertNoticeTable;

@@ -8,7 +8,7 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "de";
 /** The language procedure content is written in until it has translations of its own. */
 export const CONTENT_LANGUAGE: Language = "de";
-export const NAMESPACES = ["common", "procedures", "submissions", "errors", "privacy", "staff", "accounts", "admin", "desk", "moderation", "results", "accessibility", "barriers", "content", "transparency", "sections", "alerts", "attachments", "attachments-staff"] as const;
+export const NAMESPACES = ["common", "procedures", "submissions", "errors", "privacy", "staff", "accounts", "admin", "desk", "moderation", "results", "accessibility", "barriers", "content", "transparency", "sections", "alerts", "attachments", "attachments-staff", "place", "plan"] as const;
 
 const RTL = new Set<string>(["ar", "fa", "he", "ur"]);
 export const directionOf = (lng: string): "rtl" | "ltr" => (RTL.has(lng) ? "rtl" : "ltr");

@@ -24,6 +24,8 @@ import { procedureForReader } from "~/modules/procedures/translations.server";
 import { draftIdFor, rememberDraft } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, saveDraft } from "~/modules/submissions/drafts.server";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
+import { placePickerFor, takePlaceStep, withPlaceGrid } from "~/modules/places/form.server";
+import { PlaceFieldset, usePlaceLabels } from "~/modules/places/ui/PlaceFieldset";
 import { inputToValues, validateSubmission } from "~/modules/submissions/validation";
 import { takeSectionChoice } from "~/modules/sections/choice";
 import { SECTION_FIELD, headingSections, sectionByNumber, sectionValue, sectionsForReader } from "~/modules/sections/outline";
@@ -62,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         sectionLinked: linked !== undefined,
         ...sectionsForReader(sections, procedure.body, procedure.langs.body),
         documents: await listDocuments(db, procedure.id),
+        placePicker: acceptance === "open" ? await placePickerFor(db, procedure.id, basePath) : null,
         attachments,
       },
       // the form filled with what the resident entered (contact data, files, too): kept by no cache
@@ -88,13 +91,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const draftKey = cookieDraftId ?? timeOrderedKey();
     const { fields, fileErrors, status, settings } = await readResidentForm(db, request, procedure, draftKey);
     const choice = takeSectionChoice(fields, await sectionsOf(db, procedure));
-    const result = validateSubmission(procedure, fields);
+    const checked = await withPlaceGrid(db, procedure);
+    // a click on the plan (or "enlarge", "remove the point"): the form again, answers kept, nothing saved
+    const step = takePlaceStep(checked, fields);
+    if (step) return data({ errors: [], values: { ...step.values, [SECTION_FIELD]: [choice.value] }, placeNotice: step.notice, attachments: await formAttachments(db, procedure.id, draftKey) }, { headers: { "Cache-Control": "no-store" } });
+    const result = validateSubmission(checked, fields);
     // the draft's id is remembered with the first post when the form takes files (they wait under it)
     const keepDraft = settings ? { "Set-Cookie": await rememberDraft(request, procedure.id, draftKey) } : undefined;
     if (!result.ok || !choice.ok || fileErrors.length > 0) {
       const errors = [...(choice.ok ? [] : [choice.error]), ...(result.ok ? [] : result.errors), ...fileErrors];
       return data(
-        { errors, values: { ...result.values, [SECTION_FIELD]: [choice.value] }, attachments: await formAttachments(db, procedure.id, draftKey) },
+        { errors, values: { ...result.values, [SECTION_FIELD]: [choice.value] }, attachments: await formAttachments(db, procedure.id, draftKey), placeNotice: null },
         { status: fileErrors.length > 0 ? status : 400, headers: keepDraft },
       );
     }
@@ -113,7 +120,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProcedurePage() {
-  const { procedure, acceptance, basePath, values, controller, documents, sections, numbered, sectionLinked, attachments: loaded } = useLoaderData<typeof loader>();
+  const { procedure, acceptance, basePath, values, controller, documents, sections, numbered, sectionLinked, attachments: loaded, placePicker } = useLoaderData<typeof loader>();
+  const placeLabels = usePlaceLabels();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation(["procedures", "results", "sections", "attachments"]);
   const shownValues = actionData?.values ?? values;
@@ -146,7 +154,10 @@ export default function ProcedurePage() {
           action={basePath}
           values={shownValues}
           errors={errors}
-          extraLabels={{ [SECTION_FIELD]: t("sections:choice.label"), [ATTACHMENT_FIELD]: t("attachments:form.legend") }}
+          extraLabels={{ ...placeLabels, [SECTION_FIELD]: t("sections:choice.label"), [ATTACHMENT_FIELD]: t("attachments:form.legend") }}
+          afterQuestions={
+            placePicker ? <PlaceFieldset picker={placePicker} action={basePath} values={shownValues} errors={errors} notice={actionData?.placeNotice} /> : null
+          }
           sectionChoice={
             <SectionChoice
               sections={sections}

@@ -25,6 +25,8 @@ import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
 import { readDraft, submitDraft } from "~/modules/submissions/drafts.server";
 import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
+import { shownPlace, withPlaceGrid } from "~/modules/places/form.server";
+import { PlaceSummary } from "~/modules/places/ui/PlaceSummary";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -82,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       basePath,
       rows,
       contact,
+      place: await shownPlace(db, procedure.id, basePath, draft.input.place),
       attachments: await formAttachments(db, procedure.id, draftId),
     };
   }, `/${params.org}/verfahren/${params.slug}`);
@@ -101,7 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
     const attachments = (await countDraftAttachments(db, procedure.id, draftId)) > 0;
-    await submitDraft(db, { draftId, procedure, clientKey: context?.clientAddress ?? "unknown", attachments });
+    await submitDraft(db, { draftId, procedure: await withPlaceGrid(db, procedure), clientKey: context?.clientAddress ?? "unknown", attachments });
     // the submission is committed (and on disk) before the receipt code can be seen
     return redirect(`${basePath}/bestaetigung`, 303);
   }, `/${params.org}/verfahren/${params.slug}`);
@@ -151,7 +154,7 @@ function AnswerRows({ rows, basePath }: { rows: { field: string; label: string; 
 }
 
 export default function CheckAnswers() {
-  const { rows, contact, basePath, procedureTitle, titleLang, note, attachments } = useLoaderData<typeof loader>();
+  const { rows, contact, basePath, procedureTitle, titleLang, note, attachments, place } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("submissions");
   return (
     <>
@@ -162,6 +165,12 @@ export default function CheckAnswers() {
       <ContentLanguageNote coverage={note} />
       <h2>{t("check.answers")}</h2>
       <AnswerRows rows={rows} basePath={basePath} />
+      {place ? (
+        <>
+          <h2>{t("place:legend")}</h2>
+          <PlaceSummary place={place} changeHref={`${basePath}#ort`} />
+        </>
+      ) : null}
       {contact.length > 0 ? (
         <>
           <h2>{t("check.contact")}</h2>

@@ -25,6 +25,8 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { SubmissionForm } from "~/modules/submissions/ui/SubmissionForm";
+import { placePickerFor, withPlaceGrid } from "~/modules/places/form.server";
+import { PlaceFieldset, usePlaceLabels } from "~/modules/places/ui/PlaceFieldset";
 import { errorMessageFor } from "~/modules/forms/fields";
 import { SECTION_FIELD, sectionsForReader } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
@@ -60,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deletion: personalDataDeletionDate(procedure),
       base: `/${user.organisationSlug}/verwaltung/schalter`,
       documents: await listDocuments(getDb(), procedure.id),
+      placePicker: await placePickerFor(getDb(), procedure.id, `/${user.organisationSlug}/verfahren/${procedure.slug}`),
       // the clerk chooses the section the caller or the letter names (German titles, as on paper)
       sections: sectionsForReader(await sectionsOf(getDb(), procedure), procedure.body, CONTENT_LANGUAGE).sections,
       onlineAt: `${new URL(request.url).origin}/${user.organisationSlug}/verfahren/${procedure.slug}`,
@@ -72,14 +75,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields, procedure, channel } = await load(request, params, true);
     const staff = { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress };
-    const result = await enterDeskSubmission(getDb(), { procedure, channel, fields: fields!, staff, language: await getLocale(request) });
+    const result = await enterDeskSubmission(getDb(), { procedure: await withPlaceGrid(getDb(), procedure), channel, fields: fields!, staff, language: await getLocale(request) });
     if (!result.ok) return data({ errors: result.errors, values: result.values, duplicateOf: result.duplicateOf }, { status: result.status });
     return redirect(`/${user.organisationSlug}/verwaltung/schalter/beleg/${result.entryKey}`, 303);
   });
 }
 
 export default function DeskEntry() {
-  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt, sections } = useLoaderData<typeof loader>();
+  const { procedure, channel, csrfToken, entryKey, controller, deletion, base, documents, onlineAt, onPaperAt, sections, placePicker } = useLoaderData<typeof loader>();
+  const placeLabels = usePlaceLabels();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation("desk");
   const errors = actionData?.errors ?? [];
@@ -154,7 +158,8 @@ export default function DeskEntry() {
         before={before}
         hidden={{ entry_key: entryKey }}
         submitLabel={t("form.save")}
-        extraLabels={{ [SECTION_FIELD]: t("sections:choice.label"), notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
+        afterQuestions={placePicker ? <PlaceFieldset picker={placePicker} action={`${base}/${procedure.id}/${channel}`} values={values} errors={errors} pointOnPlan={false} /> : null}
+        extraLabels={{ ...placeLabels, [SECTION_FIELD]: t("sections:choice.label"), notice_read: t("script.confirmLegend"), source_reference: t(`post.reference.${channel}`), received_on: t("post.receivedOn"), entry_key: t("form.title." + channel) }}
         heading={false}
       />
     </>

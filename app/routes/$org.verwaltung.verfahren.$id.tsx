@@ -198,6 +198,9 @@ export default function ProcedureAdmin() {
           <li>
             <a href={`${here}/dokumente`}>{t("admin:links.documents")}</a>
           </li>
+          <li>
+            <a href={`${here}/plan`}>{t("plan:admin.link")}</a>
+          </li>
         </ul>
         {frozen ? (
           <form method="post" action={`${here}/fragen`} className="form">

@@ -25,6 +25,7 @@ import * as m0022 from "./0022-answer-search";
 import * as m0023 from "./0023-legal-framework";
 import * as m0026 from "./0026-documents";
 import * as m0027 from "./0027-sections";
+import * as m0028 from "./0028-places";
 import * as m0029 from "./0029-consideration-decisions";
 import * as m0030 from "./0030-attachments";
 import * as m0031 from "./0031-transparency-log";
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   "0023-legal-framework": m0023,
   "0026-documents": m0026,
   "0027-sections": m0027,
+  "0028-places": m0028,
   "0029-consideration-decisions": m0029,
   "0030-attachments": m0030,
   "0031-transparency-log": m0031,

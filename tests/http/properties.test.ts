@@ -32,7 +32,8 @@
  *              .moderation.beitrag.$id, .moderation.$procedureId_.antwort, …_.ergebnisse, …_.briefe,
  *              …_.sammel (bulk publish / not publish), …_.abwaegung_.$format (weighing table files), .protokoll[.]csv (audit export), .verfahren.$id_.dokumente
  *              (document upload: a urlencoded body is refused), resident .verfahren.$slug_.dokumente.$id (download)
- *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung
+ *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung, .verfahren.$id_.plan
+ *              (the plan and its grid), resident .verfahren.$slug_.plan (pictures of the plan)
  *
  * Reproduce: FC_SEED=<seed printed below> npx vitest run tests/http/properties.test.ts
  * More runs: FC_RUNS=200 (default 25 per route, which keeps the file around a minute on 2 cores).
@@ -55,6 +56,7 @@ import { TRANSLATION_LANGUAGES } from "~/modules/procedures/translations";
 import { SUMMARY_MAX } from "~/modules/results/rules";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { SUPPORTED_LANGUAGES } from "~/i18n/config";
+import { PLACE_DESCRIPTION_MAX } from "~/modules/places/place";
 import { Client, textOf } from "../support/http";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
@@ -112,6 +114,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verfahren.$slug_.daten[.]csv.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/daten.csv`, resource: true },
   { file: "$org.verfahren.$slug_.daten[.]json.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/daten.json`, resource: true },
   { file: "$org.verfahren.$slug_.dcat[.]jsonld.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/dcat.jsonld`, resource: true },
+  { file: "$org.verfahren.$slug_.plan.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "radverkehrsplan-2030")}/plan`, resource: true },
   { file: "$org.verfahren.$slug_.dokumente.$id.tsx", who: "anonymous", path: (c, s) => `${ORG}/verfahren/radverkehrsplan-2030/dokumente/${seg(s, c.documentId)}`, resource: true },
   { file: "$org.beitrag.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag` },
   { file: "$org.beitrag_.abmelden.tsx", who: "receipt", path: (_, s) => `/${seg(s, "musterstadt")}/beitrag/abmelden`, page: () => `${ORG}/beitrag/protokoll` },
@@ -151,6 +154,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.barrierefreiheit.erklaerung.tsx", who: "admin", path: () => `${ORG}/verwaltung/barrierefreiheit/erklaerung` },
   { file: "$org.verwaltung.protokoll[.]csv.tsx", who: "admin", path: () => `${ORG}/verwaltung/protokoll.csv`, page: () => `${ORG}/verwaltung/protokoll`, resource: true },
   { file: "$org.verwaltung.verfahren.$id_.dokumente.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/dokumente` },
+  { file: "$org.verwaltung.verfahren.$id_.plan.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/plan` },
   { file: "$org.verwaltung.einstellungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/einstellungen` },
   { file: "$org.verwaltung.verfahren.neu.tsx", who: "admin", path: () => `${ORG}/verwaltung/verfahren/neu` },
   { file: "$org.verwaltung.verfahren.$id_.fragen.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}/fragen`, runs: 2 * RUNS },
@@ -446,6 +450,22 @@ function invalidRows(sqlite: BetterSqlite.Database): string[] {
   for (const r of all<Record<string, any>>("SELECT * FROM responses")) {
     check(RESPONSE_DECISIONS.includes(r.decision), `response ${r.id}: decision ${r.decision}`);
     check(len(r.text) > 0 && len(r.text) <= RESPONSE_MAX, `response ${r.id}: text length`);
+  }
+  // a place (issue 18): words within their limit, a real cell, a point inside the plan or none
+  for (const p of all<Record<string, any>>("SELECT * FROM submission_places")) {
+    const at = `place of submission ${p.submission_id}`;
+    check(p.description === null || (len(p.description) > 0 && len(p.description) <= PLACE_DESCRIPTION_MAX && !FORBIDDEN.test(p.description)), `${at}: description`);
+    check(p.grid_cell === null || /^[A-L]([1-9]|1[0-2])$/.test(p.grid_cell), `${at}: cell ${p.grid_cell}`);
+    check((p.x === null) === (p.y === null), `${at}: half a point`);
+    check(p.x === null || (Number.isInteger(p.x) && p.x >= 0 && p.x <= 10000 && p.y >= 0 && p.y <= 10000), `${at}: point ${p.x},${p.y}`);
+    check(p.description !== null || p.grid_cell !== null || p.x !== null, `${at}: empty`);
+  }
+  for (const p of all<Record<string, any>>("SELECT * FROM procedure_plans")) {
+    const at = `plan of procedure ${p.procedure_id}`;
+    check(len(p.alt_text) > 0 && len(p.alt_text) <= 1000, `${at}: alternative text`);
+    check(p.grid_columns >= 2 && p.grid_columns <= 12 && p.grid_rows >= 2 && p.grid_rows <= 12, `${at}: grid ${p.grid_columns}×${p.grid_rows}`);
+    const corners = [p.north_udeg, p.west_udeg, p.south_udeg, p.east_udeg];
+    check(corners.every((c) => c === null) || (corners.every((c) => c !== null) && p.north_udeg > p.south_udeg && p.east_udeg > p.west_udeg), `${at}: georeference`);
   }
   for (const r of all<Record<string, any>>("SELECT * FROM answer_redactions")) check(len(r.public_value) <= 10_000, `redaction of answer ${r.answer_id}: length`);
   for (const a of all<Record<string, any>>("SELECT * FROM accounts")) {

@@ -98,7 +98,7 @@ const namespaces = readdirSync(join(LOCALES_DIR, SOURCE))
  * Staff and admin pages ship in German and English only (residents' pages in every language):
  * these namespaces are checked for de and en, and must not exist half-translated elsewhere.
  */
-const STAFF_NAMESPACES = new Set(["staff.json", "admin.json", "accounts.json", "desk.json", "moderation.json", "barriers.json", "attachments-staff.json"]);
+const STAFF_NAMESPACES = new Set(["staff.json", "admin.json", "accounts.json", "desk.json", "moderation.json", "barriers.json", "attachments-staff.json", "plan.json"]);
 const STAFF_LOCALES = new Set(["de", "en"]);
 
 describe("locale files", () => {

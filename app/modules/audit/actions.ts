@@ -40,6 +40,9 @@ export const AUDIT_ACTIONS = [
   "document_replaced",
   "document_moved",
   "document_withdrawn",
+  // a procedure's plan (issue 18)
+  "plan_saved",
+  "plan_removed",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",

@@ -4,6 +4,8 @@
  * (Art. 17) and withdraw the submission while the procedure is open. Every step is recorded in
  * the submission's privacy log in the same transaction.
  */
+import { deletePlace, placeOfSubmission } from "~/modules/places/places.server";
+import type { PlaceInput } from "~/modules/places/place";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
@@ -162,6 +164,8 @@ export interface SubmissionExport {
     section: { number: string; title: string } | null;
   };
   answers: { question: string; answer: string[] }[];
+  /** where the statement is about (issue 18): words, grid cell, point in 1/10000 of the plan */
+  place?: PlaceInput;
   personalData: ContactDetails | null;
   personalDataDeleteAfter: string | null;
   consentToResultsNotification: boolean | null;
@@ -178,6 +182,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
     const target = { organisationId: submission.organisation_id, submissionId };
     const opened = await openContactDetails(trx, target, { role: "resident" }, { purpose: "data_rights", legalBasis: DATA_RIGHTS_LEGAL_BASIS }, now);
     const answers = await trx.selectFrom("answers").select(["question_id", "value"]).where("submission_id", "=", submissionId).orderBy("id").execute();
+    const place = await placeOfSubmission(trx, submissionId);
     const categories: DataCategory[] = ["content", ...((opened ? Object.keys(opened.contact) : []) as DataCategory[])];
     await appendPrivacyEvent(trx, target, {
       type: "data_exported",
@@ -216,6 +221,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
             .map((a) => (q.kind === "single_choice" || q.kind === "multiple_choice" ? q.options.find((o) => o.value === a.value)?.label ?? a.value : a.value)),
         }))
         .filter((a) => a.answer.length > 0),
+      ...(place ? { place } : {}),
       personalData: opened?.contact ?? null,
       personalDataDeleteAfter: opened?.deleteAfter ?? null,
       consentToResultsNotification: submission.consent_results_notification === null ? null : submission.consent_results_notification === 1,
@@ -278,6 +284,7 @@ export async function withdrawSubmission(db: Kysely<Database>, submissionId: num
     if (submission.withdrawn_at !== null || acceptanceState(procedure, now) !== "open") throw new HttpError(409, "withdraw_not_possible");
     const target = { organisationId: submission.organisation_id, submissionId };
     await trx.deleteFrom("answers").where("submission_id", "=", submissionId).execute();
+    await deletePlace(trx, submissionId);
     await trx
       .updateTable("submissions")
       .set({ state: "withdrawn", withdrawn_at: now.toISOString() })

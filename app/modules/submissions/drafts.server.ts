@@ -21,6 +21,7 @@ import { groupCommit } from "./group-commit.server";
 import { runPlain } from "#db/plain-sql.server";
 import { createSubmission } from "./submissions.server";
 import { inputToValues, validateSubmission, type SubmissionInput } from "./validation";
+import type { PlanGrid } from "~/modules/places/place";
 
 export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -120,7 +121,7 @@ export async function readDraft(
  */
 export async function submitDraft(
   db: Kysely<Database>,
-  args: { draftId: string | null; procedure: Procedure; now?: Date; clientKey?: string; /** the draft holds files (issue 20) */ attachments?: boolean },
+  args: { draftId: string | null; procedure: Procedure & { placeGrid?: PlanGrid | null }; now?: Date; clientKey?: string; /** the draft holds files (issue 20) */ attachments?: boolean },
 ): Promise<{ receiptCode: string; submissionId: number }> {
   const now = args.now ?? new Date();
   if (!args.draftId) throw new HttpError(404, "draft_missing");
@@ -146,7 +147,9 @@ export async function submitDraft(
       }
 
       // the stored answers pass the same rules again: nothing invalid reaches the submissions table
-      const checked = validateSubmission(args.procedure, new Map(Object.entries(inputToValues(args.procedure, draft.input))));
+      // a place given while the procedure had a plan that has since been removed is left out
+      const input = args.procedure.placeGrid ? draft.input : { ...draft.input, place: undefined };
+      const checked = validateSubmission(args.procedure, new Map(Object.entries(inputToValues(args.procedure, input))));
       if (!checked.ok) throw new HttpError(404, "draft_missing");
 
       const result = await createSubmission(trx, {

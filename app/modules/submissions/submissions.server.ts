@@ -14,6 +14,7 @@ import { runPlain, valueRows } from "#db/plain-sql.server";
 import { generateReceiptCode } from "./receipt-code";
 import { receiptCodeDigest, receiptCodeDigestWith, receiptCodeKey } from "~/modules/privacy/server-keys.server";
 import { sourceReferenceKey } from "./source-reference";
+import { storePlace } from "~/modules/places/places.server";
 import type { SubmissionInput } from "./validation";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -90,6 +91,7 @@ export async function createSubmission(trx: Transaction<Database>, s: NewSubmiss
 
   const answers = s.input.answers.flatMap((a) => a.values.map((value) => [submissionId, a.questionId, value]));
   if (answers.length > 0) await runPlain(trx, `insert into answers (submission_id, question_id, value) values ${valueRows(3, answers.length)}`, answers.flat());
+  if (s.input.place) await storePlace(trx, submissionId, s.procedure.id, s.input.place);
 
   const at = new Date(now);
   const assisted = s.channel !== "online";

@@ -19,6 +19,7 @@ import {
   type Procedure,
   type Question,
 } from "~/modules/procedures/procedure";
+import { PLACE_VALUE_FIELDS, placeToValues, validatePlace, type PlaceInput, type PlanGrid } from "~/modules/places/place";
 
 export type FormValues = Record<string, string[]>;
 
@@ -36,7 +37,12 @@ export interface SubmissionInput {
   consentResults?: boolean;
   /** the numbered section of the draft it is about (app/modules/sections); null or missing: the draft as a whole */
   sectionId?: number | null;
+  /** where the statement is about (issue 18): only when the procedure has a plan */
+  place?: PlaceInput;
 }
+
+/** A procedure as validation sees it: its questions, contact block and, when it has a plan, the plan's grid. */
+export type ValidatedProcedure = Pick<Procedure, "questions" | "contactFields"> & { placeGrid?: PlanGrid | null };
 
 export type ValidationResult =
   | { ok: true; input: SubmissionInput; values: FormValues }
@@ -118,8 +124,9 @@ function validateContact(key: ContactFieldKey, value: string, errors: FieldError
 }
 
 /** The field names a procedure's form may send, and whether each may repeat. */
-export function allowedFields(procedure: Pick<Procedure, "questions" | "contactFields">): Map<string, boolean> {
+export function allowedFields(procedure: ValidatedProcedure): Map<string, boolean> {
   const allowed = new Map<string, boolean>();
+  if (procedure.placeGrid) for (const name of PLACE_VALUE_FIELDS) allowed.set(name, false);
   for (const q of procedure.questions) allowed.set(questionFieldName(q), q.kind === "multiple_choice");
   for (const c of procedure.contactFields) allowed.set(contactFieldName(c.key), false);
   if (offersResultsNotification(procedure)) allowed.set(CONSENT_FIELD, false);
@@ -131,7 +138,7 @@ export function allowedFields(procedure: Pick<Procedure, "questions" | "contactF
  * returns field errors for anything a person can correct.
  */
 export function validateSubmission(
-  procedure: Pick<Procedure, "questions" | "contactFields">,
+  procedure: ValidatedProcedure,
   fields: FormFields,
   extraAllowed: readonly string[] = [],
 ): ValidationResult {
@@ -150,6 +157,13 @@ export function validateSubmission(
   for (const q of procedure.questions) {
     const answer = validateQuestion(q, values[questionFieldName(q)] ?? [], errors);
     if (answer) answers.push(answer);
+  }
+
+  let place: PlaceInput | undefined;
+  if (procedure.placeGrid) {
+    const checked = validatePlace(procedure.placeGrid, values);
+    errors.push(...checked.errors);
+    place = checked.place;
   }
 
   const contact: ContactInput = {};
@@ -177,7 +191,7 @@ export function validateSubmission(
   }
 
   if (errors.length > 0) return { ok: false, errors, values };
-  return { ok: true, input: { answers, contact, consentResults }, values };
+  return { ok: true, input: place ? { answers, contact, consentResults, place } : { answers, contact, consentResults }, values };
 }
 
 /** The form values that show a stored input again (for "change your answer"). */
@@ -192,5 +206,6 @@ export function inputToValues(procedure: Pick<Procedure, "questions">, input: Su
     if (v) values[contactFieldName(key)] = [v];
   }
   if (input.consentResults) values[CONSENT_FIELD] = ["yes"];
+  Object.assign(values, placeToValues(input.place));
   return values;
 }

@@ -37,6 +37,7 @@ export function SubmissionForm({
   encType,
   beforeSubmit,
   sectionChoice,
+  afterQuestions,
 }: {
   procedure: Procedure;
   action: string;
@@ -55,6 +56,8 @@ export function SubmissionForm({
   beforeSubmit?: ReactNode;
   /** the optional choice of the draft's section, first in the form (app/modules/sections) */
   sectionChoice?: ReactNode;
+  /** fields shown after the questions (the place on the plan, issue 18) */
+  afterQuestions?: ReactNode;
 }) {
   const { t } = useTranslation("submissions");
   const errorFor = errorMessageFor(errors, t);
@@ -89,6 +92,7 @@ export function SubmissionForm({
           contentLang={CONTENT_LANGUAGE}
         />
       ))}
+      {afterQuestions}
       {procedure.contactFields.length > 0 ? (
         <fieldset className="fieldset fieldset--group">
           <legend className="legend legend--heading">{t("contact.heading")}</legend>

@@ -1,0 +1,59 @@
+/** The admin's plan page (issue 18): what it shows and what its form does. */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import type { FieldError } from "~/modules/forms/fields";
+import { pickerHeight } from "./place";
+import { getPlan, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
+
+export type { PlanFormValues };
+
+const EMPTY: PlanFormValues = { document_id: "", alt: "", columns: "8", rows: "8", north: "", west: "", south: "", east: "" };
+
+const degrees = (v: number | undefined) => (v === undefined ? "" : String(v));
+
+export async function planAdminView(db: Kysely<Database>, procedureId: number, publicPath: string) {
+  const images = await db.selectFrom("documents").select(["id", "title"]).where("procedure_id", "=", procedureId).where("kind", "in", ["png", "jpeg"]).orderBy("position").orderBy("id").execute();
+  const plan = await getPlan(db, procedureId);
+  const values: PlanFormValues = plan
+    ? {
+        document_id: plan.documentId === null ? "" : String(plan.documentId),
+        alt: plan.alt,
+        columns: String(plan.grid.columns),
+        rows: String(plan.grid.rows),
+        north: degrees(plan.geo?.north),
+        west: degrees(plan.geo?.west),
+        south: degrees(plan.geo?.south),
+        east: degrees(plan.geo?.east),
+      }
+    : EMPTY;
+  return {
+    images: images.map((d) => ({ id: Number(d.id), title: d.title })),
+    plan: plan
+      ? {
+          src: pictureUrl(publicPath, plan, { kind: "whole", width: 576 }),
+          width: 288,
+          height: pickerHeight(plan.grid.width, plan.grid.height),
+          alt: plan.alt,
+          columns: plan.grid.columns,
+          rows: plan.grid.rows,
+        }
+      : null,
+    values,
+  };
+}
+
+export async function savePlanFromForm(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; fields: Map<string, string[]> },
+): Promise<{ ok: true; details: Record<string, string | number | boolean | null> } | { ok: false; errors: FieldError[]; values: PlanFormValues }> {
+  for (const [name, list] of args.fields) if (!(name in EMPTY) || list.length > 1) return { ok: false, errors: [{ field: "document_id", message: "errors.document" }], values: EMPTY };
+  const documents = await db.selectFrom("documents").select("id").where("procedure_id", "=", args.procedureId).execute();
+  const read = readPlanForm(args.fields, documents.map((d) => Number(d.id)));
+  if (!read.settings) return { ok: false, errors: read.errors, values: read.values };
+  const saved = await savePlan(db, { organisationId: args.organisationId, procedureId: args.procedureId, settings: read.settings });
+  if (!saved.ok) return { ok: false, errors: [saved.error], values: read.values };
+  const s = read.settings;
+  return { ok: true, details: { document_id: s.documentId, columns: s.columns, rows: s.rows, georeferenced: s.geo !== null, image_changed: saved.changedImage } };
+}
+
+export const removePlanOf = removePlan;

@@ -1,0 +1,378 @@
+/**
+ * A procedure's plan (issue 18): an image document of the procedure, normalised once with sharp
+ * (decision 50) into a blob of its own, with alternative text, a labelled grid and an optional
+ * north-up georeference. Every picture residents and staff see (the whole plan at a few widths, an
+ * enlarged cell, a small crop around a point) is drawn from that blob on the server and kept in a
+ * small per-process cache keyed by the blob's hash: nobody loads anything from another server.
+ */
+import { randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Kysely, Transaction } from "kysely";
+import sharp from "sharp";
+import type { Database } from "#db/schema";
+import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
+import type { FieldError } from "~/modules/forms/fields";
+import { cellBox, columnLabel, GRID_LIMITS, parseCell, POINT_SCALE, type Georeference, type PlanGrid, type Point } from "./place";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The longest side a stored plan keeps (the print and the largest variant need no more). */
+export const PLAN_MAX_SIDE = 2400;
+/** Decoding stops beyond this many pixels (a "decompression bomb" is refused, not rendered). */
+const MAX_INPUT_PIXELS = 60_000_000;
+/** Widths the whole plan is served at (srcset); 576 is the form's picker at twice its CSS width. */
+export const PLAN_WIDTHS = [576, 1000, 1600] as const;
+export const PLAN_ALT_MAX = 1000;
+
+export interface Plan {
+  procedureId: number;
+  organisationId: number;
+  documentId: number | null;
+  blob: BlobInfo;
+  alt: string;
+  grid: PlanGrid;
+  geo: Georeference | null;
+  /** changes with the image or the grid: part of every picture's URL, so caches never show an old one */
+  version: string;
+  updatedAt: string;
+}
+
+const UDEG = 1_000_000;
+
+export async function getPlan(db: Db, procedureId: number): Promise<Plan | null> {
+  const row = await db
+    .selectFrom("procedure_plans")
+    .innerJoin("file_blobs", "file_blobs.id", "procedure_plans.blob_id")
+    .select([
+      "procedure_plans.procedure_id",
+      "procedure_plans.organisation_id",
+      "procedure_plans.document_id",
+      "procedure_plans.alt_text",
+      "procedure_plans.width",
+      "procedure_plans.height",
+      "procedure_plans.grid_columns",
+      "procedure_plans.grid_rows",
+      "procedure_plans.north_udeg",
+      "procedure_plans.west_udeg",
+      "procedure_plans.south_udeg",
+      "procedure_plans.east_udeg",
+      "procedure_plans.updated_at",
+      "file_blobs.id as blob_id",
+      "file_blobs.byte_size",
+      "file_blobs.chunk_bytes",
+      "file_blobs.sha256",
+    ])
+    .where("procedure_plans.procedure_id", "=", procedureId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const geo =
+    row.north_udeg !== null && row.west_udeg !== null && row.south_udeg !== null && row.east_udeg !== null
+      ? { north: Number(row.north_udeg) / UDEG, west: Number(row.west_udeg) / UDEG, south: Number(row.south_udeg) / UDEG, east: Number(row.east_udeg) / UDEG }
+      : null;
+  const grid = { width: Number(row.width), height: Number(row.height), columns: Number(row.grid_columns), rows: Number(row.grid_rows) };
+  return {
+    procedureId: Number(row.procedure_id),
+    organisationId: Number(row.organisation_id),
+    documentId: row.document_id === null ? null : Number(row.document_id),
+    blob: { id: Number(row.blob_id), byteSize: Number(row.byte_size), chunkBytes: Number(row.chunk_bytes), sha256: row.sha256 },
+    alt: row.alt_text,
+    grid,
+    geo,
+    version: `${row.sha256.slice(0, 10)}${grid.columns}x${grid.rows}`,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Only the grid's size, for validation (cheap, no blob). */
+export async function getPlanGrid(db: Db, procedureId: number): Promise<PlanGrid | null> {
+  const row = await db.selectFrom("procedure_plans").select(["width", "height", "grid_columns", "grid_rows"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  return row ? { width: Number(row.width), height: Number(row.height), columns: Number(row.grid_columns), rows: Number(row.grid_rows) } : null;
+}
+
+async function readAll(db: Kysely<Database>, blob: BlobInfo): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  const reader = readBlob(db, blob).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
+
+/** An uploaded picture made into a stored plan: decoded (bounded), turned upright, at most PLAN_MAX_SIDE, WebP. */
+export async function normalisePlanImage(input: Buffer): Promise<{ bytes: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" })
+    .rotate()
+    .resize({ width: PLAN_MAX_SIDE, height: PLAN_MAX_SIDE, fit: "inside", withoutEnlargement: true })
+    .flatten({ background: "#ffffff" })
+    .webp({ quality: 88 })
+    .toBuffer({ resolveWithObject: true });
+  return { bytes: data, width: info.width, height: info.height };
+}
+
+export interface PlanSettings {
+  documentId: number;
+  alt: string;
+  columns: number;
+  rows: number;
+  geo: Georeference | null;
+}
+
+export type PlanFormValues = Record<"document_id" | "alt" | "columns" | "rows" | "north" | "west" | "south" | "east", string>;
+
+const DEGREES = /^-?[0-9]{1,3}(\.[0-9]{1,8})?$/;
+
+/** The plan form's fields, checked. */
+export function readPlanForm(fields: Map<string, string[]>, documentIds: readonly number[]): { values: PlanFormValues; settings: PlanSettings | null; errors: FieldError[] } {
+  const one = (n: keyof PlanFormValues) => (fields.get(n)?.[0] ?? "").trim();
+  const values: PlanFormValues = { document_id: one("document_id"), alt: one("alt"), columns: one("columns"), rows: one("rows"), north: one("north"), west: one("west"), south: one("south"), east: one("east") };
+  const errors: FieldError[] = [];
+  const documentId = /^[0-9]{1,9}$/.test(values.document_id) ? Number(values.document_id) : NaN;
+  if (!documentIds.includes(documentId)) errors.push({ field: "document_id", message: "errors.document" });
+  if (values.alt === "") errors.push({ field: "alt", message: "errors.altMissing" });
+  else if (values.alt.length > PLAN_ALT_MAX || /[\u0000-\u001F\u007F]/.test(values.alt)) errors.push({ field: "alt", message: "errors.altTooLong", params: { max: PLAN_ALT_MAX } });
+  const size = (n: "columns" | "rows") => {
+    const v = /^[0-9]{1,2}$/.test(values[n]) ? Number(values[n]) : NaN;
+    if (!(v >= GRID_LIMITS.min && v <= GRID_LIMITS.max)) errors.push({ field: n, message: "errors.gridSize", params: GRID_LIMITS });
+    return v;
+  };
+  const columns = size("columns");
+  const rows = size("rows");
+  const corners = (["north", "west", "south", "east"] as const).map((n) => values[n]);
+  let geo: Georeference | null = null;
+  if (corners.some((c) => c !== "")) {
+    const [north, west, south, east] = corners.map((c) => (DEGREES.test(c) ? Number(c) : NaN));
+    const bad = (n: "north" | "west" | "south" | "east", v: number, limit: number) => {
+      if (!(Math.abs(v) <= limit)) {
+        errors.push({ field: n, message: "errors.degrees" });
+        return true;
+      }
+      return false;
+    };
+    const wrong = [bad("north", north, 90), bad("west", west, 180), bad("south", south, 90), bad("east", east, 180)].some(Boolean);
+    if (!wrong && !(north > south)) errors.push({ field: "south", message: "errors.northSouth" });
+    else if (!wrong && !(east > west)) errors.push({ field: "east", message: "errors.westEast" });
+    else if (!wrong) geo = { north, west, south, east };
+  }
+  if (errors.length > 0) return { values, settings: null, errors };
+  return { values, settings: { documentId, alt: values.alt, columns, rows, geo }, errors };
+}
+
+export type SavePlanResult = { ok: true; changedImage: boolean } | { ok: false; error: FieldError };
+
+/**
+ * Make (or change) the procedure's plan. The image is decoded and stored only when the document is
+ * new or another one; a picture that cannot be decoded is refused with the reason, nothing stored.
+ */
+export async function savePlan(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; settings: PlanSettings; now?: Date },
+): Promise<SavePlanResult> {
+  const now = (args.now ?? new Date()).toISOString();
+  const { settings } = args;
+  const existing = await db.selectFrom("procedure_plans").select(["document_id", "blob_id", "width", "height"]).where("procedure_id", "=", args.procedureId).executeTakeFirst();
+  const geoColumns = {
+    north_udeg: settings.geo ? Math.round(settings.geo.north * UDEG) : null,
+    west_udeg: settings.geo ? Math.round(settings.geo.west * UDEG) : null,
+    south_udeg: settings.geo ? Math.round(settings.geo.south * UDEG) : null,
+    east_udeg: settings.geo ? Math.round(settings.geo.east * UDEG) : null,
+  };
+  const common = { alt_text: settings.alt, grid_columns: settings.columns, grid_rows: settings.rows, ...geoColumns, updated_at: now };
+  if (existing && Number(existing.document_id) === settings.documentId) {
+    await db.updateTable("procedure_plans").set(common).where("procedure_id", "=", args.procedureId).execute();
+    return { ok: true, changedImage: false };
+  }
+  const document = await db
+    .selectFrom("documents")
+    .innerJoin("file_blobs", "file_blobs.id", "documents.blob_id")
+    .select(["documents.kind", "file_blobs.id", "file_blobs.byte_size", "file_blobs.chunk_bytes", "file_blobs.sha256"])
+    .where("documents.procedure_id", "=", args.procedureId)
+    .where("documents.id", "=", settings.documentId)
+    .executeTakeFirst();
+  if (!document) return { ok: false, error: { field: "document_id", message: "errors.document" } };
+  if (document.kind !== "png" && document.kind !== "jpeg") return { ok: false, error: { field: "document_id", message: "errors.notAnImage" } };
+  let image: Awaited<ReturnType<typeof normalisePlanImage>>;
+  try {
+    const source = await readAll(db, { id: Number(document.id), byteSize: Number(document.byte_size), chunkBytes: Number(document.chunk_bytes), sha256: document.sha256 });
+    image = await normalisePlanImage(source);
+  } catch {
+    return { ok: false, error: { field: "document_id", message: "errors.undecodable" } };
+  }
+  const blob = await storeBytes(db, image.bytes, new Date(now));
+  await db.transaction().execute(async (trx) => {
+    const values = { ...common, document_id: settings.documentId, blob_id: blob.id, width: image.width, height: image.height };
+    if (existing) await trx.updateTable("procedure_plans").set(values).where("procedure_id", "=", args.procedureId).execute();
+    else await trx.insertInto("procedure_plans").values({ ...values, procedure_id: args.procedureId, organisation_id: args.organisationId }).execute();
+    await claimBlob(trx, blob.id);
+    if (existing) await deleteBlob(trx, Number(existing.blob_id));
+  });
+  return { ok: true, changedImage: true };
+}
+
+/** Bytes made on the server (a normalised plan, the demo's drawn plan) into an unclaimed blob. */
+export async function storeBytes(db: Kysely<Database>, bytes: Buffer, now: Date = new Date()) {
+  const path = join(process.env.UPLOAD_TMP_DIR || tmpdir(), `teilhabe-plan-${randomUUID()}`);
+  await writeFile(path, bytes, { mode: 0o600 });
+  try {
+    return await storeBlobFromFile(db, path, now);
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+/** The plan goes; places already given keep their words and cells, their points stay stored but are no longer drawn. */
+export async function removePlan(db: Kysely<Database>, procedureId: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("procedure_plans").select("blob_id").where("procedure_id", "=", procedureId).executeTakeFirst();
+    if (!row) return false;
+    await trx.deleteFrom("procedure_plans").where("procedure_id", "=", procedureId).execute();
+    await deleteBlob(trx, Number(row.blob_id));
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pictures
+
+export type PlanPicture =
+  | { kind: "whole"; width: (typeof PLAN_WIDTHS)[number] }
+  | { kind: "cell"; cell: string }
+  | { kind: "point"; point: Point };
+
+/** What a picture's query string asks for, or null (the route answers 404). */
+export function parsePicture(grid: PlanGrid, search: URLSearchParams): PlanPicture | null {
+  const keys = [...search.keys()].filter((k) => k !== "v");
+  if (keys.length !== 1) return null;
+  const [key] = keys;
+  const value = search.get(key) ?? "";
+  if (key === "b") {
+    const width = PLAN_WIDTHS.find((w) => String(w) === value);
+    return width ? { kind: "whole", width } : null;
+  }
+  if (key === "zelle") {
+    const cell = parseCell(grid, value);
+    return cell && value === `${columnLabel(cell.column)}${cell.row + 1}` ? { kind: "cell", cell: value } : null;
+  }
+  if (key === "punkt") {
+    const match = /^([0-9]{1,5})-([0-9]{1,5})$/.exec(value);
+    if (!match) return null;
+    const x = Number(match[1]);
+    const y = Number(match[2]);
+    return x <= POINT_SCALE && y <= POINT_SCALE ? { kind: "point", point: { x, y } } : null;
+  }
+  return null;
+}
+
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The grid drawn over an area of the plan (plan pixels left/top/width/height) shown at outW × outH. */
+function gridSvg(grid: PlanGrid, area: { left: number; top: number; width: number; height: number }, outW: number, outH: number, labels: boolean): string {
+  const sx = outW / area.width;
+  const sy = outH / area.height;
+  const lines: string[] = [];
+  const text: string[] = [];
+  const font = Math.max(12, Math.round(Math.min(outW, outH) / 40));
+  for (let c = 0; c <= grid.columns; c++) {
+    const x = ((c * grid.width) / grid.columns - area.left) * sx;
+    if (x < -1 || x > outW + 1) continue;
+    lines.push(`M${x.toFixed(1)} 0V${outH}`);
+  }
+  for (let r = 0; r <= grid.rows; r++) {
+    const y = ((r * grid.height) / grid.rows - area.top) * sy;
+    if (y < -1 || y > outH + 1) continue;
+    lines.push(`M0 ${y.toFixed(1)}H${outW}`);
+  }
+  if (labels) {
+    for (let r = 0; r < grid.rows; r++) {
+      for (let c = 0; c < grid.columns; c++) {
+        const box = cellBox(grid, { column: c, row: r });
+        const x = (box.left - area.left) * sx;
+        const y = (box.top - area.top) * sy;
+        if (x < -1 || y < -1 || x >= outW || y >= outH) continue;
+        const label = `${columnLabel(c)}${r + 1}`;
+        const w = font * (label.length * 0.7 + 0.5);
+        text.push(
+          `<rect x="${(x + 2).toFixed(1)}" y="${(y + 2).toFixed(1)}" width="${w.toFixed(1)}" height="${(font * 1.25).toFixed(1)}" fill="#fff" stroke="#000" stroke-width="1"/>` +
+            `<text x="${(x + 2 + font * 0.25).toFixed(1)}" y="${(y + 2 + font).toFixed(1)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#000">${escapeXml(label)}</text>`,
+        );
+      }
+    }
+  }
+  const path = lines.join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}"><path d="${path}" stroke="#fff" stroke-width="4" fill="none" opacity="0.8"/><path d="${path}" stroke="#000" stroke-width="2" fill="none"/>${text.join("")}</svg>`;
+}
+
+function markerSvg(outW: number, outH: number, x: number, y: number): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}"><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="12" fill="none" stroke="#fff" stroke-width="7"/><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="12" fill="none" stroke="#b00020" stroke-width="4"/><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="#b00020" stroke="#fff" stroke-width="1.5"/></svg>`;
+}
+
+// the decoded plan and the pictures made from it, per process; keys carry the blob's hash
+const pictures = new Map<string, Buffer>();
+const MAX_PICTURES = 200;
+const masters = new Map<string, Promise<Buffer>>();
+
+function remember(key: string, value: Buffer) {
+  if (pictures.size >= MAX_PICTURES) pictures.delete(pictures.keys().next().value!);
+  pictures.set(key, value);
+}
+
+async function master(db: Kysely<Database>, plan: Plan): Promise<Buffer> {
+  let found = masters.get(plan.blob.sha256);
+  if (!found) {
+    if (masters.size >= 8) masters.delete(masters.keys().next().value!);
+    found = readAll(db, plan.blob);
+    masters.set(plan.blob.sha256, found);
+    found.catch(() => masters.delete(plan.blob.sha256));
+  }
+  return found;
+}
+
+/** A picture of the plan as WebP. */
+export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, picture: PlanPicture): Promise<Buffer> {
+  const key = `${plan.version}:${JSON.stringify(picture)}`;
+  const cached = pictures.get(key);
+  if (cached) return cached;
+  const source = await master(db, plan);
+  const { grid } = plan;
+  let area = { left: 0, top: 0, width: grid.width, height: grid.height };
+  let outW: number;
+  if (picture.kind === "whole") outW = Math.min(picture.width, Math.max(picture.width, 1));
+  else if (picture.kind === "cell") {
+    area = cellBox(grid, parseCell(grid, picture.cell)!);
+    outW = 576;
+  } else {
+    // a window of a quarter of the plan's width around the point
+    const w = Math.max(40, Math.round(grid.width / 4));
+    const h = Math.max(30, Math.round((w * 2) / 3));
+    const px = (picture.point.x * grid.width) / POINT_SCALE;
+    const py = (picture.point.y * grid.height) / POINT_SCALE;
+    const left = Math.round(Math.max(0, Math.min(grid.width - w, px - w / 2)));
+    const top = Math.round(Math.max(0, Math.min(grid.height - h, py - h / 2)));
+    area = { left, top, width: Math.min(w, grid.width), height: Math.min(h, grid.height) };
+    outW = 576;
+  }
+  const outH = Math.max(1, Math.round((outW * area.height) / area.width));
+  const overlays: sharp.OverlayOptions[] = [{ input: Buffer.from(gridSvg(grid, area, outW, outH, picture.kind !== "cell")), top: 0, left: 0 }];
+  if (picture.kind === "point") {
+    const px = ((picture.point.x * grid.width) / POINT_SCALE - area.left) * (outW / area.width);
+    const py = ((picture.point.y * grid.height) / POINT_SCALE - area.top) * (outH / area.height);
+    overlays.push({ input: Buffer.from(markerSvg(outW, outH, px, py)), top: 0, left: 0 });
+  }
+  const bytes = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS })
+    .extract(area)
+    .resize({ width: outW, height: outH, fit: "fill" })
+    .composite(overlays)
+    .webp({ quality: picture.kind === "whole" && picture.width >= 1000 ? 70 : 75 })
+    .toBuffer();
+  remember(key, bytes);
+  return bytes;
+}
+
+/** The URL of a picture (with the plan's version, so a changed plan is never served from a cache). */
+export function pictureUrl(basePath: string, plan: Pick<Plan, "version">, picture: PlanPicture): string {
+  const query = picture.kind === "whole" ? `b=${picture.width}` : picture.kind === "cell" ? `zelle=${picture.cell}` : `punkt=${picture.point.x}-${picture.point.y}`;
+  return `${basePath}/plan?${query}&v=${plan.version}`;
+}

@@ -1,0 +1,161 @@
+/**
+ * A procedure's plan (admins only, issue 18): which image document is the plan, its alternative
+ * text, the grid (columns × rows) and, optionally, the WGS 84 coordinates of its edges (north-up).
+ * The image itself is uploaded as a document first (documents page); here it is chosen, decoded
+ * once and stored as the plan. No JavaScript.
+ */
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfField } from "~/components/CsrfField";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { Button, TextField } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { CONTENT_LANGUAGE } from "~/i18n/config";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
+import { audit } from "~/modules/audit/audit.server";
+import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { GRID_LIMITS } from "~/modules/places/place";
+import { planAdminView, savePlanFromForm, removePlanOf, type PlanFormValues } from "~/modules/places/admin.server";
+import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { parseId, takeIntent } from "~/modules/forms/parse.server";
+
+const NOTICES = ["saved", "removed"] as const;
+
+async function procedureOf(organisationId: number, rawId: string | undefined) {
+  const id = parseId(rawId);
+  const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), organisationId, id);
+  if (!procedure) throw new HttpError(404, "procedure_not_found");
+  return procedure;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, ["admin"]);
+    const procedure = await procedureOf(user.organisationId, params.id);
+    const { t } = await getT(request, "plan");
+    const notice = new URL(request.url).searchParams.get("hinweis");
+    const publicPath = `/${user.organisationSlug}/verfahren/${procedure.slug}`;
+    return {
+      pageTitle: `${t("admin.title")} – ${procedure.title}`,
+      csrfToken: user.csrfToken,
+      base: `/${user.organisationSlug}/verwaltung/verfahren/${procedure.id}`,
+      procedure: { id: procedure.id, title: procedure.title },
+      ...(await planAdminView(getDb(), procedure.id, publicPath)),
+      notice: NOTICES.find((n) => n === notice) ?? null,
+    };
+  });
+}
+
+type ActionResult = { errors: FieldError[]; values: PlanFormValues };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return withErrorPages(async () => {
+    const db = getDb();
+    const here = `/${params.org}/verwaltung/verfahren/${params.id}/plan`;
+    const { user, fields } = await requireStaffAction(request, params, ["admin"]);
+    const procedure = await procedureOf(user.organisationId, params.id);
+    const entry = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress as string | undefined };
+    const intent = takeIntent(fields, ["save", "remove"] as const);
+    if (intent === "remove") {
+      if (fields.size > 0) throw new HttpError(400, "unknown_field");
+      if (await removePlanOf(db, procedure.id)) await audit(db, { ...entry, action: "plan_removed", targetType: "procedure", targetId: procedure.id, details: {} });
+      return redirect(`${here}?hinweis=removed`, 303);
+    }
+    const result = await savePlanFromForm(db, { organisationId: user.organisationId, procedureId: procedure.id, fields });
+    if (!result.ok) return data<ActionResult>({ errors: result.errors, values: result.values }, { status: 400 });
+    await audit(db, { ...entry, action: "plan_saved", targetType: "procedure", targetId: procedure.id, details: result.details });
+    return redirect(`${here}?hinweis=saved`, 303);
+  }, `/${params.org}/verwaltung/verfahren/${params.id}/plan`);
+}
+
+export default function PlanAdmin() {
+  const { procedure, csrfToken, base, notice, images, plan, values: stored } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionResult | undefined;
+  const { t } = useTranslation("plan");
+  const errors = actionData?.errors ?? [];
+  const errorFor = errorMessageFor(errors, t);
+  const values = actionData?.values ?? stored;
+  const here = `${base}/plan`;
+  const documentError = errorFor("document_id");
+  return (
+    <>
+      <p className="caption" lang={CONTENT_LANGUAGE}>
+        {procedure.title}
+      </p>
+      <h1>{t("admin.title")}</h1>
+      {notice ? (
+        <div className="notice notice--success" role="status">
+          <p>{t(`admin.notices.${notice}`)}</p>
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} namespace="plan" />
+      <p>
+        <a href={base}>{t("admin.back")}</a> · <a href={`${base}/dokumente`}>{t("admin.documentsLink")}</a>
+      </p>
+      <p>{t("admin.intro")}</p>
+      {plan ? (
+        <figure className="plan-figure">
+          <img src={plan.src} width={plan.width} height={plan.height} alt={plan.alt} lang={CONTENT_LANGUAGE} />
+          <figcaption>{t("admin.current", { columns: plan.columns, rows: plan.rows })}</figcaption>
+        </figure>
+      ) : (
+        <p>{t("admin.none")}</p>
+      )}
+      {images.length === 0 ? (
+        <p className="notice">{t("admin.noImages")}</p>
+      ) : (
+        <form method="post" action={here} noValidate className="form">
+          <h2>{t(plan ? "admin.changeHeading" : "admin.addHeading")}</h2>
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="save" />
+          <div className={`field${documentError ? " field--error" : ""}`}>
+            <label className="label" htmlFor="document_id">
+              {t("admin.fields.document")}
+            </label>
+            <p className="hint" id="document_id-hint">
+              {t("admin.fields.documentHint")}
+            </p>
+            {documentError ? (
+              <p id="document_id-error" className="error-message">
+                {documentError}
+              </p>
+            ) : null}
+            <select id="document_id" name="document_id" className="input" defaultValue={values.document_id} aria-describedby={`document_id-hint${documentError ? " document_id-error" : ""}`}>
+              <option value="">{t("admin.fields.choose")}</option>
+              {images.map((d) => (
+                <option key={d.id} value={String(d.id)} lang={CONTENT_LANGUAGE}>
+                  {d.title}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField name="alt" label={t("admin.fields.alt")} hint={t("admin.fields.altHint")} value={values.alt} error={errorFor("alt")} required multiline maxLength={1000} />
+          <TextField name="columns" label={t("admin.fields.columns")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={values.columns} error={errorFor("columns")} required inputMode="numeric" width="half" />
+          <TextField name="rows" label={t("admin.fields.rows")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={values.rows} error={errorFor("rows")} required inputMode="numeric" width="half" />
+          <fieldset className="fieldset fieldset--group">
+            <legend className="legend">{t("admin.fields.geoLegend")}</legend>
+            <p className="hint">{t("admin.fields.geoHint")}</p>
+            <TextField name="north" label={t("admin.fields.north")} value={values.north} error={errorFor("north")} inputMode="text" width="half" />
+            <TextField name="west" label={t("admin.fields.west")} value={values.west} error={errorFor("west")} inputMode="text" width="half" />
+            <TextField name="south" label={t("admin.fields.south")} value={values.south} error={errorFor("south")} inputMode="text" width="half" />
+            <TextField name="east" label={t("admin.fields.east")} value={values.east} error={errorFor("east")} inputMode="text" width="half" />
+          </fieldset>
+          <Button>{t("admin.save")}</Button>
+        </form>
+      )}
+      {plan ? (
+        <form method="post" action={here}>
+          <h2>{t("admin.removeHeading")}</h2>
+          <p>{t("admin.removeText")}</p>
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="remove" />
+          <Button secondary>{t("admin.remove")}</Button>
+        </form>
+      ) : null}
+    </>
+  );
+}

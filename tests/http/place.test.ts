@@ -1,0 +1,206 @@
+/**
+ * A place on the plan (issue 18) over HTTP against the production server, on SQLite and (with
+ * TEST_DATABASE_URL) PostgreSQL: the demo's cycling plan has a drawn plan; a resident gives a place in
+ * words, as a grid cell or by clicking the plan (an <input type="image">: the page comes back with a
+ * mark and the cell filled in, answers kept; 0,0 from a keyboard is "no point" and said so), sees it on
+ * the check page and the place is stored with the submission; the desk enters words or a cell; bad
+ * place input is a 400 with an error summary or a notice, never stored, never a 5xx; the plan's
+ * pictures are WebP within their budget; the admin sets the plan and its grid.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { engines } from "../support/databases";
+import { Client, mainOf, textOf } from "../support/http";
+import { startServer, type TestServer } from "../support/server";
+import { DEMO, csrfOf, signIn } from "../support/staff";
+
+const PUBLIC = "/musterstadt/verfahren/radverkehrsplan-2030";
+const ANSWERS: [string, string][] = [["q1", "Die Kreuzung am Markt ist gefährlich."], ["q3", "bike"], ["q5", "3"]];
+
+describe.each(engines)("a place on the plan (%s)", (engine) => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let procedureId: number;
+  const resident = () => new Client(server.url);
+
+  beforeAll(async () => {
+    server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
+    h = openDatabase(server.database.url);
+    procedureId = Number((await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id);
+  }, 60_000);
+  afterAll(async () => {
+    if (process.env.SHOW_LOGS) console.log(server?.logs());
+    await h?.close();
+    await server?.stop();
+  });
+
+  const places = async () => h.db.selectFrom("submission_places").selectAll().orderBy("submission_id").execute();
+
+  it("the form offers words, a grid cell and the plan as an image button that fits 320 px", async () => {
+    const html = await (await resident().get(PUBLIC)).text();
+    const main = mainOf(html);
+    expect(main).toContain('id="ort"');
+    expect(main).toMatch(/<input type="image" id="place_plan" name="place_plan" formaction="[^"]+#ort" src="[^"]+\/plan\?b=576&amp;v=[^"]+" width="288" height="216" alt="Plan: Übersichtsplan/);
+    expect(main).toMatch(/<select id="place_cell" name="place_cell"/);
+    expect(main).toContain('<option value="H8">H8</option>');
+    expect(main).toContain('name="place_description"');
+    expect(html).not.toContain("<script");
+  });
+
+  it("a click comes back with a mark and the cell filled in, the answers kept; a keyboard press (0,0) is no point, said so", async () => {
+    const client = resident();
+    const res = await client.post(PUBLIC, [...ANSWERS, ["place_description", "Markt"], ["place_cell", ""], ["place_plan.x", "150"], ["place_plan.y", "112"]]);
+    expect(res.status).toBe(200);
+    const main = mainOf(await res.text());
+    expect(textOf(main)).toContain("Punkt gesetzt in Feld E5. Ihre anderen Antworten sind noch da.");
+    expect(main).toContain('<option value="E5" selected="">');
+    expect(main).toMatch(/<svg class="place-picker__marker"[^>]*aria-hidden="true"/);
+    expect(main).toContain("Die Kreuzung am Markt ist gefährlich.</textarea>");
+    expect(main).toContain('value="Markt"');
+    const x = main.match(/name="place_x" value="(\d+)"/)![1];
+    expect(Number(x)).toBeGreaterThan(5000);
+    // the enlarged cell is shown for a finer point
+    expect(main).toMatch(/name="place_detail"[^>]*src="[^"]+plan\?zelle=E5&amp;v=/);
+
+    const keyboard = await client.post(PUBLIC, [...ANSWERS, ["place_plan.x", "0"], ["place_plan.y", "0"]]);
+    expect(keyboard.status).toBe(200);
+    const text = textOf(mainOf(await keyboard.text()));
+    expect(text).toContain("Es wurde kein Punkt gesetzt: Mit der Tastatur oder der Eingabetaste kommt keine Stelle auf dem Plan an.");
+    expect(await places()).toEqual([]);
+  });
+
+  it("in English, too; clicks outside the picture, negative, huge or not numbers set no point", async () => {
+    const en = new Client(server.url, { "accept-language": "en" });
+    const keyboard = textOf(mainOf(await (await en.post(PUBLIC, [["place_plan.x", "0"], ["place_plan.y", "0"]])).text()));
+    expect(keyboard).toContain("No point was set: a keyboard or the Enter key does not give a spot on the plan.");
+    for (const [x, y] of [["289", "5"], ["-3", "5"], ["99999999999", "1"], ["abc", "def"], ["1e3", "2"]]) {
+      const res = await resident().post(PUBLIC, [["place_plan.x", x], ["place_plan.y", y]]);
+      expect(res.status, `${x},${y}`).toBe(200);
+      const main = mainOf(await res.text());
+      expect(textOf(main)).toContain("Diese Stelle liegt nicht auf dem Plan. Es wurde kein Punkt gesetzt.");
+      expect(main).not.toContain('name="place_x"');
+    }
+  });
+
+  it("a keyboard path: choose a cell, enlarge it, send — the cell is stored without a point", async () => {
+    const client = resident();
+    const zoom = await client.post(PUBLIC, [...ANSWERS, ["place_cell", "C3"], ["place_action", "zoom"]]);
+    expect(zoom.status).toBe(200);
+    expect(textOf(mainOf(await zoom.text()))).toContain("Feld C3 ist unten vergrößert.");
+    const sent = await client.post(PUBLIC, [...ANSWERS, ["place_description", ""], ["place_cell", "C3"], ["place_view", "C3"]]);
+    expect(sent.status).toBe(303);
+    const check = await client.get(`${PUBLIC}/pruefen`);
+    const text = textOf(mainOf(await check.text()));
+    expect(text).toContain("Wo ist das? In Worten Nicht beantwortet Ändern In Worten Feld des Rasters C3");
+    expect((await client.post(`${PUBLIC}/pruefen`, "")).status).toBe(303);
+    const stored = await places();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ procedure_id: procedureId, description: null, grid_cell: "C3", x: null, y: null });
+    await h.db.deleteFrom("submission_places").execute();
+  });
+
+  it("words, cell and point are stored with the submission; the check page shows a server-drawn picture of the point", async () => {
+    const client = resident();
+    const sent = await client.post(PUBLIC, [...ANSWERS, ["place_description", "Ecke Markt / Mühlenweg"], ["place_cell", "E5"], ["place_x", "5200"], ["place_y", "5100"], ["place_view", "E5"]]);
+    expect(sent.status).toBe(303);
+    const check = mainOf(await (await client.get(`${PUBLIC}/pruefen`)).text());
+    expect(textOf(check)).toContain("Ecke Markt / Mühlenweg");
+    const img = check.match(/<img class="place-crop" src="([^"]+)"[^>]*alt="Ausschnitt des Plans mit dem Punkt in Feld E5"/);
+    expect(img).not.toBeNull();
+    const picture = await client.get(img![1].replace(/&amp;/g, "&"));
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get("content-type")).toBe("image/webp");
+    expect((await client.post(`${PUBLIC}/pruefen`, "")).status).toBe(303);
+    const stored = await places();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ description: "Ecke Markt / Mühlenweg", grid_cell: "E5", x: 5200, y: 5100 });
+  });
+
+  it("bad place input is a 400 with an error summary (de and en) and stores nothing", async () => {
+    const before = await places();
+    for (const lang of ["de", "en"]) {
+      const client = new Client(server.url, { "accept-language": lang });
+      const res = await client.post(PUBLIC, [...ANSWERS, ["place_cell", "Z9"]]);
+      expect(res.status).toBe(400);
+      const main = mainOf(await res.text());
+      expect(main).toContain('href="#place_cell"');
+      expect(textOf(main)).toContain(lang === "de" ? "Wählen Sie ein Feld aus der Liste." : "Choose a square from the list.");
+      const mismatch = await client.post(PUBLIC, [...ANSWERS, ["place_cell", "A1"], ["place_x", "9000"], ["place_y", "9000"]]);
+      expect(mismatch.status).toBe(400);
+      expect(textOf(mainOf(await mismatch.text()))).toContain(lang === "de" ? "Der Punkt liegt in Feld H8, gewählt ist Feld A1." : "The point is in square H8, but square A1 is chosen.");
+    }
+    for (const [x, y] of [["10001", "1"], ["-1", "1"], ["abc", "1"], ["1", ""]]) {
+      const res = await resident().post(PUBLIC, [...ANSWERS, ["place_x", x], ["place_y", y]]);
+      expect(res.status, `${x},${y}`).toBe(400);
+      expect(mainOf(await res.text())).toContain('href="#place_plan"');
+    }
+    expect((await resident().post(PUBLIC, [...ANSWERS, ["place_description", "x".repeat(301)]])).status).toBe(400);
+    expect((await resident().post(PUBLIC, [...ANSWERS, ["place_cell", "A1"], ["place_cell", "B1"]])).status).toBe(400);
+    expect(await places()).toEqual(before);
+  });
+
+  it("a procedure without a plan has no place fields and refuses them", async () => {
+    const other = await h.db.selectFrom("procedures").select("slug").where("slug", "!=", "radverkehrsplan-2030").where("status", "=", "open").executeTakeFirst();
+    if (!other) return expect(other, "the demo has a second open procedure").toBeDefined();
+    const page = `/musterstadt/verfahren/${other.slug}`;
+    expect(mainOf(await (await resident().get(page)).text())).not.toContain('id="ort"');
+    expect((await resident().post(page, [["place_cell", "A1"]])).status).toBe(400);
+    expect((await resident().post(page, [["place_plan.x", "10"], ["place_plan.y", "10"]])).status).toBe(400);
+  });
+
+  it("the plan's pictures: WebP, width variants, the 1000 px one within 120 KB, cached by version; anything else a 404", async () => {
+    const html = await (await resident().get(PUBLIC)).text();
+    const version = html.match(/plan\?b=576&amp;v=([^"&]+)/)![1];
+    for (const q of ["b=576", "b=1000", "b=1600", "zelle=A1", "zelle=H8", "punkt=0-0", "punkt=10000-10000"]) {
+      const res = await resident().get(`${PUBLIC}/plan?${q}&v=${version}`);
+      expect(res.status, q).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/webp");
+      expect(res.headers.get("cache-control")).toContain("immutable");
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.subarray(8, 12).toString("latin1")).toBe("WEBP");
+      if (q === "b=1000") expect(bytes.length).toBeLessThanOrEqual(120 * 1024);
+    }
+    for (const q of ["", "b=577", "zelle=I1", "zelle=a1", "punkt=10001-1", "punkt=-1-1", "b=576&zelle=A1", "punkt=abc"]) {
+      const res = await resident().get(`${PUBLIC}/plan?${q}`);
+      expect(res.status, q).toBe(404);
+    }
+    expect((await resident().post(`${PUBLIC}/plan?b=576`, "")).status).toBe(405);
+  });
+
+  it("the desk enters words or a cell from what a caller says (no point), through the same pipeline", async () => {
+    const staff = (await signIn(server.url, DEMO.staff)).client;
+    const path = `/musterstadt/verwaltung/schalter/${procedureId}/phone`;
+    const html = await (await staff.get(path)).text();
+    expect(mainOf(html)).toContain('id="place_cell"');
+    expect(mainOf(html)).not.toContain('type="image"');
+    const before = (await places()).length;
+    const res = await staff.post(path, [["_csrf", csrfOf(html)], ["entry_key", html.match(/name="entry_key" value="([^"]+)"/)![1]], ["notice_read", "yes"], ...ANSWERS, ["place_description", "Vor der Schule"], ["place_cell", "c5"]]);
+    expect(res.status).toBe(303);
+    const stored = await places();
+    expect(stored).toHaveLength(before + 1);
+    expect(stored.at(-1)).toMatchObject({ description: "Vor der Schule", grid_cell: "C5", x: null, y: null });
+  });
+
+  it("the admin sees the plan, is told what is wrong, and changes the grid", async () => {
+    const admin = (await signIn(server.url, DEMO.admin)).client;
+    const page = `/musterstadt/verwaltung/verfahren/${procedureId}/plan`;
+    const html = await (await admin.get(page)).text();
+    expect(textOf(mainOf(html))).toContain("Der aktuelle Plan mit seinem Raster (8 Spalten × 8 Zeilen).");
+    const documentId = html.match(/<option value="(\d+)"[^>]*selected=""/)![1];
+    const bad = await admin.post(page, [["_csrf", csrfOf(html)], ["intent", "save"], ["document_id", documentId], ["alt", ""], ["columns", "13"], ["rows", "x"], ["north", "95"], ["west", ""], ["south", ""], ["east", ""]]);
+    expect(bad.status).toBe(400);
+    const badText = textOf(mainOf(await bad.text()));
+    expect(badText).toContain("Geben Sie einen Alternativtext ein.");
+    expect(badText).toContain("Geben Sie eine Zahl von 2 bis 12 ein.");
+    expect(badText).toContain("Geben Sie Grad als Dezimalzahl ein");
+    const ok = await admin.post(page, [["_csrf", csrfOf(html)], ["intent", "save"], ["document_id", documentId], ["alt", "Der Plan."], ["columns", "4"], ["rows", "3"], ["north", "52.4"], ["west", "9.7"], ["south", "52.3"], ["east", "9.8"]]);
+    expect(ok.status).toBe(303);
+    const plan = await h.db.selectFrom("procedure_plans").selectAll().where("procedure_id", "=", procedureId).executeTakeFirstOrThrow();
+    expect(plan).toMatchObject({ alt_text: "Der Plan.", grid_columns: 4, grid_rows: 3, north_udeg: 52_400_000, east_udeg: 9_800_000 });
+    const form = mainOf(await (await resident().get(PUBLIC)).text());
+    expect(form).toContain('<option value="D3">D3</option>');
+    expect(form).not.toContain('<option value="E1">');
+    const audit = await h.db.selectFrom("audit_log").select("action").where("action", "=", "plan_saved").execute();
+    expect(audit).toHaveLength(1);
+  });
+});
