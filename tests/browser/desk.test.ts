@@ -283,13 +283,19 @@ describe("the desk, keyboard only, without JavaScript", () => {
     const notice = page.getByLabel("Ich habe den Datenschutzhinweis vorgelesen");
     expect(await notice.isChecked(), "the notice after Space").toBe(true);
 
-    // the statement; Shift+Tab back to the notice and Tab again keeps both
+    // the section the caller speaks about (optional, as in the resident form), then the statement;
+    // Shift+Tab back to the notice and Tab again keeps both
     stop = await kb.tab("phone form, after the notice");
-    expect(stop.id, `after the notice comes the first question, not ${stop.element}`).toBe("q1");
+    expect(stop.id, `after the notice comes the section choice, not ${stop.element}`).toBe("abschnitt");
+    stop = await kb.tab("phone form, after the section choice");
+    expect(stop.id, `after the section choice comes the first question, not ${stop.element}`).toBe("q1");
     await page.keyboard.type(statement);
     stop = await kb.shiftTab("phone form, Shift+Tab from the statement");
+    expect(stop.id).toBe("abschnitt");
+    stop = await kb.shiftTab("phone form, Shift+Tab from the section choice");
     expect(stop.id).toBe("notice_read");
     expect(await notice.isChecked()).toBe(true);
+    await kb.tab("phone form, back to the section choice");
     stop = await kb.tab("phone form, back to the statement");
     expect(stop.id).toBe("q1");
     expect(await page.getByLabel(Q.statement).inputValue()).toBe(statement);

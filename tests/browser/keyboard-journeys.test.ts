@@ -296,7 +296,7 @@ test("a moderator publishes, redacts, declines and answers submissions, then pub
   }
   const MOD = `${STAFF}/moderation`;
   const QUEUE = `${MOD}/${site.ids.open}`;
-  const stateShown = () => page.locator("dl.facts > div").nth(2).locator("dd").innerText();
+  const stateShown = () => page.locator("dl.facts > div").filter({ has: page.locator("dt", { hasText: moderation.queue.state }) }).locator("dd").innerText();
   await as("moderator");
   const k = walker();
   await visit(STAFF);
