@@ -95,7 +95,7 @@ export default function Queue() {
       ) : null}
       <p>
         <a href={`${base}/${procedure.id}/ergebnisse`}>{t("results.link")}</a> · <a href={`${base}/${procedure.id}/briefe`}>{t("letters.heading")}</a> ·{" "}
-        <a href={`${base}/${procedure.id}/abwaegung`}>{t("weighing.link")}</a>
+        <a href={`${base}/${procedure.id}/abwaegung`}>{t("weighing.link")}</a> · <a href={`${base}/${procedure.id}/plan`}>{t("plan:moderation.link")}</a>
       </p>
       <ErrorSummary errors={searchError ? [{ field: "suche", message: `moderation:${searchError}` }] : []} namespace="moderation" />
       <form method="get" className="filters">

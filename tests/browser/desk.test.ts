@@ -93,7 +93,7 @@ async function loads(page: Page, action: () => Promise<unknown>): Promise<Respon
 }
 
 /** The form's own submit button (the sign-out button in the staff bar is a submit button in <main> too). */
-const mainSubmit = (page: Page) => page.locator("main form.form button[type=submit].button");
+const mainSubmit = (page: Page) => page.locator("main form.form button[type=submit].button:not([name=place_action])");
 const group = (page: Page, legend: string) => page.getByRole("group", { name: legend });
 const checkedIn = (page: Page, legend: string) =>
   group(page, legend).locator("input:checked").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));

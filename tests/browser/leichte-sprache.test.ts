@@ -51,7 +51,7 @@ async function loads(action: () => Promise<unknown>): Promise<Response> {
 
 const pathOf = () => new URL(page.url()).pathname;
 const mainText = () => page.locator("main").innerText();
-const submit = () => page.locator("main form button[type=submit]");
+const submit = () => page.locator("main form button[type=submit]:not([name=place_action])");
 
 /** Elements sticking out of a 320 px viewport, for a readable reflow failure. */
 const overflowing = () =>

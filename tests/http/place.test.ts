@@ -181,6 +181,37 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     expect(stored.at(-1)).toMatchObject({ description: "Vor der Schule", grid_cell: "C5", x: null, y: null });
   });
 
+  it("moderators see every place on the plan as a numbered marker linked to the list, filtered, and counted per cell", async () => {
+    const moderator = (await signIn(server.url, DEMO.moderator)).client;
+    const page = `/musterstadt/verwaltung/moderation/${procedureId}/plan`;
+    const res = await moderator.get(page);
+    expect(res.status).toBe(200);
+    const main = mainOf(await res.text());
+    // the point given online (E5) is marker 1, linked to its row; the desk's cell (C5) has no point
+    expect(main).toMatch(/<svg [^>]*class="plan-markers__svg"[^>]*aria-hidden="true"/);
+    expect(main.match(/<circle /g)).toHaveLength(1);
+    expect(main).toContain(`href="${page}?seite=1#ort-1" tabindex="-1"`);
+    expect(main).toContain('<li id="ort-1" value="1">');
+    const text = textOf(main);
+    expect(text).toContain("2 Beiträge mit Ort für diese Auswahl.");
+    expect(text).toMatch(/Feld E5 · Punkt auf dem Plan · Ecke Markt \/ Mühlenweg/);
+    expect(text).toMatch(/Telefon · Neu, nicht geprüft · Feld C5 · Vor der Schule/);
+    // the count table: one in C5, one in E5, each a link to the list of that cell
+    expect(main).toContain(`<a href="${page}?zelle=E5#liste">1</a>`);
+    expect(main).toContain(`<a href="${page}?zelle=C5#liste">1</a>`);
+    const phone = textOf(mainOf(await (await moderator.get(`${page}?kanal=phone`)).text()));
+    expect(phone).toContain("1 Beitrag mit Ort für diese Auswahl.");
+    expect(phone).toContain("Vor der Schule");
+    expect(phone).not.toContain("Ecke Markt");
+    const cell = textOf(mainOf(await (await moderator.get(`${page}?zelle=E5`)).text()));
+    expect(cell).toContain("Beiträge im Feld E5");
+    expect(cell).not.toContain("Vor der Schule");
+    // a filter nobody can set is no filter; nothing breaks
+    for (const q of ["kanal=fax", "stand=%00", "zelle=Z99", "seite=-4", "seite=99999999999"]) expect((await moderator.get(`${page}?${q}`)).status, q).toBe(200);
+    expect((await moderator.get(`/musterstadt/verwaltung/moderation/999999/plan`)).status).toBe(404);
+    expect((await resident().get(page)).status).toBe(303);
+  });
+
   it("the admin sees the plan, is told what is wrong, and changes the grid", async () => {
     const admin = (await signIn(server.url, DEMO.admin)).client;
     const page = `/musterstadt/verwaltung/verfahren/${procedureId}/plan`;

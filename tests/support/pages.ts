@@ -189,6 +189,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
   staff("moderator", "moderation queue searched", (s) => `${STAFF}/moderation/${s.ids.open}?suche=Radweg+Br%C3%BCcke`),
+  staff("moderator", "moderation: places on the plan (issue 18)", (s) => `${STAFF}/moderation/${s.ids.open}/plan`),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
   staff("moderator", "moderation: a submission published redacted", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`),
   staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {

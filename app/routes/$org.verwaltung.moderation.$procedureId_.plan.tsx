@@ -1,0 +1,140 @@
+/**
+ * The places of a procedure's statements (moderators, issue 18): the plan with every statement's
+ * point as a numbered marker linked to its row in the list below, the queue's filters (channel,
+ * state), a cell to look into, and the statements counted per grid cell. No JavaScript.
+ */
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Button } from "~/components/fields";
+import { getDb } from "~/db.server";
+import { getT } from "~/i18n/i18n.server";
+import { requireStaff } from "~/modules/accounts/permissions.server";
+import { MODERATION_ROLES } from "~/modules/accounts/roles";
+import { HttpError } from "~/modules/http/errors";
+import { withErrorPages } from "~/modules/http/route-errors.server";
+import { procedureForModeration, QUEUE_STATES } from "~/modules/moderation/moderation.server";
+import { parsePlacesFilter, placesOverview } from "~/modules/places/overview.server";
+import { CellCountsTable } from "~/modules/places/ui/CellCountsTable";
+import { CHANNELS } from "~/modules/procedures/dashboard.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withErrorPages(async () => {
+    const user = await requireStaff(request, params, MODERATION_ROLES);
+    const id = Number(params.procedureId);
+    if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
+    const db = getDb();
+    const procedure = await procedureForModeration(db, user.organisationId, id);
+    const url = new URL(request.url);
+    const base = `/${user.organisationSlug}/verwaltung/moderation`;
+    const overview = await placesOverview(db, {
+      organisationId: user.organisationId,
+      procedureId: procedure.id,
+      publicPath: `/${user.organisationSlug}/verfahren/${procedure.slug}`,
+      here: `${base}/${procedure.id}/plan`,
+      query: parsePlacesFilter(url.searchParams),
+    });
+    const { t } = await getT(request, "plan");
+    return json({
+      pageTitle: t("moderation.title", { title: procedure.title }),
+      procedure: { id: procedure.id, title: procedure.title },
+      base,
+      ...overview,
+    });
+  });
+}
+
+export default function ModerationPlan() {
+  const { procedure, base, plan, markers, counts, filter, cell, page, pages, items, total, hrefs } = useLoaderData<typeof loader>();
+  const { t } = useTranslation(["plan", "moderation", "staff"]);
+  const here = `${base}/${procedure.id}/plan`;
+  return (
+    <>
+      <p className="caption" lang="de">
+        {procedure.title}
+      </p>
+      <h1>{t("moderation.heading")}</h1>
+      <p>
+        <a href={`${base}/${procedure.id}`}>{t("moderation.back")}</a>
+      </p>
+      <form method="get" action={here} className="filters">
+        <div className="field">
+          <label className="label" htmlFor="kanal">
+            {t("moderation:queue.channel")}
+          </label>
+          <select id="kanal" name="kanal" className="input input--half" defaultValue={filter.channel ?? ""}>
+            <option value="">{t("moderation:queue.all")}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`staff:channels.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor="stand">
+            {t("moderation:queue.state")}
+          </label>
+          <select id="stand" name="stand" className="input input--half" defaultValue={filter.state ?? ""}>
+            <option value="">{t("moderation:queue.all")}</option>
+            {QUEUE_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`moderation:states.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button secondary>{t("moderation:queue.filter")}</Button>
+      </form>
+      <p role="status">{t("moderation.count", { count: total })}</p>
+      {plan ? (
+        <>
+          <div className="plan-markers">
+            <img src={plan.src} width={plan.width} height={plan.height} alt={t("moderation.planAlt", { alt: plan.alt })} lang="de" />
+            {/* built as a string by the module: 10 000 markers as React elements cost far more */}
+            <div className="plan-markers__layer" dangerouslySetInnerHTML={{ __html: markers }} />
+          </div>
+          <h2>{t("moderation.cellsHeading")}</h2>
+          <CellCountsTable counts={counts} caption={t("moderation.cellsCaption")} hrefOf={(c) => `${hrefs.filter}${hrefs.filter.includes("?") ? "&" : "?"}zelle=${c}#liste`} />
+          <p>{t("moderation.withoutCell", { count: counts.withoutCell })}</p>
+        </>
+      ) : (
+        <p>{t("moderation.noPlan")}</p>
+      )}
+      <h2 id="liste">{cell ? t("moderation.listInCell", { cell }) : t("moderation.list")}</h2>
+      {cell ? (
+        <p>
+          <a href={`${hrefs.filter}#liste`}>{t("moderation.allCells")}</a>
+        </p>
+      ) : null}
+      {items.length === 0 ? (
+        <p>{t("moderation.empty")}</p>
+      ) : (
+        <ol className="plan-list">
+          {items.map((s) => (
+            <li key={s.id} id={`ort-${s.number}`} value={s.number}>
+              <a href={`${base}/beitrag/${s.id}`}>{t("moderation.statement", { id: s.id })}</a> · {t(`staff:channels.${s.channel}`)} · {t(`moderation:states.${s.state}`)}
+              {" · "}
+              {s.cell ? t("moderation.cell", { cell: s.cell }) : t("moderation.noCell")}
+              {s.x !== null ? ` · ${t("moderation.point")}` : ""}
+              {s.description ? (
+                <>
+                  {" · "}
+                  <span lang="de">{s.description}</span>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+      {pages > 1 ? (
+        <nav aria-label={t("moderation.pages")}>
+          <p>
+            {page > 1 ? <a href={`${hrefs.page}${page - 1}#liste`}>{t("moderation.previous")}</a> : null} {t("moderation.pageOf", { page, pages })}{" "}
+            {page < pages ? <a href={`${hrefs.page}${page + 1}#liste`}>{t("moderation.next")}</a> : null}
+          </p>
+        </nav>
+      ) : null}
+    </>
+  );
+}
