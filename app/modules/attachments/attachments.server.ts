@@ -77,6 +77,8 @@ export interface AttachmentOwner {
   submissionId?: number | null;
   actor?: { role: ActorRole; accountId?: number | null };
   legalBasis?: string;
+  /** with submissionId: when it goes with the submission's other personal data */
+  deleteAfter?: string | null;
 }
 
 export interface AttachmentSummary {
@@ -147,6 +149,7 @@ export async function storeAttachment(db: Kysely<Database>, prepared: PreparedAt
           height: prepared.height,
           created_by: owner.actor?.accountId ?? null,
           created_at: now.toISOString(),
+          delete_after: owner.submissionId ? owner.deleteAfter ?? null : null,
         })
         .execute();
       if (owner.submissionId) {
@@ -250,11 +253,11 @@ export async function moveDraftAttachments(db: Db, procedureId: number, fromDraf
  */
 export async function attachDraftFiles(
   trx: Transaction<Database>,
-  args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; now: Date },
+  args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; deleteAfter: string; now: Date },
 ): Promise<number> {
   const result = await trx
     .updateTable("attachments")
-    .set({ submission_id: args.submissionId, draft_id: null })
+    .set({ submission_id: args.submissionId, draft_id: null, delete_after: args.deleteAfter })
     .where("procedure_id", "=", args.procedureId)
     .where("draft_id", "=", args.draftId)
     .where("submission_id", "is", null)
@@ -371,6 +374,33 @@ export async function deleteSubmissionAttachments(
     occurredAt: now,
   });
   return rows.length;
+}
+
+/** Submissions with files whose deletion date has passed (the retention job deletes them). */
+export async function submissionsWithAttachmentsDue(db: Db, now: Date, limit: number): Promise<{ submissionId: number; organisationId: number }[]> {
+  const rows = await db
+    .selectFrom("attachments")
+    .select(["submission_id", "organisation_id"])
+    .distinct()
+    .where("submission_id", "is not", null)
+    .where("delete_after", "<=", now.toISOString())
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ submissionId: Number(r.submission_id), organisationId: Number(r.organisation_id) }));
+}
+
+/** Procedures with sent files that carry no deletion date yet (sent before migration 0037). */
+export async function proceduresWithUndatedAttachments(db: Db): Promise<number[]> {
+  const rows = await db.selectFrom("attachments").select("procedure_id").distinct().where("submission_id", "is not", null).where("delete_after", "is", null).execute();
+  return rows.map((r) => Number(r.procedure_id));
+}
+
+export async function dateAttachments(db: Db, procedureId: number, deleteAfter: string): Promise<void> {
+  await db.updateTable("attachments").set({ delete_after: deleteAfter }).where("procedure_id", "=", procedureId).where("submission_id", "is not", null).where("delete_after", "is", null).execute();
+}
+
+export async function hasAttachments(db: Db, submissionId: number): Promise<boolean> {
+  return !!(await db.selectFrom("attachments").select("id").where("submission_id", "=", submissionId).limit(1).executeTakeFirst());
 }
 
 /** Files of drafts never sent, older than a draft lives: removed by the files job. */
