@@ -16,6 +16,7 @@ import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/fi
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
 import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
@@ -37,29 +38,51 @@ export async function attachmentSettings(db: Db, procedureId: number): Promise<A
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
-/** null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. The form changes: cached pages of the organisation go stale. */
-export async function saveAttachmentSettings(db: Kysely<Database>, procedureId: number, settings: AttachmentSettings | null, now: Date = new Date()): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (!settings) {
-      await trx.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
-    } else {
-      const values = {
-        max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
-        max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
-        updated_at: now.toISOString(),
-      };
+/**
+ * null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. Audited in the same
+ * transaction (when `by` names the admin). The form changes: cached pages of the organisation go stale.
+ */
+export async function saveAttachmentSettings(
+  db: Kysely<Database>,
+  procedureId: number,
+  settings: AttachmentSettings | null,
+  now: Date = new Date(),
+  by?: AuditActor,
+): Promise<void> {
+  const values = settings && {
+    max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
+    max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
+    updated_at: now.toISOString(),
+  };
+  await withAudit(
+    db,
+    async (trx) => {
+      if (!values) await trx.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
+      else {
+        await trx
+          .insertInto("attachment_settings")
+          .values({ procedure_id: procedureId, ...values })
+          .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
+          .execute();
+      }
       await trx
-        .insertInto("attachment_settings")
-        .values({ procedure_id: procedureId, ...values })
-        .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
+        .updateTable("content_versions")
+        .set((eb) => ({ version: eb("version", "+", 1) }))
+        .where("organisation_id", "=", (eb) => eb.selectFrom("procedures").select("organisation_id").where("id", "=", procedureId))
         .execute();
-    }
-    await trx
-      .updateTable("content_versions")
-      .set((eb) => ({ version: eb("version", "+", 1) }))
-      .where("organisation_id", "=", (eb) => eb.selectFrom("procedures").select("organisation_id").where("id", "=", procedureId))
-      .execute();
-  });
+    },
+    () =>
+      by
+        ? {
+            ...by,
+            action: "attachment_settings_changed",
+            targetType: "procedure",
+            targetId: procedureId,
+            details: { allowed: values !== null, max_files: values?.max_files ?? null, max_bytes: values?.max_bytes ?? null },
+            at: now,
+          }
+        : null,
+  );
 }
 
 /** The multipart limits of a resident form that takes files under these settings. */
