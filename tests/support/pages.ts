@@ -176,6 +176,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "preview", (s) => `${STAFF}/verfahren/${s.ids.open}/vorschau`),
   staff("admin", "documents of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/dokumente`),
   staff("admin", "plan and grid of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/plan`),
+  staff("admin", "attachment settings of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/dateien`),
   staff("admin", "accounts", `${STAFF}/konten`),
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),

@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   // a procedure's plan (issue 18)
   "plan_saved",
   "plan_removed",
+  // attachments (issue 20): the procedure's setting
+  "attachment_settings_changed",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
@@ -66,5 +68,5 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document"] as const;
+export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document", "attachment"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
