@@ -1,7 +1,8 @@
-/** Open data: DCAT-AP.de metadata of the results (JSON-LD) — the dataset and its CSV and JSON distributions. */
+/** Open data: DCAT-AP.de metadata of the results (JSON-LD) — the dataset and its CSV, JSON (and, with a georeferenced plan, GeoJSON) distributions. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
+import { georeferenceOf } from "~/modules/places/plans.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
 import { configuredOrigin, dcatMetadata } from "~/modules/results/dcat";
 import { resultsDates, resultsSummaryOf } from "~/modules/results/results-procedure.server";
@@ -10,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
     const { db, organisation, procedure, basePath } = await loadProcedureContext(request, params);
     if (procedure.status !== "results_published") throw new HttpError(404, "not_found");
-    const [dates, resultsSummary] = await Promise.all([resultsDates(db, organisation.id, procedure.id), resultsSummaryOf(db, procedure.id)]);
+    const [dates, resultsSummary, geo] = await Promise.all([resultsDates(db, organisation.id, procedure.id), resultsSummaryOf(db, procedure.id), georeferenceOf(db, procedure.id)]);
     const metadata = dcatMetadata({
       origin: configuredOrigin(),
       basePath,
@@ -24,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       opensAt: procedure.opensAt,
       closesAt: procedure.closesAt,
       ...dates,
+      geoJson: geo !== null,
     });
     return new Response(`${JSON.stringify(metadata, null, 2)}\n`, {
       headers: {

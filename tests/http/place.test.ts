@@ -7,11 +7,13 @@
  * place input is a 400 with an error summary or a notice, never stored, never a 5xx; the plan's
  * pictures are WebP within their budget; the admin sets the plan and its grid.
  */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { engines } from "../support/databases";
 import { Client, mainOf, textOf } from "../support/http";
-import { startServer, type TestServer } from "../support/server";
+import { projectRoot, startServer, type TestServer } from "../support/server";
+import { jsonLdTriples, readGraphs, validate } from "../support/shacl";
 import { DEMO, csrfOf, signIn } from "../support/staff";
 
 const PUBLIC = "/musterstadt/verfahren/radverkehrsplan-2030";
@@ -233,5 +235,37 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     expect(form).not.toContain('<option value="E1">');
     const audit = await h.db.selectFrom("audit_log").select("action").where("action", "=", "plan_saved").execute();
     expect(audit).toHaveLength(1);
+  });
+  it("open data: the published statements' points as GeoJSON (WGS 84, about 10 m, number and cell only), listed in the DCAT catalogue", async () => {
+    // a second point that stays unpublished
+    const client = resident();
+    expect((await client.post(PUBLIC, [...ANSWERS, ["place_description", "Meine Einfahrt"], ["place_cell", ""], ["place_x", "1000"], ["place_y", "1000"]])).status).toBe(303);
+    expect((await client.post(`${PUBLIC}/pruefen`, "")).status).toBe(303);
+    expect((await resident().get(`${PUBLIC}/orte.geojson`)).status).toBe(404);
+    // as if moderation had published the first statement with a point and the results were out
+    const withPoint = await h.db.selectFrom("submission_places").select("submission_id").where("x", "is not", null).orderBy("submission_id").execute();
+    expect(withPoint).toHaveLength(2);
+    await h.db.updateTable("submissions").set({ state: "published" }).where("id", "=", withPoint[0].submission_id).execute();
+    await h.db.updateTable("procedures").set({ status: "results_published" }).where("id", "=", procedureId).execute();
+    const res = await resident().get(`${PUBLIC}/orte.geojson`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/geo+json; charset=utf-8");
+    const text = await res.text();
+    const geo = JSON.parse(text);
+    expect(geo.type).toBe("FeatureCollection");
+    // the admin's georeference above: 52.4 N / 9.7 E to 52.3 N / 9.8 E; the point at 52 % across, 51 % down
+    expect(geo.features).toEqual([{ type: "Feature", geometry: { type: "Point", coordinates: [9.752, 52.349] }, properties: { number: 1, cell: "E5" } }]);
+    expect(text).not.toContain("Mühlenweg");
+    expect(text).not.toContain("Einfahrt");
+    const dcat = await (await resident().get(`${PUBLIC}/dcat.jsonld`)).json();
+    const geoJson = dcat["dcat:distribution"].find((d: { "@id": string }) => d["@id"].endsWith("/orte.geojson"));
+    expect(geoJson["dct:format"]).toEqual({ "@id": "http://publications.europa.eu/resource/authority/file-type/GEOJSON" });
+    expect(geoJson["dcat:mediaType"]).toEqual({ "@id": "https://www.iana.org/assignments/media-types/application/geo+json" });
+    const shapes = await readGraphs([join(projectRoot, "tests/fixtures/dcat-ap-de/teilhabe-shapes.ttl")]);
+    expect((await validate(await jsonLdTriples(JSON.stringify(dcat), `https://beteiligung.example${PUBLIC}/dcat.jsonld`), shapes)).results).toEqual([]);
+    // without a georeference there is no file and no entry
+    await h.db.updateTable("procedure_plans").set({ north_udeg: null, west_udeg: null, south_udeg: null, east_udeg: null }).where("procedure_id", "=", procedureId).execute();
+    expect((await resident().get(`${PUBLIC}/orte.geojson`)).status).toBe(404);
+    expect(JSON.stringify(await (await resident().get(`${PUBLIC}/dcat.jsonld`)).json())).not.toContain("orte.geojson");
   });
 });

@@ -33,7 +33,7 @@
  *              …_.sammel (bulk publish / not publish), …_.abwaegung_.$format (weighing table files), .protokoll[.]csv (audit export), .verfahren.$id_.dokumente
  *              (document upload: a urlencoded body is refused), resident .verfahren.$slug_.dokumente.$id (download)
  *              .barrierefreiheit.$id (barrier reports), .barrierefreiheit.erklaerung, .verfahren.$id_.plan
- *              (the plan and its grid), resident .verfahren.$slug_.plan (pictures of the plan)
+ *              (the plan and its grid), resident .verfahren.$slug_.plan (pictures of the plan), .orte[.]geojson
  *
  * Reproduce: FC_SEED=<seed printed below> npx vitest run tests/http/properties.test.ts
  * More runs: FC_RUNS=200 (default 25 per route, which keeps the file around a minute on 2 cores).
@@ -165,6 +165,8 @@ const ROUTES: RouteSpec[] = [
   // last: may take roles or access away from the other demo accounts
   { file: "$org.verwaltung.konten.tsx", who: "admin", path: () => `${ORG}/verwaltung/konten` },
   { file: "abmelden.tsx", who: "moderator", path: () => "/abmelden", page: () => `${ORG}/verwaltung`, keepSession: true },
+  // added after the others so that their seeds (SEED + index) stay the same; needs no session
+  { file: "$org.verfahren.$slug_.orte[.]geojson.tsx", who: "anonymous", path: (_, s) => `${ORG}/verfahren/${seg(s, "marktplatz")}/orte.geojson`, resource: true },
 ];
 
 /** Route modules with an action, or with a loader and no page (a resource route). */

@@ -41,6 +41,12 @@ export interface Plan {
 
 const UDEG = 1_000_000;
 
+type Corners = Record<"north_udeg" | "west_udeg" | "south_udeg" | "east_udeg", number | null>;
+const georeference = (r: Corners): Georeference | null =>
+  r.north_udeg === null || r.west_udeg === null || r.south_udeg === null || r.east_udeg === null
+    ? null
+    : { north: Number(r.north_udeg) / UDEG, west: Number(r.west_udeg) / UDEG, south: Number(r.south_udeg) / UDEG, east: Number(r.east_udeg) / UDEG };
+
 export async function getPlan(db: Db, procedureId: number): Promise<Plan | null> {
   const row = await db
     .selectFrom("procedure_plans")
@@ -67,10 +73,7 @@ export async function getPlan(db: Db, procedureId: number): Promise<Plan | null>
     .where("procedure_plans.procedure_id", "=", procedureId)
     .executeTakeFirst();
   if (!row) return null;
-  const geo =
-    row.north_udeg !== null && row.west_udeg !== null && row.south_udeg !== null && row.east_udeg !== null
-      ? { north: Number(row.north_udeg) / UDEG, west: Number(row.west_udeg) / UDEG, south: Number(row.south_udeg) / UDEG, east: Number(row.east_udeg) / UDEG }
-      : null;
+  const geo = georeference(row);
   const grid = { width: Number(row.width), height: Number(row.height), columns: Number(row.grid_columns), rows: Number(row.grid_rows) };
   return {
     procedureId: Number(row.procedure_id),
@@ -83,6 +86,12 @@ export async function getPlan(db: Db, procedureId: number): Promise<Plan | null>
     version: `${row.sha256.slice(0, 10)}${grid.columns}x${grid.rows}`,
     updatedAt: row.updated_at,
   };
+}
+
+/** The plan's georeference, or null when it has none (or there is no plan): for the open data. */
+export async function georeferenceOf(db: Db, procedureId: number): Promise<Georeference | null> {
+  const row = await db.selectFrom("procedure_plans").select(["north_udeg", "west_udeg", "south_udeg", "east_udeg"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  return row ? georeference(row) : null;
 }
 
 /** Only the grid's size, for validation (cheap, no blob). */

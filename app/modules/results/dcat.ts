@@ -28,7 +28,13 @@ export const CSV_DESCRIPTION =
   "(Komma als Trennzeichen, Zeilenende CRLF, erste Zeile mit Spaltennamen), Zeichenkodierung UTF-8 mit " +
   "Byte-Order-Mark (BOM, Bytes EF BB BF) am Dateianfang, damit Tabellenprogramme Umlaute richtig lesen.";
 
-/** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution. */
+/** What the GeoJSON distribution holds, and what it leaves out. */
+export const GEOJSON_DESCRIPTION =
+  "Punkte, die veröffentlichte Beiträge auf dem Plan gesetzt haben: GeoJSON nach RFC 7946 (WGS 84, Länge vor Breite), " +
+  "auf 4 Nachkommastellen gerundet (etwa 10 m), mit der Nummer des Beitrags wie in CSV und JSON und dem Feld des Rasters. " +
+  "Ohne Ortsbeschreibung in Worten, ohne Namen und Kontaktdaten; nicht veröffentlichte Beiträge fehlen.";
+
+/** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution (and GeoJSON when the plan is georeferenced). */
 export function dcatMetadata(args: {
   origin: string;
   basePath: string;
@@ -45,6 +51,8 @@ export function dcatMetadata(args: {
   closesAt: string;
   issued: string;
   modified: string;
+  /** the plan is georeferenced: the places of the published statements are a GeoJSON file too (issue 18) */
+  geoJson?: boolean;
 }) {
   const base = `${args.origin}${args.basePath}`;
   const de = (value: string) => ({ "@value": value, "@language": "de" });
@@ -100,6 +108,7 @@ export function dcatMetadata(args: {
     "dcat:distribution": [
       distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", CSV_DESCRIPTION),
       distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
+      ...(args.geoJson ? [distribution("orte.geojson", "Orte der veröffentlichten Beiträge (GeoJSON)", "GEOJSON", "application/geo+json", GEOJSON_DESCRIPTION)] : []),
     ],
   };
 }

@@ -12,6 +12,7 @@ import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { CSV_BOM, csvRow } from "./csv";
 import { MIN_GROUP_SIZE, type HiddenReason } from "./disclosure";
+import { toLonLat, type Georeference } from "~/modules/places/place";
 import { publishedBatches } from "./published.server";
 import { CHART_KINDS, LICENSE_URI, TEXT_KINDS } from "./rules";
 import { answerOptions, resultsStatistics, type ValueLabels } from "./statistics.server";
@@ -169,6 +170,31 @@ export function jsonExport(
         first = false;
       }
       yield chunk;
+    }
+    yield "\n]}\n";
+  }
+  return textStream(parts());
+}
+
+/**
+ * The places of the published statements as GeoJSON (RFC 7946: WGS 84, longitude before latitude):
+ * one Feature per published statement that set a point on the plan, with its number (as in the CSV
+ * and JSON) and grid cell — never the words of the place, the text or anything about the person.
+ * Coordinates rounded to 4 decimals, about 10 m. Streamed batch by batch like the other files.
+ */
+export function geoJsonExport(db: Kysely<Database>, procedure: Pick<Procedure, "id">, geo: Georeference, meta: { title: string; url: string }, options: ExportOptions = {}): ReadableStream<Uint8Array> {
+  async function* parts(): AsyncGenerator<string> {
+    yield `{"type":"FeatureCollection","name":${JSON.stringify(meta.title)},"url":${JSON.stringify(meta.url)},"license":${JSON.stringify(LICENSE_URI)},"features":[`;
+    let first = true;
+    for await (const batch of publishedBatches(db, procedure.id, { ...options, places: true })) {
+      let chunk = "";
+      for (const s of batch) {
+        if (!s.point) continue;
+        const feature = { type: "Feature", geometry: { type: "Point", coordinates: toLonLat(geo, s.point) }, properties: { number: s.number, cell: s.point.cell } };
+        chunk += `${first ? "\n" : ",\n"}${JSON.stringify(feature)}`;
+        first = false;
+      }
+      if (chunk) yield chunk;
     }
     yield "\n]}\n";
   }

@@ -21,6 +21,8 @@ export interface PublishedSubmission {
   /** public free text per text question id (the redacted version where there is one) */
   answers: Map<number, string[]>;
   response: { decision: string; text: string } | null;
+  /** its point on the plan (issue 18), only when asked for (`places`): never the words, which are not moderated */
+  point?: { x: number; y: number; cell: string | null };
 }
 
 interface SubmissionRef {
@@ -66,6 +68,18 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
   return out;
 }
 
+/** The points of a batch's statements on the plan (issue 18), set on the items in place. */
+async function withPoints(db: Db, refs: SubmissionRef[], items: PublishedSubmission[]): Promise<void> {
+  const rows = await db
+    .selectFrom("submission_places")
+    .select(["submission_id", "grid_cell", "x", "y"])
+    .where("submission_id", "in", refs.map((r) => r.id))
+    .where("x", "is not", null)
+    .execute();
+  const index = new Map(refs.map((r, i) => [r.id, i]));
+  for (const r of rows) if (r.x !== null && r.y !== null) items[index.get(Number(r.submission_id))!].point = { x: Number(r.x), y: Number(r.y), cell: r.grid_cell };
+}
+
 /**
  * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
  * the number published when the caller has it (the snapshot), else counted here.
@@ -99,7 +113,7 @@ export async function publishedPage(db: Db, procedureId: number, page: number, k
 export async function* publishedBatches(
   db: Db,
   procedureId: number,
-  { pageSize = EXPORT_PAGE_SIZE, signal }: { pageSize?: number; signal?: AbortSignal } = {},
+  { pageSize = EXPORT_PAGE_SIZE, signal, places = false }: { pageSize?: number; signal?: AbortSignal; /** with each statement's point on the plan */ places?: boolean } = {},
 ): AsyncGenerator<PublishedSubmission[]> {
   let after = 0;
   let rank = 0;
@@ -117,7 +131,11 @@ export async function* publishedBatches(
     after = rows[rows.length - 1].id;
     const refs: SubmissionRef[] = [];
     for (const r of rows) if (isPublishedState(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
-    if (refs.length > 0) yield await withContent(db, refs);
+    if (refs.length > 0) {
+      const items = await withContent(db, refs);
+      if (places) await withPoints(db, refs, items);
+      yield items;
+    }
     if (rows.length < pageSize) return;
   }
 }
