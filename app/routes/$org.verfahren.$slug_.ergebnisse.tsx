@@ -22,6 +22,9 @@ import { publishedPage } from "~/modules/results/published.server";
 import { resultsStatistics } from "~/modules/results/statistics.server";
 import { resultsSummaryOf } from "~/modules/results/results-procedure.server";
 import { BarChart, countText } from "~/modules/results/ui/BarChart";
+import { georeferenceOf } from "~/modules/places/plans.server";
+import { resultsPlan } from "~/modules/places/published-places.server";
+import { CellCountsTable } from "~/modules/places/ui/CellCountsTable";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -40,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       resultsSummaryOf(db, procedure.id),
       resultsStatistics(db, procedure, { yes: t("yes"), no: t("no") }),
     ]);
-    const published = await publishedPage(db, procedure.id, page, total);
+    const [published, places] = await Promise.all([publishedPage(db, procedure.id, page, total), resultsPlan(db, procedure.id, basePath)]);
     if (page > published.pages) throw new HttpError(404, "not_found");
     const textQuestions = procedure.questions.filter((q) => TEXT_KINDS.includes(q.kind));
     const questionById = new Map(procedure.questions.map((q) => [q.id, q]));
@@ -58,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           const q = questionById.get(s.questionId)!;
           return { ...s, labelLang: q.langs.label, rows: s.rows.map((r) => ({ ...r, lang: rowLang(q, r.value) })) };
         }),
+        places,
+        geoJson: places !== null && (await georeferenceOf(db, procedure.id)) !== null,
         page,
         pages: published.pages,
         total: published.total,
@@ -91,7 +96,7 @@ export async function action({ params }: ActionFunctionArgs) {
 
 export default function ResultsPage() {
   const { title, titleLang, basePath, results, note } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation(["results", "privacy"]);
+  const { t, i18n } = useTranslation(["results", "privacy", "place"]);
   const de = CONTENT_LANGUAGE;
   if (!results) {
     return (
@@ -237,6 +242,18 @@ export default function ResultsPage() {
         </>
       )}
 
+      {results.places ? (
+        <>
+          <h2>{t("place:results.heading")}</h2>
+          <p>{t("place:results.intro", { limit: MIN_GROUP_SIZE })}</p>
+          <figure className="plan-figure">
+            <img src={results.places.src} width={results.places.width} height={results.places.height} alt={t("place:results.alt", { alt: results.places.alt })} lang={CONTENT_LANGUAGE} />
+          </figure>
+          <CellCountsTable counts={results.places.counts} caption={t("place:results.caption")} textOf={count} />
+          {results.places.counts.rows.some((r) => r.counts.some((c) => c.hidden === "protects_small_group")) ? protectiveNote : null}
+        </>
+      ) : null}
+
       <h2>{t("openData.heading")}</h2>
       <p>{t("openData.intro")}</p>
       <ul>
@@ -250,6 +267,13 @@ export default function ResultsPage() {
             {t("openData.json")}
           </a>
         </li>
+        {results.geoJson ? (
+          <li>
+            <a href={`${basePath}/orte.geojson`} type="application/geo+json">
+              {t("place:results.geojson")}
+            </a>
+          </li>
+        ) : null}
         <li>
           <a href={`${basePath}/dcat.jsonld`} type="application/ld+json">
             {t("openData.dcat")}

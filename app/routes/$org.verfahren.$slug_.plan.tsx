@@ -12,7 +12,7 @@ import { loadProcedureContext } from "~/modules/procedures/context.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
     const { db, procedure } = await loadProcedureContext(request, params);
-    return planPictureResponse(db, procedure.id, new URL(request.url).searchParams);
+    return planPictureResponse(db, procedure, new URL(request.url).searchParams);
   });
 }
 

@@ -84,5 +84,5 @@ export async function seedDemoPlan(db: Kysely<Database>, now: Date = new Date())
 
 const DEMO_PLAN_ALT =
   "Übersichtsplan der Innenstadt von Musterstadt, Norden oben. Die Hauptstraße führt von Westen nach Osten durch die Mitte, " +
-  "die Mühlenweg von Norden nach Süden. Wo sie sich kreuzen, liegt südöstlich der Markt. Nördlich davon verläuft die Bahnlinie mit dem Bahnhof. " +
+  "der Mühlenweg von Norden nach Süden. Wo sie sich kreuzen, liegt südöstlich der Markt. Nördlich davon verläuft die Bahnlinie mit dem Bahnhof. " +
   "Der Mühlenbach fließt von Südwesten nach Osten; im Südwesten liegt der Stadtpark, westlich des Marktes die Schule, im Nordosten die Feldmark.";

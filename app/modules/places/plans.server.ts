@@ -249,7 +249,9 @@ export async function removePlan(db: Kysely<Database>, procedureId: number): Pro
 export type PlanPicture =
   | { kind: "whole"; width: (typeof PLAN_WIDTHS)[number] }
   | { kind: "cell"; cell: string }
-  | { kind: "point"; point: Point };
+  | { kind: "point"; point: Point }
+  /** the results: each cell with its count of published statements as it may be shown ("<5", "–"), in cellLabels order */
+  | { kind: "counts"; texts: string[] };
 
 /** What a picture's query string asks for, or null (the route answers 404). */
 export function parsePicture(grid: PlanGrid, search: URLSearchParams): PlanPicture | null {
@@ -265,6 +267,7 @@ export function parsePicture(grid: PlanGrid, search: URLSearchParams): PlanPictu
     const cell = parseCell(grid, value);
     return cell && value === `${columnLabel(cell.column)}${cell.row + 1}` ? { kind: "cell", cell: value } : null;
   }
+  if (key === "anzahl") return value === "1" ? { kind: "counts", texts: [] } : null;
   if (key === "punkt") {
     const match = /^([0-9]{1,5})-([0-9]{1,5})$/.exec(value);
     if (!match) return null;
@@ -314,6 +317,22 @@ function gridSvg(grid: PlanGrid, area: { left: number; top: number; width: numbe
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}"><path d="${path}" stroke="#fff" stroke-width="4" fill="none" opacity="0.8"/><path d="${path}" stroke="#000" stroke-width="2" fill="none"/>${text.join("")}</svg>`;
 }
 
+/** Each cell's count in a white box at the cell's centre. */
+function countsSvg(grid: PlanGrid, outW: number, outH: number, texts: readonly string[]): string {
+  const font = Math.max(14, Math.round(Math.min(outW / grid.columns, outH / grid.rows) / 4));
+  const boxes = texts.map((text, i) => {
+    const box = cellBox(grid, { column: i % grid.columns, row: Math.floor(i / grid.columns) });
+    const cx = ((box.left + box.width / 2) * outW) / grid.width;
+    const cy = ((box.top + box.height / 2) * outH) / grid.height;
+    const w = font * (text.length * 0.65 + 0.8);
+    return (
+      `<rect x="${(cx - w / 2).toFixed(1)}" y="${(cy - font * 0.75).toFixed(1)}" width="${w.toFixed(1)}" height="${(font * 1.5).toFixed(1)}" rx="4" fill="#fff" stroke="#0b0c0c" stroke-width="2"/>` +
+      `<text x="${cx.toFixed(1)}" y="${(cy + font * 0.35).toFixed(1)}" text-anchor="middle" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#0b0c0c">${escapeXml(text)}</text>`
+    );
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}">${boxes.join("")}</svg>`;
+}
+
 function markerSvg(outW: number, outH: number, x: number, y: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}"><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="12" fill="none" stroke="#fff" stroke-width="7"/><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="12" fill="none" stroke="#b00020" stroke-width="4"/><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="#b00020" stroke="#fff" stroke-width="1.5"/></svg>`;
 }
@@ -349,6 +368,7 @@ export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, pictur
   let area = { left: 0, top: 0, width: grid.width, height: grid.height };
   let outW: number;
   if (picture.kind === "whole") outW = Math.min(picture.width, Math.max(picture.width, 1));
+  else if (picture.kind === "counts") outW = 1000;
   else if (picture.kind === "cell") {
     area = cellBox(grid, parseCell(grid, picture.cell)!);
     outW = 576;
@@ -364,7 +384,8 @@ export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, pictur
     outW = 576;
   }
   const outH = Math.max(1, Math.round((outW * area.height) / area.width));
-  const overlays: sharp.OverlayOptions[] = [{ input: Buffer.from(gridSvg(grid, area, outW, outH, picture.kind !== "cell")), top: 0, left: 0 }];
+  const overlays: sharp.OverlayOptions[] = [{ input: Buffer.from(gridSvg(grid, area, outW, outH, picture.kind !== "cell" && picture.kind !== "counts")), top: 0, left: 0 }];
+  if (picture.kind === "counts") overlays.push({ input: Buffer.from(countsSvg(grid, outW, outH, picture.texts)), top: 0, left: 0 });
   if (picture.kind === "point") {
     const px = ((picture.point.x * grid.width) / POINT_SCALE - area.left) * (outW / area.width);
     const py = ((picture.point.y * grid.height) / POINT_SCALE - area.top) * (outH / area.height);
@@ -382,6 +403,7 @@ export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, pictur
 
 /** The URL of a picture (with the plan's version, so a changed plan is never served from a cache). */
 export function pictureUrl(basePath: string, plan: Pick<Plan, "version">, picture: PlanPicture): string {
-  const query = picture.kind === "whole" ? `b=${picture.width}` : picture.kind === "cell" ? `zelle=${picture.cell}` : `punkt=${picture.point.x}-${picture.point.y}`;
+  const query =
+    picture.kind === "whole" ? `b=${picture.width}` : picture.kind === "cell" ? `zelle=${picture.cell}` : picture.kind === "counts" ? "anzahl=1" : `punkt=${picture.point.x}-${picture.point.y}`;
   return `${basePath}/plan?${query}&v=${plan.version}`;
 }

@@ -1,7 +1,23 @@
 /** Statements counted per grid cell, as a table shaped like the grid (moderation and results pages). */
-import type { CellCounts } from "../overview.server";
+import type { ReactNode } from "react";
 
-export function CellCountsTable({ counts, caption, hrefOf }: { counts: CellCounts; caption: string; hrefOf?: (cell: string) => string }) {
+interface CellCount {
+  cell: string;
+  /** null: not shown (decision 30) */
+  count: number | null;
+}
+
+export function CellCountsTable<C extends CellCount>({
+  counts,
+  caption,
+  hrefOf,
+  textOf = (c) => String(c.count),
+}: {
+  counts: { columns: string[]; rows: { label: string; counts: C[] }[] };
+  caption: string;
+  hrefOf?: (cell: string) => string;
+  textOf?: (c: C) => ReactNode;
+}) {
   return (
     <div className="table-wrap" role="region" aria-labelledby="cell-counts-caption" tabIndex={0}>
       <table className="table">
@@ -22,7 +38,7 @@ export function CellCountsTable({ counts, caption, hrefOf }: { counts: CellCount
               <th scope="row">{row.label}</th>
               {row.counts.map((c) => (
                 <td key={c.cell} className="num">
-                  {hrefOf && c.count > 0 ? <a href={hrefOf(c.cell)}>{c.count}</a> : c.count}
+                  {hrefOf && c.count !== null && c.count > 0 ? <a href={hrefOf(c.cell)}>{textOf(c)}</a> : textOf(c)}
                 </td>
               ))}
             </tr>
