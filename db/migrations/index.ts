@@ -30,6 +30,7 @@ import * as m0030 from "./0030-attachments";
 import * as m0031 from "./0031-transparency-log";
 import * as m0032 from "./0032-alerts";
 import * as m0037 from "./0037-attachment-retention";
+import * as m0038 from "./0038-published-attachments";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   "0031-transparency-log": m0031,
   "0032-alerts": m0032,
   "0037-attachment-retention": m0037,
+  "0038-published-attachments": m0038,
 };
