@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "organisation_created",
   "organisation_settings_changed",
   "accessibility_statement_saved",
+  "consideration_decisions_changed",
   // procedures and their questions
   "procedure_created",
   "procedure_updated",
@@ -40,6 +41,8 @@ export const AUDIT_ACTIONS = [
   "document_replaced",
   "document_moved",
   "document_withdrawn",
+  // attachments (issue 20): the procedure's setting
+  "attachment_settings_changed",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
@@ -63,5 +66,5 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document"] as const;
+export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document", "attachment"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -11,7 +11,7 @@ import type { Database, SubmissionDraftTable } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import { acceptanceState } from "~/modules/procedures/procedure";
+import { acceptanceState, personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
@@ -161,7 +161,7 @@ export async function submitDraft(
       });
       if (!result.created) throw new AlreadySubmitted();
       if (args.attachments) {
-        await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, now });
+        await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, deleteAfter: personalDataDeletionDate(args.procedure), now });
       }
       const updated = await runPlain(
         trx,
