@@ -240,7 +240,7 @@ describe.each(engines)("stored attachments (%s)", (engine) => {
       ["Foto vom Radweg.jpg", "jpeg"],
       ["Brief.pdf", "pdf"],
     ]);
-    const { submissionId } = await submitDraft(h.db, { draftId, procedure, attachments: true });
+    const { submissionId } = await submitDraft(h.db, { draftId, procedure });
     expect(await listDraftAttachments(h.db, procedure.id, draftId)).toEqual([]);
     const files = await listSubmissionAttachments(h.db, submissionId);
     expect(files.map((f) => f.token)).toEqual([photoToken, pdfToken]);

@@ -7,7 +7,8 @@
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { runPlain, valueRows } from "#db/plain-sql.server";
-import { commitmentOf, newSalt, type CommittedEvent } from "./commitment";
+import { secureRandomBytes } from "~/modules/privacy/random.server";
+import { commitmentOf, type CommittedEvent } from "./commitment";
 
 let benchmarkWithoutLeaves = false;
 
@@ -21,7 +22,8 @@ export async function appendLeaves(trx: Transaction<Database>, events: readonly 
   const createdAt = now.toISOString();
   const parameters: unknown[] = [];
   for (const { id, event } of events) {
-    const salt = newSalt();
+    // from the pooled generator: one OpenSSL call per 4 KiB instead of one per leaf
+    const salt = secureRandomBytes(32).toString("hex");
     parameters.push(id, commitmentOf(event, salt).toString("hex"), salt, createdAt);
   }
   await runPlain(trx, `insert into tlog_leaves (privacy_event_id, entry, salt, created_at) values ${valueRows(4, events.length)}`, parameters);
