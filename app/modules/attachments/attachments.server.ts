@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { AttachmentSource, Database } from "#db/schema";
+import { runPlain } from "#db/plain-sql.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/files/blobs.server";
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
@@ -33,7 +34,9 @@ export interface AttachmentSettings {
 }
 
 export async function attachmentSettings(db: Db, procedureId: number): Promise<AttachmentSettings | null> {
-  const row = await db.selectFrom("attachment_settings").select(["max_files", "max_bytes"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  // read by every form POST: plain SQL (decision 24)
+  const { rows } = await runPlain<{ max_files: number; max_bytes: number }>(db, "select max_files, max_bytes from attachment_settings where procedure_id = ?", [procedureId]);
+  const row = rows[0];
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
