@@ -670,6 +670,8 @@ export interface AttachmentTable {
   published: Generated<number>;
   created_by: number | null;
   created_at: string;
+  /** when it goes with the submission's other personal data (migration 0037); null while in a draft */
+  delete_after: string | null;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -13,11 +13,11 @@ import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
-import { answerBarrierReport, closeBarrierReport, getBarrierReport } from "~/modules/accessibility/accessibility.server";
+import { getBarrierReport } from "~/modules/accessibility/accessibility.server";
+import { answerBarrierReportAs, closeBarrierReportAs, revealBarrierContact } from "~/modules/accessibility/admin-actions.server";
 import { REPORT_LIMITS, ageInDays, checkText } from "~/modules/accessibility/reports";
 import { codePointLength, normaliseText } from "~/modules/forms/fields";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
@@ -54,11 +54,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const intent = fields.get("intent")?.[0];
     const self = `/${user.organisationSlug}/verwaltung/barrierefreiheit/${id}`;
-    const auditBase = { organisationId: user.organisationId, accountId: user.id, targetType: "barrier_report", targetId: id, clientAddress: context.clientAddress };
+    const admin = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress as string | undefined };
     if (intent === "reveal") {
-      const report = await getBarrierReport(db, user.organisationId, id, { reveal: true });
-      await audit(db, { ...auditBase, action: "barrier_report_contact_opened" });
-      return data({ revealed: report.contact, errors: [], answer: "" });
+      return data({ revealed: await revealBarrierContact(db, admin, id), errors: [], answer: "" });
     }
     if (intent === "answer") {
       const answer = normaliseText(fields.get("answer")?.[0] ?? "");
@@ -69,19 +67,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           { status: 400 },
         );
       }
-      const result = await db.transaction().execute(async (trx) => {
-        const r = await answerBarrierReport(trx, { organisationId: user.organisationId, id, text: answer, accountId: user.id });
-        if (r.ok) await audit(trx, { ...auditBase, action: "barrier_report_answered", details: { by_email: r.mailQueued } });
-        return r;
-      });
+      const result = await answerBarrierReportAs(db, admin, id, answer);
       if (!result.ok) return data({ revealed: null, answer, errors: [{ field: "answer", message: "report.errors.closed", params: {} }] }, { status: 409 });
       return redirect(`${self}?hinweis=${result.mailQueued ? "answeredMail" : "answered"}`, 303);
     }
     if (intent === "close") {
-      await db.transaction().execute(async (trx) => {
-        await closeBarrierReport(trx, { organisationId: user.organisationId, id, accountId: user.id });
-        await audit(trx, { ...auditBase, action: "barrier_report_closed" });
-      });
+      await closeBarrierReportAs(db, admin, id);
       return redirect(`${self}?hinweis=closed`, 303);
     }
     throw new HttpError(400, "unknown_field");

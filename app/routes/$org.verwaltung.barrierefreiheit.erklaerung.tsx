@@ -7,10 +7,10 @@ import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, ChoiceField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { getStatement, saveStatement } from "~/modules/accessibility/accessibility.server";
+import { getStatement } from "~/modules/accessibility/accessibility.server";
+import { saveStatementAs } from "~/modules/accessibility/admin-actions.server";
 import { CONFORMANCE, EMPTY_CUSTOM_ROWS, LEGAL_FRAMEWORKS, METHODS, STANDARD_LIMITATIONS, STATEMENT_LIMITS, validateStatement } from "~/modules/accessibility/statement";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { berlinDay } from "~/i18n/dates";
@@ -38,18 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if ("malformed" in result) throw new HttpError(400, result.malformed);
     if (!result.ok) return data({ errors: result.errors, statement: result.statement }, { status: 400 });
     const db = getDb();
-    await db.transaction().execute(async (trx) => {
-      await saveStatement(trx, user.organisationId, result.statement, user.id);
-      await audit(trx, {
-        organisationId: user.organisationId,
-        accountId: user.id,
-        action: "accessibility_statement_saved",
-        targetType: "organisation",
-        targetId: user.organisationId,
-        details: { conformance: result.statement.conformance, reviewed_on: result.statement.reviewedOn, legal_framework: result.statement.legalFramework },
-        clientAddress: context.clientAddress,
-      });
-    });
+    await saveStatementAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress as string | undefined }, result.statement);
     return redirect(`/${user.organisationSlug}/verwaltung/barrierefreiheit/erklaerung?hinweis=saved`, 303);
   });
 }

@@ -15,11 +15,11 @@ import { getT } from "~/i18n/i18n.server";
 import { LetterAddress } from "~/modules/notifications/ui/LetterAddress";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { audit } from "~/modules/audit/audit.server";
+import { resultLettersAs } from "~/modules/moderation/moderator-actions.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
-import { resultLetters, resultLettersOverview, type ResultLetter } from "~/modules/notifications/letters.server";
+import { resultLettersOverview, type ResultLetter } from "~/modules/notifications/letters.server";
 import { NOTIFICATION_LANGUAGE, resultsUrlFor } from "~/modules/notifications/outbox.server";
 import letterStylesheet from "~/styles/letters.css";
 
@@ -58,21 +58,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
     const origin = process.env.PUBLIC_ORIGIN?.trim().replace(/\/+$/, "") || new URL(request.url).origin;
     const now = new Date();
-    const result = await resultLetters(db, user.organisationId, procedure.id, {
-      accountId: user.id,
+    const result = await resultLettersAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, {
+      procedureId: procedure.id,
       resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug),
       now,
     });
     if (!result.published) return data({ notPublished: true as const, document: null }, { status: 409 });
-    await audit(db, {
-      organisationId: user.organisationId,
-      accountId: user.id,
-      action: "contact_data_opened",
-      targetType: "procedure",
-      targetId: procedure.id,
-      details: { purpose: "result_letters", letters: result.letters.length },
-      clientAddress: context?.clientAddress,
-    });
     return { notPublished: false as const, document: { date: now.toISOString(), sender: result.sender, letters: result.letters } };
   });
 }

@@ -10,16 +10,16 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { startJob } from "~/modules/jobs/jobs.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
+import { publishResultsAs, saveSummaryAs } from "~/modules/moderation/moderator-actions.server";
 import { parseId } from "~/modules/forms/parse.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
-import { queueResultNotifications, resultsUrlFor } from "~/modules/notifications/outbox.server";
+import { resultsUrlFor } from "~/modules/notifications/outbox.server";
 import { PUBLISHABLE, SUMMARY_EDITABLE } from "~/modules/results/rules";
-import { publishResults, resultsOverview, saveSummary } from "~/modules/results/publishing.server";
+import { resultsOverview } from "~/modules/results/publishing.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const DONE = ["saved", "published", "updated"] as const;
@@ -67,26 +67,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const intent = fields.get("intent")?.[0];
     const summary = fields.get("summary")?.[0] ?? "";
     const here = `/${user.organisationSlug}/verwaltung/moderation/${procedure.id}/ergebnisse`;
-    const auditIt = (action: AuditAction, details: Record<string, string | number | boolean | null> = {}) =>
-      audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "procedure", targetId: procedure.id, details, clientAddress: context?.clientAddress });
+    const moderator = { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress };
 
     if (intent === "save") {
-      const result = await saveSummary(db, { organisationId: user.organisationId, procedureId: procedure.id, summary });
+      const result = await saveSummaryAs(db, moderator, procedure.id, summary);
       if (!result.ok) return data({ errors: result.errors, summary }, { status: result.status });
-      if (result.changed) await auditIt("results_summary_saved");
       return redirect(`${here}?erledigt=saved`, 303);
     }
     if (intent === "publish") {
-      const result = await publishResults(db, { organisationId: user.organisationId, procedureId: procedure.id, moderatorId: user.id, summary });
-      if (!result.ok) return data({ errors: result.errors, summary }, { status: result.status });
-      // residents who asked to be told the result: queued once, sent by the outbox job
+      // residents who asked to be told the result: queued with the publication, sent by the outbox job
       const origin = process.env.PUBLIC_ORIGIN ?? new URL(request.url).origin;
-      const { queued } = await queueResultNotifications(db, {
-        organisationId: user.organisationId,
-        procedureId: procedure.id,
-        resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug),
-      });
-      await auditIt(result.firstPublication ? "results_published" : "results_updated", { published: result.published, notifications: queued });
+      const result = await publishResultsAs(db, moderator, { procedureId: procedure.id, summary, resultsUrl: resultsUrlFor(origin, user.organisationSlug, procedure.slug) });
+      if (!result.ok) return data({ errors: result.errors, summary }, { status: result.status });
       // the privacy-log entries: written by the job, started now rather than at the next schedule
       startJob(db, "results_inclusion");
       return redirect(`${here}?erledigt=${result.firstPublication ? "published" : "updated"}`, 303);

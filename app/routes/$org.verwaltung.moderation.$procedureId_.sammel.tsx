@@ -14,11 +14,11 @@ import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { NOT_PUBLISHED_REASONS, bulkModerate, groupForResponse, procedureForModeration, type NotPublishedReason } from "~/modules/moderation/moderation.server";
+import { bulkModerateAs } from "~/modules/moderation/moderator-actions.server";
+import { NOT_PUBLISHED_REASONS, groupForResponse, procedureForModeration, type NotPublishedReason } from "~/modules/moderation/moderation.server";
 import type { FieldError } from "~/modules/forms/fields";
 
 const parseIds = (values: string[]) => {
@@ -63,24 +63,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === "not_publish" && !(NOT_PUBLISHED_REASONS as readonly string[]).includes(reason)) {
       return data({ errors: [{ field: "reason", message: "moderation:errors.reason" }] as FieldError[] }, { status: 400 });
     }
-    const result = await bulkModerate(db, {
-      organisationId: user.organisationId,
+    // each submission in its own transaction with its privacy-log and audit entries
+    const result = await bulkModerateAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, {
       procedureId: procedure.id,
       submissionIds: ids,
-      moderatorId: user.id,
       decision: intent === "publish" ? { publish: true } : { publish: false, reason: reason as NotPublishedReason },
     });
-    for (const id of result.done) {
-      await audit(db, {
-        organisationId: user.organisationId,
-        accountId: user.id,
-        action: intent === "publish" ? "submission_published" : "submission_not_published",
-        targetType: "submission",
-        targetId: id,
-        details: intent === "publish" ? { bulk: true } : { bulk: true, reason },
-        clientAddress: context?.clientAddress,
-      });
-    }
     const query = new URLSearchParams([...ids.map((id): [string, string] => ["id", String(id)]), ["erledigt", intent === "publish" ? "published" : "not_published"], ["anzahl", String(result.done.length)], ...result.left.map((id): [string, string] => ["offen", String(id)])]);
     return redirect(`/${user.organisationSlug}/verwaltung/moderation/${procedure.id}/sammel?${query}`, 303);
   });

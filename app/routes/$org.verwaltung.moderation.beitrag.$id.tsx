@@ -10,21 +10,18 @@ import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { audit, type AuditAction } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
+import { doNotPublishAs, openContactDetailsAs, openOriginalTextAs, publishSubmissionAs } from "~/modules/moderation/moderator-actions.server";
 import {
   NOT_PUBLISHED_REASONS,
-  doNotPublish,
-  openOriginalText,
-  publishSubmission,
   queueNeighbours,
   submissionForReview,
   type NotPublishedReason,
 } from "~/modules/moderation/moderation.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
 import { MarkedText } from "~/modules/moderation/ui/MarkedText";
-import { openContactDetails, type ContactDetails } from "~/modules/privacy/contact-data.server";
+import type { ContactDetails } from "~/modules/privacy/contact-data.server";
 import { considerationErrors, recordConsideration } from "~/modules/considerations/considerations.server";
 import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
@@ -82,8 +79,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     };
     const intent = one("intent");
     const base = `/${user.organisationSlug}/verwaltung/moderation/beitrag/${id}`;
-    const auditIt = (action: AuditAction, details: Record<string, string | number | boolean | null> = {}) =>
-      audit(db, { organisationId: user.organisationId, accountId: user.id, action, targetType: "submission", targetId: id, details, clientAddress: context?.clientAddress });
+    // each step below writes its audit entry in the change's own transaction
+    const moderator = { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress };
 
     if (intent === "publish") {
       const redactions = new Map<number, string>();
@@ -96,9 +93,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           redactions.set(Number(m[1]), text);
         } else if (!["intent", "confirm_checked"].includes(name)) throw new HttpError(400, "unknown_field");
       }
-      const result = await publishSubmission(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id, redactions, confirmedChecked: one("confirm_checked") === "yes" });
+      const result = await publishSubmissionAs(db, moderator, { submissionId: id, redactions, confirmedChecked: one("confirm_checked") === "yes" });
       if (!result.ok) return data({ errors: [{ field: "confirm_checked", message: "moderation:errors.findingsLeft" }] as FieldError[], contact: null }, { status: 400 });
-      await auditIt(result.redacted ? "submission_published_redacted" : "submission_published");
       return redirect(`${base}?erledigt=published`, 303);
     }
     if (intent === "not_publish") {
@@ -106,8 +102,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (!(NOT_PUBLISHED_REASONS as readonly string[]).includes(reason)) {
         return data({ errors: [{ field: "reason", message: "moderation:errors.reason" }] as FieldError[], contact: null }, { status: 400 });
       }
-      await doNotPublish(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id, reason: reason as NotPublishedReason });
-      await auditIt("submission_not_published", { reason });
+      await doNotPublishAs(db, moderator, { submissionId: id, reason: reason as NotPublishedReason });
       return redirect(`${base}?erledigt=not_published`, 303);
     }
     if (intent === "respond") {
@@ -121,17 +116,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect(`${base}?erledigt=responded`, 303);
     }
     if (intent === "open_original") {
-      const originals = await openOriginalText(db, { organisationId: user.organisationId, submissionId: id, moderatorId: user.id });
-      if (originals.length) await auditIt("original_text_opened", { answers: originals.length });
+      const originals = await openOriginalTextAs(db, moderator, id);
       return { errors: [] as FieldError[], contact: null, originals };
     }
     if (intent === "open_contact") {
-      const review = await submissionForReview(db, user.organisationId, id);
-      const opened = await db.transaction().execute((trx) =>
-        openContactDetails(trx, { organisationId: user.organisationId, submissionId: id }, { role: "moderator", accountId: user.id }, { purpose: "reply", legalBasis: review.procedure.legalBasis }),
-      );
-      await auditIt("contact_data_opened");
-      return { errors: [] as FieldError[], contact: (opened?.contact ?? {}) as ContactDetails };
+      return { errors: [] as FieldError[], contact: (await openContactDetailsAs(db, moderator, id)) as ContactDetails };
     }
     throw new HttpError(400, "unknown_field");
   });

@@ -14,7 +14,6 @@ import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { SEARCH_CHANNELS, SEARCH_WORDS_MAX, findWithoutCode, readSearch, searchableProcedures, type SearchOutcome } from "~/modules/assisted-entry/search.server";
-import { audit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
@@ -37,27 +36,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { query, errors, values } = readSearch(fields);
     if (!query) return data({ errors, values, outcome: null as SearchOutcome | null }, { status: 400 });
     const db = getDb();
-    const outcome = await findWithoutCode(db, { organisationId: user.organisationId, accountId: user.id, query });
+    // the submissions listed are recorded in their privacy logs, the search in the audit log (one transaction)
+    const outcome = await findWithoutCode(db, { organisationId: user.organisationId, accountId: user.id, query, clientAddress: context?.clientAddress });
     if (outcome.kind === "no_procedure") {
       return data({ errors: [{ field: "procedure", message: "desk:find.errors.procedure" }] as FieldError[], values, outcome: null }, { status: 400 });
     }
-    // what was searched, not the words themselves (they may name people); which submissions were listed
-    await audit(db, {
-      organisationId: user.organisationId,
-      accountId: user.id,
-      action: "submissions_searched",
-      targetType: "procedure",
-      targetId: query.procedureId,
-      details: {
-        channel: query.channel,
-        from: query.from,
-        to: query.to,
-        words: query.words.length,
-        listed: outcome.kind === "found" ? outcome.hits.map((h) => h.id).join(",") : "",
-        ...(outcome.kind === "too_many_candidates" ? { too_many: true } : {}),
-      },
-      clientAddress: context?.clientAddress,
-    });
     return { errors: [] as FieldError[], values, outcome };
   });
 }

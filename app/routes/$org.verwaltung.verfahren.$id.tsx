@@ -71,7 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ProcedureAdmin() {
   const { procedure, derivedFrom, editable, fixed, frozen, next, reopenDay, notice, csrfToken, base, organisationSlug, translations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation(["admin", "staff", "procedures"]);
+  const { t, i18n } = useTranslation(["admin", "staff", "procedures", "attachments-staff"]);
   const errors = actionData?.errors ?? [];
   const confirmClose = actionData && "confirmClose" in actionData ? (actionData.confirmClose as { plannedEnd: string }) : null;
   const here = `${base}/verfahren/${procedure.id}`;
@@ -197,6 +197,9 @@ export default function ProcedureAdmin() {
           </li>
           <li>
             <a href={`${here}/dokumente`}>{t("admin:links.documents")}</a>
+          </li>
+          <li>
+            <a href={`${here}/dateien`}>{t("attachments-staff:settings.link")}</a>
           </li>
         </ul>
         {frozen ? (

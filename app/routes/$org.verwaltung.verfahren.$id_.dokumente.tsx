@@ -15,7 +15,6 @@ import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { formatFileSize } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction, requireStaffUpload } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import {
   addDocument,
   DOCUMENT_KINDS,
@@ -80,21 +79,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const fileTooLarge = body.fileTooLarge === "file";
         if (intent === "add") {
           for (const name of fields.keys()) if (!["title", "description", "summary"].includes(name)) throw new HttpError(400, "unknown_field");
-          const result = await addDocument(db, { organisationId: user.organisationId, procedureId: procedure.id, accountId: user.id, fields, file, fileTooLarge });
+          // the document and its audit entry in one transaction
+          const result = await addDocument(db, { organisationId: user.organisationId, procedureId: procedure.id, accountId: user.id, fields, file, fileTooLarge, actor: entry });
           if (!result.ok) return data<ActionResult>({ intent, documentId: null, errors: result.errors, values: result.values }, { status: result.status });
-          await audit(db, { ...entry, action: "document_added", targetType: "document", targetId: result.id, details: { procedure_id: procedure.id, title: result.title, file_name: result.fileName, bytes: result.byteSize, sha256: result.sha256 } });
           return redirect(`${here}?hinweis=added#dokument-${result.id}`, 303);
         }
         const documentId = takeId(fields, "document_id");
         if (fields.size > 0) throw new HttpError(400, "unknown_field");
-        const result = await replaceDocumentFile(db, { organisationId: user.organisationId, procedureId: procedure.id, accountId: user.id, documentId, file, fileTooLarge });
+        const result = await replaceDocumentFile(db, { organisationId: user.organisationId, procedureId: procedure.id, accountId: user.id, documentId, file, fileTooLarge, actor: entry });
         if (!result.ok) {
           if (result.status === 404) throw new HttpError(404, "not_found");
           const errors = result.errors.map((e) => ({ ...e, field: `file-${documentId}` }));
           return data<ActionResult>({ intent, documentId, errors, values: null }, { status: result.status });
         }
         if (!result.changed) return redirect(`${here}?hinweis=unchanged#dokument-${documentId}`, 303);
-        await audit(db, { ...entry, action: "document_replaced", targetType: "document", targetId: documentId, details: { procedure_id: procedure.id, title: result.title, file_name: result.fileName, bytes: result.byteSize, sha256: result.sha256 } });
         return redirect(`${here}?hinweis=replaced#dokument-${documentId}`, 303);
       } finally {
         await body.cleanup();
@@ -110,14 +108,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const direction = fields.get("direction") ?? [];
       fields.delete("direction");
       if (fields.size > 0 || direction.length !== 1 || (direction[0] !== "up" && direction[0] !== "down")) throw new HttpError(400, "unknown_field");
-      const result = await moveDocument(db, procedure.id, documentId, direction[0]);
-      if (result.moved) await audit(db, { ...entry, action: "document_moved", targetType: "document", targetId: documentId, details: { procedure_id: procedure.id, direction: direction[0], position: result.position } });
+      await moveDocument(db, procedure.id, documentId, direction[0], entry);
       return redirect(`${here}?hinweis=moved#dokument-${documentId}`, 303);
     }
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
-    const gone = await withdrawDocument(db, procedure.id, documentId);
+    const gone = await withdrawDocument(db, procedure.id, documentId, entry);
     if (!gone) throw new HttpError(404, "not_found");
-    await audit(db, { ...entry, action: "document_withdrawn", targetType: "document", targetId: documentId, details: { procedure_id: procedure.id, title: gone.title, file_name: gone.fileName, sha256: gone.sha256 } });
     return redirect(`${here}?hinweis=withdrawn`, 303);
   }, `/${params.org}/verwaltung/verfahren/${params.id}/dokumente`);
 }

@@ -1,8 +1,7 @@
 /** Sign out: the session ends on the server, not only in the browser. */
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
-import { currentSession, endSession } from "~/modules/accounts/sessions.server";
-import { audit } from "~/modules/audit/audit.server";
+import { signOut } from "~/modules/accounts/sign-in.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 
 export function loader() {
@@ -13,9 +12,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     requirePost(request);
     const db = getDb();
-    const session = await currentSession(db, request);
-    if (session) await audit(db, { organisationId: session.organisation_id, accountId: session.account_id, action: "sign_out", clientAddress: context?.clientAddress });
-    return redirect("/anmelden?hinweis=signedOut", { status: 303, headers: { "Set-Cookie": await endSession(db, request) } });
+    const cleared = await signOut(db, request, context?.clientAddress);
+    return redirect("/anmelden?hinweis=signedOut", { status: 303, headers: { "Set-Cookie": cleared } });
   });
 }
 

@@ -6,11 +6,8 @@ import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { checkPassword, claimEnrolment } from "~/modules/accounts/accounts.server";
-import { needsSecondFactor } from "~/modules/accounts/roles";
-import { createSession, endSession } from "~/modules/accounts/sessions.server";
-import { safeNextPath, staffHome } from "~/modules/accounts/sign-in.server";
-import { audit } from "~/modules/audit/audit.server";
+import { checkPassword } from "~/modules/accounts/accounts.server";
+import { beginSession, safeNextPath, staffHome } from "~/modules/accounts/sign-in.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -51,18 +48,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       );
     }
     const account = result.account;
-    const twoFactor = needsSecondFactor(account.roles);
-    // a new session at every sign-in; any old one ends
-    const cleared = await endSession(db, request);
-    // setting up a second factor: only in the first sign-in after a one-time link
-    const mayEnrol = twoFactor && !account.totpEnabled && (await claimEnrolment(db, account.id));
-    const session = await createSession(db, { accountId: account.id, organisationId: account.organisationId, secondFactorDone: !twoFactor, clientAddress, mayEnrol });
-    if (!twoFactor) await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "sign_in", clientAddress });
-    const target = twoFactor ? (account.totpEnabled ? "/anmelden/code" : "/anmelden/einrichten") : next ?? (await staffHome(db, account));
+    // the sign-in's session and its audit entry in one transaction
+    const { cookies, secondFactor } = await beginSession(db, request, account, clientAddress);
+    const target = secondFactor ? (account.totpEnabled ? "/anmelden/code" : "/anmelden/einrichten") : next ?? (await staffHome(db, account));
     const headers = new Headers();
-    headers.append("Set-Cookie", cleared);
-    headers.append("Set-Cookie", session.setCookie);
-    const withNext = twoFactor && next ? `${target}?weiter=${encodeURIComponent(next)}` : target;
+    for (const cookie of cookies) headers.append("Set-Cookie", cookie);
+    const withNext = secondFactor && next ? `${target}?weiter=${encodeURIComponent(next)}` : target;
     return redirect(withNext, { status: 303, headers });
   });
 }

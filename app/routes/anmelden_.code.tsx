@@ -5,9 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getT } from "~/i18n/i18n.server";
-import { checkSecondFactor } from "~/modules/accounts/accounts.server";
-import { completeSignIn, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
-import { audit } from "~/modules/audit/audit.server";
+import { checkSecondFactorAs, completeSignIn, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -27,12 +25,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const name of fields.keys()) if (name !== "code") throw new HttpError(400, "unknown_field");
     const code = fields.get("code")?.[0] ?? "";
     const clientAddress = context?.clientAddress ?? "unknown";
-    const checked = await checkSecondFactor(db, account.id, code);
+    // a wrong code is counted and recorded in one transaction
+    const checked = await checkSecondFactorAs(db, account, code, clientAddress);
     if (!checked.ok && checked.reason === "throttled") {
       return data({ errors: [{ field: "code", message: "signIn.throttled" }] }, { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } });
     }
     if (!checked.ok) {
-      await audit(db, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_failed", clientAddress });
       return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
     }
     const next = new URL(request.url).searchParams.get("weiter");

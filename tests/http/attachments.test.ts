@@ -14,6 +14,7 @@ import { engines } from "../support/databases";
 import { pdfOf } from "../support/files";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
+import { DEMO, csrfOf, signIn } from "../support/staff";
 
 const FORM = "/musterstadt/verfahren/radverkehrsplan-2030";
 const MAX_BYTES = 1_000_000;
@@ -139,5 +140,72 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
     expect(res.status).toBe(400);
     expect(await res.text()).not.toMatch(/at \w+ \(|node_modules/);
     expect(await stored()).toBe(before);
+  });
+});
+
+describe.each(engines)("the admin's attachment setting (%s)", (engine) => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let procedureId: number;
+  let page: string;
+
+  beforeAll(async () => {
+    server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
+    h = openDatabase(server.database.url);
+    procedureId = Number((await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id);
+    page = `/musterstadt/verwaltung/verfahren/${procedureId}/dateien`;
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  const setting = () => h.db.selectFrom("attachment_settings").selectAll().where("procedure_id", "=", procedureId).executeTakeFirst();
+  const audits = () => h.db.selectFrom("audit_log").select(["action", "details_json"]).where("action", "=", "attachment_settings_changed").execute();
+
+  it("is off by default: the form takes no files", async () => {
+    expect(await setting()).toBeUndefined();
+    const html = await (await new Client(server.url).get(FORM)).text();
+    expect(html).not.toMatch(/type="file"/);
+    expect(html).not.toMatch(/multipart\/form-data/);
+  });
+
+  it("an admin allows 3 files of 10 MB (audited), residents read the limits before choosing a file, and turns them off again", async () => {
+    const { client: admin } = await signIn(server.url, DEMO.admin, { db: h.db });
+    const form = await (await admin.get(page)).text();
+    expect(textOf(mainOf(form))).toContain("Das Formular nimmt keine Dateien an.");
+    const csrf = csrfOf(form);
+    const saved = await admin.post(page, [["_csrf", csrf], ["enabled", "yes"], ["max_files", "3"], ["max_megabytes", "10"]]);
+    expect(saved.status).toBe(303);
+    expect(await setting()).toMatchObject({ max_files: 3, max_bytes: 10_000_000 });
+    expect((await audits()).map((a) => JSON.parse(a.details_json))).toEqual([{ allowed: true, max_files: 3, max_bytes: 10_000_000 }]);
+
+    const resident = textOf(mainOf(await (await new Client(server.url).get(FORM)).text()));
+    expect(resident).toContain("Anzahl der Dateien: höchstens 3. Jede Datei höchstens 10 MB");
+    const english = textOf(mainOf(await (await new Client(server.url, { "accept-language": "en" }).get(`${FORM}?lng=en`)).text()));
+    expect(english).toContain("Number of files: at most 3. Each file at most 10 MB");
+
+    expect((await admin.post(page, [["_csrf", csrf], ["max_files", "3"], ["max_megabytes", "10"]])).status).toBe(303);
+    expect(await setting()).toBeUndefined();
+    expect((await audits()).length).toBe(2);
+    expect(await (await new Client(server.url).get(FORM)).text()).not.toMatch(/type="file"/);
+  });
+
+  it("refuses numbers out of range at their fields, saves nothing; a resident or a moderator cannot change it", async () => {
+    const { client: admin } = await signIn(server.url, DEMO.admin, { db: h.db });
+    const csrf = csrfOf(await (await admin.get(page)).text());
+    const before = (await audits()).length;
+    for (const [files, mb] of [["0", "10"], ["9", "10"], ["3", "500"], ["drei", "10"], ["3", "-1"]]) {
+      const res = await admin.post(page, [["_csrf", csrf], ["enabled", "yes"], ["max_files", files], ["max_megabytes", mb]]);
+      expect(res.status, `${files}/${mb}`).toBe(400);
+      expect(textOf(mainOf(await res.text()))).toMatch(/Geben Sie eine Zahl von 1 bis (5|20) ein/);
+    }
+    const unknown = await admin.post(page, [["_csrf", csrf], ["enabled", "yes"], ["max_files", "3"], ["max_megabytes", "10"], ["procedure_id", "1"]]);
+    expect(unknown.status).toBe(400);
+    expect(await setting()).toBeUndefined();
+    expect((await audits()).length).toBe(before);
+    const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
+    expect((await moderator.get(page)).status).toBe(403);
+    expect((await new Client(server.url).get(page)).status).toBe(303);
   });
 });

@@ -34,6 +34,10 @@ import { readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { saveDraft, submitDraft } from "~/modules/submissions/drafts.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
+import { personalDataDeletionDate } from "~/modules/procedures/procedure";
+import { countOverdue, runRetention } from "~/modules/privacy/retention.server";
+import { describeSubmission, requestErasure, withdrawSubmission } from "~/modules/privacy/rights.server";
 import { validateSubmission } from "~/modules/submissions/validation";
 import { CLAMD_MISSING, EICAR, clamdBinary, startClamd, type RunningClamd } from "../support/clamd";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
@@ -242,6 +246,9 @@ describe.each(engines)("stored attachments (%s)", (engine) => {
     ]);
     const { submissionId } = await submitDraft(h.db, { draftId, procedure });
     expect(await listDraftAttachments(h.db, procedure.id, draftId)).toEqual([]);
+    // deleted on the day the submission's contact data are
+    const dates = await h.db.selectFrom("attachments").select("delete_after").where("submission_id", "=", submissionId).execute();
+    expect(dates.map((d) => d.delete_after)).toEqual([personalDataDeletionDate(procedure), personalDataDeletionDate(procedure)]);
     const files = await listSubmissionAttachments(h.db, submissionId);
     expect(files.map((f) => f.token)).toEqual([photoToken, pdfToken]);
 
@@ -277,3 +284,133 @@ describe.each(engines)("stored attachments (%s)", (engine) => {
   });
 });
 
+
+describe.each(engines)("attachments go with the personal data (%s)", (engine) => {
+  let database: TestDatabase;
+  let h: DatabaseHandle;
+  let procedure: Procedure;
+  let sequence = 0;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    h = openDatabase(database.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    const org = await findOrganisationBySlug(h.db, "musterstadt");
+    procedure = (await findPublicProcedure(h.db, org!.id, "radverkehrsplan-2030"))!;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.drop();
+  });
+
+  /** A submission with a photo and a PDF (contact data optional), as the form leaves it. */
+  async function submitWithFiles(contact: Record<string, string> = { email: "anna@example.org" }) {
+    const { submissionId } = await h.db.transaction().execute((trx) =>
+      createSubmission(trx, {
+        procedure,
+        input: { answers: [{ questionId: procedure.questions[0].id, values: ["Siehe Foto"] }], contact },
+        channel: "online",
+        language: "de",
+        idempotencyKey: `files-${engine}-${++sequence}`,
+      }),
+    );
+    const owner = { organisationId: procedure.organisationId, procedureId: procedure.id, source: "resident" as const, submissionId, deleteAfter: personalDataDeletionDate(procedure) };
+    for (const [bytes, name] of [[await photo(), "foto.jpg"], [pdfOf(20_000), "brief.pdf"]] as const) {
+      const checked = await prepareAttachment(spooled(bytes, name), null);
+      if (!checked.ok) throw new Error(`refused: ${checked.problem}`);
+      await storeAttachment(h.db, checked.prepared, owner);
+      await checked.cleanup();
+    }
+    const blobIds = (await h.db.selectFrom("attachments").select(["blob_id", "thumb_blob_id"]).where("submission_id", "=", submissionId).execute())
+      .flatMap((r) => [r.blob_id, r.thumb_blob_id])
+      .filter((id): id is number => id !== null);
+    expect(blobIds).toHaveLength(3); // photo, its thumbnail, the PDF
+    return { submissionId, blobIds };
+  }
+
+  /** How many of these blobs still have a row or any chunk of bytes in the store. */
+  const bytesLeft = async (blobIds: number[]) =>
+    new Set([
+      ...(await h.db.selectFrom("file_chunks").select("blob_id").where("blob_id", "in", blobIds).execute()).map((r) => r.blob_id),
+      ...(await h.db.selectFrom("file_blobs").select("id").where("id", "in", blobIds).execute()).map((r) => r.id),
+    ]).size;
+  const lastEvents = async (submissionId: number, n: number) =>
+    (await readPrivacyLog(h.db, submissionId)).events.slice(-n).map((e) => [e.type, e.actorRole, e.details.reason ?? null, e.details.count ?? null]);
+
+  it("erasure deletes the files' bytes with the contact data, both in the privacy log", async () => {
+    const { submissionId, blobIds } = await submitWithFiles();
+    expect(await requestErasure(h.db, submissionId)).toEqual({ outcome: "deleted" });
+    expect(await bytesLeft(blobIds)).toBe(0);
+    expect(await listSubmissionAttachments(h.db, submissionId)).toEqual([]);
+    expect(await lastEvents(submissionId, 3)).toEqual([
+      ["erasure_requested", "resident", null, null],
+      ["personal_data_deleted", "resident", "request", null],
+      ["attachment_deleted", "resident", "request", 2],
+    ]);
+    expect((await readPrivacyLog(h.db, submissionId)).events.at(-3)?.categories).toEqual(["email", "attachment"]);
+    expect(await requestErasure(h.db, submissionId)).toEqual({ outcome: "nothing_to_delete" });
+  });
+
+  it("erasure of a submission whose only personal data are its files deletes them (not 'nothing to delete')", async () => {
+    const { submissionId, blobIds } = await submitWithFiles({});
+    expect(await requestErasure(h.db, submissionId)).toEqual({ outcome: "deleted" });
+    expect(await bytesLeft(blobIds)).toBe(0);
+    expect(await lastEvents(submissionId, 1)).toEqual([["attachment_deleted", "resident", "request", 2]]);
+    expect((await describeSubmission(h.db, submissionId)).personalDataDeletedAt).not.toBeNull();
+  });
+
+  it("withdrawal deletes the files", async () => {
+    const { submissionId, blobIds } = await submitWithFiles();
+    await withdrawSubmission(h.db, submissionId);
+    expect(await bytesLeft(blobIds)).toBe(0);
+    expect(await lastEvents(submissionId, 3)).toEqual([
+      ["submission_withdrawn", "resident", null, null],
+      ["personal_data_deleted", "resident", "withdrawal", null],
+      ["attachment_deleted", "resident", "withdrawal", 2],
+    ]);
+  });
+
+  it("a legal hold keeps the files until the procedure is concluded; then the retention job erases them", async () => {
+    await h.db.updateTable("procedures").set({ erasure_hold: 1, erasure_hold_reason: "§ 3 Abs. 2 BauGB" }).where("id", "=", procedure.id).execute();
+    procedure = (await findPublicProcedure(h.db, procedure.organisationId, procedure.slug))!;
+    const { submissionId, blobIds } = await submitWithFiles({});
+    expect(await requestErasure(h.db, submissionId)).toMatchObject({ outcome: "held" });
+    await runRetention(h.db);
+    expect(await bytesLeft(blobIds)).toBe(3);
+    await h.db.updateTable("procedures").set({ status: "results_published" }).where("id", "=", procedure.id).execute();
+    expect((await runRetention(h.db)).deletedOnRequest).toBeGreaterThanOrEqual(1);
+    expect(await bytesLeft(blobIds)).toBe(0);
+    expect(await lastEvents(submissionId, 1)).toEqual([["attachment_deleted", "system", "request", 2]]);
+    await h.db.updateTable("procedures").set({ status: "open", erasure_hold: 0, erasure_hold_reason: "" }).where("id", "=", procedure.id).execute();
+    procedure = (await findPublicProcedure(h.db, procedure.organisationId, procedure.slug))!;
+  });
+
+  it("the retention job deletes the files when their date has passed, and none before", async () => {
+    const withContact = await submitWithFiles();
+    const filesOnly = await submitWithFiles({});
+    const due = new Date(new Date(personalDataDeletionDate(procedure)).getTime() + 1000);
+    await runRetention(h.db, new Date(due.getTime() - 2 * 86400_000));
+    expect(await bytesLeft([...withContact.blobIds, ...filesOnly.blobIds])).toBe(6);
+    expect(await countOverdue(h.db, due)).toBeGreaterThanOrEqual(5); // 4 files and a contact record
+    const result = await runRetention(h.db, due);
+    expect(result.attachmentsByRetention).toBeGreaterThanOrEqual(2);
+    expect(await countOverdue(h.db, due)).toBe(0);
+    expect(await bytesLeft([...withContact.blobIds, ...filesOnly.blobIds])).toBe(0);
+    expect(await lastEvents(withContact.submissionId, 2)).toEqual([
+      ["personal_data_deleted", "system", "retention", null],
+      ["attachment_deleted", "system", "retention", 2],
+    ]);
+    expect(await lastEvents(filesOnly.submissionId, 1)).toEqual([["attachment_deleted", "system", "retention", 2]]);
+    expect((await readPrivacyLog(h.db, filesOnly.submissionId)).check.intact).toBe(true);
+  });
+
+  it("dates files sent before they carried a date by their procedure, and deletes them then", async () => {
+    const { submissionId, blobIds } = await submitWithFiles({});
+    await h.db.updateTable("attachments").set({ delete_after: null }).where("submission_id", "=", submissionId).execute();
+    await runRetention(h.db);
+    const dates = await h.db.selectFrom("attachments").select("delete_after").where("submission_id", "=", submissionId).execute();
+    expect(dates.map((d) => d.delete_after)).toEqual([personalDataDeletionDate(procedure), personalDataDeletionDate(procedure)]);
+    await runRetention(h.db, new Date(new Date(personalDataDeletionDate(procedure)).getTime() + 1000));
+    expect(await bytesLeft(blobIds)).toBe(0);
+  });
+});

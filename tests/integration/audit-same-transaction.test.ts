@@ -1,9 +1,13 @@
 /**
  * Every staff change is written in one transaction with its audit entry: when the audit entry
  * cannot be written (here a trigger refuses every insert into audit_log), the change is not there
- * either — no procedure, question, state, account or role changes without the entry that records it.
- * And when the log works, each change leaves exactly its one entry.
+ * either — no procedure, question, state, account or role changes, no document, no moderation
+ * decision, no published results, no barrier-report step, no session and no desk search without
+ * the entry that records it. And when the log works, each change leaves exactly its one entry.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
@@ -15,7 +19,18 @@ import { createAccount, getAccount } from "~/modules/accounts/accounts.server";
 import { findOrganisationBySlug } from "~/modules/organisations/organisations.server";
 import { changeProcedure, changeQuestions, createProcedureAs, type ProcedureAdmin } from "~/modules/procedures/admin-actions.server";
 import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { createBarrierReport, getBarrierReport, getStatement } from "~/modules/accessibility/accessibility.server";
+import { answerBarrierReportAs, closeBarrierReportAs, revealBarrierContact, saveStatementAs } from "~/modules/accessibility/admin-actions.server";
+import { checkSecondFactorAs } from "~/modules/accounts/second-factor.server";
+import { createSession, hashToken, sessionCookie } from "~/modules/accounts/sessions.server";
+import { beginSession, signOut } from "~/modules/accounts/sign-in.server";
+import { findWithoutCode } from "~/modules/assisted-entry/search.server";
+import { addDocument, listDocuments, moveDocument, withdrawDocument } from "~/modules/documents/documents.server";
+import { bulkModerateAs, doNotPublishAs, openContactDetailsAs, publishResultsAs, publishSubmissionAs, saveSummaryAs } from "~/modules/moderation/moderator-actions.server";
+import { findPublicProcedure } from "~/modules/procedures/procedures.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { pdfOf } from "../support/files";
 
 const form = (fields: Record<string, string | string[]>) => new Map(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
 
@@ -61,7 +76,7 @@ describe.each(engines)("audit entries in the change's transaction on %s", (engin
   let handle: DatabaseHandle;
   let admin: ProcedureAdmin;
   const db = () => handle.db;
-  const count = async (table: "procedures" | "questions" | "accounts" | "audit_log") =>
+  const count = async (table: "procedures" | "questions" | "accounts" | "audit_log" | "documents" | "privacy_events" | "staff_sessions" | "outbox") =>
     Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
   const refused = (p: Promise<unknown>) => p.then(() => "written", (e: unknown) => String(e));
 
@@ -122,5 +137,148 @@ describe.each(engines)("audit entries in the change's transaction on %s", (engin
     expect(saved).toEqual({ ok: true, notice: "unchanged" });
     const entries = await db().selectFrom("audit_log").select(["action", "target_id", "client_address"]).where("target_type", "=", "procedure").where("target_id", "=", String(draft.id)).execute();
     expect(entries).toEqual([{ action: "procedure_created", target_id: String(draft.id), client_address: "192.0.2.1" }]);
+  });
+
+  /** A submission to the open consultation, with contact data (for the moderation steps). */
+  let sequence = 0;
+  async function submission(slug = "radverkehrsplan-2030") {
+    const procedure = (await findPublicProcedure(db(), admin.organisationId, slug))!;
+    const result = await db().transaction().execute((trx) =>
+      createSubmission(trx, {
+        procedure,
+        input: { answers: [{ questionId: procedure.questions[0].id, values: ["Mehr Radwege an der Bahnhofstraße"] }], contact: { name: "Anna Beispiel", email: "anna@example.org" }, consentResults: true },
+        channel: "online",
+        language: "de",
+        idempotencyKey: `audit-test-${engine}-${++sequence}`,
+      }),
+    );
+    if (!result.created) throw new Error("expected a new submission");
+    return { procedure, id: result.submissionId };
+  }
+  const stateOf = async (id: number) => (await db().selectFrom("submissions").select("state").where("id", "=", id).executeTakeFirstOrThrow()).state;
+
+  it("adds, moves and withdraws no document without the entry", async () => {
+    const procedure = (await findPublicProcedure(db(), admin.organisationId, "radverkehrsplan-2030"))!;
+    const dir = mkdtempSync(join(tmpdir(), "teilhabe-audit-"));
+    try {
+      const path = join(dir, "plan.pdf");
+      const pdf = pdfOf(2000);
+      writeFileSync(path, pdf);
+      const upload = (title: string) => ({
+        organisationId: admin.organisationId,
+        procedureId: procedure.id,
+        accountId: admin.accountId,
+        fields: new Map([["title", [title]], ["description", [""]], ["summary", ["Der Plan in Kürze."]]]),
+        file: { field: "file", path, size: pdf.length, fileName: "plan.pdf", declaredType: "" },
+        fileTooLarge: false,
+        actor: admin,
+      });
+      const first = await addDocument(db(), upload("Erster Plan"));
+      const second = await addDocument(db(), upload("Zweiter Plan"));
+      if (!first.ok || !second.ok) throw new Error("documents refused");
+      const before = { documents: await listDocuments(db(), procedure.id), audit: await count("audit_log") };
+
+      await refuseAuditEntries(db(), engine);
+      expect(await refused(addDocument(db(), upload("Dritter Plan")))).toMatch(/audit log refused/);
+      expect(await refused(moveDocument(db(), procedure.id, second.id, "up", admin))).toMatch(/audit log refused/);
+      expect(await refused(withdrawDocument(db(), procedure.id, first.id, admin))).toMatch(/audit log refused/);
+      await acceptAuditEntries(db(), engine);
+
+      expect({ documents: await listDocuments(db(), procedure.id), audit: await count("audit_log") }).toEqual(before);
+      await moveDocument(db(), procedure.id, second.id, "up", admin);
+      const entries = await db().selectFrom("audit_log").select("action").where("target_type", "=", "document").orderBy("id").execute();
+      expect(entries.map((e) => e.action)).toEqual(["document_added", "document_added", "document_moved"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("publishes nothing, refuses nothing and opens no contact data without the entry", async () => {
+    const a = await submission();
+    const b = await submission();
+    const moderator = admin;
+    const events = await count("privacy_events");
+    const audits = await count("audit_log");
+
+    await refuseAuditEntries(db(), engine);
+    expect(await refused(publishSubmissionAs(db(), moderator, { submissionId: a.id, redactions: new Map(), confirmedChecked: true }))).toMatch(/audit log refused/);
+    expect(await refused(doNotPublishAs(db(), moderator, { submissionId: a.id, reason: "off_topic" }))).toMatch(/audit log refused/);
+    expect(await refused(bulkModerateAs(db(), moderator, { procedureId: a.procedure.id, submissionIds: [a.id, b.id], decision: { publish: false, reason: "duplicate" } }))).toMatch(/audit log refused/);
+    expect(await refused(openContactDetailsAs(db(), moderator, a.id))).toMatch(/audit log refused/);
+    await acceptAuditEntries(db(), engine);
+
+    expect([await stateOf(a.id), await stateOf(b.id)]).toEqual(["received", "received"]);
+    // no "published" or "personal data opened" in the submitters' privacy logs either
+    expect({ events: await count("privacy_events"), audit: await count("audit_log") }).toEqual({ events, audit: audits });
+
+    expect(await bulkModerateAs(db(), moderator, { procedureId: a.procedure.id, submissionIds: [a.id, b.id], decision: { publish: false, reason: "duplicate" } })).toEqual({ done: [a.id, b.id], left: [] });
+    const entries = await db().selectFrom("audit_log").select(["action", "target_id"]).where("target_type", "=", "submission").where("target_id", "in", [String(a.id), String(b.id)]).orderBy("id").execute();
+    expect(entries).toEqual([
+      { action: "submission_not_published", target_id: String(a.id) },
+      { action: "submission_not_published", target_id: String(b.id) },
+    ]);
+  });
+
+  it("saves no results summary, publishes no results and queues no e-mail without the entry", async () => {
+    const results = () => db().selectFrom("procedures").select(["id", "status", "results_summary"]).where("slug", "=", "marktplatz").executeTakeFirstOrThrow();
+    const procedure = await results();
+    const before = { procedure, outbox: await count("outbox"), audit: await count("audit_log") };
+
+    await refuseAuditEntries(db(), engine);
+    expect(await refused(saveSummaryAs(db(), admin, procedure.id, "Ein Entwurf der Zusammenfassung."))).toMatch(/audit log refused/);
+    expect(await refused(publishResultsAs(db(), admin, { procedureId: procedure.id, summary: "Danke für die Beiträge.", resultsUrl: "https://beteiligung.example/musterstadt/verfahren/marktplatz/ergebnisse" }))).toMatch(/audit log refused/);
+    await acceptAuditEntries(db(), engine);
+
+    expect({ procedure: await results(), outbox: await count("outbox"), audit: await count("audit_log") }).toEqual(before);
+  });
+
+  it("saves no accessibility statement and answers, closes or opens no barrier report without the entry", async () => {
+    const report = await createBarrierReport(db(), {
+      organisationId: admin.organisationId,
+      input: { page: "Radverkehrsplan 2030", description: "Die Karte hat keine Textbeschreibung.", email: "melder@example.org", phone: "" },
+      token: `audit-${engine}-report-abcdefgh`,
+      language: "de",
+      clientKey: "audit-test",
+    });
+    const id = (await db().selectFrom("barrier_reports").select("id").where("reference", "=", report.reference).executeTakeFirstOrThrow()).id;
+    const statement = await getStatement(db(), admin.organisationId);
+    const audits = await count("audit_log");
+
+    await refuseAuditEntries(db(), engine);
+    expect(await refused(saveStatementAs(db(), admin, { ...statement, reviewedOn: "2030-01-15" }))).toMatch(/audit log refused/);
+    expect(await refused(answerBarrierReportAs(db(), admin, id, "Wir ergänzen eine Textbeschreibung."))).toMatch(/audit log refused/);
+    expect(await refused(closeBarrierReportAs(db(), admin, id))).toMatch(/audit log refused/);
+    expect(await refused(revealBarrierContact(db(), admin, id))).toMatch(/audit log refused/);
+    await acceptAuditEntries(db(), engine);
+
+    expect((await getStatement(db(), admin.organisationId)).reviewedOn).toBe(statement.reviewedOn);
+    expect(await getBarrierReport(db(), admin.organisationId, id)).toMatchObject({ status: "open", answerText: null, closedAt: null });
+    expect(await count("audit_log")).toBe(audits);
+  });
+
+  it("opens and ends no session, counts no wrong code and lists nothing at the desk without the entry", async () => {
+    const account = (await getAccount(db(), admin.accountId))!;
+    const { token } = await createSession(db(), { accountId: account.id, organisationId: account.organisationId, secondFactorDone: true, clientAddress: "192.0.2.1" });
+    const request = new Request("http://localhost/abmelden", { method: "POST", headers: { cookie: await sessionCookie().serialize(token) } });
+    const { id: found } = await submission();
+    const procedure = (await findPublicProcedure(db(), admin.organisationId, "radverkehrsplan-2030"))!;
+    const today = new Date().toISOString().slice(0, 10);
+    const failures = () => db().selectFrom("rate_limits").select((eb) => eb.fn.countAll().as("n")).where("key", "like", "totp-fail:%").executeTakeFirstOrThrow().then((r) => Number(r.n));
+    const before = { sessions: await count("staff_sessions"), events: await count("privacy_events"), audit: await count("audit_log"), failures: await failures() };
+
+    await refuseAuditEntries(db(), engine);
+    expect(await refused(beginSession(db(), request, { ...account, roles: ["staff"] }, "192.0.2.1"))).toMatch(/audit log refused/);
+    expect(await refused(signOut(db(), request, "192.0.2.1"))).toMatch(/audit log refused/);
+    expect(await refused(checkSecondFactorAs(db(), account, "000000", "192.0.2.1"))).toMatch(/audit log refused/);
+    const query = { procedureId: procedure.id, channel: null, from: today, to: today, words: ["bahnhofstraße"] };
+    expect(await refused(findWithoutCode(db(), { organisationId: admin.organisationId, accountId: admin.accountId, query }))).toMatch(/audit log refused/);
+    await acceptAuditEntries(db(), engine);
+
+    expect({ sessions: await count("staff_sessions"), events: await count("privacy_events"), audit: await count("audit_log"), failures: await failures() }).toEqual(before);
+    expect(await db().selectFrom("staff_sessions").select("account_id").where("id_hash", "=", hashToken(token)).executeTakeFirst()).toEqual({ account_id: account.id });
+    // and with the log working, the search lists the submission and records it
+    const outcome = await findWithoutCode(db(), { organisationId: admin.organisationId, accountId: admin.accountId, query });
+    expect(outcome.kind === "found" ? outcome.hits.map((h) => h.id) : []).toContain(found);
+    expect(await db().selectFrom("audit_log").select("action").orderBy("id", "desc").limit(1).executeTakeFirst()).toEqual({ action: "submissions_searched" });
   });
 });

@@ -173,6 +173,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "questions of an open procedure (frozen)", (s) => `${STAFF}/verfahren/${s.ids.open}/fragen`),
   staff("admin", "preview", (s) => `${STAFF}/verfahren/${s.ids.open}/vorschau`),
   staff("admin", "documents of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/dokumente`),
+  staff("admin", "attachment settings of a procedure", (s) => `${STAFF}/verfahren/${s.ids.open}/dateien`),
   staff("admin", "accounts", `${STAFF}/konten`),
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),

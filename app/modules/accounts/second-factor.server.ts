@@ -4,6 +4,7 @@
  */
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Database } from "#db/schema";
 import { getDb } from "~/db.server";
 import { audit } from "~/modules/audit/audit.server";
@@ -11,7 +12,7 @@ import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.ser
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import type { StaffSessionRow } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
-import { getAccount, pendingTotpAad } from "./accounts.server";
+import { checkSecondFactor, getAccount, pendingTotpAad, type Account } from "./accounts.server";
 import { safeNextPath, staffHome } from "./sign-in.server";
 import { createSession, currentSession, endSession } from "./sessions.server";
 import { generateTotpSecret } from "./totp.server";
@@ -50,12 +51,32 @@ export function requireEnrolmentAllowed(session: Pick<StaffSessionRow, "may_enro
   if (session.may_enrol !== 1) throw new HttpError(403, "second_factor_needs_link");
 }
 
-/** Both factors passed: a fresh session, the old one gone, and on to the page asked for. */
+/**
+ * The code from the authenticator app: a wrong one slows further attempts down and is recorded
+ * ("second_factor_failed") in the same transaction as the count of failures.
+ */
+export async function checkSecondFactorAs(
+  db: Kysely<Database>,
+  account: Pick<Account, "id" | "organisationId">,
+  code: string,
+  clientAddress: string,
+): ReturnType<typeof checkSecondFactor> {
+  return inTransaction(db, async (trx) => {
+    const checked = await checkSecondFactor(trx, account.id, code);
+    if (!checked.ok && checked.reason === "invalid") await audit(trx, { organisationId: account.organisationId, accountId: account.id, action: "second_factor_failed", clientAddress });
+    return checked;
+  });
+}
+
+/** Both factors passed: a fresh session with its "sign_in" entry, the old one gone, and on to the page asked for. */
 export async function completeSignIn(request: Request, accountId: number, organisationId: number, clientAddress: string, next: string | null) {
   const db = getDb();
-  const cleared = await endSession(db, request);
-  const session = await createSession(db, { accountId, organisationId, secondFactorDone: true, clientAddress });
-  await audit(db, { organisationId, accountId, action: "sign_in", details: { second_factor: true }, clientAddress });
+  const [cleared, session] = await inTransaction(db, async (trx) => {
+    const ended = await endSession(trx, request);
+    const created = await createSession(trx, { accountId, organisationId, secondFactorDone: true, clientAddress });
+    await audit(trx, { organisationId, accountId, action: "sign_in", details: { second_factor: true }, clientAddress });
+    return [ended, created] as const;
+  });
   const headers = new Headers();
   headers.append("Set-Cookie", cleared);
   headers.append("Set-Cookie", session.setCookie);

@@ -9,6 +9,7 @@
 import type { Kysely } from "kysely";
 import { inTransaction } from "#db/connection.server";
 import type { Channel, Database } from "#db/schema";
+import { audit } from "~/modules/audit/audit.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
 import { berlinTimeToIso } from "~/i18n/dates";
@@ -74,11 +75,56 @@ function excerptAround(text: string, word: string): string {
   return `${start > 0 ? "…" : ""}${text.slice(start, end).replace(/\s+/g, " ").trim()}${end < text.length ? "…" : ""}`;
 }
 
-/** Find submissions of one procedure by day of receipt, channel and words; record each one listed. */
+/**
+ * Find submissions of one procedure by day of receipt, channel and words. Each one listed is
+ * recorded in its privacy log, the search in the audit log (what was searched, not the words: they
+ * may name people), in one transaction.
+ */
 export async function findWithoutCode(
   db: Kysely<Database>,
-  args: { organisationId: number; accountId: number; query: SearchQuery; now?: Date },
+  args: { organisationId: number; accountId: number; query: SearchQuery; clientAddress?: string; now?: Date },
 ): Promise<SearchOutcome> {
+  const outcome = await search(db, args);
+  if (outcome.kind === "no_procedure") return outcome;
+  const { query } = args;
+  const hits = outcome.kind === "found" ? outcome.hits : [];
+  await inTransaction(db, async (trx) => {
+    for (const hit of hits) {
+      await appendPrivacyEvents(trx, { organisationId: args.organisationId, submissionId: hit.id }, [
+        {
+          type: "entry_viewed",
+          actorRole: "staff",
+          actorAccountId: args.accountId,
+          categories: ["content"],
+          purpose: "data_rights",
+          legalBasis: LEGAL_BASES.access,
+          details: { via: "search" },
+          occurredAt: args.now,
+        },
+      ]);
+    }
+    await audit(trx, {
+      organisationId: args.organisationId,
+      accountId: args.accountId,
+      action: "submissions_searched",
+      targetType: "procedure",
+      targetId: query.procedureId,
+      details: {
+        channel: query.channel,
+        from: query.from,
+        to: query.to,
+        words: query.words.length,
+        listed: hits.map((h) => h.id).join(","),
+        ...(outcome.kind === "too_many_candidates" ? { too_many: true } : {}),
+      },
+      clientAddress: args.clientAddress,
+      at: args.now,
+    });
+  });
+  return outcome;
+}
+
+async function search(db: Kysely<Database>, args: { organisationId: number; query: SearchQuery }): Promise<SearchOutcome> {
   const { query } = args;
   const procedure = await db
     .selectFrom("procedures")
@@ -130,24 +176,6 @@ export async function findWithoutCode(
       const first = texts.find((t) => fold(t).includes(query.words[0])) ?? texts[0] ?? "";
       hits.push({ id: row.id, channel: row.channel, receivedOn: row.received_on, createdAt: row.created_at, excerpt: excerptAround(first, query.words[0]) });
     }
-  }
-  if (hits.length) {
-    await inTransaction(db, async (trx) => {
-      for (const hit of hits) {
-        await appendPrivacyEvents(trx, { organisationId: args.organisationId, submissionId: hit.id }, [
-          {
-            type: "entry_viewed",
-            actorRole: "staff",
-            actorAccountId: args.accountId,
-            categories: ["content"],
-            purpose: "data_rights",
-            legalBasis: LEGAL_BASES.access,
-            details: { via: "search" },
-            occurredAt: args.now,
-          },
-        ]);
-      }
-    });
   }
   return { kind: "found", hits, more };
 }

@@ -17,6 +17,7 @@ import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/fi
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
+import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
 import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
@@ -40,29 +41,51 @@ export async function attachmentSettings(db: Db, procedureId: number): Promise<A
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
-/** null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. The form changes: cached pages of the organisation go stale. */
-export async function saveAttachmentSettings(db: Kysely<Database>, procedureId: number, settings: AttachmentSettings | null, now: Date = new Date()): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (!settings) {
-      await trx.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
-    } else {
-      const values = {
-        max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
-        max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
-        updated_at: now.toISOString(),
-      };
+/**
+ * null turns attachments off; numbers are clamped to ATTACHMENT_LIMITS. Audited in the same
+ * transaction (when `by` names the admin). The form changes: cached pages of the organisation go stale.
+ */
+export async function saveAttachmentSettings(
+  db: Kysely<Database>,
+  procedureId: number,
+  settings: AttachmentSettings | null,
+  now: Date = new Date(),
+  by?: AuditActor,
+): Promise<void> {
+  const values = settings && {
+    max_files: Math.max(1, Math.min(ATTACHMENT_LIMITS.maxFiles, Math.floor(settings.maxFiles))),
+    max_bytes: Math.max(MB, Math.min(ATTACHMENT_LIMITS.maxBytes, Math.floor(settings.maxBytes))),
+    updated_at: now.toISOString(),
+  };
+  await withAudit(
+    db,
+    async (trx) => {
+      if (!values) await trx.deleteFrom("attachment_settings").where("procedure_id", "=", procedureId).execute();
+      else {
+        await trx
+          .insertInto("attachment_settings")
+          .values({ procedure_id: procedureId, ...values })
+          .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
+          .execute();
+      }
       await trx
-        .insertInto("attachment_settings")
-        .values({ procedure_id: procedureId, ...values })
-        .onConflict((oc) => oc.column("procedure_id").doUpdateSet(values))
+        .updateTable("content_versions")
+        .set((eb) => ({ version: eb("version", "+", 1) }))
+        .where("organisation_id", "=", (eb) => eb.selectFrom("procedures").select("organisation_id").where("id", "=", procedureId))
         .execute();
-    }
-    await trx
-      .updateTable("content_versions")
-      .set((eb) => ({ version: eb("version", "+", 1) }))
-      .where("organisation_id", "=", (eb) => eb.selectFrom("procedures").select("organisation_id").where("id", "=", procedureId))
-      .execute();
-  });
+    },
+    () =>
+      by
+        ? {
+            ...by,
+            action: "attachment_settings_changed",
+            targetType: "procedure",
+            targetId: procedureId,
+            details: { allowed: values !== null, max_files: values?.max_files ?? null, max_bytes: values?.max_bytes ?? null },
+            at: now,
+          }
+        : null,
+  );
 }
 
 /** The multipart limits of a resident form that takes files under these settings. */
@@ -80,6 +103,8 @@ export interface AttachmentOwner {
   submissionId?: number | null;
   actor?: { role: ActorRole; accountId?: number | null };
   legalBasis?: string;
+  /** with submissionId: when it goes with the submission's other personal data */
+  deleteAfter?: string | null;
 }
 
 export interface AttachmentSummary {
@@ -150,6 +175,7 @@ export async function storeAttachment(db: Kysely<Database>, prepared: PreparedAt
           height: prepared.height,
           created_by: owner.actor?.accountId ?? null,
           created_at: now.toISOString(),
+          delete_after: owner.submissionId ? owner.deleteAfter ?? null : null,
         })
         .execute();
       if (owner.submissionId) {
@@ -253,16 +279,16 @@ export async function moveDraftAttachments(db: Db, procedureId: number, fromDraf
  */
 export async function attachDraftFiles(
   trx: Transaction<Database>,
-  args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; now: Date },
+  args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; deleteAfter: string; now: Date },
 ): Promise<number> {
-  const result = await trx
-    .updateTable("attachments")
-    .set({ submission_id: args.submissionId, draft_id: null })
-    .where("procedure_id", "=", args.procedureId)
-    .where("draft_id", "=", args.draftId)
-    .where("submission_id", "is", null)
-    .executeTakeFirst();
-  const count = Number(result.numUpdatedRows);
+  // runs for every online submission (files or not): plain SQL (decision 24)
+  const result = await runPlain(trx, "update attachments set submission_id = ?, draft_id = null, delete_after = ? where procedure_id = ? and draft_id = ? and submission_id is null", [
+    args.submissionId,
+    args.deleteAfter,
+    args.procedureId,
+    args.draftId,
+  ]);
+  const count = Number(result.numAffectedRows);
   if (count > 0) {
     await appendPrivacyEvent(
       trx,
@@ -374,6 +400,33 @@ export async function deleteSubmissionAttachments(
     occurredAt: now,
   });
   return rows.length;
+}
+
+/** Submissions with files whose deletion date has passed (the retention job deletes them). */
+export async function submissionsWithAttachmentsDue(db: Db, now: Date, limit: number): Promise<{ submissionId: number; organisationId: number }[]> {
+  const rows = await db
+    .selectFrom("attachments")
+    .select(["submission_id", "organisation_id"])
+    .distinct()
+    .where("submission_id", "is not", null)
+    .where("delete_after", "<=", now.toISOString())
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ submissionId: Number(r.submission_id), organisationId: Number(r.organisation_id) }));
+}
+
+/** Procedures with sent files that carry no deletion date yet (sent before migration 0037). */
+export async function proceduresWithUndatedAttachments(db: Db): Promise<number[]> {
+  const rows = await db.selectFrom("attachments").select("procedure_id").distinct().where("submission_id", "is not", null).where("delete_after", "is", null).execute();
+  return rows.map((r) => Number(r.procedure_id));
+}
+
+export async function dateAttachments(db: Db, procedureId: number, deleteAfter: string): Promise<void> {
+  await db.updateTable("attachments").set({ delete_after: deleteAfter }).where("procedure_id", "=", procedureId).where("submission_id", "is not", null).where("delete_after", "is", null).execute();
+}
+
+export async function hasAttachments(db: Db, submissionId: number): Promise<boolean> {
+  return !!(await db.selectFrom("attachments").select("id").where("submission_id", "=", submissionId).limit(1).executeTakeFirst());
 }
 
 /** Files of drafts never sent, older than a draft lives: removed by the files job. */

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   "document_replaced",
   "document_moved",
   "document_withdrawn",
+  // attachments (issue 20): the procedure's setting
+  "attachment_settings_changed",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
@@ -63,5 +65,5 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document"] as const;
+export const AUDIT_TARGET_TYPES = ["account", "organisation", "procedure", "submission", "question", "response", "barrier_report", "document", "attachment"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

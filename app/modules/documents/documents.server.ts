@@ -7,6 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, DocumentKind, DocumentRow } from "#db/schema";
+import { audit, type AuditActor } from "~/modules/audit/audit.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { cleanFileName, detectFile } from "~/modules/files/detect.server";
 import { diskCopies } from "~/modules/files/disk-copies.server";
@@ -145,6 +146,8 @@ export interface UploadInput {
   fields: Map<string, string[]>;
   file: SpooledFile | undefined;
   fileTooLarge: boolean;
+  /** the admin acting: the change's audit entry is written in its transaction (none for demo data) */
+  actor?: AuditActor;
   now?: Date;
 }
 
@@ -183,7 +186,11 @@ export async function addDocument(db: Db, input: UploadInput): Promise<Outcome<{
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      return Number(row.id);
+      const id = Number(row.id);
+      if (input.actor) {
+        await audit(trx, { ...input.actor, action: "document_added", targetType: "document", targetId: id, details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256 } });
+      }
+      return id;
     });
     return { ok: true, id, title: values.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256 };
   } catch (error) {
@@ -215,6 +222,9 @@ export async function replaceDocumentFile(
       // replaced or withdrawn meanwhile by someone else: keep theirs
       if (Number(updated.numUpdatedRows) !== 1) throw new ConcurrentChange();
       await deleteBlob(trx, current.blob_id);
+      if (input.actor && blob.sha256 !== current.sha256) {
+        await audit(trx, { ...input.actor, action: "document_replaced", targetType: "document", targetId: input.documentId, details: { procedure_id: input.procedureId, title: current.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256 } });
+      }
     });
   } catch (error) {
     await deleteBlob(db, blob.id).catch(() => {});
@@ -228,7 +238,7 @@ export async function replaceDocumentFile(
 class ConcurrentChange extends Error {}
 
 /** One place up or down; false when it is already first or last (or gone). */
-export async function moveDocument(db: Db, procedureId: number, documentId: number, direction: "up" | "down"): Promise<{ moved: boolean; position: number }> {
+export async function moveDocument(db: Db, procedureId: number, documentId: number, direction: "up" | "down", actor?: AuditActor): Promise<{ moved: boolean; position: number }> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom("documents").select(["id", "position"]).where("procedure_id", "=", procedureId).orderBy("position").orderBy("id").execute();
     const index = rows.findIndex((r) => Number(r.id) === documentId);
@@ -240,17 +250,19 @@ export async function moveDocument(db: Db, procedureId: number, documentId: numb
     for (const [i, id] of order.entries()) {
       if (Number(rows.find((r) => Number(r.id) === id)!.position) !== i + 1) await trx.updateTable("documents").set({ position: i + 1 }).where("id", "=", id).execute();
     }
+    if (actor) await audit(trx, { ...actor, action: "document_moved", targetType: "document", targetId: documentId, details: { procedure_id: procedureId, direction, position: other + 1 } });
     return { moved: true, position: other + 1 };
   });
 }
 
 /** Removes the document and its bytes; residents no longer see it. The audit entry keeps title and hash. */
-export async function withdrawDocument(db: Db, procedureId: number, documentId: number): Promise<{ title: string; fileName: string; sha256: string } | undefined> {
+export async function withdrawDocument(db: Db, procedureId: number, documentId: number, actor?: AuditActor): Promise<{ title: string; fileName: string; sha256: string } | undefined> {
   const withdrawn = await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("documents").select(["blob_id", "title", "file_name", "sha256"]).where("id", "=", documentId).where("procedure_id", "=", procedureId).executeTakeFirst();
     if (!row) return undefined;
     await trx.deleteFrom("documents").where("id", "=", documentId).execute();
     await deleteBlob(trx, row.blob_id);
+    if (actor) await audit(trx, { ...actor, action: "document_withdrawn", targetType: "document", targetId: documentId, details: { procedure_id: procedureId, title: row.title, file_name: row.file_name, sha256: row.sha256 } });
     return { title: row.title, fileName: row.file_name, sha256: row.sha256 };
   });
   if (withdrawn) diskCopies().forget(withdrawn.sha256);

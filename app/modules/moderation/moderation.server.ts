@@ -524,42 +524,6 @@ export async function queueNeighbours(db: Db, organisationId: number, procedureI
   return { previous: before?.id ?? null, next: after?.id ?? null };
 }
 
-/**
- * Publish several submissions as they are, or do not publish them with one reason — each in its own
- * transaction with its own privacy-log entries (publishSubmission / doNotPublish). Publishing leaves
- * out what the detector finds personal data in (it needs its own review) and withdrawn submissions;
- * `left` names them.
- */
-export async function bulkModerate(
-  db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; submissionIds: number[]; moderatorId: number; decision: { publish: true } | { publish: false; reason: NotPublishedReason } },
-): Promise<{ done: number[]; left: number[] }> {
-  const rows = await db
-    .selectFrom("submissions")
-    .select(["id", "state"])
-    .where("organisation_id", "=", args.organisationId)
-    .where("procedure_id", "=", args.procedureId)
-    .where("id", "in", args.submissionIds)
-    .execute();
-  if (rows.length !== new Set(args.submissionIds).size) throw new HttpError(404, "not_found");
-  const done: number[] = [];
-  const left: number[] = [];
-  for (const { id, state } of rows.sort((a, b) => a.id - b.id)) {
-    if (state === "withdrawn") {
-      left.push(id);
-      continue;
-    }
-    if (args.decision.publish) {
-      const result = await publishSubmission(db, { organisationId: args.organisationId, submissionId: id, moderatorId: args.moderatorId, redactions: new Map(), confirmedChecked: false });
-      (result.ok ? done : left).push(id);
-    } else {
-      await doNotPublish(db, { organisationId: args.organisationId, submissionId: id, moderatorId: args.moderatorId, reason: args.decision.reason });
-      done.push(id);
-    }
-  }
-  return { done, left };
-}
-
 /** One official response for one or more submissions of the same procedure. */
 export async function respond(
   db: Kysely<Database>,

@@ -16,7 +16,9 @@ import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { acceptanceState, isConcluded, personalDataDeletionDate, toProcedure, type AcceptanceState, type ContactFieldKey, type Procedure } from "~/modules/procedures/procedure";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { receiptCodeDigest } from "./server-keys.server";
-import { deleteContactDetails, openContactDetails, type ContactDetails } from "./contact-data.server";
+import { openContactDetails, type ContactDetails } from "./contact-data.server";
+import { deletePersonalData } from "./personal-data.server";
+import { hasAttachments } from "~/modules/attachments/attachments.server";
 import { MASKS } from "./masking";
 import { sectionById } from "~/modules/sections/sections.server";
 import { ownDecisionLabel } from "~/modules/considerations/decisions.server";
@@ -233,12 +235,12 @@ export type ErasureOutcome =
 
 async function heldCategories(trx: Transaction<Database>, submissionId: number): Promise<DataCategory[]> {
   const row = await trx.selectFrom("contact_details").select(["name", "postal_address", "email", "phone"]).where("submission_id", "=", submissionId).executeTakeFirst();
-  if (!row) return [];
   const categories: DataCategory[] = [];
-  if (row.name) categories.push("name");
-  if (row.postal_address) categories.push("address");
-  if (row.email) categories.push("email");
-  if (row.phone) categories.push("phone");
+  if (row?.name) categories.push("name");
+  if (row?.postal_address) categories.push("address");
+  if (row?.email) categories.push("email");
+  if (row?.phone) categories.push("phone");
+  if (await hasAttachments(trx, submissionId)) categories.push("attachment");
   return categories;
 }
 
@@ -266,12 +268,12 @@ export async function requestErasure(db: Kysely<Database>, submissionId: number,
       await trx.updateTable("submissions").set({ erasure_requested_at: now.toISOString() }).where("id", "=", submissionId).execute();
     }
     if (held) return { outcome: "held", reason: procedure.erasureHoldReason };
-    await deleteContactDetails(trx, target, "request", { role: "resident" }, ERASURE_LEGAL_BASIS, now);
+    await deletePersonalData(trx, target, "request", { role: "resident" }, ERASURE_LEGAL_BASIS, now);
     return { outcome: "deleted" };
   });
 }
 
-/** Withdraw the whole submission while the procedure is open: answers and personal data go; the log stays. */
+/** Withdraw the whole submission while the procedure is open: answers, personal data and files go; the log stays. */
 export async function withdrawSubmission(db: Kysely<Database>, submissionId: number, now: Date = new Date()): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const { submission, procedure } = await loadSubmission(trx, submissionId);
@@ -291,7 +293,7 @@ export async function withdrawSubmission(db: Kysely<Database>, submissionId: num
       legalBasis: WITHDRAWAL_LEGAL_BASIS,
       occurredAt: now,
     });
-    await deleteContactDetails(trx, target, "withdrawal", { role: "resident" }, WITHDRAWAL_LEGAL_BASIS, now);
+    await deletePersonalData(trx, target, "withdrawal", { role: "resident" }, WITHDRAWAL_LEGAL_BASIS, now);
   });
 }
 

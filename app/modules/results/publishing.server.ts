@@ -4,6 +4,7 @@
  * inclusion job (inclusion.server.ts) to write the privacy-log entries and count the statistics.
  */
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "#db/connection.server";
 import type { Database } from "#db/schema";
 import { normaliseText, textProblem, type FieldError } from "~/modules/forms/fields";
 import { requestInclusion } from "./inclusion-request.server";
@@ -115,7 +116,7 @@ export async function publishResults(
   const now = args.now ?? new Date();
   const checked = validateSummary(args.summary, { required: true });
   if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
-  const flipped = await db.transaction().execute(async (trx) => {
+  const flipped = await inTransaction(db, async (trx) => {
     const row = await procedureRow(trx, args.organisationId, args.procedureId);
     if (!row) return null;
     if (PUBLISHABLE.includes(row.status) || row.status === "results_published") {

@@ -11,7 +11,7 @@ import type { Database, SubmissionDraftTable } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import type { Procedure } from "~/modules/procedures/procedure";
-import { acceptanceState } from "~/modules/procedures/procedure";
+import { acceptanceState, personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { timeOrderedKey } from "~/modules/privacy/random.server";
@@ -211,7 +211,7 @@ export async function submitDraft(
       });
       if (!result.created) throw new AlreadySubmitted();
       // the draft's files (issue 20), if it holds any: one statement here instead of a count before the transaction
-      await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, now });
+      await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, deleteAfter: personalDataDeletionDate(args.procedure), now });
       const updated = await runPlain(
         trx,
         "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?",
