@@ -25,7 +25,7 @@
  *              $org.verfahren.$slug_.dcat[.]jsonld, $org.beitrag_.daten
  *   sign-in:   anmelden, anmelden_.code (TOTP), anmelden_.einrichten (TOTP set-up), abmelden,
  *              einladung.$token (invitation)
- *   staff:     verwaltung.passwort, .konten, .einstellungen, .verfahren.neu, .verfahren.$id,
+ *   staff:     verwaltung.passwort, .konten, .einstellungen, .entscheidungen, .verfahren.neu, .verfahren.$id,
  *              .verfahren.$id_.fragen, .verfahren.$id_.uebersetzung.$lng, .verfahren.$id_.vorschau,
  *              .schalter.$procedureId.$channel (desk entry), .schalter.suche, .schalter.finden
  *              (search without the code), .schalter.beleg.$key (receipt letter),
@@ -152,6 +152,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.protokoll[.]csv.tsx", who: "admin", path: () => `${ORG}/verwaltung/protokoll.csv`, page: () => `${ORG}/verwaltung/protokoll`, resource: true },
   { file: "$org.verwaltung.verfahren.$id_.dokumente.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/dokumente` },
   { file: "$org.verwaltung.einstellungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/einstellungen` },
+  { file: "$org.verwaltung.entscheidungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/entscheidungen` },
   { file: "$org.verwaltung.verfahren.neu.tsx", who: "admin", path: () => `${ORG}/verwaltung/verfahren/neu` },
   { file: "$org.verwaltung.verfahren.$id_.fragen.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}/fragen`, runs: 2 * RUNS },
   { file: "$org.verwaltung.verfahren.$id_.uebersetzung.$lng.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${c.procedureId}/uebersetzung/${seg(s, "en")}` },

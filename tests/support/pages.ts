@@ -177,6 +177,11 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("admin", "accounts", `${STAFF}/konten`),
   staff("admin", "one account", (s) => `${STAFF}/konten?konto=${s.ids.account}`),
   staff("admin", "settings", `${STAFF}/einstellungen`),
+  staff("admin", "decisions of the consideration", `${STAFF}/entscheidungen`),
+  staff("admin", "decisions: adding one sent empty (error summary)", `${STAFF}/entscheidungen`, {
+    post: async (s) => [...(await hiddenFields(s, "admin", `${STAFF}/entscheidungen`)).filter(([k]) => k === "_csrf"), ["intent", "add"], ["label_de", ""], ["label_en", ""]],
+    status: 400,
+  }),
   staff("admin", "audit log", `${STAFF}/protokoll`),
   staff("admin", "audit log, filtered by procedure and day", (s) => `${STAFF}/protokoll?verfahren=${s.ids.open}&von=2026-01-01`),
   staff("admin", "own password", `${STAFF}/passwort`),

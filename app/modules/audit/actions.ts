@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "organisation_created",
   "organisation_settings_changed",
   "accessibility_statement_saved",
+  "consideration_decisions_changed",
   // procedures and their questions
   "procedure_created",
   "procedure_updated",
