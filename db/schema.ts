@@ -672,6 +672,11 @@ export interface AttachmentTable {
   created_at: string;
   /** when it goes with the submission's other personal data (migration 0037); null while in a draft */
   delete_after: string | null;
+  /** published with the results (migration 0038): its name on the public path, the moderator's description */
+  public_token: string | null;
+  alt_text: string | null;
+  published_at: string | null;
+  published_by: number | null;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

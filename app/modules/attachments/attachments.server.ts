@@ -117,6 +117,8 @@ export interface AttachmentSummary {
   source: AttachmentSource;
   hasThumbnail: boolean;
   published: boolean;
+  /** the moderator's description of a published photo */
+  altText: string | null;
   createdAt: string;
 }
 
@@ -201,9 +203,10 @@ type Row = {
   source: AttachmentSource;
   thumb_blob_id: number | null;
   published: number;
+  alt_text: string | null;
   created_at: string;
 };
-const SUMMARY_COLUMNS = ["token", "name_sealed", "kind", "media_type", "byte_size", "sha256", "source", "thumb_blob_id", "published", "created_at"] as const;
+const SUMMARY_COLUMNS = ["token", "name_sealed", "kind", "media_type", "byte_size", "sha256", "source", "thumb_blob_id", "published", "alt_text", "created_at"] as const;
 const toSummary = (r: Row): AttachmentSummary => ({
   token: r.token,
   name: openText(r.token, "name", r.name_sealed),
@@ -214,6 +217,7 @@ const toSummary = (r: Row): AttachmentSummary => ({
   source: r.source,
   hasThumbnail: r.thumb_blob_id !== null,
   published: Number(r.published) === 1,
+  altText: r.alt_text,
   createdAt: r.created_at,
 });
 
