@@ -7,7 +7,8 @@
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { runPlain, valueRows } from "#db/plain-sql.server";
-import { commitmentOf, newSalt, type CommittedEvent } from "./commitment";
+import { secureRandomBytes } from "~/modules/privacy/random.server";
+import { commitmentOf, type CommittedEvent } from "./commitment";
 
 let benchmarkWithoutLeaves = false;
 
@@ -24,7 +25,8 @@ export async function appendLeaves(trx: Transaction<Database>, source: LeafSourc
   const createdAt = now.toISOString();
   const parameters: unknown[] = [];
   for (const { id, event } of events) {
-    const salt = newSalt();
+    // from the pooled generator: one OpenSSL call per 4 KiB instead of one per leaf
+    const salt = secureRandomBytes(32).toString("hex");
     parameters.push(id, commitmentOf(event, salt).toString("hex"), salt, createdAt);
   }
   await runPlain(trx, `insert into tlog_leaves (${source === "alert_event_id" ? "alert_event_id" : "privacy_event_id"}, entry, salt, created_at) values ${valueRows(4, events.length)}`, parameters);
