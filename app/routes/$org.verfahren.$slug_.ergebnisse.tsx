@@ -89,6 +89,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             number: s.number,
             section: s.section,
             texts: texts.map((a) => ({ ...a, text: excerpt(a.text, length).text })),
+            images: s.images.map((im) => ({ src: im.path, alt: im.altText })),
             response: s.response ? { decision: s.response.decision, text: excerpt(s.response.text, RESPONSE_EXCERPT_MAX).text } : null,
           };
         }),
@@ -282,6 +283,11 @@ export default function ResultsPage() {
                       {a.text}
                     </p>
                   </div>
+                ))}
+                {s.images.map((im) => (
+                  <p key={im.src}>
+                    <img src={im.src} alt={im.alt} lang={de} loading="lazy" />
+                  </p>
                 ))}
                 {s.response ? (
                   <div className="inset">

@@ -4,6 +4,7 @@
  * only, so no gap shows where a statement was not published; the exports page through them with
  * keyset pagination, one batch in memory at a time.
  */
+import { publishedImages } from "~/modules/attachments/staff.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, ResponseDecision } from "#db/schema";
 import { EXPORT_PAGE_SIZE, RESULTS_PAGE_SIZE, TEXT_KINDS } from "./rules";
@@ -127,13 +128,14 @@ export async function publishedPage(
   page: number,
   knownTotal?: number,
   section?: { id: number | null; total: number },
-): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
+): Promise<{ items: (PublishedSubmission & { images: { path: string; altText: string }[] })[]; total: number; pages: number }> {
   const total = section ? section.total : knownTotal ?? (await countPublishedRows(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
   // numbered among the published ones only, so no gap shows where one was not published
   const offset = (page - 1) * RESULTS_PAGE_SIZE;
   const sections = await sectionsById(db, procedureId);
+  let refs: SubmissionRef[];
   if (section) {
     // the number is the statement's rank among all published ones (a window over them, then the section's page)
     const ranked = db
@@ -150,23 +152,27 @@ export async function publishedPage(
       .limit(RESULTS_PAGE_SIZE)
       .offset(offset)
       .execute();
-    return { items: await withContent(db, rows.map((r) => ({ ...r, number: Number(r.rank) })), sections), total, pages };
+    refs = rows.map((r) => ({ id: r.id, response_id: r.response_id, section_id: r.section_id, number: Number(r.rank) }));
+  } else {
+    const pageRows = await db
+      .selectFrom("submissions")
+      .select(["id", "response_id", "section_id"])
+      .where("procedure_id", "=", procedureId)
+      .where("state", "in", PUBLISHED_STATES)
+      .orderBy("id")
+      .limit(RESULTS_PAGE_SIZE)
+      .offset(offset)
+      .execute();
+    refs = pageRows.map((r, i) => ({ ...r, number: offset + i + 1 }));
   }
-  const pageRows = await db
-    .selectFrom("submissions")
-    .select(["id", "response_id", "section_id"])
-    .where("procedure_id", "=", procedureId)
-    .where("state", "in", PUBLISHED_STATES)
-    .orderBy("id")
-    .limit(RESULTS_PAGE_SIZE)
-    .offset(offset)
-    .execute();
-  const items = await withContent(
-    db,
-    pageRows.map((r, i) => ({ ...r, number: offset + i + 1 })),
-    sections,
-  );
-  return { items, total, pages };
+  const items = await withContent(db, refs, sections);
+  // the photos a moderator chose to publish with them (issue 20; only on this page, never in the open data)
+  const images = await publishedImages(db, refs.map((r) => r.id));
+  return {
+    items: items.map((item, i) => ({ ...item, images: images.filter((im) => im.submissionId === refs[i].id).map((im) => ({ path: im.path, altText: im.altText })) })),
+    total,
+    pages,
+  };
 }
 
 /**
