@@ -29,6 +29,7 @@ import * as m0029 from "./0029-consideration-decisions";
 import * as m0030 from "./0030-attachments";
 import * as m0031 from "./0031-transparency-log";
 import * as m0032 from "./0032-alerts";
+import * as m0036 from "./0036-weighing-by-section";
 import * as m0037 from "./0037-attachment-retention";
 
 export const migrations: Record<string, Migration> = {
@@ -58,5 +59,6 @@ export const migrations: Record<string, Migration> = {
   "0030-attachments": m0030,
   "0031-transparency-log": m0031,
   "0032-alerts": m0032,
+  "0036-weighing-by-section": m0036,
   "0037-attachment-retention": m0037,
 };
