@@ -67,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           return {
             number: s.number,
             texts: texts.map((a) => ({ ...a, text: excerpt(a.text, length).text })),
+            images: s.images.map((im) => ({ src: im.path, alt: im.altText })),
             response: s.response ? { decision: s.response.decision, text: excerpt(s.response.text, RESPONSE_EXCERPT_MAX).text } : null,
           };
         }),
@@ -197,6 +198,11 @@ export default function ResultsPage() {
                       {a.text}
                     </p>
                   </div>
+                ))}
+                {s.images.map((im) => (
+                  <p key={im.src}>
+                    <img src={im.src} alt={im.alt} lang={de} loading="lazy" />
+                  </p>
                 ))}
                 {s.response ? (
                   <div className="inset">

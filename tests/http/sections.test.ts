@@ -116,4 +116,47 @@ describe.each(engines)("numbered sections on %s", (engine) => {
     expect(main).toContain("Respond to section 3.2");
     expect(main).toMatch(/<option value="3\.2" lang="en">3\.2 Cycle paths in the town centre<\/option>/);
   });
+  it("lets the moderator filter the queue by section and count it by section", async () => {
+    // a statement about 3.2 and one about the draft as a whole, sent through the form
+    for (const section of ["3.2", ""]) {
+      const c = new Client(server.url);
+      expect((await c.post(PROCEDURE, [["abschnitt", section], ...ANSWERS])).status).toBe(303);
+      expect((await c.post(`${PROCEDURE}/pruefen`, "")).status).toBe(303);
+    }
+    const procedureId = (await db.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id;
+    const rows = await db.db
+      .selectFrom("submissions")
+      .leftJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")
+      .select(["submissions.id", "procedure_sections.number"])
+      .where("submissions.procedure_id", "=", procedureId)
+      .execute();
+    const about32 = rows.filter((r) => r.number === "3.2").map((r) => r.id);
+    const whole = rows.filter((r) => r.number === null).map((r) => r.id);
+    expect(about32.length).toBeGreaterThan(0);
+    expect(whole.length).toBeGreaterThan(0);
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: db.db })).client;
+    const queue = `/musterstadt/verwaltung/moderation/${procedureId}`;
+    const listed = (html: string) => [...html.matchAll(/<input[^>]* id="sel-(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+
+    const filtered = await moderator.get(`${queue}?abschnitt=3.2&gruppen=abschnitt`);
+    expect(filtered.status).toBe(200);
+    const html = mainOf(await filtered.text());
+    expect(listed(html)).toEqual(about32.sort((a, b) => a - b));
+    expect(html).toMatch(/<option value="3\.2" (selected="" lang="de"|lang="de" selected="")>3\.2 Radwege in der Innenstadt<\/option>/);
+    expect(textOf(html)).toContain("zu 3.2");
+    // grouped: every section with its count, each linked to its own list
+    const table = html.match(/<table class="table">[\s\S]*?<\/table>/)?.[0] ?? "";
+    expect(textOf(table)).toContain(`3.2 Radwege in der Innenstadt ${about32.length}`);
+    expect(textOf(table)).toContain(`Zum Entwurf insgesamt ${whole.length}`);
+    expect(textOf(table)).toContain("3.1 Sicherheit zuerst 0");
+    expect(table).toContain("abschnitt=gesamt");
+
+    expect(listed(mainOf(await (await moderator.get(`${queue}?abschnitt=gesamt`)).text()))).toEqual(whole.sort((a, b) => a - b));
+    // a value that is no section lists everything, never an error
+    for (const junk of ["9.9", "%3Cscript%3E", "1".repeat(500)]) {
+      const res = await moderator.get(`${queue}?abschnitt=${junk}&gruppen=x`);
+      expect(res.status).toBe(200);
+      expect(listed(await res.text())).toEqual(rows.map((r) => r.id).sort((a, b) => a - b));
+    }
+  });
 });

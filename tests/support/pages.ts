@@ -192,6 +192,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("moderator", "moderation: procedures", `${STAFF}/moderation`),
   staff("moderator", "moderation queue", (s) => `${STAFF}/moderation/${s.ids.open}`, { key: true }),
   staff("moderator", "moderation queue searched", (s) => `${STAFF}/moderation/${s.ids.open}?suche=Radweg+Br%C3%BCcke`),
+  staff("moderator", "moderation queue by section, counted by section", (s) => `${STAFF}/moderation/${s.ids.open}?abschnitt=3.2&gruppen=abschnitt`),
   staff("moderator", "moderation: one submission", (s) => `${STAFF}/moderation/beitrag/${s.ids.submission}`),
   staff("moderator", "moderation: a submission published redacted", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`),
   staff("moderator", "moderation: its original text opened", (s) => `${STAFF}/moderation/beitrag/${s.ids.redacted}`, {

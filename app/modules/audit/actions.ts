@@ -41,8 +41,11 @@ export const AUDIT_ACTIONS = [
   "document_replaced",
   "document_moved",
   "document_withdrawn",
-  // attachments (issue 20): the procedure's setting
+  // attachments (issue 20): the procedure's setting, staff opening and publishing files
   "attachment_settings_changed",
+  "attachment_viewed",
+  "attachment_published",
+  "attachment_unpublished",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",

@@ -4,6 +4,7 @@
  * only, so no gap shows where a statement was not published; the exports page through them with
  * keyset pagination, one batch in memory at a time.
  */
+import { publishedImages } from "~/modules/attachments/staff.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, ResponseDecision } from "#db/schema";
 import { EXPORT_PAGE_SIZE, RESULTS_PAGE_SIZE, TEXT_KINDS } from "./rules";
@@ -70,7 +71,12 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
  * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
  * the number published when the caller has it (the snapshot), else counted here.
  */
-export async function publishedPage(db: Db, procedureId: number, page: number, knownTotal?: number): Promise<{ items: PublishedSubmission[]; total: number; pages: number }> {
+export async function publishedPage(
+  db: Db,
+  procedureId: number,
+  page: number,
+  knownTotal?: number,
+): Promise<{ items: (PublishedSubmission & { images: { path: string; altText: string }[] })[]; total: number; pages: number }> {
   const total = knownTotal ?? (await countPublishedRows(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
@@ -89,7 +95,13 @@ export async function publishedPage(db: Db, procedureId: number, page: number, k
     db,
     pageRows.map((r, i) => ({ ...r, number: offset + i + 1 })),
   );
-  return { items, total, pages };
+  // the photos a moderator chose to publish with them (issue 20; only on this page, never in the open data)
+  const images = await publishedImages(db, pageRows.map((r) => r.id));
+  return {
+    items: items.map((item, i) => ({ ...item, images: images.filter((im) => im.submissionId === pageRows[i].id).map((im) => ({ path: im.path, altText: im.altText })) })),
+    total,
+    pages,
+  };
 }
 
 /**
