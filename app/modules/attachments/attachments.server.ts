@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { AttachmentSource, Database } from "#db/schema";
+import { runPlain } from "#db/plain-sql.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/files/blobs.server";
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
@@ -34,7 +35,9 @@ export interface AttachmentSettings {
 }
 
 export async function attachmentSettings(db: Db, procedureId: number): Promise<AttachmentSettings | null> {
-  const row = await db.selectFrom("attachment_settings").select(["max_files", "max_bytes"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  // read by every form POST: plain SQL (decision 24)
+  const { rows } = await runPlain<{ max_files: number; max_bytes: number }>(db, "select max_files, max_bytes from attachment_settings where procedure_id = ?", [procedureId]);
+  const row = rows[0];
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
@@ -285,14 +288,14 @@ export async function attachDraftFiles(
   trx: Transaction<Database>,
   args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; deleteAfter: string; now: Date },
 ): Promise<number> {
-  const result = await trx
-    .updateTable("attachments")
-    .set({ submission_id: args.submissionId, draft_id: null, delete_after: args.deleteAfter })
-    .where("procedure_id", "=", args.procedureId)
-    .where("draft_id", "=", args.draftId)
-    .where("submission_id", "is", null)
-    .executeTakeFirst();
-  const count = Number(result.numUpdatedRows);
+  // runs for every online submission (files or not): plain SQL (decision 24)
+  const result = await runPlain(trx, "update attachments set submission_id = ?, draft_id = null, delete_after = ? where procedure_id = ? and draft_id = ? and submission_id is null", [
+    args.submissionId,
+    args.deleteAfter,
+    args.procedureId,
+    args.draftId,
+  ]);
+  const count = Number(result.numAffectedRows);
   if (count > 0) {
     await appendPrivacyEvent(
       trx,
