@@ -190,7 +190,9 @@ export interface ServerKeyTable {
 /** A privacy-log event's leaf in the transparency log (decision 56): a commitment, never personal data. */
 export interface TlogLeafTable {
   id: Generated<number>;
+  /** the event's row: a submission's (privacy_events) or, from migration 0039, an alert's (alert_events) */
   privacy_event_id: number | null;
+  alert_event_id: number | null;
   /** hex SHA-256 commitment: the leaf entry */
   entry: string;
   /** hex, 32 random bytes; null once erased */
@@ -703,6 +705,11 @@ export interface AttachmentTable {
   created_at: string;
   /** when it goes with the submission's other personal data (migration 0037); null while in a draft */
   delete_after: string | null;
+  /** published with the results (migration 0038): its name on the public path, the moderator's description */
+  public_token: string | null;
+  alt_text: string | null;
+  published_at: string | null;
+  published_by: number | null;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

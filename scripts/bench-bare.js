@@ -5,6 +5,8 @@
  *                (whichever the client accepts; the raw bytes otherwise), with an ETag;
  *   POST /submit an urlencoded body read and parsed like a form, one INSERT into a fresh SQLite
  *                file (WAL, synchronous=FULL, so the commit is on disk), then a 303 redirect.
+ *   GET  /file   BARE_FILE streamed from disk (documents, the weighing table; BARE_FILE_TYPE);
+ *   GET  /text*  BARE_TEXT's bytes from memory (a transparency-log proof).
  * Settings (environment): BARE_PAGE (file with the page's HTML), BARE_DATABASE (SQLite file),
  * PORT (0 = any). Prints {"event":"listening","port":n} when ready.
  */
@@ -17,6 +19,8 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 const page = readFileSync(process.env.BARE_PAGE);
 const gzip = gzipSync(page, { level: 9 });
 const brotli = brotliCompressSync(page, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
+// GET /text: a small text answer held in memory (the transparency log's proofs: the same bytes ours sends)
+const text = process.env.BARE_TEXT ? readFileSync(process.env.BARE_TEXT) : null;
 const etag = `"${createHash("sha1").update(page).digest("base64url").slice(0, 22)}"`;
 
 const db = new Database(process.env.BARE_DATABASE);
@@ -39,8 +43,12 @@ const server = createServer((req, res) => {
     return void res.end(body);
   }
   if (req.method === "GET" && req.url === "/file" && process.env.BARE_FILE) {
-    res.writeHead(200, { "Content-Type": "application/pdf", "Content-Length": statSync(process.env.BARE_FILE).size, "Content-Disposition": 'attachment; filename="plan.pdf"' });
+    res.writeHead(200, { "Content-Type": process.env.BARE_FILE_TYPE ?? "application/pdf", "Content-Length": statSync(process.env.BARE_FILE).size, "Content-Disposition": 'attachment; filename="plan.pdf"' });
     return void createReadStream(process.env.BARE_FILE).pipe(res);
+  }
+  if (req.method === "GET" && req.url.startsWith("/text") && text) {
+    res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": text.length, "Cache-Control": "public, max-age=30" });
+    return void res.end(text);
   }
   if (req.method === "POST" && req.url === "/submit") {
     const chunks = [];

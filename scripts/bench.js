@@ -42,8 +42,8 @@ const dir = mkdtempSync(join(tmpdir(), "teilhabe-bench-"));
 const databaseUrl = process.env.BENCH_DATABASE_URL || join(dir, "bench.sqlite");
 
 /** Starts a node process and waits for its {"event":"listening","port":n} line. */
-async function startProcess(script, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+async function startProcess(script, env, nodeArgs = [], cwd = root) {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise((resolve, reject) => {
     let out = "";
     const onData = (c) => {
@@ -81,21 +81,23 @@ const probeFile = join(dir, "memory-probe.json");
 const probe = `import{writeFileSync as w}from"node:fs";setInterval(()=>{try{w(${JSON.stringify(probeFile)},JSON.stringify(process.memoryUsage()))}catch{}},20).unref();`;
 const serverArgs = [...(memoryTrace ? [`--import=data:text/javascript,${encodeURIComponent(probe)}`] : []), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 
-const { child: server, url } = await startProcess("build/server/index.js", {
+/** Our server's settings (the compared checkout's server gets the same, with its own database). */
+const serverEnv = (database, copies) => ({
   HOST: "127.0.0.1",
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: database,
   // every request comes from this machine: the per-client submission limit would stop the load
   SUBMISSIONS_PER_HOUR: "0",
   NODE_ENV: "production",
   // the documents' copies on disk (decision 46) in the run's own directory, removed with it
-  FILE_COPIES_DIR: join(dir, "file-copies"),
+  FILE_COPIES_DIR: copies,
   ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
   // the heap limit we recommend for production (docs/configuration.md): V8 otherwise lets the heap
   // grow far beyond what the server needs before it collects
   NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
   // the C library's allocator as we recommend it for production (docs/configuration.md)
   MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-}, serverArgs); // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile our server
+});
+const { child: server, url } = await startProcess("build/server/index.js", serverEnv(databaseUrl, join(dir, "file-copies")), serverArgs); // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile our server
 process.on("uncaughtException", (error) => {
   console.error(error);
   server.kill("SIGTERM");
@@ -401,6 +403,18 @@ ratioGoal("Submissions stored ≥ 50 % of bare inserts/s", perRound.storedRatio,
 }
 console.log(`Server memory after phase 1: RSS ${status(server.pid, "VmRSS").toFixed(0)} MB, peak so far ${status(server.pid, "VmHWM").toFixed(0)} MB`);
 
+// BENCH_COMPARE: this build against another checkout's, submission rounds alternating (runComparePhase).
+if (process.env.BENCH_COMPARE) {
+  memory.step("submissions, this build vs BENCH_COMPARE");
+  goals.push(...(await runComparePhase(process.env.BENCH_COMPARE)));
+}
+
+// Proofs from the transparency log against the same bytes from memory (runProofPhase).
+if (process.env.BENCH_PROOFS !== "0") {
+  memory.step("transparency-log proofs");
+  goals.push(...(await runProofPhase({ url, serverPid: server.pid })));
+}
+
 // Document downloads: ours from the database's chunks vs a file streamed from disk (runDownloadPhase).
 if (process.env.BENCH_DOWNLOADS !== "0") {
   memory.step("document downloads");
@@ -410,7 +424,10 @@ if (process.env.BENCH_DOWNLOADS !== "0") {
 // Phase 2 (SQLite): results and moderation at scale — see runResultsPhase below.
 const fixture = Number(process.env.BENCH_FIXTURE ?? 100_000);
 if (fixture > 0 && !databaseUrl.startsWith("postgres")) {
-  const rows = await runResultsPhase({ url, databaseUrl, fixture, serverPid: server.pid });
+  const { rows, weighing } = await runResultsPhase({ url, databaseUrl, fixture, serverPid: server.pid });
+  for (const { label, ours, bare } of weighing) {
+    goals.push({ goal: `${label} (${fixture} submissions): server RSS < 200 MB`, measured: `${ours.seconds.toFixed(1)} s, bare the same bytes ${bare.seconds.toFixed(2)} s; peak RSS ${ours.peakRssMb} MB`, result: verdict(ours.peakRssMb < 200) });
+  }
   for (const r of rows) {
     goals.push({ goal: `${r.scenario} p95 < 100 ms (${fixture} submissions)`, measured: `${r["p95 ms"]} ms`, result: verdict(Number(r["p95 ms"]) < 100 && r["non-200"] === 0) });
   }
@@ -420,6 +437,98 @@ const peakMb = status(server.pid, "VmHWM");
 goals.push({ goal: "Peak RSS of the server over the whole run < 200 MB", measured: `${peakMb.toFixed(0)} MB (VmHWM)`, result: verdict(peakMb < 200) });
 console.log(`\nGoals (phase 1: the median over ${n} decides; phase 2: one measurement each):`);
 console.table(goals);
+
+/**
+ * BENCH_COMPARE=<checkout>: the same submissions (form + send at BENCH_POST_CONNECTIONS) against
+ * this build and the built server of another checkout (e.g. `git worktree add /tmp/before <commit>
+ * && (cd /tmp/before && npm ci && npm run build)`), each on a fresh database of its own, in
+ * BENCH_ROUNDS alternating rounds of BENCH_SECONDS/BENCH_ROUNDS. Reported: the server CPU per
+ * stored submission of each (median and range over rounds) and their ratio — what a change saved,
+ * measured in one run on the same machine, so the machine's own changes of speed cancel out.
+ */
+async function runComparePhase(other) {
+  const { child: before, url: beforeUrl } = await startProcess("build/server/index.js", serverEnv(join(dir, "compare.sqlite"), join(dir, "compare-copies")), [], other);
+  const beforeDatabase = join(dir, "compare.sqlite");
+  const duration = seconds / rounds;
+  // its warm-up: as long as one round at full load (ours is warm from phase 1), not measured
+  await autocannon({ ...ourPosts, url: beforeUrl, connections: 4, duration: 2 });
+  await autocannon({ ...ourPosts, url: beforeUrl, duration });
+  const cpu = { ours: [], before: [] };
+  const p99 = { ours: [], before: [] };
+  const oneRound = async (target, pid, database, into) => {
+    const stored = await countStored(database);
+    const r = await measure({ ...ourPosts, url: target, duration }, pid);
+    cpu[into].push(r.raw.cpu / Math.max(1, (await countStored(database)) - stored));
+    p99[into].push(Math.max(r.steps[0].p99, r.steps[1].p99));
+  };
+  for (let i = 0; i < rounds; i++) {
+    await oneRound(url, server.pid, databaseUrl, "ours");
+    await oneRound(beforeUrl, before.pid, beforeDatabase, "before");
+  }
+  await stopProcess(before);
+  const ours = spread(cpu.ours);
+  const then = spread(cpu.before);
+  const range = (s) => `median ${s.median.toFixed(3)} ms (range ${s.min.toFixed(3)}–${s.max.toFixed(3)})`;
+  console.log(`\nServer CPU per stored submission, ${rounds} alternating rounds: this build ${range(ours)}, ${other} ${range(then)}`);
+  console.log(`  POST p99 (slower of form and send): this build ${p99.ours.map(ms).join(", ")} ms; ${other} ${p99.before.map(ms).join(", ")} ms`);
+  return [
+    {
+      goal: `Server CPU per stored submission ≤ 2/3 of ${other}'s (same run, alternating)`,
+      measured: `${((100 * ours.median) / then.median).toFixed(0)} % (${ours.median.toFixed(3)} vs ${then.median.toFixed(3)} ms, medians of ${rounds} rounds)`,
+      result: verdict(ours.median <= (2 / 3) * then.median),
+    },
+  ];
+}
+
+/**
+ * Proofs from the transparency log (decision 56): BENCH_GET_CONNECTIONS clients asking for
+ * inclusion proofs of random leaves (and then consistency proofs between random sizes) of the
+ * checkpoint the server signed for phase 1's submissions, against the bare server answering one
+ * such proof's bytes from memory, in alternating rounds. The tree is built on the server's timer
+ * (TLOG_INTERVAL_MS, 60 s): this waits up to 90 s for a checkpoint.
+ */
+async function runProofPhase({ url, serverPid }) {
+  let size = 0;
+  for (const until = Date.now() + 90_000; Date.now() < until; await new Promise((r) => setTimeout(r, 2000))) {
+    const res = await fetch(`${url}/transparenz/checkpoint`);
+    size = res.status === 200 ? Number((await res.text()).split("\n")[1]) : 0;
+    if (size >= 2) break;
+  }
+  if (!(size >= 2)) {
+    console.log("\nTransparency-log proofs: no checkpoint within 90 s, left out");
+    return [{ goal: "Transparency-log proofs", measured: "no checkpoint within 90 s", result: "MISS" }];
+  }
+  const random = (n) => Math.floor(Math.random() * n);
+  const kinds = [
+    ["inclusion", () => `/transparenz/proof/inclusion?index=${random(size)}&size=${size}`],
+    ["consistency", () => {
+      const to = 2 + random(size - 1);
+      return `/transparenz/proof/consistency?from=${1 + random(to - 1)}&to=${to}`;
+    }],
+  ];
+  const rows = [];
+  const goals = [];
+  for (const [kind, path] of kinds) {
+    const sample = await fetch(url + path());
+    if (sample.status !== 200) throw new Error(`proof bench: ${kind} proof answered ${sample.status}`);
+    const textFile = join(dir, `proof-${kind}.txt`);
+    writeFileSync(textFile, Buffer.from(await sample.arrayBuffer()));
+    const { child: bareText, url: bareTextUrl } = await startProcess("scripts/bench-bare.js", { BARE_PAGE: pageFile, BARE_DATABASE: join(dir, `bare-${kind}.sqlite`), BARE_TEXT: textFile });
+    const result = await alternate(
+      { options: { url, connections: getConnections, requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: path() }) }] }, pid: serverPid },
+      { options: { url: `${bareTextUrl}/text`, connections: getConnections }, pid: bareText.pid },
+    );
+    await stopProcess(bareText);
+    const ratio = spread(result.perRound.map((r) => r.ours.rps / r.bare.rps));
+    const p95 = spread(result.perRound.map((r) => r.ours.latency.p95));
+    rows.push({ scenario: `${kind} proof in ${size} leaves — ours`, "req/s": Math.round(result.ours.rps), "p50 ms": ms(result.ours.latency.p50), "p95 ms": ms(result.ours.latency.p95), "p99 ms": ms(result.ours.latency.p99), "CPU ms/req": result.ours.cpuPerRequest.toFixed(3), "bad/errors": result.ours.bad });
+    rows.push({ scenario: `the same bytes from memory — bare`, "req/s": Math.round(result.bare.rps), "p50 ms": ms(result.bare.latency.p50), "p95 ms": ms(result.bare.latency.p95), "p99 ms": ms(result.bare.latency.p99), "CPU ms/req": result.bare.cpuPerRequest.toFixed(3), "bad/errors": result.bare.bad });
+    goals.push({ goal: `Transparency-log ${kind} proof p95 < 10 ms (${size} leaves, ${getConnections} conn.)`, measured: `${millis(p95)}; ${share(ratio)} of bare req/s`, result: verdict(p95.median < 10 && result.ours.bad === 0) });
+  }
+  console.log(`\nTransparency-log proofs (${rounds} rounds per server, ours and bare alternating):`);
+  console.table(rows);
+  return goals;
+}
 
 /**
  * Phase 2: a closed procedure with `fixture` submissions (BENCH_FIXTURE, default 100 000; 1 000 000
@@ -475,15 +584,25 @@ async function runResultsPhase({ url, databaseUrl, fixture, serverPid }) {
   const { bytes, peakRssMb, baseRssMb, seconds } = await exportPeak(`${url}/musterstadt/verfahren/${slug}/daten.csv`, serverPid);
   console.log(`CSV export of ${fixture} submissions: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; server RSS ${baseRssMb} MB before, peak ${peakRssMb} MB during`);
   // the weighing table (issue 19): every statement, streamed; the named variant also writes a privacy-log entry per name
-  for (const [label, file] of [
-    ["Weighing table XLSX, anonymised", "xlsx?variante=anonymisiert"],
-    ["Weighing table ODT, named", "odt?variante=namentlich"],
+  // against its bare baseline: the same bytes streamed from disk by the bare server, right after
+  const weighing = [];
+  for (const [label, file, type] of [
+    ["Weighing table XLSX, anonymised", "xlsx?variante=anonymisiert", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+    ["Weighing table ODT, named", "odt?variante=namentlich", "application/vnd.oasis.opendocument.text"],
   ]) {
     memory.step(label);
-    const w = await exportPeak(`${queue}/abwaegung/${file}`, serverPid, { cookie });
-    console.log(`${label}, ${fixture} submissions: ${(w.bytes / 1e6).toFixed(1)} MB in ${w.seconds.toFixed(1)} s; server RSS ${w.baseRssMb} MB before, peak ${w.peakRssMb} MB during`);
+    const saved = join(dir, `weighing-${weighing.length}`);
+    const w = await exportPeak(`${queue}/abwaegung/${file}`, serverPid, { cookie }, saved);
+    const { child: bareFile, url: bareFileUrl } = await startProcess("scripts/bench-bare.js", { BARE_PAGE: pageFile, BARE_DATABASE: join(dir, "bare-weighing.sqlite"), BARE_FILE: saved, BARE_FILE_TYPE: type });
+    const b = await exportPeak(`${bareFileUrl}/file`, bareFile.pid);
+    await stopProcess(bareFile);
+    console.log(
+      `${label}, ${fixture} submissions: ${(w.bytes / 1e6).toFixed(1)} MB in ${w.seconds.toFixed(1)} s (bare, the same bytes from disk: ${b.seconds.toFixed(2)} s); ` +
+        `server RSS ${w.baseRssMb} MB before, peak ${w.peakRssMb} MB during`,
+    );
+    weighing.push({ label, ours: w, bare: b });
   }
-  return rows;
+  return { rows, weighing };
 }
 
 /**
@@ -699,7 +818,7 @@ async function signIn(base, email) {
 }
 
 /** Download an export while sampling the server's resident memory. */
-async function exportPeak(target, pid, headers = {}) {
+async function exportPeak(target, pid, headers = {}, saveTo = null) {
   const rss = () => status(pid, "VmRSS");
   const base = Math.round(rss());
   let peak = base;
@@ -708,8 +827,13 @@ async function exportPeak(target, pid, headers = {}) {
   const res = await fetch(target, { headers });
   if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
   let bytes = 0;
-  for await (const chunk of res.body) bytes += chunk.length;
+  const kept = [];
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    if (saveTo) kept.push(chunk);
+  }
   clearInterval(timer);
+  if (saveTo) writeFileSync(saveTo, Buffer.concat(kept));
   return { bytes, peakRssMb: Math.round(peak), baseRssMb: base, seconds: (Date.now() - t0) / 1000 };
 }
 

@@ -106,7 +106,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
     }
     const draftId = await saveDraft(db, {
-      draftId: draftKey,
+      draftId: cookieDraftId,
+      newId: draftKey,
       procedureId: procedure.id,
       input: { ...result.input, sectionId: choice.section?.id ?? null },
       language: await getLocale(request),

@@ -18,7 +18,7 @@ import { contentAttrs, languageNote, pieceLanguages } from "~/modules/procedures
 import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { REMOVE_FIELD } from "~/modules/attachments/attachments";
-import { countDraftAttachments, removeDraftAttachment } from "~/modules/attachments/attachments.server";
+import { removeDraftAttachment } from "~/modules/attachments/attachments.server";
 import { formAttachments } from "~/modules/attachments/form.server";
 import { CheckedFiles } from "~/modules/attachments/ui/CheckedFiles";
 import { draftIdFor } from "~/modules/submissions/draft-cookie.server";
@@ -103,8 +103,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect(`${basePath}/pruefen`, 303);
     }
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
-    const attachments = (await countDraftAttachments(db, procedure.id, draftId)) > 0;
-    await submitDraft(db, { draftId, procedure: await withPlaceGrid(db, procedure), clientKey: context?.clientAddress ?? "unknown", attachments });
+    await submitDraft(db, { draftId, procedure: await withPlaceGrid(db, procedure), clientKey: context?.clientAddress ?? "unknown" });
     // the submission is committed (and on disk) before the receipt code can be seen
     return redirect(`${basePath}/bestaetigung`, 303);
   }, `/${params.org}/verfahren/${params.slug}`);

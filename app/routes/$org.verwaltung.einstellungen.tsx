@@ -97,6 +97,9 @@ export default function Settings() {
         </div>
       ) : null}
       <p>{t("settings.intro")}</p>
+      <p>
+        <a href={self.replace(/einstellungen$/, "entscheidungen")}>{t("decisionSet.settingsLink")}</a>
+      </p>
       <form method="post" action={self} noValidate className="form">
         <ErrorSummary errors={errors} namespace="accounts" labelFor={(field) => t(`settings.fields.${field}.label`)} />
         <CsrfField token={csrfToken} />

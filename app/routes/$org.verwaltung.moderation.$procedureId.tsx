@@ -10,24 +10,13 @@ import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { sectionLabel } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { QUEUE_SEARCH_COUNT_LIMIT, QUEUE_STATES, countQueueSearch, listQueue, procedureForModeration, type QueueFilter } from "~/modules/moderation/moderation.server";
-import { QUEUE_SEARCH_MAX_LENGTH, parseQueueSearch } from "~/modules/moderation/queue-search";
-
-function parseFilter(url: URL): QueueFilter {
-  const channel = url.searchParams.get("kanal") ?? "";
-  const state = url.searchParams.get("stand") ?? "";
-  const responded = url.searchParams.get("antwort") ?? "";
-  const after = Number(url.searchParams.get("nach") ?? "0");
-  return {
-    channel: (CHANNELS as readonly string[]).includes(channel) ? (channel as QueueFilter["channel"]) : undefined,
-    state: (QUEUE_STATES as readonly string[]).includes(state) ? (state as QueueFilter["state"]) : undefined,
-    responded: responded === "yes" || responded === "no" ? responded : undefined,
-    after: Number.isInteger(after) && after > 0 ? after : undefined,
-    newestFirst: url.searchParams.get("reihenfolge") === "neu",
-  };
-}
+import { QUEUE_SEARCH_COUNT_LIMIT, QUEUE_STATES, countQueueBySection, countQueueSearch, listQueue, procedureForModeration } from "~/modules/moderation/moderation.server";
+import { GROUP_BY_SECTION, WHOLE_DRAFT_FILTER, parseQueueFilter } from "~/modules/moderation/queue-filter.server";
+import { QUEUE_SEARCH_MAX_LENGTH } from "~/modules/moderation/queue-search";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -37,14 +26,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, id);
     const url = new URL(request.url);
-    const filter = parseFilter(url);
-    // a search that is too long or holds control characters is said in an error summary (400), not run
-    const searchText = url.searchParams.get("suche") ?? "";
-    const search = parseQueueSearch(searchText);
-    const searchError = "error" in search ? `queue.searchErrors.${search.error}` : null;
-    if ("words" in search && search.words.length) filter.words = search.words;
+    const sections = await sectionsOf(db, procedure);
+    const { filter, searchText, searchError, section, groupBySection } = parseQueueFilter(url.searchParams, sections);
     const queue = searchError ? { items: [], next: null } : await listQueue(db, user.organisationId, procedure, filter);
-    const found = filter.words ? await countQueueSearch(db, user.organisationId, procedure.id, filter) : null;
+    const found = filter.words && !searchError ? await countQueueSearch(db, user.organisationId, procedure.id, filter) : null;
+    const numberOf = new Map(sections.map((x) => [x.id, x.number]));
+    // grouped: each section (and the draft as a whole) with its count under the other filters, linked to its list
+    const withSection = (value: string) => {
+      const p = new URLSearchParams(url.searchParams);
+      p.delete("nach");
+      p.set("abschnitt", value);
+      return `?${p}`;
+    };
+    const counts = groupBySection && sections.length && !searchError ? await countQueueBySection(db, user.organisationId, procedure.id, filter) : null;
+    const groups = counts
+      ? [
+          { key: WHOLE_DRAFT_FILTER, label: null, count: counts.get(null) ?? 0, href: withSection(WHOLE_DRAFT_FILTER) },
+          ...sections.map((x) => ({ key: x.number, label: sectionLabel(x), count: counts.get(x.id) ?? 0, href: withSection(x.number) })),
+        ]
+      : null;
     const { t } = await getT(request, "moderation");
     const nextParams = new URLSearchParams(url.searchParams);
     if (queue.next) nextParams.set("nach", String(queue.next));
@@ -53,8 +53,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         pageTitle: t("queue.title", { title: procedure.title }),
         procedure: { id: procedure.id, title: procedure.title },
         filter,
-        queue,
-        searchText: searchText.slice(0, QUEUE_SEARCH_MAX_LENGTH * 2),
+        queue: { ...queue, items: queue.items.map((i) => ({ ...i, section: i.sectionId === null ? null : numberOf.get(i.sectionId) ?? null })) },
+        sections: sections.map((x) => ({ number: x.number, label: sectionLabel(x) })),
+        section,
+        groupBySection,
+        groups,
+        searchText,
         searchError,
         found,
         nextHref: queue.next ? `?${nextParams}` : null,
@@ -68,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function Queue() {
-  const { procedure, filter, queue, nextHref, base, answeredCount, searchText, searchError, found } = useLoaderData<typeof loader>();
+  const { procedure, filter, queue, nextHref, base, answeredCount, searchText, searchError, found, sections, section, groupBySection, groups } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["moderation", "staff"]);
   // a page has 25 rows but only a dozen different channel, state and response labels: each looked up once
   const labels = new Map<string, string>();
@@ -152,8 +156,57 @@ export default function Queue() {
             <option value="neu">{t("queue.newestFirst")}</option>
           </select>
         </div>
+        {sections.length ? (
+          <>
+            <div className="field">
+              <label className="label" htmlFor="abschnitt">
+                {t("queue.section")}
+              </label>
+              <select id="abschnitt" name="abschnitt" className="input" defaultValue={section}>
+                <option value="">{t("queue.all")}</option>
+                <option value={WHOLE_DRAFT_FILTER}>{t("queue.wholeDraft")}</option>
+                {sections.map((x) => (
+                  <option key={x.number} value={x.number} lang="de">
+                    {x.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="choice">
+              <input className="choice__input" type="checkbox" name="gruppen" value={GROUP_BY_SECTION} id="gruppen" defaultChecked={groupBySection} />
+              <label className="choice__label" htmlFor="gruppen">
+                {t("queue.groupBySection")}
+              </label>
+            </div>
+          </>
+        ) : null}
         <Button secondary>{t("queue.filter")}</Button>
       </form>
+      {groups ? (
+        <table className="table">
+          <caption>{t("queue.bySectionCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("queue.section")}</th>
+              <th scope="col" className="num">
+                {t("queue.bySectionCount")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.key}>
+                <th scope="row">
+                  <a href={g.href} aria-current={g.key === section ? "true" : undefined}>
+                    {g.label === null ? t("queue.wholeDraft") : <span lang="de">{g.label}</span>}
+                  </a>
+                </th>
+                <td className="num">{g.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       {found !== null ? (
         <p role="status">{found > QUEUE_SEARCH_COUNT_LIMIT ? t("queue.foundMore", { count: QUEUE_SEARCH_COUNT_LIMIT }) : found === 0 ? t("queue.notFound") : t("queue.found", { count: found })}</p>
       ) : null}
@@ -175,6 +228,7 @@ export default function Queue() {
                   <p className="queue__meta">
                     <a href={`${base}/beitrag/${s.id}`}>{withId(openText, s.id)}</a> · {s.receivedOn ? formatDate(s.receivedOn, i18n.language) : formatDateTime(s.createdAt, i18n.language)} · {label(`staff:channels.${s.channel}`)} ·{" "}
                     {label(`states.${s.state}`)} · {label(`responseStates.${s.responseState}`)}
+                    {sections.length ? <> · {s.section ? t("queue.aboutSection", { number: s.section }) : label("queue.aboutWhole")}</> : null}
                     {s.personalData ? (
                       <>
                         {" · "}

@@ -14,7 +14,10 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration, QUEUE_STATES } from "~/modules/moderation/moderation.server";
+import { WHOLE_DRAFT_FILTER } from "~/modules/moderation/queue-filter.server";
 import { parsePlacesFilter, placesOverview } from "~/modules/places/overview.server";
+import { sectionLabel } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
 import { CellCountsTable } from "~/modules/places/ui/CellCountsTable";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 
@@ -26,26 +29,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, id);
     const url = new URL(request.url);
+    const sections = await sectionsOf(db, procedure);
     const base = `/${user.organisationSlug}/verwaltung/moderation`;
     const overview = await placesOverview(db, {
       organisationId: user.organisationId,
       procedureId: procedure.id,
       publicPath: `/${user.organisationSlug}/verfahren/${procedure.slug}`,
       here: `${base}/${procedure.id}/plan`,
-      query: parsePlacesFilter(url.searchParams),
+      query: parsePlacesFilter(url.searchParams, sections),
     });
     const { t } = await getT(request, "plan");
     return json({
       pageTitle: t("moderation.title", { title: procedure.title }),
       procedure: { id: procedure.id, title: procedure.title },
       base,
+      sections: sections.map((x) => ({ number: x.number, label: sectionLabel(x) })),
       ...overview,
     });
   });
 }
 
 export default function ModerationPlan() {
-  const { procedure, base, plan, markers, counts, filter, cell, page, pages, items, total, hrefs } = useLoaderData<typeof loader>();
+  const { procedure, base, plan, markers, counts, filter, section, sections, cell, page, pages, items, total, hrefs } = useLoaderData<typeof loader>();
   const { t } = useTranslation(["plan", "moderation", "staff"]);
   const here = `${base}/${procedure.id}/plan`;
   return (
@@ -84,6 +89,22 @@ export default function ModerationPlan() {
             ))}
           </select>
         </div>
+        {sections.length ? (
+          <div className="field">
+            <label className="label" htmlFor="abschnitt">
+              {t("moderation:queue.section")}
+            </label>
+            <select id="abschnitt" name="abschnitt" className="input" defaultValue={section}>
+              <option value="">{t("moderation:queue.all")}</option>
+              <option value={WHOLE_DRAFT_FILTER}>{t("moderation:queue.wholeDraft")}</option>
+              {sections.map((x) => (
+                <option key={x.number} value={x.number} lang="de">
+                  {x.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <Button secondary>{t("moderation:queue.filter")}</Button>
       </form>
       <p role="status">{t("moderation.count", { count: total })}</p>

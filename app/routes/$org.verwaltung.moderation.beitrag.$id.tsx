@@ -27,6 +27,9 @@ import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { sectionLabel } from "~/modules/sections/outline";
 import { sectionById } from "~/modules/sections/sections.server";
+import { listSubmissionAttachments } from "~/modules/attachments/attachments.server";
+import { setAttachmentPublished } from "~/modules/attachments/staff.server";
+import { StaffAttachments } from "~/modules/attachments/ui/StaffAttachments";
 
 const submissionId = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
@@ -60,6 +63,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // a redacted answer's original stays on the server until it is opened (a logged step)
       answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
+      // names and sizes only: opening a file or its thumbnail is a logged step of its own
+      attachments: await listSubmissionAttachments(getDb(), review.submission.id).then((files) =>
+        files.map((f) => ({ token: f.token, name: f.name, kind: f.kind, byteSize: f.byteSize, source: f.source, hasThumbnail: f.hasThumbnail, published: f.published, altText: f.altText })),
+      ),
       response: review.response ? { ...review.response, decisionLabel: decisions.label(review.response.decision) } : null,
       neighbours: await queueNeighbours(getDb(), user.organisationId, review.procedure.id, review.submission.id),
       done: new URL(request.url).searchParams.get("erledigt"),
@@ -115,6 +122,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await recordConsideration(db, { organisationId: user.organisationId, procedureId: review.procedure.id, submissionIds: [id], moderatorId: user.id, decision, text, clientAddress: context?.clientAddress });
       return redirect(`${base}?erledigt=responded`, 303);
     }
+    if (intent === "publish_attachment") {
+      const token = one("token") ?? "";
+      const publish = one("publish");
+      if (publish !== "yes" && publish !== "no") throw new HttpError(400, "unknown_field");
+      for (const name of fields.keys()) if (!["intent", "token", "publish", `alt_${token}`].includes(name)) throw new HttpError(400, "unknown_field");
+      const result = await setAttachmentPublished(db, {
+        actor: { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress },
+        role: user.roles.includes("moderator") ? "moderator" : "admin",
+        submissionId: id,
+        token,
+        publish: publish === "yes",
+        altText: one(`alt_${token}`) ?? "",
+      });
+      if (!result.ok) return data({ errors: result.errors, contact: null }, { status: 400 });
+      return redirect(`${base}?erledigt=attachment#anhang-${token}`, 303);
+    }
     if (intent === "open_original") {
       const originals = await openOriginalTextAs(db, moderator, id);
       return { errors: [] as FieldError[], contact: null, originals };
@@ -127,9 +150,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { s, procedure, answers, contactCategories, response, decisions, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
+  const { s, procedure, answers, contactCategories, attachments, response, decisions, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(["moderation", "staff", "privacy"]);
+  const { t } = useTranslation(["moderation", "staff", "privacy", "attachments-staff"]);
   const errors = actionData?.errors ?? [];
   const errorFor = errorMessageFor(errors, t);
   const anyFindings = answers.some((a) => a.findings.length > 0);
@@ -163,7 +186,7 @@ export default function Review() {
       ) : null}
       {done ? (
         <div className="notice notice--success" role="status">
-          <p>{t(`review.done.${done}`, { defaultValue: "" })}</p>
+          <p>{done === "attachment" ? t("attachments-staff:publish.done") : t(`review.done.${done}`, { defaultValue: "" })}</p>
         </div>
       ) : null}
       <ErrorSummary errors={errors} namespace="moderation" />
@@ -240,6 +263,8 @@ export default function Review() {
         ) : null}
         <Button>{t("review.publish")}</Button>
       </form>
+
+      <StaffAttachments files={attachments} base={base.replace(/\/moderation$/, "")} csrfToken={csrfToken} errorFor={errorFor} />
 
       <form method="post" noValidate>
         <CsrfField token={csrfToken} />

@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { saveAttachmentSettings } from "~/modules/attachments/attachments.server";
 import { engines } from "../support/databases";
-import { pdfOf } from "../support/files";
+import { pdfOf, zipOf } from "../support/files";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { findPublicProcedure } from "~/modules/procedures/procedures.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
 
 const FORM = "/musterstadt/verfahren/radverkehrsplan-2030";
 const MAX_BYTES = 1_000_000;
@@ -132,6 +134,92 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
     }
   });
 
+  it("moderators see thumbnails and download files (each opening logged); a photo is published only by choice, on a cookie-less path", async () => {
+    const resident = new Client(server.url);
+    const sent = await resident.fetch(FORM, { method: "POST", body: form(answers, [{ bytes: await photo(), name: "Radweg.jpg" }, { bytes: pdfOf(30_000), name: "Brief.pdf" }]) });
+    expect(sent.status).toBe(303);
+    expect((await resident.post(`${FORM}/pruefen`, [])).status).toBe(303);
+    const files = await h.db.selectFrom("attachments").select(["token", "kind", "submission_id"]).where("submission_id", "is not", null).orderBy("id", "desc").limit(2).execute();
+    const pdf = files.find((f) => f.kind === "pdf")!;
+    const jpeg = files.find((f) => f.kind === "jpeg")!;
+    const submissionId = jpeg.submission_id!;
+    const events = async () => (await h.db.selectFrom("privacy_events").select(["type", "actor_role", "details_json"]).where("submission_id", "=", submissionId).orderBy("seq").execute()).map((e) => [e.type, e.actor_role, e.details_json]);
+
+    const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
+    const review = await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${submissionId}`)).text();
+    expect(textOf(mainOf(review))).toContain("Radweg.jpg herunterladen");
+    expect(review).toContain(`/musterstadt/verwaltung/anhang/${jpeg.token}/vorschau`);
+    // the page lists names only: nothing was opened yet
+    expect((await events()).filter(([type]) => type === "attachment_viewed")).toEqual([]);
+
+    const thumb = await moderator.get(`/musterstadt/verwaltung/anhang/${jpeg.token}/vorschau`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+    expect(thumb.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(thumb.headers.get("cache-control")).toBe("private, no-store");
+    expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).width).toBe(320);
+    await moderator.get(`/musterstadt/verwaltung/anhang/${jpeg.token}/vorschau`); // again within half an hour: logged once
+
+    const download = await moderator.get(`/musterstadt/verwaltung/anhang/${pdf.token}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("application/pdf");
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="Brief.pdf"/);
+    expect(download.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(download.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdfOf(30_000))).toBe(true);
+    const viewed = (await events()).filter(([type]) => type === "attachment_viewed");
+    expect(viewed.map(([, role, details]) => [role, JSON.parse(details)])).toEqual([
+      ["moderator", { file: 1, part: "thumbnail" }],
+      ["moderator", { file: 2, part: "file" }],
+    ]);
+    expect((await h.db.selectFrom("audit_log").select("action").where("action", "=", "attachment_viewed").execute()).length).toBe(2);
+
+    // nobody else: a clerk, a resident, a made-up token
+    const { client: clerk } = await signIn(server.url, DEMO.staff);
+    expect((await clerk.get(`/musterstadt/verwaltung/anhang/${pdf.token}`)).status).toBe(403);
+    expect((await new Client(server.url).get(`/musterstadt/verwaltung/anhang/${pdf.token}`)).status).toBe(303);
+    expect((await moderator.get(`/musterstadt/verwaltung/anhang/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+
+    // publishing needs a description; a PDF cannot be published
+    const page = `/musterstadt/verwaltung/moderation/beitrag/${submissionId}`;
+    const csrf = csrfOf(review);
+    const noAlt = await moderator.post(page, [["_csrf", csrf], ["intent", "publish_attachment"], ["token", jpeg.token], ["publish", "yes"], [`alt_${jpeg.token}`, " "]]);
+    expect(noAlt.status).toBe(400);
+    expect(textOf(mainOf(await noAlt.text()))).toContain("Beschreiben Sie das Foto");
+    expect((await moderator.post(page, [["_csrf", csrf], ["intent", "publish_attachment"], ["token", pdf.token], ["publish", "yes"], [`alt_${pdf.token}`, "x"]])).status).toBe(404);
+    const chosen = await moderator.post(page, [["_csrf", csrf], ["intent", "publish_attachment"], ["token", jpeg.token], ["publish", "yes"], [`alt_${jpeg.token}`, "Ein schmaler Radweg neben parkenden Autos"]]);
+    expect(chosen.status).toBe(303);
+    const row = await h.db.selectFrom("attachments").select(["published", "public_token", "alt_text"]).where("token", "=", jpeg.token).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ published: 1, alt_text: "Ein schmaler Radweg neben parkenden Autos" });
+    expect(row.public_token).not.toBe(jpeg.token);
+    expect((await events()).at(-1)).toEqual(["attachment_published", "moderator", JSON.stringify({ published: true })]);
+
+    // not public before the submission is published and the results are out
+    const publicPath = `/bilder/${row.public_token}`;
+    expect((await new Client(server.url).get(publicPath)).status).toBe(404);
+    expect((await moderator.post(page, [["_csrf", csrf], ["intent", "publish"]])).status).toBe(303);
+    await h.db.updateTable("procedures").set({ status: "results_published" }).where("id", "=", procedureId).execute();
+    try {
+      const image = await new Client(server.url, { cookie: "teilhabe_session=whatever; teilhabe_form=x" }).get(publicPath);
+      expect(image.status).toBe(200);
+      expect(image.headers.get("content-type")).toBe("image/jpeg");
+      expect(image.headers.get("set-cookie")).toBeNull();
+      expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(image.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+      const published = Buffer.from(await image.arrayBuffer());
+      expect((await sharp(published).metadata()).exif).toBeUndefined();
+      const results = await (await new Client(server.url).get(`${FORM}/ergebnisse`)).text();
+      expect(results).toContain(`<img src="${publicPath}" alt="Ein schmaler Radweg neben parkenden Autos"`);
+
+      // taken back: gone at once
+      expect((await moderator.post(page, [["_csrf", csrf], ["intent", "publish_attachment"], ["token", jpeg.token], ["publish", "no"]])).status).toBe(303);
+      expect((await new Client(server.url).get(publicPath)).status).toBe(404);
+      expect((await events()).filter(([type]) => type === "attachment_published").map(([, , d]) => JSON.parse(d).published)).toEqual([true, false]);
+    } finally {
+      await h.db.updateTable("procedures").set({ status: "open" }).where("id", "=", procedureId).execute();
+    }
+  });
+
   it("answers a cut-off multipart body with 400 and stores nothing", async () => {
     const before = await stored();
     const boundary = "----teilhabe20";
@@ -207,5 +295,76 @@ describe.each(engines)("the admin's attachment setting (%s)", (engine) => {
     const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
     expect((await moderator.get(page)).status).toBe(403);
     expect((await new Client(server.url).get(page)).status).toBe(303);
+  });
+});
+
+describe.each(engines)("the desk keeps the scan of a letter (%s)", (engine) => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let letterId: number;
+  let onlineId: number;
+
+  beforeAll(async () => {
+    server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
+    h = openDatabase(server.database.url);
+    const org = await h.db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
+    // a letter as the desk enters it, and an online submission
+    const procedure = (await findPublicProcedure(h.db, org.id, "radverkehrsplan-2030"))!;
+    const enter = (channel: "letter" | "online", key: string) =>
+      h.db.transaction().execute((trx) =>
+        createSubmission(trx, { procedure, input: { answers: [{ questionId: procedure.questions[0].id, values: ["Brief"] }], contact: {} }, channel, language: "de", idempotencyKey: key, receivedOn: channel === "letter" ? "2026-11-20" : null }),
+      );
+    letterId = (await enter("letter", `scan-letter-${engine}`)).submissionId;
+    onlineId = (await enter("online", `scan-online-${engine}`)).submissionId;
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  const scans = () => h.db.selectFrom("attachments").select(["source", "kind", "submission_id", "created_by"]).where("submission_id", "=", letterId).execute();
+  function upload(csrf: string, bytes: Buffer, name: string) {
+    const body = new FormData();
+    body.append("_csrf", csrf); // before the file: the token is checked before its bytes are read
+    body.append("scan", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), name);
+    return body;
+  }
+
+  it("the clerk attaches a PDF scan: stored encrypted, in the privacy log and the audit log; bad files refused with nothing stored", async () => {
+    const { client: clerk } = await signIn(server.url, DEMO.staff);
+    const page = `/musterstadt/verwaltung/schalter/eintrag/${letterId}/scan`;
+    const html = await (await clerk.get(page)).text();
+    expect(html).toMatch(/<form[^>]+enctype="multipart\/form-data"/i);
+    expect(html).not.toMatch(/<script/i);
+    const csrf = csrfOf(html);
+
+    for (const [bytes, name, message] of [
+      [Buffer.from("Hallo"), "brief.pdf", "kein Foto und kein PDF"],
+      [Buffer.alloc(0), "leer.pdf", "Die Datei ist leer"],
+      [Buffer.concat([pdfOf(3000), zipOf([["a.txt", "x"]]), Buffer.from("\n%%EOF\n")]), "poly.pdf", "noch etwas anderes"],
+    ] as const) {
+      const res = await clerk.fetch(page, { method: "POST", body: upload(csrf, bytes, name) });
+      expect(res.status, name).toBe(400);
+      expect(textOf(mainOf(await res.text())), name).toContain(message);
+    }
+    expect(await scans()).toEqual([]);
+    // without the CSRF token: refused before the file is read
+    const noToken = new FormData();
+    noToken.append("scan", new Blob([new Uint8Array(pdfOf(3000))]), "brief.pdf");
+    expect((await clerk.fetch(page, { method: "POST", body: noToken })).status).toBe(403);
+
+    const stored = await clerk.fetch(page, { method: "POST", body: upload(csrf, pdfOf(80_000), "Brief Müller 12.11..pdf") });
+    expect(stored.status).toBe(303);
+    expect(textOf(mainOf(await (await clerk.get(stored.headers.get("location")!)).text()))).toContain("Der Scan ist gespeichert.");
+    expect(await scans()).toMatchObject([{ source: "desk", kind: "pdf" }]);
+    const events = await h.db.selectFrom("privacy_events").select(["type", "actor_role", "details_json"]).where("submission_id", "=", letterId).orderBy("seq", "desc").limit(1).execute();
+    expect(events).toEqual([{ type: "attachment_stored", actor_role: "staff", details_json: JSON.stringify({ count: 1, source: "desk" }) }]);
+    expect((await h.db.selectFrom("audit_log").select("target_id").where("action", "=", "scan_attached").execute()).map((a) => a.target_id)).toEqual([String(letterId)]);
+
+    // only post keeps a scan; moderators see it; nobody without the desk role uploads
+    expect((await clerk.get(`/musterstadt/verwaltung/schalter/eintrag/${onlineId}/scan`)).status).toBe(404);
+    const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
+    expect(textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${letterId}`)).text()))).toContain("Scan der Verwaltung");
+    expect((await moderator.get(page)).status).toBe(403);
   });
 });

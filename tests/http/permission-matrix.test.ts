@@ -111,6 +111,7 @@ const PAGES: PageRow[] = [
   { page: "verfahren/<id>/uebersetzung/<unknown>", path: (i) => `${M}/verfahren/${i.demoOpen}/uebersetzung/xx`, expect: [S, F, F, X, X] },
   { page: "konten",                      path: () => `${M}/konten`,                          expect: [S, F,   F,   200, X] },
   { page: "einstellungen",               path: () => `${M}/einstellungen`,                   expect: [S, F,   F,   200, X] },
+  { page: "entscheidungen",              path: () => `${M}/entscheidungen`,                  expect: [S, F,   F,   200, X] },
   { page: "protokoll",                   path: () => `${M}/protokoll`,                       expect: [S, F,   F,   200, X] },
   { page: "protokoll, filtered",         path: (i) => `${M}/protokoll?verfahren=${i.demoOpen}&aktion=procedure_closed`, expect: [S, F, F, 200, X] },
   // a file: refusals are short texts (status only), not pages
@@ -273,6 +274,12 @@ const ACTIONS: ActionRow[] = [
     action: "change the organisation's settings (einstellungen)",
     path: () => `${M}/einstellungen`,
     fields: (c) => c.settings.map(([k, v]): [string, string] => [k, k === "accessibility_contact" ? `barrierefrei-${c.who}@musterstadt.example` : v]),
+    expect:                                                                                 [S, F,   F,   changes(303), X],
+  },
+  {
+    action: "rename a consideration decision (entscheidungen)",
+    path: () => `${M}/entscheidungen`,
+    fields: (c) => [["intent", "rename"], ["key", "noted"], ["label_de-noted", `Zur Kenntnis (${c.who})`], ["label_en-noted", ""]],
     expect:                                                                                 [S, F,   F,   changes(303), X],
   },
   {
@@ -619,7 +626,7 @@ describe("the staff permission matrix", () => {
         checked++;
       }
       // every admin action of ACTIONS (admins may moderate since decision 34; resetting a second factor, decision 29)
-      expect(checked).toBe(11);
+      expect(checked).toBe(12);
       // the admin is still signed in: a forged form does not end the session
       expect((await clients.admin.get(M)).status).toBe(200);
     });

@@ -205,6 +205,9 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     expect(phone).toContain("1 Beitrag mit Ort für diese Auswahl.");
     expect(phone).toContain("Vor der Schule");
     expect(phone).not.toContain("Ecke Markt");
+    // the queue's section filter: both are about the draft as a whole
+    expect(textOf(mainOf(await (await moderator.get(`${page}?abschnitt=gesamt`)).text()))).toContain("2 Beiträge mit Ort für diese Auswahl.");
+    expect(textOf(mainOf(await (await moderator.get(`${page}?abschnitt=3.2`)).text()))).toContain("0 Beiträge mit Ort für diese Auswahl.");
     const cell = textOf(mainOf(await (await moderator.get(`${page}?zelle=E5`)).text()));
     expect(cell).toContain("Beiträge im Feld E5");
     expect(cell).not.toContain("Vor der Schule");

@@ -25,7 +25,7 @@
  *              $org.verfahren.$slug_.dcat[.]jsonld, $org.beitrag_.daten
  *   sign-in:   anmelden, anmelden_.code (TOTP), anmelden_.einrichten (TOTP set-up), abmelden,
  *              einladung.$token (invitation)
- *   staff:     verwaltung.passwort, .konten, .einstellungen, .verfahren.neu, .verfahren.$id,
+ *   staff:     verwaltung.passwort, .konten, .einstellungen, .entscheidungen, .verfahren.neu, .verfahren.$id,
  *              .verfahren.$id_.fragen, .verfahren.$id_.uebersetzung.$lng, .verfahren.$id_.vorschau,
  *              .schalter.$procedureId.$channel (desk entry), .schalter.suche, .schalter.finden
  *              (search without the code), .schalter.beleg.$key (receipt letter),
@@ -125,6 +125,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.benachrichtigung.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/benachrichtigung`, page: () => `${ORG}/benachrichtigung?verfahren=radverkehrsplan-2030` },
   { file: "$org.benachrichtigung_.bestaetigen.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/bestaetigen/${seg(s, c.alertToken)}` },
   { file: "$org.benachrichtigung_.verwalten.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}` },
+  { file: "$org.benachrichtigung_.verwalten.$token_.daten.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}/daten`, page: (c) => `${ORG}/benachrichtigung/verwalten/${c.alertToken}`, resource: true },
   // last of the alert's routes: unsubscribing ends the alert the others use
   { file: "$org.benachrichtigung_.abmelden.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/abmelden/${seg(s, c.alertToken)}` },
   { file: "$org.transparenz.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/transparenz` },
@@ -156,12 +157,14 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.verfahren.$id_.dokumente.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/dokumente` },
   { file: "$org.verwaltung.verfahren.$id_.plan.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/plan` },
   { file: "$org.verwaltung.einstellungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/einstellungen` },
+  { file: "$org.verwaltung.entscheidungen.tsx", who: "admin", path: () => `${ORG}/verwaltung/entscheidungen` },
   { file: "$org.verwaltung.verfahren.neu.tsx", who: "admin", path: () => `${ORG}/verwaltung/verfahren/neu` },
   { file: "$org.verwaltung.verfahren.$id_.fragen.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}/fragen`, runs: 2 * RUNS },
   { file: "$org.verwaltung.verfahren.$id_.uebersetzung.$lng.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${c.procedureId}/uebersetzung/${seg(s, "en")}` },
   { file: "$org.verwaltung.verfahren.$id_.vorschau.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}/vorschau`, refuses: true },
   { file: "$org.verwaltung.verfahren.$id.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.draftCopyId)}`, runs: 2 * RUNS },
   { file: "$org.verwaltung.passwort.tsx", who: "admin", path: () => `${ORG}/verwaltung/passwort`, runs: Math.ceil(RUNS / 4) },
+  { file: "$org.verwaltung.verfahren.$id_.dateien.tsx", who: "admin", path: (c, s) => `${ORG}/verwaltung/verfahren/${seg(s, c.procedureId)}/dateien` },
   // last: may take roles or access away from the other demo accounts
   { file: "$org.verwaltung.konten.tsx", who: "admin", path: () => `${ORG}/verwaltung/konten` },
   { file: "abmelden.tsx", who: "moderator", path: () => "/abmelden", page: () => `${ORG}/verwaltung`, keepSession: true },

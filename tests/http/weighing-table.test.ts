@@ -135,6 +135,61 @@ describe("weighing table", () => {
     expect(await exports()).toBe(before.exports);
     expect(await named()).toBe(before.named);
   });
+  it("an admin adds, renames and retires decisions on the decisions page (de and en), each audited; mistakes get an error summary, others a refusal", async () => {
+    const admin = (await signIn(server.url, DEMO.admin, { db: h.db })).client;
+    const page = `/musterstadt/verwaltung/entscheidungen`;
+    const changes = async () => (await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "consideration_decisions_changed").orderBy("id").execute()).map((r) => JSON.parse(r.details_json));
+    for (const [lng, heading, standard] of [
+      ["de", "Entscheidungen der Abwägung", "Teilweise berücksichtigt"],
+      ["en", "Consideration decisions", "Partly taken into account"],
+    ]) {
+      const res = await admin.get(`${page}?lng=${lng}`);
+      expect(res.status).toBe(200);
+      const main = textOf(mainOf(await res.text()));
+      expect(main).toContain(heading);
+      expect(main).toContain(standard);
+    }
+    const csrf = csrfOf(await (await admin.get(page)).text());
+    const added = await admin.post(page, [["_csrf", csrf], ["intent", "add"], ["label_de", "Zurückgestellt"], ["label_en", "Deferred"]]);
+    expect(added.status).toBe(303);
+    expect(added.headers.get("location")).toContain("hinweis=add");
+    // the decision used by the common consideration above is retired: the resident still reads it
+    expect((await admin.post(page, [["_csrf", csrf], ["intent", "retire"], ["key", "partly_accepted"]])).status).toBe(303);
+    const after = await (await admin.get(`${page}?lng=de`)).text();
+    const main = textOf(mainOf(after));
+    expect(main.indexOf("Zurückgestellt")).toBeGreaterThan(-1);
+    expect(main.indexOf("Nicht mehr angeboten")).toBeLessThan(main.lastIndexOf("Teilweise berücksichtigt"));
+    const form = await (await mod.get(`${base}/${procedureId}/antwort?id=${await idOf("Mehr Fahrradbügel am Rathaus.")}&lng=de`)).text();
+    expect(textOf(mainOf(form))).toContain("Zurückgestellt");
+    expect(textOf(mainOf(form))).not.toContain("Teilweise berücksichtigt");
+    const c = new Client(server.url);
+    await c.post(`/musterstadt/beitrag`, [["code", codes[0]]]);
+    expect(textOf(mainOf(await (await c.get(`/musterstadt/beitrag/protokoll?lng=de`)).text()))).toContain("Teilweise berücksichtigt");
+    // a person's mistake: the page again with an error summary, in English too
+    const wrong = await admin.post(`${page}?lng=en`, [["_csrf", csrf], ["intent", "rename"], ["key", "own_1"], ["label_de-own_1", ""], ["label_en-own_1", "Deferred"]]);
+    expect(wrong.status).toBe(400);
+    const wrongHtml = await wrong.text();
+    expect(wrongHtml).toContain('class="error-summary"');
+    expect(textOf(mainOf(wrongHtml))).toContain("Enter a label in German.");
+    const before = (await changes()).length;
+    const staff = (await signIn(server.url, DEMO.staff, { db: h.db })).client;
+    for (const [client, fields, status] of [
+      [admin, [["intent", "retire"], ["key", "unknown"]], 404],
+      [admin, [["intent", "drop"], ["key", "noted"]], 400],
+      [admin, [["intent", "retire"], ["key", "noted"], ["extra", "1"]], 400],
+      [mod, [["intent", "retire"], ["key", "noted"]], 403],
+      [staff, [["intent", "retire"], ["key", "noted"]], 403],
+    ] as const) {
+      const token = csrfOf(await (await client.get(client === admin ? page : client === mod ? `${base}/${procedureId}/antwort?id=${await idOf("Mehr Fahrradbügel am Rathaus.")}` : "/musterstadt/verwaltung/schalter/finden")).text());
+      const res = await client.post(page, [["_csrf", token], ...(fields as unknown as [string, string][])]);
+      expect(res.status, JSON.stringify(fields)).toBe(status);
+    }
+    expect((await changes()).map((d) => [d.change, d.key])).toEqual([
+      ["add", "own_1"],
+      ["retire", "partly_accepted"],
+    ]);
+    expect((await changes()).length).toBe(before);
+  });
 });
 
 describe("the demo with published results (as npm start seeds it)", () => {

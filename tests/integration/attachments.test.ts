@@ -244,7 +244,7 @@ describe.each(engines)("stored attachments (%s)", (engine) => {
       ["Foto vom Radweg.jpg", "jpeg"],
       ["Brief.pdf", "pdf"],
     ]);
-    const { submissionId } = await submitDraft(h.db, { draftId, procedure, attachments: true });
+    const { submissionId } = await submitDraft(h.db, { draftId, procedure });
     expect(await listDraftAttachments(h.db, procedure.id, draftId)).toEqual([]);
     // deleted on the day the submission's contact data are
     const dates = await h.db.selectFrom("attachments").select("delete_after").where("submission_id", "=", submissionId).execute();

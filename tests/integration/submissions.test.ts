@@ -12,6 +12,8 @@ import { findPublicProcedure, listPublicProcedures } from "~/modules/procedures/
 import type { Procedure } from "~/modules/procedures/procedure";
 import { readDraft, saveDraft, submitDraft } from "~/modules/submissions/drafts.server";
 import { openContactDetails } from "~/modules/privacy/contact-data.server";
+import { encryptField } from "~/modules/privacy/contact-crypto.server";
+import { getKeyRing } from "~/modules/privacy/keys.server";
 import { readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { countSubmissions, findSubmissionByReceiptCode } from "~/modules/submissions/submissions.server";
@@ -154,6 +156,31 @@ describe.each(engines)("submissions on %s", (engine) => {
     expect(state.state === "pending" && state.input.contact).toEqual({});
     // a draft belongs to its procedure only
     expect((await readDraft(handle.db, first, closed.id)).state).toBe("missing");
+  });
+
+  it("reads a draft as stored when another instance changed it after this one sealed it (decision 68)", async () => {
+    const draftId = await saveDraft(handle.db, { draftId: null, procedureId: consultation.id, input: validInput(), language: "de" });
+    // another instance (or a key rotation) writes the draft anew: this process did not seal what is stored now
+    const changed = { ...validInput(), contact: { email: "anders@example.org" } };
+    const sealed = encryptField(getKeyRing(), JSON.stringify(changed), `submission_drafts:${draftId}`);
+    await handle.db.updateTable("submission_drafts").set({ payload_json: sealed }).where("id", "=", draftId).execute();
+    const state = await readDraft(handle.db, draftId, consultation.id);
+    expect(state.state === "pending" && state.input.contact).toEqual({ email: "anders@example.org" });
+    const { submissionId } = await submitDraft(handle.db, { draftId, procedure: consultation });
+    // the submission stores what was stored in the draft, not what this process once sealed
+    const opened = await handle.db.transaction().execute((trx) =>
+      openContactDetails(trx, { organisationId, submissionId }, { role: "moderator", accountId: 7 }, { purpose: "reply", legalBasis: "Art. 6" }),
+    );
+    expect(opened?.contact).toEqual({ email: "anders@example.org" });
+  });
+
+  it("gives a new draft the id the server made for it, never one a browser sent", async () => {
+    const made = "0000000000aaServerMadeKeyForTest";
+    expect(await saveDraft(handle.db, { draftId: null, newId: made + engine, procedureId: consultation.id, input: validInput(), language: "de" })).toBe(made + engine);
+    // a stale id from a cookie: a fresh id, neither the cookie's nor the offered one
+    const fresh = await saveDraft(handle.db, { draftId: "0000000000aaStaleCookieDraftId", newId: "0000000000aaOfferedButNotUsed", procedureId: consultation.id, input: validInput(), language: "de" });
+    expect(fresh).not.toBe("0000000000aaStaleCookieDraftId");
+    expect(fresh).not.toBe("0000000000aaOfferedButNotUsed");
   });
 
   it("forgets drafts after 24 hours", async () => {

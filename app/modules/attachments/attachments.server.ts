@@ -12,11 +12,12 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { AttachmentSource, Database } from "#db/schema";
+import { runPlain } from "#db/plain-sql.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/files/blobs.server";
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
-import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
+import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
@@ -34,7 +35,9 @@ export interface AttachmentSettings {
 }
 
 export async function attachmentSettings(db: Db, procedureId: number): Promise<AttachmentSettings | null> {
-  const row = await db.selectFrom("attachment_settings").select(["max_files", "max_bytes"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  // read by every form POST: plain SQL (decision 24)
+  const { rows } = await runPlain<{ max_files: number; max_bytes: number }>(db, "select max_files, max_bytes from attachment_settings where procedure_id = ?", [procedureId]);
+  const row = rows[0];
   return row && row.max_files > 0 ? { maxFiles: Number(row.max_files), maxBytes: Number(row.max_bytes) } : null;
 }
 
@@ -102,6 +105,8 @@ export interface AttachmentOwner {
   legalBasis?: string;
   /** with submissionId: when it goes with the submission's other personal data */
   deleteAfter?: string | null;
+  /** the audit entry of a staff member's upload, written in the same transaction */
+  audit?: AuditEntry;
 }
 
 export interface AttachmentSummary {
@@ -114,6 +119,8 @@ export interface AttachmentSummary {
   source: AttachmentSource;
   hasThumbnail: boolean;
   published: boolean;
+  /** the moderator's description of a published photo */
+  altText: string | null;
   createdAt: string;
 }
 
@@ -178,6 +185,7 @@ export async function storeAttachment(db: Kysely<Database>, prepared: PreparedAt
       if (owner.submissionId) {
         await appendPrivacyEvent(trx, { organisationId: owner.organisationId, submissionId: owner.submissionId }, storedEvent(owner, 1, now));
       }
+      if (owner.audit) await audit(trx, { ...owner.audit, details: { ...owner.audit.details, sha256: prepared.sha256, bytes: prepared.byteSize }, at: now });
     });
     return token;
   } catch (error) {
@@ -198,9 +206,10 @@ type Row = {
   source: AttachmentSource;
   thumb_blob_id: number | null;
   published: number;
+  alt_text: string | null;
   created_at: string;
 };
-const SUMMARY_COLUMNS = ["token", "name_sealed", "kind", "media_type", "byte_size", "sha256", "source", "thumb_blob_id", "published", "created_at"] as const;
+const SUMMARY_COLUMNS = ["token", "name_sealed", "kind", "media_type", "byte_size", "sha256", "source", "thumb_blob_id", "published", "alt_text", "created_at"] as const;
 const toSummary = (r: Row): AttachmentSummary => ({
   token: r.token,
   name: openText(r.token, "name", r.name_sealed),
@@ -211,6 +220,7 @@ const toSummary = (r: Row): AttachmentSummary => ({
   source: r.source,
   hasThumbnail: r.thumb_blob_id !== null,
   published: Number(r.published) === 1,
+  altText: r.alt_text,
   createdAt: r.created_at,
 });
 
@@ -278,14 +288,14 @@ export async function attachDraftFiles(
   trx: Transaction<Database>,
   args: { draftId: string; procedureId: number; organisationId: number; submissionId: number; legalBasis: string; deleteAfter: string; now: Date },
 ): Promise<number> {
-  const result = await trx
-    .updateTable("attachments")
-    .set({ submission_id: args.submissionId, draft_id: null, delete_after: args.deleteAfter })
-    .where("procedure_id", "=", args.procedureId)
-    .where("draft_id", "=", args.draftId)
-    .where("submission_id", "is", null)
-    .executeTakeFirst();
-  const count = Number(result.numUpdatedRows);
+  // runs for every online submission (files or not): plain SQL (decision 24)
+  const result = await runPlain(trx, "update attachments set submission_id = ?, draft_id = null, delete_after = ? where procedure_id = ? and draft_id = ? and submission_id is null", [
+    args.submissionId,
+    args.deleteAfter,
+    args.procedureId,
+    args.draftId,
+  ]);
+  const count = Number(result.numAffectedRows);
   if (count > 0) {
     await appendPrivacyEvent(
       trx,

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "organisation_created",
   "organisation_settings_changed",
   "accessibility_statement_saved",
+  "consideration_decisions_changed",
   // procedures and their questions
   "procedure_created",
   "procedure_updated",
@@ -43,8 +44,12 @@ export const AUDIT_ACTIONS = [
   // a procedure's plan (issue 18)
   "plan_saved",
   "plan_removed",
-  // attachments (issue 20): the procedure's setting
+  // attachments (issue 20): the procedure's setting, staff opening and publishing files
   "attachment_settings_changed",
+  "attachment_viewed",
+  "attachment_published",
+  "attachment_unpublished",
+  "scan_attached",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",

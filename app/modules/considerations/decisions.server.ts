@@ -52,7 +52,8 @@ export function decisionLabel(set: readonly ConsiderationDecision[], key: string
   return key;
 }
 
-export const DECISION_KEY_PATTERN = /^[a-z][a-z_]{0,39}$/;
+/** A decision's key: the standard ones are words, a municipality's own are `own_<n>` (decision-set.server.ts). */
+export const DECISION_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 export const DECISION_LABEL_MAX = 80;
 export const DECISION_SET_MAX = 12;
 

@@ -78,6 +78,8 @@ export interface QueueFilter {
   newestFirst?: boolean;
   /** words that must all occur in the statement's text answers (parseQueueSearch); empty: no search */
   words?: string[];
+  /** the statements about one section (its stored id), or about the draft as a whole (null); undefined: all */
+  sectionId?: number | null;
 }
 
 export interface QueueRow {
@@ -92,6 +94,8 @@ export interface QueueRow {
   excerptRedacted: boolean;
   /** the detector finds possible personal data in what would be published (issue 14, point 12) */
   personalData: boolean;
+  /** the section it is about (stored id), null for the draft as a whole */
+  sectionId: number | null;
 }
 
 /** The response states a submission can have (written by submissions.server.ts and respond()). */
@@ -123,17 +127,20 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
   const limit = QUEUE_PAGE_SIZE + 1;
   const desc = filter.newestFirst === true;
   if (filter.words?.length) return searchQuery(db, organisationId, procedureId, filter).orderBy("id", desc ? "desc" : "asc").limit(limit).execute();
-  if (!filter.state && !filter.channel && !filter.responded) {
+  const bySection = filter.sectionId !== undefined;
+  if (!filter.state && !filter.channel && !filter.responded && !bySection) {
     let q = db
       .selectFrom("submissions")
-      .select(["id", "created_at", "received_on", "channel", "state", "response_state"])
+      .select(["id", "created_at", "received_on", "channel", "state", "response_state", "section_id"])
       .where("organisation_id", "=", organisationId)
       .where("procedure_id", "=", procedureId);
     if (filter.after) q = q.where("id", desc ? "<" : ">", filter.after);
     return q.orderBy("id", desc ? "desc" : "asc").limit(limit).execute();
   }
   const { states, channels, responses } = filterValues(filter);
-  const index = engineOf(db) === "sqlite" ? sql.raw(" indexed by submissions_queue_filters_idx") : sql.raw("");
+  // one section: the same seeks in (procedure_id, section_id, state, channel, response_state, id), migration 0035
+  const index = engineOf(db) === "sqlite" ? sql.raw(bySection ? " indexed by submissions_queue_sections_idx" : " indexed by submissions_queue_filters_idx") : sql.raw("");
+  const section = bySection ? sectionCondition(filter.sectionId!) : sql.raw("");
   const after = filter.after ? (desc ? sql` and id < ${filter.after}` : sql` and id > ${filter.after}`) : sql.raw("");
   const direction = sql.raw(desc ? "desc" : "asc");
   const branches = states.flatMap((state) =>
@@ -141,17 +148,20 @@ async function queuePage(db: Db, organisationId: number, procedureId: number, fi
       responses.map(
         (response) =>
           // in a sub-select of its own: a UNION member cannot have its own ORDER BY and LIMIT
-          sql`select * from (select id, created_at, received_on, channel, state, response_state from submissions${index}
-            where organisation_id = ${organisationId} and procedure_id = ${procedureId}
+          sql`select * from (select id, created_at, received_on, channel, state, response_state, section_id from submissions${index}
+            where organisation_id = ${organisationId} and procedure_id = ${procedureId}${section}
               and state = ${state} and channel = ${channel} and response_state = ${response}${after}
             order by id ${direction} limit ${limit}) as branch`,
       ),
     ),
   );
-  const { rows } = await sql<{ id: number; created_at: string; received_on: string | null; channel: Channel; state: string; response_state: string }>`
+  const { rows } = await sql<{ id: number; created_at: string; received_on: string | null; channel: Channel; state: string; response_state: string; section_id: number | null }>`
     select * from (${sql.join(branches, sql` union all `)}) as page order by id ${direction} limit ${limit}`.execute(db);
   return rows;
 }
+
+/** " and section_id = 7", or " and section_id is null" for the draft as a whole. */
+const sectionCondition = (sectionId: number | null) => (sectionId === null ? sql` and section_id is null` : sql` and section_id = ${sectionId}`);
 
 export const QUEUE_SEARCH_COUNT_LIMIT = 1000;
 
@@ -166,9 +176,10 @@ function searchQuery(db: Db, organisationId: number, procedureId: number, filter
   const sqlite = engineOf(db) === "sqlite";
   let q = db
     .selectFrom("submissions")
-    .select(["id", "created_at", "received_on", "channel", "state", "response_state"])
+    .select(["id", "created_at", "received_on", "channel", "state", "response_state", "section_id"])
     .where("organisation_id", "=", organisationId)
     .where("procedure_id", "=", procedureId);
+  if (filter.sectionId !== undefined) q = q.where("section_id", filter.sectionId === null ? "is" : "=", filter.sectionId);
   if (filter.state) q = q.where("state", "=", filter.state);
   if (filter.channel) q = q.where("channel", "=", filter.channel);
   if (filter.responded) q = q.where("response_state", "=", filter.responded === "yes" ? "answered" : "pending");
@@ -196,6 +207,28 @@ export async function countQueueSearch(db: Db, organisationId: number, procedure
   const inner = searchQuery(db, organisationId, procedureId, { ...filter, after: undefined }).limit(QUEUE_SEARCH_COUNT_LIMIT + 1);
   const row = await db.selectFrom(inner.as("found")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The queue grouped by section: how many statements of each section match the filter (search words
+ * included, the section filter and the page left out). Keyed by section id, null for the draft as a
+ * whole; sections without a statement are missing. One pass over the procedure's index.
+ */
+export async function countQueueBySection(db: Db, organisationId: number, procedureId: number, filter: QueueFilter): Promise<Map<number | null, number>> {
+  let q = db
+    .selectFrom("submissions")
+    .select(["section_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("organisation_id", "=", organisationId)
+    .where("procedure_id", "=", procedureId);
+  if (filter.state) q = q.where("state", "=", filter.state);
+  if (filter.channel) q = q.where("channel", "=", filter.channel);
+  if (filter.responded) q = q.where("response_state", "=", filter.responded === "yes" ? "answered" : "pending");
+  if (filter.words?.length) {
+    const found = searchQuery(db, organisationId, procedureId, { ...filter, after: undefined, sectionId: undefined }).clearSelect().select("id");
+    q = q.where("id", "in", found);
+  }
+  const rows = await q.groupBy("section_id").execute();
+  return new Map(rows.map((r) => [r.section_id, Number(r.n)]));
 }
 
 /** One page of the queue, oldest first; the excerpt is the public version of the first text answer. */
@@ -232,6 +265,7 @@ export async function listQueue(db: Db, organisationId: number, procedure: Proce
       excerpt: e ? (e.value.length > 160 ? `${e.value.slice(0, 157)}…` : e.value) : "",
       excerptRedacted: e?.redacted ?? false,
       personalData: marked.has(r.id),
+      sectionId: r.section_id,
     };
   });
   return { items, next: rows.length > QUEUE_PAGE_SIZE ? page[page.length - 1].id : null };

@@ -7,9 +7,9 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
-import { QUEUE_STATES } from "~/modules/moderation/moderation.server";
 import type { Channel } from "#db/schema";
-import { CHANNELS } from "~/modules/procedures/dashboard.server";
+import { parseQueueFilter } from "~/modules/moderation/queue-filter.server";
+import type { Section } from "~/modules/sections/outline";
 import { cellLabels, parseCell, POINT_SCALE, type PlanGrid } from "./place";
 import { getPlan, pictureUrl } from "./plans.server";
 
@@ -124,29 +124,27 @@ export interface PlacesQuery {
   page: number;
 }
 
-/** The page's query string (`?kanal=phone&stand=received&zelle=C3&seite=2`); unknown values are no filter. */
-export function parsePlacesFilter(params: URLSearchParams): PlacesQuery {
-  const channel = params.get("kanal") ?? "";
-  const state = params.get("stand") ?? "";
+/** The page's query string: the queue's filters (`parseQueueFilter`: channel, state, section) plus `?zelle=C3&seite=2`. */
+export function parsePlacesFilter(params: URLSearchParams, sections: readonly Section[]): PlacesQuery & { section: string } {
+  const { filter, section } = parseQueueFilter(params, sections);
   const page = Number(params.get("seite") ?? "1");
   return {
-    filter: {
-      channel: (CHANNELS as readonly string[]).includes(channel) ? (channel as Channel) : undefined,
-      state: (QUEUE_STATES as readonly string[]).includes(state) ? state : undefined,
-    },
+    filter: { channel: filter.channel, state: filter.state, sectionId: filter.sectionId },
+    section,
     cell: params.get("zelle"),
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
   };
 }
 
 /** Everything the moderators' plan page shows. */
-export async function placesOverview(db: Kysely<Database>, args: { organisationId: number; procedureId: number; publicPath: string; here: string; query: PlacesQuery }) {
+export async function placesOverview(db: Kysely<Database>, args: { organisationId: number; procedureId: number; publicPath: string; here: string; query: PlacesQuery & { section?: string } }) {
   const { query } = args;
   const plan = await getPlan(db, args.procedureId);
   const all = await placedStatements(db, args.organisationId, args.procedureId, query.filter);
   const filterParams = new URLSearchParams();
   if (query.filter.channel) filterParams.set("kanal", query.filter.channel);
   if (query.filter.state) filterParams.set("stand", query.filter.state);
+  if (query.section) filterParams.set("abschnitt", query.section);
   const chosen = plan ? inCell(plan.grid, all, query.cell) : { cell: null, statements: all };
   const pageParams = new URLSearchParams(filterParams);
   if (chosen.cell) pageParams.set("zelle", chosen.cell);
@@ -161,6 +159,7 @@ export async function placesOverview(db: Kysely<Database>, args: { organisationI
     markers: plan ? markersSvg(plan.grid, chosen.statements, (s) => `${pageHref}${pageOf.get(s.id)}#ort-${s.number}`) : "",
     counts: plan ? countPerCell(plan.grid, all) : { columns: [], rows: [], withoutCell: all.length },
     filter: query.filter,
+    section: query.section ?? "",
     cell: chosen.cell,
     total: chosen.statements.length,
     page,

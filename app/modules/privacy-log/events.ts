@@ -35,6 +35,8 @@ export const PRIVACY_EVENT_TYPES = [
   "attachment_stored",
   "attachment_viewed",
   "attachment_deleted",
+  /** a moderator chose to publish a photo with the results, or took it back (details: published) */
+  "attachment_published",
 ] as const;
 export type PrivacyEventType = (typeof PRIVACY_EVENT_TYPES)[number];
 

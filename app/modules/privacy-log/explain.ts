@@ -35,6 +35,7 @@ function explanationContext(e: PrivacyEvent): string | undefined {
   if (e.type === "received" && typeof d.received_on === "string") return "post";
   if (e.type === "entry_viewed" && d.via === "search") return "search";
   if (e.type === "attachment_stored" && d.source === "desk") return "desk";
+  if (e.type === "attachment_published" && d.published === false) return "withdrawn";
   if (EVENTS_NAMING_THE_ACTOR.has(e.type)) return e.actorRole;
   return undefined;
 }

@@ -14,10 +14,28 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** The procedure's sections, in order. Give the German original, not a translation. */
 export async function sectionsOf(db: Db, procedure: Pick<Procedure, "id" | "status" | "body">, now: Date = new Date()): Promise<Section[]> {
   if (procedure.status === "draft") return outlineOf(procedure.body).map(({ headingIndex: _h, ...s }) => ({ id: 0, ...s }));
+  const known = fixedSections.get(db)?.get(procedure.id);
+  if (known && (known.sections.length > 0 || known.body === procedure.body)) return known.sections;
   const stored = await storedSections(db, procedure.id);
-  if (stored.length > 0) return stored;
   // opened before sections were stored (or a row made some other way): fixed now, from the text as it is
-  return fixSections(db, procedure.id, procedure.body, now);
+  const sections = stored.length > 0 ? stored : await fixSections(db, procedure.id, procedure.body, now);
+  remember(db, procedure.id, procedure.body, sections);
+  return sections;
+}
+
+/**
+ * Fixed sections never change once stored (rows are only ever added, once), so every form POST
+ * need not read them again: kept per database handle, frozen (a caller cannot change them for the
+ * next one). A text without headings stays without sections while its text is the same. Never from
+ * inside a transaction, which might still roll back.
+ */
+const fixedSections = new WeakMap<Db, Map<number, { body: string; sections: Section[] }>>();
+function remember(db: Db, procedureId: number, body: string, sections: Section[]) {
+  if (db.isTransaction) return;
+  let known = fixedSections.get(db);
+  if (!known) fixedSections.set(db, (known = new Map()));
+  if (known.size >= 1000) known.clear();
+  known.set(procedureId, { body, sections: Object.freeze(sections.map((s) => Object.freeze(s))) as Section[] });
 }
 
 async function storedSections(db: Db, procedureId: number): Promise<Section[]> {

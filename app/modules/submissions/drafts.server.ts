@@ -37,10 +37,51 @@ export function submissionLimitPerHour(env: NodeJS.ProcessEnv = process.env): nu
 export const CONFIRMATION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
 // drafts may hold contact data: encrypted like contact_details, bound to the draft's id
-const sealPayload = (draftId: string, input: SubmissionInput) =>
-  encryptField(getKeyRing(), JSON.stringify(input), `submission_drafts:${draftId}`);
-const openPayload = (draftId: string, sealed: string) =>
-  JSON.parse(decryptField(getKeyRing(), sealed, `submission_drafts:${draftId}`)) as SubmissionInput;
+function sealPayload(draftId: string, input: SubmissionInput): string {
+  const json = JSON.stringify(input);
+  const sealed = encryptField(getKeyRing(), json, `submission_drafts:${draftId}`);
+  justSealed.remember(draftId, sealed, json);
+  return sealed;
+}
+function openPayload(draftId: string, sealed: string): SubmissionInput {
+  return JSON.parse(justSealed.take(draftId, sealed) ?? decryptField(getKeyRing(), sealed, `submission_drafts:${draftId}`)) as SubmissionInput;
+}
+
+/**
+ * The answers this process sealed a moment ago, so that "check your answers" and "send" do not
+ * decrypt what the form POST has just encrypted (decision 68). An entry counts only while the
+ * stored ciphertext is exactly the one sealed here (a draft changed by another process or
+ * instance is decrypted as before); it is dropped when the draft is sent, after
+ * JUST_SEALED_MS, and beyond JUST_SEALED_ENTRIES (oldest first).
+ */
+const JUST_SEALED_MS = 10 * 60 * 1000;
+const JUST_SEALED_ENTRIES = 1000;
+const justSealed = {
+  entries: new Map<string, { sealed: string; json: string; at: number }>(),
+  remember(draftId: string, sealed: string, json: string) {
+    const now = Date.now();
+    this.entries.delete(draftId);
+    // oldest first (insertion order): what is too old or beyond the bound goes, no answers linger in memory
+    for (const [id, entry] of this.entries) {
+      if (this.entries.size < JUST_SEALED_ENTRIES && now - entry.at <= JUST_SEALED_MS) break;
+      this.entries.delete(id);
+    }
+    this.entries.set(draftId, { sealed, json, at: now });
+  },
+  /** the plain JSON of `sealed` when this process sealed it (each reader parses its own copy) */
+  take(draftId: string, sealed: string): string | undefined {
+    const entry = this.entries.get(draftId);
+    if (!entry) return undefined;
+    if (entry.sealed !== sealed || Date.now() - entry.at > JUST_SEALED_MS) {
+      this.entries.delete(draftId);
+      return undefined;
+    }
+    return entry.json;
+  },
+  forget(draftId: string) {
+    this.entries.delete(draftId);
+  },
+};
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
 
 const SWEEP_INTERVAL_MS = 60 * 1000;
@@ -60,7 +101,16 @@ export type DraftState =
 
 export async function saveDraft(
   db: Kysely<Database>,
-  args: { draftId: string | null; procedureId: number; input: SubmissionInput; language: string; now?: Date },
+  args: {
+    /** the draft this browser holds (its cookie): updated while it is still waiting */
+    draftId: string | null;
+    /** the id a new draft gets when `draftId` is null: a key this server made (timeOrderedKey), never one a client sent */
+    newId?: string;
+    procedureId: number;
+    input: SubmissionInput;
+    language: string;
+    now?: Date;
+  },
 ): Promise<string> {
   const now = args.now ?? new Date();
   // one transaction with other drafts and submissions arriving at the same time (one fsync)
@@ -77,7 +127,7 @@ export async function saveDraft(
       );
       if (Number(updated.numAffectedRows) === 1) return args.draftId;
     }
-    const id = timeOrderedKey(now.getTime());
+    const id = (!args.draftId && args.newId) || timeOrderedKey(now.getTime());
     await runPlain(
       trx,
       "insert into submission_drafts (id, procedure_id, payload_json, language, submission_id, receipt_code, created_at, updated_at, expires_at) " +
@@ -121,7 +171,7 @@ export async function readDraft(
  */
 export async function submitDraft(
   db: Kysely<Database>,
-  args: { draftId: string | null; procedure: Procedure & { placeGrid?: PlanGrid | null }; now?: Date; clientKey?: string; /** the draft holds files (issue 20) */ attachments?: boolean },
+  args: { draftId: string | null; procedure: Procedure & { placeGrid?: PlanGrid | null }; now?: Date; clientKey?: string },
 ): Promise<{ receiptCode: string; submissionId: number }> {
   const now = args.now ?? new Date();
   if (!args.draftId) throw new HttpError(404, "draft_missing");
@@ -163,9 +213,8 @@ export async function submitDraft(
         now,
       });
       if (!result.created) throw new AlreadySubmitted();
-      if (args.attachments) {
-        await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, deleteAfter: personalDataDeletionDate(args.procedure), now });
-      }
+      // the draft's files (issue 20), if it holds any: one statement here instead of a count before the transaction
+      await attachDraftFiles(trx, { draftId, procedureId: args.procedure.id, organisationId: args.procedure.organisationId, submissionId: result.submissionId, legalBasis: args.procedure.legalBasis, deleteAfter: personalDataDeletionDate(args.procedure), now });
       const updated = await runPlain(
         trx,
         "update submission_drafts set submission_id = ?, receipt_code = ?, payload_json = null, updated_at = ?, expires_at = ? where id = ?",
@@ -173,6 +222,7 @@ export async function submitDraft(
       );
       // swept away since it was read (it expired meanwhile): no submission whose receipt code could not be shown
       if (Number(updated.numAffectedRows) !== 1) throw new HttpError(404, "draft_missing");
+      justSealed.forget(draftId);
       return { receiptCode: result.receiptCode, submissionId: result.submissionId };
     });
   } catch (error) {

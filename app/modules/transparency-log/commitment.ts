@@ -6,7 +6,7 @@
  * proves nothing about anyone while the tree stays the same. The canonical event holds what the
  * resident's export shows, plus the event's chain hash, which binds the rest of the stored row.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 
 const DOMAIN = "teilhabe/privacy-event/v1\n";
 
@@ -37,4 +37,3 @@ export function commitmentOf(event: CommittedEvent, saltHex: string): Buffer {
   return createHash("sha256").update(DOMAIN).update(Buffer.from(saltHex, "hex")).update(canonicalEvent(event)).digest();
 }
 
-export const newSalt = () => randomBytes(32).toString("hex");
