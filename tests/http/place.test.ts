@@ -8,6 +8,7 @@
  * pictures are WebP within their budget; the admin sets the plan and its grid.
  */
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { engines } from "../support/databases";
@@ -266,6 +267,22 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     expect(geoJson["dcat:mediaType"]).toEqual({ "@id": "https://www.iana.org/assignments/media-types/application/geo+json" });
     const shapes = await readGraphs([join(projectRoot, "tests/fixtures/dcat-ap-de/teilhabe-shapes.ttl")]);
     expect((await validate(await jsonLdTriples(JSON.stringify(dcat), `https://beteiligung.example${PUBLIC}/dcat.jsonld`), shapes)).results).toEqual([]);
+    // the results page: the plan with the counts per cell, the same numbers as a table (decision 30: one
+    // published statement in E5 is "weniger als 5"), the GeoJSON linked; within 14 KB with its CSS
+    const results = await (await resident().get(`${PUBLIC}/ergebnisse`)).text();
+    const shown = mainOf(results);
+    expect(shown).toMatch(/<img src="[^"]+\/plan\?anzahl=1&amp;v=[^"]+" width="1000"/);
+    expect(textOf(shown)).toContain("Orte auf dem Plan");
+    expect(shown).toContain('<caption id="cell-counts-caption">Veröffentlichte Beiträge je Feld des Rasters (Spalte und Zeile)</caption>');
+    const table = shown.slice(shown.indexOf('id="cell-counts-caption"'));
+    expect(table.slice(0, table.indexOf("</table>")), "the cell table").not.toMatch(/<td class="num">1<\/td>/);
+    expect(table).toContain("weniger als 5");
+    expect(shown).toContain(`href="${PUBLIC}/orte.geojson"`);
+    const css = await (await resident().get(results.match(/href="(\/build\/[^"]+\.css)"/)![1])).text();
+    expect(gzipSync(results).length + gzipSync(css).length).toBeLessThanOrEqual(14 * 1024);
+    const counts = await resident().get(`${PUBLIC}/plan?anzahl=1`);
+    expect(counts.status).toBe(200);
+    expect(counts.headers.get("cache-control")).not.toContain("immutable");
     // without a georeference there is no file and no entry
     await h.db.updateTable("procedure_plans").set({ north_udeg: null, west_udeg: null, south_udeg: null, east_udeg: null }).where("procedure_id", "=", procedureId).execute();
     expect((await resident().get(`${PUBLIC}/orte.geojson`)).status).toBe(404);
