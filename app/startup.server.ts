@@ -13,6 +13,7 @@ import { ConfigurationError, isDemoMode, requireProductionSettings } from "~/mod
 import { upgradeStoredSecrets } from "~/modules/privacy/server-keys.server";
 import { seedDemoDocuments } from "~/modules/documents/demo.server";
 import { seedDemoConcludedProcedure } from "~/modules/considerations/demo.server";
+import { seedDemoCyclingStatements } from "~/modules/sections/demo.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { getSigningKey } from "~/modules/transparency-log/keys.server";
 import { integrateWaiting } from "~/modules/transparency-log/tlog.server";
@@ -52,8 +53,12 @@ export async function prepareDatabase(): Promise<{ seeded: boolean; demo: boolea
   // demo accounts belong to the demo data: also added to a demo database made before they existed
   await seedDemoAccounts(db);
   // a concluded procedure with considerations and published results (issue 19); the test servers
-  // leave it out (SEED_DEMO_RESULTS=false) so their fixtures keep the three procedures they count on
-  if (seeded && process.env.SEED_DEMO_RESULTS !== "false") await seedDemoConcludedProcedure(db);
+  // leave it out (SEED_DEMO_RESULTS=false) so their fixtures keep the three procedures they count on —
+  // and statements on the open cycling plan, spread over its sections (issue 17), left out alike
+  if (seeded && process.env.SEED_DEMO_RESULTS !== "false") {
+    await seedDemoConcludedProcedure(db);
+    await seedDemoCyclingStatements(db);
+  }
   return { seeded, demo };
 }
 
