@@ -190,7 +190,9 @@ export interface ServerKeyTable {
 /** A privacy-log event's leaf in the transparency log (decision 56): a commitment, never personal data. */
 export interface TlogLeafTable {
   id: Generated<number>;
+  /** the event's row: a submission's (privacy_events) or, from migration 0039, an alert's (alert_events) */
   privacy_event_id: number | null;
+  alert_event_id: number | null;
   /** hex SHA-256 commitment: the leaf entry */
   entry: string;
   /** hex, 32 random bytes; null once erased */

@@ -31,11 +31,11 @@ try {
   await migrateToLatest(db);
   const { checked, broken } = await verifyAllChains(db);
   for (const b of broken) {
-    console.error(`BROKEN: submission ${b.submissionId}, event ${b.check.brokenAt}: ${b.check.problem}`);
+    console.error(`BROKEN: submission ${b.subjectId}, event ${b.check.brokenAt}: ${b.check.problem}`);
   }
   console.log(`Checked ${checked} privacy logs: ${checked - broken.length} intact, ${broken.length} broken.`);
   const alerts = await verifyAllAlertChains(db);
-  for (const b of alerts.broken) console.error(`BROKEN: alert ${b.alertId}, event ${b.check.brokenAt}: ${b.check.problem}`);
+  for (const b of alerts.broken) console.error(`BROKEN: alert ${b.subjectId}, event ${b.check.brokenAt}: ${b.check.problem}`);
   console.log(`Checked ${alerts.checked} alert privacy logs: ${alerts.checked - alerts.broken.length} intact, ${alerts.broken.length} broken.`);
   const tree = await verifyTransparencyLog(db, key);
   for (const p of tree.problems) console.error(`TRANSPARENCY LOG: ${p}`);

@@ -14,6 +14,7 @@ import { ReceivedFacts } from "~/modules/submissions/ui/ReceivedFacts";
 import { requireReceiptSession } from "~/modules/privacy/context.server";
 import { describeSubmission } from "~/modules/privacy/rights.server";
 import { checkpointHolding } from "~/modules/transparency-log/proofs.server";
+import { CheckpointNote } from "~/modules/transparency-log/ui/CheckpointNote";
 
 const NOTICES = ["deleted", "held", "withdrawn", "nothing"] as const;
 
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const { organisation, submissionId, basePath } = await requireReceiptSession(request, params);
     const overview = await describeSubmission(getDb(), submissionId);
-    const checkpoint = await checkpointHolding(getDb(), submissionId);
+    const checkpoint = await checkpointHolding(getDb(), { submissionId });
     const { t } = await getT(request, "privacy");
     const notice = new URL(request.url).searchParams.get("done");
     return {
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function SubmissionLog() {
   const { overview: o, checkpoint, basePath, notice, organisation } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation(["privacy", "transparency"]);
+  const { t, i18n } = useTranslation("privacy");
   const lng = i18n.language;
   const stateKey = o.withdrawn ? "withdrawn" : o.state;
   return (
@@ -113,13 +114,7 @@ export default function SubmissionLog() {
           <strong>{o.chainIntact ? t("log.chainIntact") : t("log.chainBroken")}</strong>
         </p>
         <PrivacyTimeline events={o.events} />
-        <p>
-          {checkpoint && checkpoint.proven > 0
-            ? t("transparency:log.inCheckpoint", { size: checkpoint.size, date: formatDate(checkpoint.signedAt, lng) })
-            : t("transparency:log.none")}{" "}
-          {checkpoint && checkpoint.proven > 0 && checkpoint.waiting > 0 ? t("transparency:log.waiting", { n: checkpoint.waiting }) + " " : null}
-          <a href={`/${organisation.slug}/transparenz`}>{t("transparency:log.link")}</a>
-        </p>
+        <CheckpointNote checkpoint={checkpoint} organisationSlug={organisation.slug} />
       </section>
 
       <section aria-labelledby="rights-heading">

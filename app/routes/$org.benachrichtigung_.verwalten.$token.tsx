@@ -8,6 +8,7 @@ import { formatDate } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { describeAlert, endAlertByToken } from "~/modules/alerts/alerts.server";
 import { AlertLog } from "~/modules/alerts/ui/AlertLog";
+import { CheckpointNote } from "~/modules/transparency-log/ui/CheckpointNote";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
@@ -21,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const described = await describeAlert(getDb(), organisation.id, params.token ?? "");
     const { t } = await getT(request, "alerts");
     const ok = new URL(request.url).searchParams.get("ok");
-    return { pageTitle: t("manage.title"), organisation: publicOrganisation(organisation), ...described, notice: NOTICES.find((n) => n === ok) ?? null };
+    // the token was found, so it is well formed: the download form posts back to it
+    return { pageTitle: t("manage.title"), organisation: publicOrganisation(organisation), ...described, token: params.token ?? "", notice: NOTICES.find((n) => n === ok) ?? null };
   });
 }
 
@@ -37,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ManageAlert() {
-  const { alert, events, check, notice, organisation } = useLoaderData<typeof loader>();
+  const { alert, events, check, checkpoint, token, notice, organisation } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("alerts");
   const live = alert.state === "pending" || alert.state === "confirmed";
   const topics = [
@@ -96,6 +98,14 @@ export default function ManageAlert() {
         <p>{t("manage.logIntro")}</p>
         <p>{check.intact ? t("manage.logIntact") : t("manage.logBroken")}</p>
         <AlertLog events={events} />
+        <CheckpointNote checkpoint={checkpoint} organisationSlug={organisation.slug} />
+      </section>
+      <section aria-labelledby="download-heading">
+        <h2 id="download-heading">{t("manage.downloadHeading")}</h2>
+        <p>{t("manage.downloadBody")}</p>
+        <form method="post" action={`/${organisation.slug}/benachrichtigung/verwalten/${token}/daten`}>
+          <Button secondary>{t("manage.downloadButton")}</Button>
+        </form>
       </section>
     </>
   );

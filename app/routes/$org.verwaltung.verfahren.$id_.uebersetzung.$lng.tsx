@@ -17,15 +17,12 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
-import { parseId } from "~/modules/forms/parse.server";
+import { requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { isTranslationLanguage, translatablePieces, type TranslatablePiece } from "~/modules/procedures/translations";
 import { pieceLimit, readTranslation, saveTranslation, translationFormValues } from "~/modules/procedures/translations.server";
 
 async function load(organisationId: number, params: { id?: string; lng?: string }) {
-  const id = parseId(params.id);
-  const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), organisationId, id);
-  if (!procedure) throw new HttpError(404, "procedure_not_found");
+  const procedure = await requireProcedureForAdmin(getDb(), organisationId, params.id);
   if (!isTranslationLanguage(params.lng)) throw new HttpError(404, "not_found");
   return { procedure, language: params.lng };
 }

@@ -265,6 +265,6 @@ export async function auditDatabase(db: Kysely<Database>, receipts: Receipt[]) {
   for (const [marker, n] of markerCount) if (n > 1) problems.push(`${marker} stored ${n} times`);
 
   const chains = await verifyAllChains(db);
-  for (const b of chains.broken) problems.push(`privacy log of submission ${b.submissionId} broken at ${b.check.brokenAt}: ${b.check.problem}`);
+  for (const b of chains.broken) problems.push(`privacy log of submission ${b.subjectId} broken at ${b.check.brokenAt}: ${b.check.problem}`);
   return { problems, submissions: submissions.length, receiptsFound: found, chainsChecked: chains.checked, duplicateMarkers: [...markerCount.values()].filter((n) => n > 1).length };
 }

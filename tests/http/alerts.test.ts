@@ -6,6 +6,10 @@
  * input as a 400 with an error summary, the desk's sign-up; the Atom feed and the iCalendar files
  * read back with parsers.
  */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +35,7 @@ async function mailTo(address: string, count = 1): Promise<ReceivedMail[]> {
 
 beforeAll(async () => {
   await smtp.start();
-  server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}/?ignoreTLS=true`, MAIL_FROM: "Stadt Musterstadt <beteiligung@musterstadt.example>", ALERT_MAILS_PER_SECOND: "0" } });
+  server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}/?ignoreTLS=true`, MAIL_FROM: "Stadt Musterstadt <beteiligung@musterstadt.example>", ALERT_MAILS_PER_SECOND: "0", TLOG_INTERVAL_MS: "300" } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -93,6 +97,39 @@ describe("e-mail alerts over HTTP", () => {
     expect(manage).toContain("The log is complete and unchanged.");
     expect(manage).toContain("Radverkehrsplan 2030");
   });
+
+  it("shows the alert's log as part of the public record, and its download verifies with privacy:verify-export", async () => {
+    const c = new Client(server.url, { "accept-language": "de" });
+    let manage = "";
+    for (let i = 0; i < 100 && !/Prüfpunkt \d+, unterschrieben am/.test(manage); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      manage = textOf(mainOf(await (await c.get(managePath)).text()));
+    }
+    expect(manage).toMatch(/Dieses Protokoll ist Teil des öffentlichen Prüfprotokolls: Prüfpunkt \d+, unterschrieben am/);
+    const download = await c.post(`${managePath}/daten`, "");
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="teilhabe-benachrichtigung-/);
+    const exported = await download.json();
+    expect(exported).toMatchObject({ format: "teilhabe-alert-export/1", alert: { email: address, state: "confirmed" } });
+    expect(exported.privacyLog.at(-1)).toMatchObject({ type: "data_exported", explanation: "Sie haben Ihre Daten heruntergeladen." });
+    const dir = mkdtempSync(join(tmpdir(), "teilhabe-alert-export-"));
+    try {
+      const file = join(dir, "alert.json");
+      writeFileSync(file, JSON.stringify(exported));
+      const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/privacy-verify-export.ts", file, "--site", server.url], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+        child.on("close", (code) => resolve({ code, out }));
+      });
+      expect(result.out).toContain("VERIFIED");
+      expect(result.out).not.toContain("NOT VERIFIED");
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("gives the same answer for a known address", async () => {
     const res = await new Client(server.url).post(`${ORG}/benachrichtigung`, [["email", address], ["topics", "new_procedures"]]);

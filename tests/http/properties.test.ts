@@ -122,6 +122,7 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.benachrichtigung.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/benachrichtigung`, page: () => `${ORG}/benachrichtigung?verfahren=radverkehrsplan-2030` },
   { file: "$org.benachrichtigung_.bestaetigen.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/bestaetigen/${seg(s, c.alertToken)}` },
   { file: "$org.benachrichtigung_.verwalten.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}` },
+  { file: "$org.benachrichtigung_.verwalten.$token_.daten.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/verwalten/${seg(s, c.alertToken)}/daten`, page: (c) => `${ORG}/benachrichtigung/verwalten/${c.alertToken}`, resource: true },
   // last of the alert's routes: unsubscribing ends the alert the others use
   { file: "$org.benachrichtigung_.abmelden.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/abmelden/${seg(s, c.alertToken)}` },
   { file: "$org.transparenz.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/transparenz` },

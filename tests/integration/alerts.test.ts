@@ -10,10 +10,17 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import { ADDRESS_LIMIT, tokenDigest } from "~/modules/alerts/alerts";
-import { confirmAlert, endAlertByToken, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
+import { confirmAlert, endAlertByToken, exportAlert, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
 import { createNotices, fanOut, sendAlertMails } from "~/modules/alerts/sending.server";
 import type { Mailer } from "~/modules/notifications/outbox.server";
 import { readAlertLog } from "~/modules/privacy-log/alert-log.server";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { formatVerifierKey, parseVerifierKey } from "~/modules/transparency-log/note";
+import { integrateWaiting } from "~/modules/transparency-log/tlog.server";
+import { verifyExport } from "~/modules/transparency-log/verify-export";
+import { verifyTransparencyLog } from "~/modules/transparency-log/verify.server";
+import { createHash } from "node:crypto";
+import { H_LEAF, rootFromPath } from "../support/rfc9162";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { LocalSmtp, type ReceivedMail } from "../support/smtp";
 
@@ -22,6 +29,14 @@ const ORIGIN = "https://beteiligung.example";
 const smtp = new LocalSmtp();
 beforeAll(() => smtp.start());
 afterAll(() => smtp.stop());
+
+/** The leaf entry of decision 56, written out again from the decision (not imported from the app). */
+const commitment = (e: any, salt: string) =>
+  createHash("sha256")
+    .update("teilhabe/privacy-event/v1\n")
+    .update(Buffer.from(salt, "hex"))
+    .update(JSON.stringify([e.seq, e.occurredAt, e.type, e.actorRole, JSON.stringify(e.categories), e.purpose, e.legalBasis, JSON.stringify(Object.fromEntries(Object.entries(e.details).sort(([a], [b]) => (a < b ? -1 : 1)))), e.hash]))
+    .digest();
 
 const tokenIn = (mail: ReceivedMail, kind: "bestaetigen" | "abmelden" | "verwalten") => new RegExp(`/benachrichtigung/${kind}/([A-Za-z0-9_-]{43})`).exec(mail.text)?.[1] ?? null;
 
@@ -43,6 +58,16 @@ describe.each(engines)("e-mail alerts on %s", (engine) => {
       .executeTakeFirstOrThrow();
     return Number(inserted.id);
   }
+  const leafIndexOf = async (alertId: number, seq: number) =>
+    (
+      await h.db
+        .selectFrom("tlog_leaves")
+        .innerJoin("alert_events", "alert_events.id", "tlog_leaves.alert_event_id")
+        .select("tlog_leaves.leaf_index")
+        .where("alert_events.alert_id", "=", alertId)
+        .where("alert_events.seq", "=", seq)
+        .executeTakeFirstOrThrow()
+    ).leaf_index;
   const send = (options: Parameters<typeof sendAlertMails>[2] = {}) => sendAlertMails(h.db, transport, { origin: ORIGIN, ...options });
   const sign = (email: string, language = "de", topics: ("new_procedures" | "results")[] = ["new_procedures"], now = new Date()) =>
     signUp(h.db, { organisationId: orgId, input: { email, topics, procedure: topics.includes("results") ? "radverkehrsplan-2030" : "" }, language, clientKey: null, now });
@@ -162,6 +187,52 @@ describe.each(engines)("e-mail alerts on %s", (engine) => {
     expect(outcomes.filter((o) => o.stored)).toHaveLength(ADDRESS_LIMIT.limit);
     await send();
     expect(smtp.received.filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase()))).toHaveLength(ADDRESS_LIMIT.limit);
+  });
+
+  it("makes every alert event a leaf of the transparency log: the export proves each one offline, and a rewritten alert event is caught", async () => {
+    const address = `protokoll.${engine}@example.org`;
+    const signed = await sign(address, "de");
+    if (!signed.stored) throw new Error("not stored");
+    await send();
+    expect(await confirmAlert(h.db, orgId, signed.token)).toBe("confirmed");
+    const leaves = await h.db
+      .selectFrom("tlog_leaves")
+      .innerJoin("alert_events", "alert_events.id", "tlog_leaves.alert_event_id")
+      .select(["alert_events.type", "tlog_leaves.entry"])
+      .where("alert_events.alert_id", "=", signed.alertId)
+      .orderBy("alert_events.seq")
+      .execute();
+    expect(leaves.map((l) => l.type)).toEqual(["notice_shown", "requested", "confirmation_sent", "confirmed"]);
+
+    const key = getSigningKey();
+    await integrateWaiting(h.db, key);
+    const exported = JSON.parse(JSON.stringify(await exportAlert(h.db, orgId, signed.token)));
+    expect(exported.alert).toMatchObject({ email: address, state: "confirmed", newProcedures: true });
+    expect(JSON.stringify(exported.transparencyLog)).not.toContain(address);
+    // the independent RFC 9162 walk: every event before the export leads to the signed root
+    const t = exported.transparencyLog;
+    const [, sizeLine, rootLine] = t.checkpoint.split("\n");
+    let proven = 0;
+    for (const event of exported.privacyLog) {
+      const p = t.events.find((e: any) => e.seq === event.seq);
+      if (p.leafIndex === null) continue; // the export itself: in the next checkpoint
+      const path = p.inclusionProof.map((h: string) => Buffer.from(h, "base64"));
+      expect(rootFromPath(p.leafIndex, Number(sizeLine), H_LEAF(commitment(event, p.salt)), path)).toEqual(Buffer.from(rootLine, "base64"));
+      proven++;
+    }
+    expect(proven).toBe(4);
+    // the standalone verifier's check (npm run privacy:verify-export) accepts the alert's export as it is
+    expect(verifyExport(exported, parseVerifierKey(formatVerifierKey(key)))).toMatchObject({ ok: true, events: 5, proven: 4, waiting: 1 });
+    const forged = structuredClone(exported);
+    forged.privacyLog[1].details.until = "2099-01-01T00:00:00.000Z";
+    expect(verifyExport(forged, parseVerifierKey(formatVerifierKey(key))).problems).toEqual([{ code: "event_not_included", seq: 2 }]);
+
+    // privacy:verify: the alert event rewritten in an earlier test no longer matches its leaf
+    const tampered = await h.db.selectFrom("alerts").select("id").where("state", "!=", "pending").orderBy("id").executeTakeFirstOrThrow();
+    const check = await verifyTransparencyLog(h.db, key);
+    expect(check.problems).toContain(`leaf ${await leafIndexOf(tampered.id, 5)}: event 5 of alert ${tampered.id} was changed after it was written`);
+    expect(check.problems.filter((p) => !p.includes(`alert ${tampered.id}`))).toEqual([]);
+    await endAlertByToken(h.db, orgId, signed.token, "request");
   });
 
   it("a large send stopped midway and restarted reaches everyone once; a sender that died holding rows is taken over after its lease", async () => {

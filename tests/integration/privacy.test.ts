@@ -106,7 +106,7 @@ describe.each(engines)("privacy on %s", (engine) => {
     const target = log.events[4];
     await h.db.updateTable("privacy_events").set({ details_json: '{"n":2}' }).where("submission_id", "=", submissionId).where("seq", "=", target.seq).execute();
     let verdict = await verifyAllChains(h.db);
-    expect(verdict.broken).toEqual([{ submissionId, check: expect.objectContaining({ intact: false, brokenAt: target.seq }) }]);
+    expect(verdict.broken).toEqual([{ subjectId: submissionId, check: expect.objectContaining({ intact: false, brokenAt: target.seq }) }]);
     expect((await describeSubmission(h.db, submissionId)).chainIntact).toBe(false);
 
     // the command-line check names it and fails
@@ -124,7 +124,7 @@ describe.each(engines)("privacy on %s", (engine) => {
     expect((await verifyAllChains(h.db)).broken).toEqual([]);
     await h.db.deleteFrom("privacy_events").where("submission_id", "=", submissionId).where("seq", "=", 5).execute();
     verdict = await verifyAllChains(h.db);
-    expect(verdict.broken.map((b) => b.submissionId)).toEqual([submissionId]);
+    expect(verdict.broken.map((b) => b.subjectId)).toEqual([submissionId]);
     // leave the database clean for the other tests
     await h.db.deleteFrom("privacy_events").where("submission_id", "=", submissionId).execute();
   });

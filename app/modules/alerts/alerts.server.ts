@@ -9,13 +9,16 @@ import type { Kysely, Transaction } from "kysely";
 import type { AlertState, Database } from "#db/schema";
 import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
-import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
+import { CONSENT_LEGAL_BASIS, DATA_RIGHTS_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { appendAlertEvents, readAlertLog, type AlertEvent, type NewAlertEvent } from "~/modules/privacy-log/alert-log.server";
 import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { maskEmail } from "~/modules/privacy/masking";
+import { controllerForExport } from "~/modules/privacy/rights.server";
 import { alertAddressDigest } from "~/modules/privacy/server-keys.server";
 import type { ChainCheck } from "~/modules/privacy-log/chain";
+import { getSigningKey } from "~/modules/transparency-log/keys.server";
+import { checkpointHolding, transparencyFor, type ExportedTransparency } from "~/modules/transparency-log/proofs.server";
 import {
   ADDRESS_LIMIT,
   ALERT_TOKEN,
@@ -197,11 +200,51 @@ export async function findAlert(db: Db, organisationId: number, token: string): 
   };
 }
 
-/** The alert and its privacy log, for the manage page. */
-export async function describeAlert(db: Db, organisationId: number, token: string): Promise<{ alert: AlertView; events: AlertEvent[]; check: ChainCheck }> {
+/** The alert, its privacy log and the public checkpoint that holds the log, for the manage page. */
+export async function describeAlert(db: Db, organisationId: number, token: string) {
   const alert = await findAlert(db, organisationId, token);
   const log = await readAlertLog(db, alert.id);
-  return { alert, ...log };
+  return { alert, ...log, checkpoint: await checkpointHolding(db, { alertId: alert.id }) };
+}
+
+/** Art. 15 for an alert: everything held, the address in clear (it is the holder's own), and what verifies the log offline. */
+export interface AlertExport {
+  format: "teilhabe-alert-export/1";
+  exportedAt: string;
+  controller: { name: string; contact: string; dataProtectionOfficer: string; dataProtectionOfficerContact: string };
+  alert: Omit<AlertView, "id" | "organisationId" | "maskedEmail"> & { email: string | null };
+  privacyLog: AlertEvent[];
+  privacyLogIntact: boolean;
+  /** the checkpoint, leaf indexes, salts and inclusion proofs (decision 56): `npm run privacy:verify-export` checks it */
+  transparencyLog: ExportedTransparency;
+}
+
+/** The holder of the link downloads everything held about the alert; recorded in its log like a submission's export. */
+export async function exportAlert(db: Kysely<Database>, organisationId: number, token: string, now = new Date()): Promise<AlertExport> {
+  const alert = await findAlert(db, organisationId, token);
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("alerts").select(["email", "token_digest"]).where("id", "=", alert.id).executeTakeFirstOrThrow();
+    const email = row.email ? decryptField(getKeyRing(), row.email, emailAad(row.token_digest)) : null;
+    await appendAlertEvents(trx, { organisationId, alertId: alert.id }, [
+      { type: "data_exported", actorRole: "resident", categories: email ? ["email"] : [], legalBasis: DATA_RIGHTS_LEGAL_BASIS, occurredAt: now },
+    ]);
+    const organisation = await trx
+      .selectFrom("organisations")
+      .select(["controller_name", "controller_contact", "dpo_name", "dpo_contact"])
+      .where("id", "=", organisationId)
+      .executeTakeFirstOrThrow();
+    const log = await readAlertLog(trx, alert.id);
+    const { id: _id, organisationId: _org, maskedEmail: _masked, ...facts } = alert;
+    return {
+      format: "teilhabe-alert-export/1" as const,
+      exportedAt: now.toISOString(),
+      controller: controllerForExport(organisation),
+      alert: { ...facts, email },
+      privacyLog: log.events,
+      privacyLogIntact: log.check.intact,
+      transparencyLog: await transparencyFor(trx, { alertId: alert.id }, getSigningKey()),
+    };
+  });
 }
 
 /**

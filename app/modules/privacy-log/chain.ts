@@ -42,6 +42,15 @@ export function canonicalContent(e: ChainedFields): string {
 
 export const hashEvent = (e: ChainedFields): string => createHash("sha256").update(canonicalContent(e)).digest("hex");
 
+/** An alert's event: the same fields, the alert in place of the submission (decision 58). */
+export type AlertChainedFields = Omit<ChainedFields, "submission_id"> & { alert_id: number };
+
+/** "alert" first keeps an alert's event apart from a submission's event with the same numbers. */
+export const hashAlertEvent = (e: AlertChainedFields): string =>
+  createHash("sha256")
+    .update(JSON.stringify(["alert", e.organisation_id, e.alert_id, e.seq, e.occurred_at, e.type, e.actor_role, e.actor_account_id, e.data_categories, e.purpose, e.legal_basis, e.details_json, e.prev_hash]))
+    .digest("hex");
+
 /** Details serialised with sorted keys, so the same details always give the same text. */
 export function canonicalJson(value: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
@@ -49,15 +58,18 @@ export function canonicalJson(value: Record<string, unknown>): string {
 
 export type ChainCheck = { intact: true; events: number } | { intact: false; events: number; brokenAt: number; problem: string };
 
-/** Check one submission's events, given in seq order. */
-export function verifyChain(events: (ChainedFields & { hash: string })[]): ChainCheck {
+/** Check one chain's events, given in seq order, with the hash of its kind of log. */
+export function verifyChainWith<E extends { seq: number; prev_hash: string; hash: string }>(events: E[], hash: (e: E) => string): ChainCheck {
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.seq !== i + 1) return { intact: false, events: events.length, brokenAt: e.seq, problem: "an event is missing or out of order" };
     if (e.prev_hash !== prev) return { intact: false, events: events.length, brokenAt: e.seq, problem: "the link to the previous event does not match" };
-    if (hashEvent(e) !== e.hash) return { intact: false, events: events.length, brokenAt: e.seq, problem: "the event was changed after it was written" };
+    if (hash(e) !== e.hash) return { intact: false, events: events.length, brokenAt: e.seq, problem: "the event was changed after it was written" };
     prev = e.hash;
   }
   return { intact: true, events: events.length };
 }
+
+/** Check one submission's events, given in seq order. */
+export const verifyChain = (events: (ChainedFields & { hash: string })[]): ChainCheck => verifyChainWith(events, hashEvent);

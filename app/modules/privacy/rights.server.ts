@@ -173,6 +173,14 @@ export interface SubmissionExport {
   transparencyLog: ExportedTransparency;
 }
 
+/** Who is responsible, as every Art. 15 download names it (a submission's and an alert's). */
+export const controllerForExport = (o: { controller_name: string; controller_contact: string; dpo_name: string; dpo_contact: string }) => ({
+  name: o.controller_name,
+  contact: o.controller_contact,
+  dataProtectionOfficer: o.dpo_name,
+  dataProtectionOfficerContact: o.dpo_contact,
+});
+
 /** Everything held about the submission, unmasked (it is the person's own data). Recorded as an export. */
 export async function exportSubmission(db: Kysely<Database>, submissionId: number, now: Date = new Date()): Promise<SubmissionExport> {
   return db.transaction().execute(async (trx) => {
@@ -193,12 +201,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
     return {
       format: "teilhabe-submission-export/1",
       exportedAt: now.toISOString(),
-      controller: {
-        name: organisation.controller_name,
-        contact: organisation.controller_contact,
-        dataProtectionOfficer: organisation.dpo_name,
-        dataProtectionOfficerContact: organisation.dpo_contact,
-      },
+      controller: controllerForExport(organisation),
       procedure: { title: procedure.title, legalBasis: procedure.legalBasis, privacyNoticeVersion: submission.notice_version },
       submission: {
         receivedAt: submission.received_on ?? submission.created_at,

@@ -1,6 +1,6 @@
 /**
- * Appending leaves: called by the privacy log inside the transaction of every event it writes, so an
- * event and its leaf commit together (decision 56). Only the commitment and its salt are written
+ * Appending leaves: called by the privacy log's one append path inside the transaction of every
+ * event it writes — a submission's or an alert's — so an event and its leaf commit together (decision 56). Only the commitment and its salt are written
  * here; the leaf's index in the tree is given later by the integrator (tlog.server.ts), which keeps
  * concurrent writers on several instances from ever contending for the tree.
  */
@@ -17,7 +17,10 @@ export function leaveOutLeavesForBenchmark(off: boolean): void {
   benchmarkWithoutLeaves = off;
 }
 
-export async function appendLeaves(trx: Transaction<Database>, events: readonly { id: number; event: CommittedEvent }[], now: Date = new Date()): Promise<void> {
+/** Which log an event is in: a submission's (privacy_events) or an alert's (alert_events). */
+export type LeafSource = "privacy_event_id" | "alert_event_id";
+
+export async function appendLeaves(trx: Transaction<Database>, source: LeafSource, events: readonly { id: number; event: CommittedEvent }[], now: Date = new Date()): Promise<void> {
   if (events.length === 0 || benchmarkWithoutLeaves) return;
   const createdAt = now.toISOString();
   const parameters: unknown[] = [];
@@ -26,7 +29,7 @@ export async function appendLeaves(trx: Transaction<Database>, events: readonly 
     const salt = secureRandomBytes(32).toString("hex");
     parameters.push(id, commitmentOf(event, salt).toString("hex"), salt, createdAt);
   }
-  await runPlain(trx, `insert into tlog_leaves (privacy_event_id, entry, salt, created_at) values ${valueRows(4, events.length)}`, parameters);
+  await runPlain(trx, `insert into tlog_leaves (${source === "alert_event_id" ? "alert_event_id" : "privacy_event_id"}, entry, salt, created_at) values ${valueRows(4, events.length)}`, parameters);
 }
 
 /**

@@ -27,15 +27,32 @@ export interface ExportedTransparency {
   events: ExportedEventProof[];
 }
 
-export async function transparencyForSubmission(db: Db, submissionId: number, key: VerifierKey): Promise<ExportedTransparency> {
-  const checkpoint = await latestCheckpoint(db);
-  const rows = await db
+/** Whose log: a submission's (privacy_events) or an e-mail alert's (alert_events). */
+export type LogOwner = { submissionId: number } | { alertId: number };
+
+/** The leaves of one log's events, by seq. */
+async function leavesOf(db: Db, owner: LogOwner): Promise<{ seq: number; leaf_index: number | null; salt: string | null }[]> {
+  if ("submissionId" in owner) {
+    return db
+      .selectFrom("tlog_leaves as l")
+      .innerJoin("privacy_events as e", "e.id", "l.privacy_event_id")
+      .select(["e.seq", "l.leaf_index", "l.salt"])
+      .where("e.submission_id", "=", owner.submissionId)
+      .orderBy("e.seq")
+      .execute();
+  }
+  return db
     .selectFrom("tlog_leaves as l")
-    .innerJoin("privacy_events as e", "e.id", "l.privacy_event_id")
+    .innerJoin("alert_events as e", "e.id", "l.alert_event_id")
     .select(["e.seq", "l.leaf_index", "l.salt"])
-    .where("e.submission_id", "=", submissionId)
+    .where("e.alert_id", "=", owner.alertId)
     .orderBy("e.seq")
     .execute();
+}
+
+export async function transparencyFor(db: Db, owner: LogOwner, key: VerifierKey): Promise<ExportedTransparency> {
+  const checkpoint = await latestCheckpoint(db);
+  const rows = await leavesOf(db, owner);
   const events: ExportedEventProof[] = [];
   for (const row of rows) {
     const leafIndex = row.leaf_index === null ? null : Number(row.leaf_index);
@@ -50,16 +67,13 @@ export async function transparencyForSubmission(db: Db, submissionId: number, ke
   return { format: "teilhabe-transparency/1", checkpoint: checkpoint?.note ?? null, verifierKey: formatVerifierKey(key), events };
 }
 
-/** For the resident's log page: the checkpoint that holds the submission's events, if any. */
-export async function checkpointHolding(db: Db, submissionId: number): Promise<{ size: number; signedAt: string; proven: number; waiting: number } | null> {
+export const transparencyForSubmission = (db: Db, submissionId: number, key: VerifierKey) => transparencyFor(db, { submissionId }, key);
+
+/** For a log's page (a submission's or an alert's): the checkpoint that holds its events, if any. */
+export async function checkpointHolding(db: Db, owner: LogOwner): Promise<{ size: number; signedAt: string; proven: number; waiting: number } | null> {
   const checkpoint = await latestCheckpoint(db);
-  const rows = await db
-    .selectFrom("tlog_leaves as l")
-    .innerJoin("privacy_events as e", "e.id", "l.privacy_event_id")
-    .select(["l.leaf_index"])
-    .where("e.submission_id", "=", submissionId)
-    .execute();
   if (!checkpoint) return null;
+  const rows = await leavesOf(db, owner);
   const proven = rows.filter((r) => r.leaf_index !== null && Number(r.leaf_index) < checkpoint.size).length;
   return { size: checkpoint.size, signedAt: checkpoint.signedAt, proven, waiting: rows.length - proven };
 }

@@ -1,11 +1,11 @@
 /**
- * The operator's check of the whole log (`npm run privacy:verify`): every privacy-log event has a
- * leaf; every leaf whose salt is kept still commits to its stored event (a rewritten event or a
+ * The operator's check of the whole log (`npm run privacy:verify`): every privacy-log event — a
+ * submission's or an alert's — has a leaf; every submission still has its log; every leaf whose salt is kept still commits to its stored event (a rewritten event or a
  * deleted one shows); the indexes run without gaps; the tree rebuilt from the entries has the root of
  * every stored checkpoint and of the state; the tiles served for proofs agree; each checkpoint's
  * signature holds.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { commitmentOf } from "./commitment";
 import { leafHash, nodeHash, rangeHash } from "./merkle";
@@ -25,8 +25,10 @@ type LeafRow = {
   entry: string;
   salt: string | null;
   privacy_event_id: number | null;
+  alert_event_id: number | null;
   event_id: number | null;
-  submission_id: number | null;
+  /** "submission 12" or "alert 3" */
+  subject: string | null;
   seq: number | null;
   occurred_at: string | null;
   type: string | null;
@@ -41,7 +43,8 @@ type LeafRow = {
 function leafProblem(row: LeafRow): string | null {
   const where = row.leaf_index === null ? "a waiting leaf" : `leaf ${row.leaf_index}`;
   if (row.event_id === null) {
-    return row.salt === null ? null : `${where}: its privacy-log event ${row.privacy_event_id} was deleted`;
+    const named = row.alert_event_id !== null ? `alert event ${row.alert_event_id}` : `privacy-log event ${row.privacy_event_id}`;
+    return row.salt === null ? null : `${where}: its ${named} was deleted`;
   }
   if (row.salt === null) return null;
   const entry = commitmentOf(
@@ -58,7 +61,7 @@ function leafProblem(row: LeafRow): string | null {
     },
     row.salt,
   ).toString("hex");
-  return entry === row.entry ? null : `${where}: event ${row.seq} of submission ${row.submission_id} was changed after it was written`;
+  return entry === row.entry ? null : `${where}: event ${row.seq} of ${row.subject} was changed after it was written`;
 }
 
 export async function verifyTransparencyLog(db: Kysely<Database>, key: VerifierKey | null, batchSize = 4096): Promise<TreeCheck> {
@@ -75,27 +78,55 @@ export async function verifyTransparencyLog(db: Kysely<Database>, key: VerifierK
     .limit(50)
     .execute();
   for (const e of missing) report(`event ${e.seq} of submission ${e.submission_id} is not in the transparency log`);
+  const missingAlert = await db
+    .selectFrom("alert_events as e")
+    .select(["e.id", "e.alert_id", "e.seq"])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("tlog_leaves as l").select("l.id").whereRef("l.alert_event_id", "=", "e.id"))))
+    .orderBy("e.id")
+    .limit(50)
+    .execute();
+  for (const e of missingAlert) report(`event ${e.seq} of alert ${e.alert_id} is not in the transparency log`);
+  // every submission's log starts with its "received" event: a submission without events lost its whole chain
+  const withoutLog = await db
+    .selectFrom("submissions as s")
+    .select("s.id")
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("privacy_events as e").select("e.id").whereRef("e.submission_id", "=", "s.id"))))
+    .orderBy("s.id")
+    .limit(50)
+    .execute();
+  for (const s of withoutLog) report(`submission ${s.id} has no privacy-log events: its whole log was deleted`);
 
+  // a leaf's event is in one of the two logs: the other join finds nothing
   const leafQuery = () =>
     db
       .selectFrom("tlog_leaves as l")
       .leftJoin("privacy_events as e", "e.id", "l.privacy_event_id")
-      .select([
+      .leftJoin("alert_events as a", "a.id", "l.alert_event_id")
+      .select((eb) => [
         "l.leaf_index",
         "l.entry",
         "l.salt",
         "l.privacy_event_id",
-        "e.id as event_id",
-        "e.submission_id",
-        "e.seq",
-        "e.occurred_at",
-        "e.type",
-        "e.actor_role",
-        "e.data_categories",
-        "e.purpose",
-        "e.legal_basis",
-        "e.details_json",
-        "e.hash",
+        "l.alert_event_id",
+        eb.fn.coalesce("e.id", "a.id").as("event_id"),
+        eb
+          .case()
+          .when("e.id", "is not", null)
+          .then(sql<string>`${"submission "} || cast(e.submission_id as varchar(20))`)
+          .when("a.id", "is not", null)
+          .then(sql<string>`${"alert "} || cast(a.alert_id as varchar(20))`)
+          .else(null)
+          .end()
+          .as("subject"),
+        eb.fn.coalesce("e.seq", "a.seq").as("seq"),
+        eb.fn.coalesce("e.occurred_at", "a.occurred_at").as("occurred_at"),
+        eb.fn.coalesce("e.type", "a.type").as("type"),
+        eb.fn.coalesce("e.actor_role", "a.actor_role").as("actor_role"),
+        eb.fn.coalesce("e.data_categories", "a.data_categories").as("data_categories"),
+        eb.fn.coalesce("e.purpose", "a.purpose").as("purpose"),
+        eb.fn.coalesce("e.legal_basis", "a.legal_basis").as("legal_basis"),
+        eb.fn.coalesce("e.details_json", "a.details_json").as("details_json"),
+        eb.fn.coalesce("e.hash", "a.hash").as("hash"),
       ]);
 
   for (const row of (await leafQuery().where("l.leaf_index", "is", null).execute()) as LeafRow[]) {
