@@ -14,7 +14,6 @@ import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { audit } from "~/modules/audit/audit.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -62,12 +61,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const intent = takeIntent(fields, ["save", "remove"] as const);
     if (intent === "remove") {
       if (fields.size > 0) throw new HttpError(400, "unknown_field");
-      if (await removePlanOf(db, procedure.id)) await audit(db, { ...entry, action: "plan_removed", targetType: "procedure", targetId: procedure.id, details: {} });
+      await removePlanOf(db, procedure.id, entry);
       return redirect(`${here}?hinweis=removed`, 303);
     }
-    const result = await savePlanFromForm(db, { organisationId: user.organisationId, procedureId: procedure.id, fields });
+    const result = await savePlanFromForm(db, { organisationId: user.organisationId, procedureId: procedure.id, fields, actor: entry });
     if (!result.ok) return data<ActionResult>({ errors: result.errors, values: result.values }, { status: 400 });
-    await audit(db, { ...entry, action: "plan_saved", targetType: "procedure", targetId: procedure.id, details: result.details });
     return redirect(`${here}?hinweis=saved`, 303);
   }, `/${params.org}/verwaltung/verfahren/${params.id}/plan`);
 }

@@ -1,6 +1,7 @@
 /** The admin's plan page (issue 18): what it shows and what its form does. */
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
+import type { AuditActor } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
 import { pickerHeight } from "./place";
 import { getPlan, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
@@ -44,16 +45,15 @@ export async function planAdminView(db: Kysely<Database>, procedureId: number, p
 
 export async function savePlanFromForm(
   db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; fields: Map<string, string[]> },
-): Promise<{ ok: true; details: Record<string, string | number | boolean | null> } | { ok: false; errors: FieldError[]; values: PlanFormValues }> {
+  args: { organisationId: number; procedureId: number; fields: Map<string, string[]>; actor: AuditActor },
+): Promise<{ ok: true } | { ok: false; errors: FieldError[]; values: PlanFormValues }> {
   for (const [name, list] of args.fields) if (!(name in EMPTY) || list.length > 1) return { ok: false, errors: [{ field: "document_id", message: "errors.document" }], values: EMPTY };
   const documents = await db.selectFrom("documents").select("id").where("procedure_id", "=", args.procedureId).execute();
   const read = readPlanForm(args.fields, documents.map((d) => Number(d.id)));
   if (!read.settings) return { ok: false, errors: read.errors, values: read.values };
-  const saved = await savePlan(db, { organisationId: args.organisationId, procedureId: args.procedureId, settings: read.settings });
+  const saved = await savePlan(db, { organisationId: args.organisationId, procedureId: args.procedureId, settings: read.settings, actor: args.actor });
   if (!saved.ok) return { ok: false, errors: [saved.error], values: read.values };
-  const s = read.settings;
-  return { ok: true, details: { document_id: s.documentId, columns: s.columns, rows: s.rows, georeferenced: s.geo !== null, image_changed: saved.changedImage } };
+  return { ok: true };
 }
 
 export const removePlanOf = removePlan;

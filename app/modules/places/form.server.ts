@@ -2,10 +2,8 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { allowedFields, type FormValues, type ValidatedProcedure } from "~/modules/submissions/validation";
-import { placeStep, type PlaceInput, type PlanGrid } from "./place";
+import { placeStep, type PlaceInput, type PlaceNotice, type PlacePicker, type PlanGrid, type ShownPlace } from "./place";
 import { getPlan, getPlanGrid, pictureUrl } from "./plans.server";
-import type { PlaceNotice, PlacePicker } from "./ui/PlaceFieldset";
-import type { ShownPlace } from "./ui/PlaceSummary";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

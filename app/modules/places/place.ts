@@ -250,3 +250,23 @@ export function cellCentre(grid: Pick<PlanGrid, "columns" | "rows">, cell: strin
   if (!c) return null;
   return { x: Math.round(((c.column + 0.5) * POINT_SCALE) / grid.columns), y: Math.round(((c.row + 0.5) * POINT_SCALE) / grid.rows) };
 }
+
+/** What a form needs to show the plan as an image button (form.server.ts makes it, ui/PlaceFieldset shows it). */
+export interface PlacePicker {
+  grid: PlanGrid;
+  alt: string;
+  /** the whole plan at twice the picker's width, and the URL of an enlarged cell without its label */
+  planSrc: string;
+  cellSrcPrefix: string;
+  cellSrcSuffix: string;
+}
+
+export type PlaceNotice = "point_set" | "keyboard" | "outside" | "zoomed" | "cleared" | "no_cell";
+
+
+/** A place to show (check page, receipt, staff views). */
+export interface ShownPlace extends PlaceInput {
+  /** a server-drawn crop around the point, when there is a point and a plan */
+  pictureSrc?: string;
+}
+

@@ -13,6 +13,7 @@ import type { Kysely, Transaction } from "kysely";
 import sharp from "sharp";
 import type { Database } from "#db/schema";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
+import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
 import { cellBox, columnLabel, GRID_LIMITS, parseCell, POINT_SCALE, type Georeference, type PlanGrid, type Point } from "./place";
 
@@ -178,7 +179,7 @@ export type SavePlanResult = { ok: true; changedImage: boolean } | { ok: false; 
  */
 export async function savePlan(
   db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; settings: PlanSettings; now?: Date },
+  args: { organisationId: number; procedureId: number; settings: PlanSettings; /** who saves it (none: the demo's seed) */ actor?: AuditActor; now?: Date },
 ): Promise<SavePlanResult> {
   const now = (args.now ?? new Date()).toISOString();
   const { settings } = args;
@@ -190,8 +191,23 @@ export async function savePlan(
     east_udeg: settings.geo ? Math.round(settings.geo.east * UDEG) : null,
   };
   const common = { alt_text: settings.alt, grid_columns: settings.columns, grid_rows: settings.rows, ...geoColumns, updated_at: now };
+  // the audit entry goes with the change, in its transaction
+  const entry = (changedImage: boolean): AuditEntry | null =>
+    args.actor
+      ? {
+          ...args.actor,
+          action: "plan_saved",
+          targetType: "procedure",
+          targetId: args.procedureId,
+          details: { document_id: settings.documentId, columns: settings.columns, rows: settings.rows, georeferenced: settings.geo !== null, image_changed: changedImage },
+        }
+      : null;
   if (existing && Number(existing.document_id) === settings.documentId) {
-    await db.updateTable("procedure_plans").set(common).where("procedure_id", "=", args.procedureId).execute();
+    await withAudit(
+      db,
+      (trx) => trx.updateTable("procedure_plans").set(common).where("procedure_id", "=", args.procedureId).execute(),
+      () => entry(false),
+    );
     return { ok: true, changedImage: false };
   }
   const document = await db
@@ -217,6 +233,8 @@ export async function savePlan(
     else await trx.insertInto("procedure_plans").values({ ...values, procedure_id: args.procedureId, organisation_id: args.organisationId }).execute();
     await claimBlob(trx, blob.id);
     if (existing) await deleteBlob(trx, Number(existing.blob_id));
+    const saved = entry(true);
+    if (saved) await audit(trx, saved);
   });
   return { ok: true, changedImage: true };
 }
@@ -233,14 +251,18 @@ export async function storeBytes(db: Kysely<Database>, bytes: Buffer, now: Date 
 }
 
 /** The plan goes; places already given keep their words and cells, their points stay stored but are no longer drawn. */
-export async function removePlan(db: Kysely<Database>, procedureId: number): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("procedure_plans").select("blob_id").where("procedure_id", "=", procedureId).executeTakeFirst();
-    if (!row) return false;
-    await trx.deleteFrom("procedure_plans").where("procedure_id", "=", procedureId).execute();
-    await deleteBlob(trx, Number(row.blob_id));
-    return true;
-  });
+export async function removePlan(db: Kysely<Database>, procedureId: number, actor: AuditActor): Promise<boolean> {
+  return withAudit(
+    db,
+    async (trx) => {
+      const row = await trx.selectFrom("procedure_plans").select("blob_id").where("procedure_id", "=", procedureId).executeTakeFirst();
+      if (!row) return false;
+      await trx.deleteFrom("procedure_plans").where("procedure_id", "=", procedureId).execute();
+      await deleteBlob(trx, Number(row.blob_id));
+      return true;
+    },
+    (removed) => (removed ? { ...actor, action: "plan_removed", targetType: "procedure", targetId: procedureId, details: {} } : null),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

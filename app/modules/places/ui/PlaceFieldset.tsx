@@ -10,18 +10,9 @@ import { useTranslation } from "react-i18next";
 import { TextField } from "~/components/fields";
 import type { FieldError } from "~/modules/forms/fields";
 import { errorMessageFor } from "~/modules/forms/fields";
-import { cellBox, cellLabels, parseCell, parsePoint, PICKER_WIDTH, pickerHeight, PLACE_DESCRIPTION_MAX, PLACE_FIELDS, POINT_SCALE, type PlanGrid } from "../place";
+import { cellBox, cellLabels, parseCell, parsePoint, PICKER_WIDTH, pickerHeight, PLACE_DESCRIPTION_MAX, PLACE_FIELDS, POINT_SCALE, type PlaceNotice, type PlacePicker } from "../place";
 
-export interface PlacePicker {
-  grid: PlanGrid;
-  alt: string;
-  /** the whole plan at twice the picker's width, and the URL of an enlarged cell without its label */
-  planSrc: string;
-  cellSrcPrefix: string;
-  cellSrcSuffix: string;
-}
-
-export type PlaceNotice = "point_set" | "keyboard" | "outside" | "zoomed" | "cleared" | "no_cell";
+export type { PlaceNotice, PlacePicker } from "../place";
 
 /** Labels of the place fields for the error summary. */
 export function usePlaceLabels(): Record<string, string> {

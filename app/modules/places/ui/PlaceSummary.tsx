@@ -1,11 +1,8 @@
 /** A statement's place as a summary (check your answers, the receipt, staff views): words, cell, a small picture of the point. */
 import { useTranslation } from "react-i18next";
-import type { PlaceInput } from "../place";
+import type { ShownPlace } from "../place";
 
-export interface ShownPlace extends PlaceInput {
-  /** a server-drawn crop around the point, when there is a point and a plan */
-  pictureSrc?: string;
-}
+export type { ShownPlace } from "../place";
 
 export function PlaceSummary({ place, changeHref }: { place: ShownPlace; changeHref?: string }) {
   const { t } = useTranslation(["place", "submissions"]);
