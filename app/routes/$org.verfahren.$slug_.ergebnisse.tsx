@@ -2,6 +2,7 @@
  * The results of a procedure, once published: the summary, submissions per channel, every choice
  * question as a chart with its table (small groups suppressed), the published submissions (number
  * and free text only, decision 30) with the council's responses (20 per page, ?seite=N) and links to the open data. Never personal data.
+ * A draft with numbered sections: the published statements per section, each linked to its list (?abschnitt=3.2; decision 62).
  * Before the results are out: a 404 that says so.
  */
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
@@ -18,7 +19,8 @@ import { procedureForReader } from "~/modules/procedures/translations.server";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { MIN_GROUP_SIZE, type HiddenReason } from "~/modules/results/disclosure";
 import { RESPONSE_EXCERPT_MAX, TEXT_KINDS, excerpt, excerptLength, parsePage } from "~/modules/results/rules";
-import { publishedPage } from "~/modules/results/published.server";
+import { publishedPage, sectionCounts } from "~/modules/results/published.server";
+import { sectionByNumber, sectionLabel } from "~/modules/sections/outline";
 import { resultsStatistics } from "~/modules/results/statistics.server";
 import { resultsSummaryOf } from "~/modules/results/results-procedure.server";
 import { BarChart, countText } from "~/modules/results/ui/BarChart";
@@ -33,14 +35,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (procedure.status !== "results_published") {
       return data({ ...common, pageTitle: t("notPublished.title"), note: languageNote(locale, [procedure.langs.title]) ? ("partial" as const) : null, results: null }, { status: 404 });
     }
-    const page = parsePage(new URL(request.url).searchParams.get("seite"));
+    const url = new URL(request.url);
+    const page = parsePage(url.searchParams.get("seite"));
     if (page === null) throw new HttpError(404, "not_found");
     // the statistics and the number published come from the stored snapshot, not a count per request
-    const [summary, { channels, statistics, published: total }] = await Promise.all([
+    const [summary, { channels, statistics, published: total }, bySection] = await Promise.all([
       resultsSummaryOf(db, procedure.id),
       resultsStatistics(db, procedure, { yes: t("yes"), no: t("no") }),
+      sectionCounts(db, procedure.id),
     ]);
-    const published = await publishedPage(db, procedure.id, page, total);
+    // ?abschnitt=3.2 (or =gesamt): the published statements about one section; anything else: all
+    const chosen = url.searchParams.get("abschnitt") ?? "";
+    const section = !bySection
+      ? null
+      : chosen === WHOLE_DRAFT_PARAM
+        ? { key: WHOLE_DRAFT_PARAM, id: null, number: null, title: null, total: bySection.wholeDraft }
+        : (() => {
+            const x = sectionByNumber(bySection.sections, chosen);
+            return x ? { key: x.number, id: x.id, number: x.number, title: x.title, total: x.published } : null;
+          })();
+    const published = await publishedPage(db, procedure.id, page, total, section ?? undefined);
     if (page > published.pages) throw new HttpError(404, "not_found");
     const textQuestions = procedure.questions.filter((q) => TEXT_KINDS.includes(q.kind));
     const questionById = new Map(procedure.questions.map((q) => [q.id, q]));
@@ -58,14 +72,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           const q = questionById.get(s.questionId)!;
           return { ...s, labelLang: q.langs.label, rows: s.rows.map((r) => ({ ...r, lang: rowLang(q, r.value) })) };
         }),
+        bySection: bySection
+          ? [
+              ...bySection.sections.map((x) => ({ key: x.number, label: sectionLabel(x), published: x.published })),
+              { key: WHOLE_DRAFT_PARAM, label: null, published: bySection.wholeDraft },
+            ]
+          : null,
+        section: section ? { key: section.key, number: section.number, title: section.title } : null,
         page,
         pages: published.pages,
-        total: published.total,
+        total: section ? total : published.total,
         submissions: published.items.map((s) => {
           const texts = textQuestions.map((q) => ({ id: q.id, label: q.label, labelLang: q.langs.label, text: (s.answers.get(q.id) ?? []).join("\n") })).filter((a) => a.text !== "");
           const length = excerptLength(texts.length);
           return {
             number: s.number,
+            section: s.section,
             texts: texts.map((a) => ({ ...a, text: excerpt(a.text, length).text })),
             images: s.images.map((im) => ({ src: im.path, alt: im.altText })),
             response: s.response ? { decision: s.response.decision, text: excerpt(s.response.text, RESPONSE_EXCERPT_MAX).text } : null,
@@ -75,6 +97,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     });
   });
 }
+
+/** `?abschnitt=` for the statements about the draft as a whole. */
+const WHOLE_DRAFT_PARAM = "gesamt";
 
 /** The language of an answer's label in a chart: the option's or scale end's; none for numbers and yes/no (page language). */
 function rowLang(q: LocalizedQuestion, value: string): string | undefined {
@@ -112,7 +137,12 @@ export default function ResultsPage() {
   const number = new Intl.NumberFormat(i18n.language);
   const count = (c: { count: number | null; hidden: HiddenReason | null }) => countText(t, number, c, MIN_GROUP_SIZE);
   const protectiveNote = <p className="hint">{t("protectsSmallGroupNote", { limit: MIN_GROUP_SIZE })}</p>;
-  const pageHref = (p: number) => (p === 1 ? "?" : `?seite=${p}`);
+  const pageHref = (p: number) => {
+    const q = new URLSearchParams();
+    if (results.section) q.set("abschnitt", results.section.key);
+    if (p > 1) q.set("seite", String(p));
+    return `?${q}`;
+  };
   return (
     <>
       <p className="caption" {...contentAttrs(titleLang, i18n.language)}>
@@ -178,7 +208,51 @@ export default function ResultsPage() {
         </>
       )}
 
+      {results.bySection ? (
+        <>
+          <h2>{t("bySection.heading")}</h2>
+          <p>{t("bySection.intro")}</p>
+          <div className="table-wrap" role="region" aria-labelledby="sections-caption" tabIndex={0}>
+            <table className="table">
+              <caption id="sections-caption">{t("bySection.caption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("bySection.section")}</th>
+                  <th scope="col" className="num">
+                    {t("bySection.count")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {results.bySection.map((x) => (
+                  <tr key={x.key}>
+                    <th scope="row">
+                      {x.published > 0 ? (
+                        <a href={`?abschnitt=${x.key}#beitraege`} aria-current={results.section?.key === x.key ? "true" : undefined}>
+                          {x.label === null ? t("bySection.whole") : <span lang={de}>{x.label}</span>}
+                        </a>
+                      ) : x.label === null ? (
+                        t("bySection.whole")
+                      ) : (
+                        <span lang={de}>{x.label}</span>
+                      )}
+                    </th>
+                    <td className="num">{number.format(x.published)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+
       <h2 id="beitraege">{t("published.heading")}</h2>
+      {results.section ? (
+        <p>
+          {results.section.number === null ? t("bySection.filteredWhole") : t("bySection.filtered", { number: results.section.number })}{" "}
+          <a href="?#beitraege">{t("bySection.showAll")}</a>
+        </p>
+      ) : null}
       {results.total === 0 ? (
         <p>{t("published.none")}</p>
       ) : (
@@ -189,6 +263,17 @@ export default function ResultsPage() {
             {results.submissions.map((s) => (
               <li key={s.number} className="card">
                 <h3 className="card__title">{t("published.item", { number: s.number })}</h3>
+                {results.bySection ? (
+                  <p className="card__meta">
+                    {s.section ? (
+                      <>
+                        {t("bySection.about", { number: s.section.number })} <span lang={de}>{s.section.title}</span>
+                      </>
+                    ) : (
+                      t("bySection.whole")
+                    )}
+                  </p>
+                ) : null}
                 {s.texts.map((a) => (
                   <div key={a.id}>
                     <p className="card__meta" {...contentAttrs(a.labelLang, i18n.language)}>

@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function WeighingTable() {
-  const { procedure, base, columns, rows, total, considered, office } = useLoaderData<typeof loader>();
+  const { procedure, base, columns, groups, rows, total, considered, office } = useLoaderData<typeof loader>();
   const { t } = useTranslation(["moderation", "staff"]);
   return (
     <>
@@ -96,23 +96,32 @@ export default function WeighingTable() {
               ))}
             </tr>
           </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r[0]}>
-                {r.map((v, i) =>
-                  i === 0 ? (
-                    <th key={i} scope="row" className="weighing__number">
-                      {v}
-                    </th>
-                  ) : (
-                    <td key={i} lang="de">
-                      {v}
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
-          </tbody>
+          {groups.map((g) => (
+            <tbody key={g.title}>
+              {g.title ? (
+                <tr className="weighing__group">
+                  <th colSpan={columns.length} scope="rowgroup" lang="de">
+                    {g.title}
+                  </th>
+                </tr>
+              ) : null}
+              {g.rows.map((r) => (
+                <tr key={r[0]}>
+                  {r.map((v, i) =>
+                    i === 0 ? (
+                      <th key={i} scope="row" className="weighing__number">
+                        {v}
+                      </th>
+                    ) : (
+                      <td key={i} lang="de">
+                        {v}
+                      </td>
+                    ),
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          ))}
         </table>
       </div>
     </>

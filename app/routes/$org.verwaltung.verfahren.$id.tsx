@@ -19,7 +19,7 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { reopenDayFor } from "~/modules/procedures/lifecycle.server";
 import { changeProcedure, PROCEDURE_INTENTS } from "~/modules/procedures/admin-actions.server";
 import { canArchive, canClose, canOpen, canReopen, editableFields, PROCEDURE_FIELDS, questionsFrozen } from "~/modules/procedures/admin-rules";
-import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { getProcedureForAdmin, requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { parseId, takeIntent } from "~/modules/forms/parse.server";
 import { errorMessageFor } from "~/modules/forms/fields";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
@@ -32,9 +32,7 @@ const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived"
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, ["admin"]);
-    const id = parseId(params.id);
-    const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, id);
-    if (!procedure) throw new HttpError(404, "procedure_not_found");
+    const procedure = await requireProcedureForAdmin(getDb(), user.organisationId, params.id);
     const derivedFrom = procedure.derivedFromId === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, procedure.derivedFromId);
     const { t } = await getT(request, "admin");
     const notice = new URL(request.url).searchParams.get("hinweis");

@@ -16,17 +16,10 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { ATTACHMENT_LIMITS, attachmentSettings, saveAttachmentSettings } from "~/modules/attachments/attachments.server";
 import { parseAttachmentSettings, settingsValues } from "~/modules/attachments/settings.server";
 import { errorMessageFor } from "~/modules/forms/fields";
-import { parseId } from "~/modules/forms/parse.server";
-import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 
-async function procedureOf(organisationId: number, rawId: string | undefined) {
-  const id = parseId(rawId);
-  const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), organisationId, id);
-  if (!procedure) throw new HttpError(404, "procedure_not_found");
-  return procedure;
-}
+const procedureOf = (organisationId: number, rawId: string | undefined) => requireProcedureForAdmin(getDb(), organisationId, rawId);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {

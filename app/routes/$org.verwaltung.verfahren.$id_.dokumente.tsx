@@ -31,18 +31,13 @@ import { MEDIA_TYPES } from "~/modules/files/detect.server";
 import { HttpError } from "~/modules/http/errors";
 import { isMultipart } from "~/modules/http/multipart.server";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
-import { parseId, takeId, takeIntent } from "~/modules/forms/parse.server";
+import { requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { takeId, takeIntent } from "~/modules/forms/parse.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const NOTICES = ["added", "replaced", "unchanged", "moved", "withdrawn"] as const;
 
-async function procedureOf(organisationId: number, rawId: string | undefined) {
-  const id = parseId(rawId);
-  const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), organisationId, id);
-  if (!procedure) throw new HttpError(404, "procedure_not_found");
-  return procedure;
-}
+const procedureOf = (organisationId: number, rawId: string | undefined) => requireProcedureForAdmin(getDb(), organisationId, rawId);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {

@@ -16,7 +16,7 @@ import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { changeQuestions, QUESTION_INTENTS } from "~/modules/procedures/admin-actions.server";
-import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
+import { requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { MAX_LENGTH_LIMIT, QUESTION_KINDS, QUESTION_LIMITS, questionsFrozen } from "~/modules/procedures/admin-rules";
 import { parseId, takeIntent } from "~/modules/forms/parse.server";
 import { type FormValues, errorMessageFor, type FieldError } from "~/modules/forms/fields";
@@ -29,9 +29,7 @@ const NEW_QUESTION_VALUES: FormValues = { kind: "long_text" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, ["admin"]);
-    const id = parseId(params.id);
-    const procedure = id === null ? undefined : await getProcedureForAdmin(getDb(), user.organisationId, id);
-    if (!procedure) throw new HttpError(404, "procedure_not_found");
+    const procedure = await requireProcedureForAdmin(getDb(), user.organisationId, params.id);
     const url = new URL(request.url);
     const frozen = questionsFrozen(procedure.status);
     let editing: { id: number; position: number; values: FormValues } | null = null;

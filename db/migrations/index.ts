@@ -30,6 +30,7 @@ import * as m0030 from "./0030-attachments";
 import * as m0031 from "./0031-transparency-log";
 import * as m0032 from "./0032-alerts";
 import * as m0035 from "./0035-queue-sections";
+import * as m0036 from "./0036-weighing-by-section";
 import * as m0037 from "./0037-attachment-retention";
 import * as m0038 from "./0038-published-attachments";
 import * as m0039 from "./0039-alert-events-in-the-transparency-log";
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   "0031-transparency-log": m0031,
   "0032-alerts": m0032,
   "0035-queue-sections": m0035,
+  "0036-weighing-by-section": m0036,
   "0037-attachment-retention": m0037,
   "0038-published-attachments": m0038,
   "0039-alert-events-in-the-transparency-log": m0039,

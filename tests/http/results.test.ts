@@ -359,7 +359,7 @@ describe("results", () => {
   it("lists the published submissions 20 a page, with public text and the council's responses", async () => {
     const pages = [1, 2].map(async (n) => textOf(mainOf(await (await new Client(server.url).get(n === 1 ? RESULTS : `${RESULTS}?seite=${n}`)).text())));
     const [one, two] = await Promise.all(pages);
-    const numbersOf = (text: string) => [...text.matchAll(/Beitrag (\d+) (?:Ihre Stellungnahme|Welche Straße)/g)].map((m) => Number(m[1]));
+    const numbersOf = (text: string) => [...text.matchAll(/Beitrag (\d+) (?:Zum Entwurf insgesamt )?(?:Ihre Stellungnahme|Welche Straße)/g)].map((m) => Number(m[1]));
     expect(numbersOf(one)).toHaveLength(20);
     expect(numbersOf(two)).toHaveLength(5);
     const numbers = [...numbersOf(one), ...numbersOf(two)];
@@ -397,14 +397,15 @@ describe("results", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).slice(1));
     // decision 30: number, the free texts and the response — choice answers, channel and day are only counted
-    expect(csv[0]).toEqual(["Nummer", "Ihre Stellungnahme zum Entwurf", "Welche Straße oder welcher Ort betrifft Ihre Stellungnahme?", "Entscheidung", "Antwort der Verwaltung"]);
+    // the demo's draft has numbered sections: each row names its own (decision 62)
+    expect(csv[0]).toEqual(["Nummer", "Abschnitt", "Titel des Abschnitts", "Ihre Stellungnahme zum Entwurf", "Welche Straße oder welcher Ort betrifft Ihre Stellungnahme?", "Entscheidung", "Antwort der Verwaltung"]);
     const rows = csv.slice(1);
     expect(rows).toHaveLength(25);
-    expect(rows.every((r) => r.length === 5)).toBe(true);
+    expect(rows.every((r) => r.length === 7 && r[1] === "" && r[2] === "")).toBe(true);
     const pageNumbers = [...page.matchAll(/<h3 class="card__title">Beitrag (\d+)<\/h3>/g)].map((m) => m[1]);
     expect(rows.slice(0, 20).map((r) => r[0])).toEqual(pageNumbers);
-    expect(rows.filter((r) => r[3] === "Teilweise berücksichtigt")).toHaveLength(10);
-    expect(rows.some((r) => r[2] === "Bahnhofstraße")).toBe(true);
+    expect(rows.filter((r) => r[5] === "Teilweise berücksichtigt")).toHaveLength(10);
+    expect(rows.some((r) => r[4] === "Bahnhofstraße")).toBe(true);
 
     const jsonRes = await new Client(server.url).get(FILES[1]);
     expect(jsonRes.headers.get("content-type")).toBe("application/json; charset=utf-8");
@@ -428,7 +429,7 @@ describe("results", () => {
       "small_group",
       "small_group",
     ]);
-    expect(Object.keys(json.submissions[0]).sort()).toEqual(["answers", "number", "response"]);
+    expect(Object.keys(json.submissions[0]).sort()).toEqual(["answers", "number", "response", "section"]);
 
     const dcatRes = await new Client(server.url).get(FILES[2]);
     expect(dcatRes.headers.get("content-type")).toBe("application/ld+json; charset=utf-8");

@@ -10,6 +10,9 @@ import { engines } from "../support/databases";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, signIn } from "../support/staff";
+import { publishSubmission } from "~/modules/moderation/moderation.server";
+import { publishResults } from "~/modules/results/publishing.server";
+import { parseCsv } from "../support/csv";
 
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const ANSWERS: [string, string][] = [
@@ -158,5 +161,44 @@ describe.each(engines)("numbered sections on %s", (engine) => {
       expect(res.status).toBe(200);
       expect(listed(await res.text())).toEqual(rows.map((r) => r.id).sort((a, b) => a - b));
     }
+  });
+  it("shows the published statements per section on the results page, lists one section's, and names the section in the open data", async () => {
+    const procedure = await db.db.selectFrom("procedures").select(["id", "organisation_id"]).where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    const moderatorId = (await db.db.selectFrom("accounts").select("id").where("email", "=", DEMO.moderator).executeTakeFirstOrThrow()).id;
+    const rows = await db.db
+      .selectFrom("submissions")
+      .leftJoin("procedure_sections", "procedure_sections.id", "submissions.section_id")
+      .select(["submissions.id", "procedure_sections.number"])
+      .where("submissions.procedure_id", "=", procedure.id)
+      .orderBy("submissions.id")
+      .execute();
+    for (const r of rows) await publishSubmission(db.db, { organisationId: procedure.organisation_id, submissionId: r.id, moderatorId, redactions: new Map(), confirmedChecked: true });
+    await db.db.updateTable("procedures").set({ status: "closed" }).where("id", "=", procedure.id).execute();
+    expect(await publishResults(db.db, { organisationId: procedure.organisation_id, procedureId: procedure.id, moderatorId, summary: "Danke." })).toMatchObject({ ok: true });
+    const about32 = rows.filter((r) => r.number === "3.2").length;
+    const whole = rows.filter((r) => r.number === null).length;
+
+    const results = `${PROCEDURE}/ergebnisse`;
+    const page = mainOf(await (await new Client(server.url).get(results)).text());
+    const table = page.match(/<table class="table"><caption id="sections-caption">[\s\S]*?<\/table>/)?.[0] ?? "";
+    expect(textOf(table)).toContain(`3.2 Radwege in der Innenstadt ${about32}`);
+    expect(textOf(table)).toContain(`Zum Entwurf insgesamt ${whole}`);
+    expect(textOf(table)).toContain("3.1 Sicherheit zuerst 0");
+    expect(table).toContain('href="?abschnitt=3.2#beitraege"');
+    expect(textOf(page)).toContain("Zu Abschnitt 3.2 Radwege in der Innenstadt");
+
+    // one section's list: only its statements, numbered as among all published
+    const one = mainOf(await (await new Client(server.url).get(`${results}?abschnitt=3.2`)).text());
+    expect(textOf(one)).toContain("Gezeigt werden nur die Beiträge zu Abschnitt 3.2.");
+    const numbers = [...one.matchAll(/<h3 class="card__title">Beitrag (\d+)<\/h3>/g)].map((m) => Number(m[1]));
+    expect(numbers).toEqual(rows.flatMap((r, i) => (r.number === "3.2" ? [i + 1] : [])));
+    expect((await new Client(server.url).get(`${results}?abschnitt=9.9`)).status).toBe(200);
+
+    const [head, ...lines] = parseCsv((await (await new Client(server.url).get(`${PROCEDURE}/daten.csv`)).text()).replace(/^\uFEFF/, ""));
+    expect(head.slice(0, 3)).toEqual(["Nummer", "Abschnitt", "Titel des Abschnitts"]);
+    expect(lines.map((l) => l[1])).toEqual(rows.map((r) => r.number ?? ""));
+    const json = await (await new Client(server.url).get(`${PROCEDURE}/daten.json`)).json();
+    expect(json.sections.find((x: { number: string | null }) => x.number === "3.2")).toEqual({ number: "3.2", title: "Radwege in der Innenstadt", depth: 2, published: about32 });
+    expect(json.submissions.map((x: { section: { number: string } | null }) => x.section?.number ?? "")).toEqual(rows.map((r) => r.number ?? ""));
   });
 });

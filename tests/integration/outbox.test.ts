@@ -4,15 +4,13 @@
  * who is queued, once; what arrives; the privacy log of each notified submission; retries with
  * backoff while the server is down; no address in any log line or outbox row.
  */
-import type { AddressInfo } from "node:net";
-import { SMTPServer, type SMTPServerAddress } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { respond } from "~/modules/moderation/moderation.server";
-import { MAX_ATTEMPTS, createTransport, queueResultNotifications, sendPendingEmails, withoutAddresses, type Mailer } from "~/modules/notifications/outbox.server";
+import { MAX_ATTEMPTS, createTransport, queueResultNotifications, sendPendingEmails, withoutAddresses } from "~/modules/notifications/outbox.server";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
 import { requestErasure, withdrawSubmission } from "~/modules/privacy/rights.server";
@@ -20,82 +18,12 @@ import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { LocalSmtp } from "../support/smtp";
 
 const MINUTE = 60_000;
 const RESULTS_URL = "https://beteiligung.example/musterstadt/verfahren/radverkehrsplan-2030/ergebnisse";
 const MAIL_FROM = "Stadt Musterstadt <beteiligung@musterstadt.example>";
 const REJECTED = "abgelehnt@example.org";
-
-// ——— a local SMTP server ———
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-function decodeBody(raw: string): string {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join("\n\n");
-  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head)) {
-    const bytes: number[] = [];
-    const soft = body.replace(/=\r?\n/g, "");
-    for (let i = 0; i < soft.length; i++) {
-      if (soft[i] === "=" && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
-        bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
-        i += 2;
-      } else bytes.push(...Buffer.from(soft[i], "utf8"));
-    }
-    return Buffer.from(bytes).toString("utf8");
-  }
-  return body;
-}
-
-class LocalSmtp {
-  received: (Received & { text: string })[] = [];
-  server: SMTPServer | null = null;
-  port = 0;
-
-  async start(port = 0) {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onRcptTo: (address: SMTPServerAddress, _session, callback) => {
-        if (address.address === REJECTED) {
-          const error = new Error(`Mailbox ${address.address} unavailable`) as Error & { responseCode: number };
-          error.responseCode = 550;
-          return callback(error);
-        }
-        callback();
-      },
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          const raw = Buffer.concat(chunks).toString("utf8");
-          this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodeBody(raw) });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.port = (this.server.server.address() as AddressInfo).port;
-  }
-
-  async stop() {
-    const s = this.server;
-    this.server = null;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  transport(): Mailer {
-    return createTransport({ SMTP_URL: `smtp://127.0.0.1:${this.port}/?ignoreTLS=true`, MAIL_FROM })!;
-  }
-}
 
 // ——— everything the code under test logs ———
 
@@ -111,7 +39,7 @@ beforeAll(() => {
 afterAll(() => vi.restoreAllMocks());
 
 // one SMTP server for the whole file: the app's transport is made once per process from SMTP_URL
-const smtp = new LocalSmtp();
+const smtp = new LocalSmtp({ rejects: [REJECTED] });
 beforeAll(() => smtp.start());
 afterAll(() => smtp.stop());
 

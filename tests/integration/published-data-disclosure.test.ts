@@ -9,6 +9,10 @@
  * refused statement's channel and answers by subtracting the rows from the statistics, or its
  * existence from a gap in the numbering. None of it may give a count below the threshold or a
  * fact about the refused statement.
+ *
+ * The statements are about sections of the draft (issue 17, decision 62), the refused one about a
+ * section nobody else wrote about: a published row names its section, every per-section count is
+ * a count of published rows and nothing more, so no artefact says what the refused one was about.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
@@ -22,8 +26,10 @@ import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { MIN_GROUP_SIZE } from "~/modules/results/disclosure";
 import { csvExport, exportLabels, jsonExport } from "~/modules/results/open-data.server";
 import { publishResults } from "~/modules/results/publishing.server";
-import { publishedPage } from "~/modules/results/published.server";
+import { publishedPage, sectionCounts } from "~/modules/results/published.server";
 import { resultsStatistics } from "~/modules/results/statistics.server";
+import { sectionByNumber } from "~/modules/sections/outline";
+import { sectionsOf } from "~/modules/sections/sections.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { parseCsv } from "../support/csv";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
@@ -39,6 +45,8 @@ const GRADE = ["4", "4", "2", "4", "4", "2", "4", "4", "2", "4", "4", "2", "4", 
 // cycling with children (optional): yes 6, no 5, 4 unanswered; the refused one said no
 const KIDS = ["yes", "no", "", "yes", "no", "yes", "", "yes", "no", "", "yes", "no", "yes", "", "no"];
 // what matters (multiple choice): safety 9, width 5, parking 2
+// the section each is about ("" = the draft as a whole); the refused one (index 14) alone is about 5 (Kosten)
+const SECTION = ["3.2", "3.2", "1", "", "3.2", "4", "", "3.2", "1", "", "3.2", "3.3", "", "3.2", "5"];
 const WISHES = [["safety"], ["safety", "width"], ["parking"], ["safety"], ["width"], ["safety"], [], ["safety", "width"], ["safety"], ["width"], ["safety"], [], ["safety", "parking"], ["width"], ["safety"]];
 
 describe.each(engines)("published data on %s", (engine) => {
@@ -49,9 +57,14 @@ describe.each(engines)("published data on %s", (engine) => {
   /** what a reader can take from every artefact */
   let artefacts: {
     statistics: Awaited<ReturnType<typeof resultsStatistics>>;
+    sections: Awaited<ReturnType<typeof sectionCounts>>;
     page: Awaited<ReturnType<typeof publishedPage>>;
     csv: string[][];
-    json: { statistics: { channels: { channel: string; count: number | null; suppressed: boolean; reason?: string }[]; questions: { key: string; kind: string; counts: { value: string; count: number | null; reason?: string }[] }[] }; submissions: Record<string, unknown>[] };
+    json: {
+      statistics: { channels: { channel: string; count: number | null; suppressed: boolean; reason?: string }[]; questions: { key: string; kind: string; counts: { value: string; count: number | null; reason?: string }[] }[] };
+      sections: { number: string | null; title: string; published: number }[];
+      submissions: Record<string, unknown>[];
+    };
   };
 
   beforeAll(async () => {
@@ -68,6 +81,7 @@ describe.each(engines)("published data on %s", (engine) => {
       .executeTakeFirstOrThrow();
     procedure = (await findPublicProcedure(h.db, orgId, "radverkehrsplan-2030"))!;
     const [text, , mode, wishes, grade, kids] = procedure.questions;
+    const sections = await sectionsOf(h.db, procedure);
     const ids: number[] = [];
     for (let i = 0; i < 15; i++) {
       const answers: Record<number, string[]> = { [text.id]: [`Stellungnahme ${i + 1}: Der Radweg am Markt ist zu schmal.`], [mode.id]: [MODE[i]], [grade.id]: [GRADE[i]] };
@@ -76,7 +90,7 @@ describe.each(engines)("published data on %s", (engine) => {
       const result = await h.db.transaction().execute((trx) =>
         createSubmission(trx, {
           procedure,
-          input: { answers: Object.entries(answers).map(([q, values]) => ({ questionId: Number(q), values })), contact: {} },
+          input: { answers: Object.entries(answers).map(([q, values]) => ({ questionId: Number(q), values })), contact: {}, sectionId: SECTION[i] ? sectionByNumber(sections, SECTION[i])!.id : null },
           channel: CHANNEL_OF[i],
           language: "de",
           idempotencyKey: `disclosure-${engine}-${i}`,
@@ -94,6 +108,7 @@ describe.each(engines)("published data on %s", (engine) => {
     const meta = { title: "t", organisation: "o", url: "u", opensAt: now, closesAt: now, issued: now, modified: now };
     artefacts = {
       statistics: await resultsStatistics(h.db, procedure, labels),
+      sections: await sectionCounts(h.db, procedure.id),
       page: await publishedPage(h.db, procedure.id, 1),
       csv: parseCsv((await readText(csvExport(h.db, procedure, labels))).replace(/^\uFEFF/, "")),
       json: JSON.parse(await readText(jsonExport(h.db, procedure, meta, labels))),
@@ -149,9 +164,9 @@ describe.each(engines)("published data on %s", (engine) => {
     // the rule behind it: a row carries its number, its free text and the response, nothing else
     const labels = exportLabels();
     const textColumns = procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").map((q) => q.label);
-    expect(artefacts.csv[0]).toEqual([labels.columns.number, ...textColumns, labels.columns.decision, labels.columns.response]);
+    expect(artefacts.csv[0]).toEqual([labels.columns.number, labels.columns.section, labels.columns.sectionTitle, ...textColumns, labels.columns.decision, labels.columns.response]);
     for (const s of artefacts.json.submissions) {
-      expect(Object.keys(s).sort()).toEqual(["answers", "number", "response"]);
+      expect(Object.keys(s).sort()).toEqual(["answers", "number", "response", "section"]);
       expect(Object.keys(s.answers as object)).toEqual(["frage_1", "frage_2"]);
     }
     expect(fromRows.size).toBe(0);
@@ -225,5 +240,33 @@ describe.each(engines)("published data on %s", (engine) => {
     expect(artefacts.page.items.map((s) => s.number)).toEqual(expected);
     expect(artefacts.page.total).toBe(14);
     expect(refusedId).toBeGreaterThan(0);
+  });
+
+  it("publishes each statement's section and counts per section only what the rows show: the refused one's section stays unknown", () => {
+    const labels = exportLabels();
+    // the sections counted from the rows of each artefact ("" = the draft as a whole)
+    const tally = (sections: (string | null | undefined)[]) => {
+      const out: Record<string, number> = {};
+      for (const x of sections) out[x ?? ""] = (out[x ?? ""] ?? 0) + 1;
+      return out;
+    };
+    const [head, ...rows] = artefacts.csv;
+    const fromCsv = tally(rows.map((r) => r[head.indexOf(labels.columns.section)]));
+    const fromJson = tally(artefacts.json.submissions.map((s) => (s.section as { number: string } | null)?.number));
+    const fromPage = tally(artefacts.page.items.map((s) => s.section?.number));
+    const truthPublished = tally(SECTION.slice(0, 14));
+    expect(fromCsv).toEqual(truthPublished);
+    expect(fromJson).toEqual(truthPublished);
+    expect(fromPage).toEqual(truthPublished);
+    // every per-section count (the page's table, the JSON) is the rows' own count, nothing more
+    const counted = (list: { number: string | null; published: number }[]) => Object.fromEntries(list.filter((x) => x.published > 0).map((x) => [x.number ?? "", x.published]));
+    const pageCounts = [...artefacts.sections!.sections, { number: null, published: artefacts.sections!.wholeDraft }];
+    expect(counted(pageCounts)).toEqual(truthPublished);
+    expect(counted(artefacts.json.sections)).toEqual(truthPublished);
+    // rows minus counts: nothing left over anywhere, so nothing says section 5 had a statement
+    const all = [...pageCounts, ...artefacts.json.sections];
+    expect(all.filter((x) => x.number === "5").map((x) => x.published)).toEqual([0, 0]);
+    expect(all.reduce((sum, x) => sum + x.published, 0)).toBe(28);
+    expect(JSON.stringify(artefacts.json.statistics)).not.toMatch(/section|abschnitt/i);
   });
 });

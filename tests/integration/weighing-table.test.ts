@@ -25,6 +25,7 @@ import { procedureForModeration, publishSubmission, respond } from "~/modules/mo
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { describeSubmission, withdrawSubmission } from "~/modules/privacy/rights.server";
 import type { Procedure } from "~/modules/procedures/procedure";
+import { sectionsOf } from "~/modules/sections/sections.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
@@ -217,13 +218,15 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const table = content["office:document-content"]["office:body"]["office:text"]["table:table"][0];
     const cellText = (cell: any) => (cell["text:p"] ?? []).map((p: any) => (typeof p === "object" ? (p["#text"] ?? "") : String(p))).join("\n");
     const header = table["table:table-header-rows"]["table:table-row"][0]["table:table-cell"].map(cellText);
-    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Abschnitt", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
+    // grouped by section: the section heads its group instead of being a column (none chosen yet: one group)
+    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
+    expect(content["office:document-content"]["office:body"]["office:text"]["text:h"].map((h: any) => h["#text"])).toEqual([`Abwägungstabelle: ${procedure.title}`, "Zum Entwurf insgesamt"]);
     const rows = table["table:table-row"].map((r: any) => r["table:table-cell"].map(cellText));
     expect(rows.map((r: string[]) => Number(r[0]))).toEqual(ids.slice().sort((a, b) => a - b));
     const first = rows.find((r: string[]) => Number(r[0]) === ids[0]);
     expect(first[3]).toBe(PEOPLE[0].name);
-    expect(first[6]).toBe("Berücksichtigt");
-    expect(first[7]).toBe("Die Stelle wird geprüft und entschärft.");
+    expect(first[5]).toBe("Berücksichtigt");
+    expect(first[6]).toBe("Die Stelle wird geprüft und entschärft.");
     const all = strFromU8(files["content.xml"]);
     // the contact block never: Erika's e-mail address is only there, both postal addresses too
     expect(all).not.toContain(PEOPLE[0].email);
@@ -246,6 +249,38 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     };
     expect(await text("redacted")).toBe("Der Radweg an der [Straße entfernt] ist zu schmal.");
     expect(await text("original")).toContain("Bahnhofstraße");
+  });
+
+  it("the document and the printable table are the council's table grouped by section: the whole draft first, then the draft's order", async () => {
+    const sections = await sectionsOf(h.db, procedure);
+    expect(sections.length).toBeGreaterThan(2);
+    const [early, late] = [sections[1], sections.at(-1)!];
+    // a later section for an earlier statement: the groups follow the draft, not the numbers
+    await h.db.updateTable("submissions").set({ section_id: late.id }).where("id", "=", ids[0]).execute();
+    await h.db.updateTable("submissions").set({ section_id: early.id }).where("id", "in", [ids[2], ids[3]]).execute();
+    const file = await exportWeighingTable(h.db, { procedure, moderatorId, request: { format: "odt", variant: "anonymised", text: "redacted" } });
+    const xml = strFromU8(unzipSync(new Uint8Array(await bytesOf(file.body)))["content.xml"]);
+    const body = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(xml)[1]["office:document-content"].find((n: any) => n["office:body"])["office:body"][0]["office:text"];
+    // headings and each table's numbers, in document order
+    const textOf = (nodes: any[]): string => nodes.map((n) => (n["#text"] !== undefined ? String(n["#text"]) : textOf(Object.values(n).find(Array.isArray) ?? []))).join("");
+    const outline = body
+      .filter((n: any) => n["text:h"] || n["table:table"])
+      .map((n: any) => (n["text:h"] ? textOf(n["text:h"]) : n["table:table"].filter((r: any) => r["table:table-row"]).map((r: any) => Number(textOf(r["table:table-row"][0]["table:table-cell"])))));
+    const whole = ids.filter((id) => ![ids[0], ids[2], ids[3]].includes(id)).sort((a, b) => a - b);
+    expect(outline).toEqual([`Abwägungstabelle: ${procedure.title}`, "Zum Entwurf insgesamt", whole, `${early.number} ${early.title}`, [ids[2], ids[3]].sort((a, b) => a - b), `${late.number} ${late.title}`, [ids[0]]]);
+    const table = await printableWeighingTable(h.db, procedure, moderatorId);
+    expect(table.groups.map((g) => [g.title, g.rows.map((r) => r[0])])).toEqual([
+      ["Zum Entwurf insgesamt", whole],
+      [`${early.number} ${early.title}`, [ids[2], ids[3]].sort((a, b) => a - b)],
+      [`${late.number} ${late.title}`, [ids[0]]],
+    ]);
+    expect(table.columns.map((c) => c.key)).not.toContain("section");
+    // the spreadsheet stays one list in number order, the section a column to filter by
+    const sheet = await exportWeighingTable(h.db, { procedure, moderatorId, request: { format: "xlsx", variant: "anonymised", text: "redacted" } });
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(await bytesOf(sheet.body), { type: "buffer" }).Sheets["Abwägung"], { header: 1 });
+    expect(rows.slice(1).map((r) => r[0])).toEqual(ids.slice().sort((a, b) => a - b));
+    expect(rows.find((r) => r[0] === ids[0])![3]).toBe(`${late.number} ${late.title}`);
+    await h.db.updateTable("submissions").set({ section_id: null }).where("id", "in", ids).execute();
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * A real SMTP server on 127.0.0.1 (smtp-server) for the mail suites: every message as received,
  * with its headers and decoded text body, and a transport of the app's own kind pointing at it.
+ * Addresses in `rejects` are refused as a mail server does (550); `start(port)` brings a stopped
+ * server back on its old port (a transport made before still reaches it).
  */
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { SMTPServer, type SMTPServerAddress } from "smtp-server";
 import { createTransport, type Mailer } from "~/modules/notifications/outbox.server";
 
 export interface ReceivedMail {
@@ -34,11 +36,19 @@ export class LocalSmtp {
   private server: SMTPServer | null = null;
   port = 0;
 
-  async start() {
+  constructor(private readonly options: { rejects?: readonly string[] } = {}) {}
+
+  async start(port = 0) {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS"],
       logger: false,
+      onRcptTo: (address: SMTPServerAddress, _session, callback) => {
+        if (!this.options.rejects?.includes(address.address)) return callback();
+        const error = new Error(`Mailbox ${address.address} unavailable`) as Error & { responseCode: number };
+        error.responseCode = 550;
+        callback(error);
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
@@ -52,7 +62,7 @@ export class LocalSmtp {
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
-      this.server!.listen(0, "127.0.0.1", () => resolve());
+      this.server!.listen(port, "127.0.0.1", () => resolve());
     });
     this.port = (this.server.server.address() as AddressInfo).port;
   }

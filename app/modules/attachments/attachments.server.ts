@@ -17,7 +17,7 @@ import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/fi
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
-import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
+import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
@@ -105,6 +105,8 @@ export interface AttachmentOwner {
   legalBasis?: string;
   /** with submissionId: when it goes with the submission's other personal data */
   deleteAfter?: string | null;
+  /** the audit entry of a staff member's upload, written in the same transaction */
+  audit?: AuditEntry;
 }
 
 export interface AttachmentSummary {
@@ -183,6 +185,7 @@ export async function storeAttachment(db: Kysely<Database>, prepared: PreparedAt
       if (owner.submissionId) {
         await appendPrivacyEvent(trx, { organisationId: owner.organisationId, submissionId: owner.submissionId }, storedEvent(owner, 1, now));
       }
+      if (owner.audit) await audit(trx, { ...owner.audit, details: { ...owner.audit.details, sha256: prepared.sha256, bytes: prepared.byteSize }, at: now });
     });
     return token;
   } catch (error) {
@@ -347,6 +350,13 @@ export async function findAttachment(db: Kysely<Database>, organisationId: numbe
     submissionId: Number(row.submission_id),
     read: () => decryptStream(readBlob(db, info), row.token, thumbnail ? "thumb" : "file", keySealed),
   };
+}
+
+/** One of the person's own files (not a desk scan), for their download with the receipt code. */
+export async function findOwnAttachment(db: Kysely<Database>, submissionId: number, token: string): Promise<AttachmentDownload | undefined> {
+  const row = await db.selectFrom("attachments").select(["organisation_id", "source"]).where("submission_id", "=", submissionId).where("token", "=", token).executeTakeFirst();
+  if (!row || row.source !== "resident") return undefined;
+  return findAttachment(db, Number(row.organisation_id), token);
 }
 
 /** "Viewed by staff" in the submission's privacy log. */

@@ -54,7 +54,9 @@ export async function exportWeighingTable(
     }),
   );
   const office = procedure.responsibleOffice;
-  const rows = weighingRows(db, procedure, { variant: request.variant, text: request.text, moderatorId: args.moderatorId, now });
+  const groupBy = request.format === "odt" ? (EXTRA_COLUMNS.find((c) => c.groups)?.key ?? null) : null;
+  // the spreadsheet is one list in number order (it filters and sorts itself); the document is the council's table, grouped
+  const rows = weighingRows(db, procedure, { variant: request.variant, text: request.text, moderatorId: args.moderatorId, now, order: groupBy ? "section" : "number" });
   const title = `Abwägungstabelle: ${procedure.title}`;
   const fileName = `abwaegung-${procedure.slug}-${request.variant === "named" ? "namentlich" : "anonymisiert"}.${request.format}`;
   if (request.format === "xlsx") {
@@ -69,6 +71,5 @@ export async function exportWeighingTable(
     ],
   };
   const columns = weighingColumns(request.variant, office).filter((c) => c.key !== "office");
-  const groupBy = EXTRA_COLUMNS.find((c) => c.groups)?.key ?? null;
   return { body: weighingOdt(heading, columns, rows, groupBy, now), contentType: ODT_TYPE, fileName };
 }

@@ -9,7 +9,7 @@
  */
 import { PassThrough, Readable } from "node:stream";
 import yazl from "yazl";
-import type { WeighingColumn, WeighingRow } from "./weighing-table.server";
+import { WHOLE_DRAFT, type WeighingColumn, type WeighingRow } from "./weighing-table.server";
 
 export const ODT_TYPE = "application/vnd.oasis.opendocument.text";
 
@@ -91,7 +91,7 @@ async function* contentXml(heading: OdtHeading, columns: WeighingColumn[], batch
   for await (const batch of batches) {
     let chunk = "";
     for (const row of batch) {
-      const g = groupBy ? row.extra[groupBy] || "–" : null;
+      const g = groupBy ? row.extra[groupBy] || WHOLE_DRAFT : null;
       if (groupBy && g !== group) {
         if (open) chunk += "</table:table>";
         open = false;

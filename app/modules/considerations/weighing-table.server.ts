@@ -69,15 +69,20 @@ export interface ExtraColumn {
   values(db: Db, submissionIds: number[]): Promise<Map<number, string>>;
 }
 
+/** The group of statements about the draft as a whole (no section): first in the council's table. */
+export const WHOLE_DRAFT = "Zum Entwurf insgesamt";
+
 /**
- * Sections (issue 17): the numbered section of the draft a statement is about. Places (issue 18) join
- * here the same way. The document does not group by section yet: that needs the rows ordered by it.
+ * Sections (issue 17): the numbered section of the draft a statement is about; the document and the
+ * printable table group by it (weighingRows reads the rows section by section for them). Places
+ * (issue 18) join here the same way.
  */
 export const EXTRA_COLUMNS: ExtraColumn[] = [
   {
     key: "section",
     header: "Abschnitt",
     width: 20,
+    groups: true,
     async values(db, submissionIds) {
       const rows = await db
         .selectFrom("submissions")
@@ -97,6 +102,11 @@ export interface WeighingOptions {
   moderatorId: number;
   /** stop after this many rows (the printable page); the files take every statement */
   limit?: number;
+  /**
+   * "section": the statements about the whole draft first, then section by section in the draft's
+   * order, by number within each (the council's document and the printable table); otherwise by number.
+   */
+  order?: "number" | "section";
   now?: Date;
 }
 
@@ -111,8 +121,9 @@ export async function countStatements(db: Db, organisationId: number, procedureI
 }
 
 /**
- * The table's rows in number order, a batch at a time. For the named variant the batch's names are
- * opened (and logged in each statement's privacy log) in one transaction before the batch is yielded.
+ * The table's rows in number order (or grouped by section: `order`), a batch at a time. For the named
+ * variant the batch's names are opened (and logged in each statement's privacy log) in one transaction
+ * before the batch is yielded.
  */
 export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, o: WeighingOptions): AsyncGenerator<WeighingRow[]> {
   const set = await decisionSet(db, procedure.organisationId);
@@ -120,7 +131,6 @@ export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, 
   const t = fixedT("de", "moderation");
   const label = (key: string) => decisionLabel(set, key, (k) => t(k), "de");
   const free = procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").sort((a, b) => a.position - b.position);
-  const freeIds = free.map((q) => q.id);
   // common considerations: shared by more than one statement (bounded by the number of groups)
   const shared = new Set(
     (
@@ -134,59 +144,76 @@ export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, 
         .execute()
     ).map((r) => r.response_id!),
   );
-  let after = 0;
   let left = o.limit ?? Number.POSITIVE_INFINITY;
-  while (left > 0) {
-    const batch = await db
-      .selectFrom("submissions")
-      .leftJoin("responses", "responses.id", "submissions.response_id")
-      .select(["submissions.id", "submissions.created_at", "submissions.received_on", "submissions.channel", "responses.id as response_id", "responses.decision", "responses.text as consideration"])
-      .where("submissions.organisation_id", "=", procedure.organisationId)
-      .where("submissions.procedure_id", "=", procedure.id)
-      .where("submissions.id", ">", after)
-      .orderBy("submissions.id")
-      .limit(Math.min(WEIGHING_BATCH, left))
-      .execute();
-    if (batch.length === 0) return;
-    after = batch[batch.length - 1].id;
-    left -= batch.length;
-    const ids = batch.map((b) => b.id);
-    const answers = freeIds.length
-      ? await db
-          .selectFrom("answers")
-          .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
-          .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
-          .where("answers.submission_id", "in", ids)
-          .where("answers.question_id", "in", freeIds)
-          .orderBy("answers.id")
-          .execute()
-      : [];
-    const texts = new Map<number, { question: string; value: string }[]>();
-    for (const q of free) {
-      for (const a of answers) {
-        if (a.question_id !== q.id) continue;
-        let value = o.text === "redacted" ? (a.public_value ?? a.value) : a.value;
-        if (o.variant === "anonymised") value = suggestRedaction(value).redacted;
-        if (!value.trim()) continue;
-        const list = texts.get(a.submission_id) ?? [];
-        list.push({ question: q.label, value });
-        texts.set(a.submission_id, list);
-      }
+  // each scope is read in keyset batches (procedure, section, id): bounded memory whatever the order
+  const sections = o.order === "section" ? await db.selectFrom("procedure_sections").select("id").where("procedure_id", "=", procedure.id).orderBy("position").execute() : [];
+  const scopes: (number | null | undefined)[] = o.order === "section" ? [null, ...sections.map((r) => r.id)] : [undefined];
+  for (const scope of scopes) {
+    let after = 0;
+    while (left > 0) {
+      let query = db
+        .selectFrom("submissions")
+        .leftJoin("responses", "responses.id", "submissions.response_id")
+        .select(["submissions.id", "submissions.created_at", "submissions.received_on", "submissions.channel", "responses.id as response_id", "responses.decision", "responses.text as consideration"])
+        .where("submissions.organisation_id", "=", procedure.organisationId)
+        .where("submissions.procedure_id", "=", procedure.id);
+      if (scope !== undefined) query = query.where("submissions.section_id", scope === null ? "is" : "=", scope);
+      const batch = await query.where("submissions.id", ">", after).orderBy("submissions.id").limit(Math.min(WEIGHING_BATCH, left)).execute();
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1].id;
+      left -= batch.length;
+      yield await weighingBatch(db, procedure, o, batch, { free, shared, label });
     }
-    const names = o.variant === "named" ? await openNamesForExport(db, procedure.organisationId, ids, { moderatorId: o.moderatorId, legalBasis: LEGAL_BASES.publicTask, now: o.now }) : new Map<number, string>();
-    const extras = await Promise.all(EXTRA_COLUMNS.map(async (c) => [c.key, await c.values(db, ids)] as const));
-    yield batch.map((b) => ({
-      number: b.id,
-      receivedOn: b.received_on ?? berlinDay(b.created_at),
-      channel: b.channel,
-      name: xmlSafe(names.get(b.id) ?? ""),
-      text: capped(xmlSafe(statementText(texts.get(b.id) ?? []))),
-      decision: b.decision ? label(b.decision) : "",
-      consideration: capped(xmlSafe(b.consideration ?? "")),
-      commonConsideration: b.response_id !== null && shared.has(b.response_id) ? b.response_id : null,
-      extra: Object.fromEntries(extras.map(([key, values]) => [key, xmlSafe(values.get(b.id) ?? "")])),
-    }));
   }
+}
+
+type BatchRow = { id: number; created_at: string; received_on: string | null; channel: Channel; response_id: number | null; decision: string | null; consideration: string | null };
+
+/** One batch's rows: its free-text answers and redactions, names (named variant, logged) and extra columns, read for this batch only. */
+async function weighingBatch(
+  db: Kysely<Database>,
+  procedure: Procedure,
+  o: WeighingOptions,
+  batch: BatchRow[],
+  { free, shared, label }: { free: Procedure["questions"]; shared: Set<number>; label: (key: string) => string },
+): Promise<WeighingRow[]> {
+  const freeIds = free.map((q) => q.id);
+  const ids = batch.map((b) => b.id);
+  const answers = freeIds.length
+    ? await db
+        .selectFrom("answers")
+        .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+        .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+        .where("answers.submission_id", "in", ids)
+        .where("answers.question_id", "in", freeIds)
+        .orderBy("answers.id")
+        .execute()
+    : [];
+  const texts = new Map<number, { question: string; value: string }[]>();
+  for (const q of free) {
+    for (const a of answers) {
+      if (a.question_id !== q.id) continue;
+      let value = o.text === "redacted" ? (a.public_value ?? a.value) : a.value;
+      if (o.variant === "anonymised") value = suggestRedaction(value).redacted;
+      if (!value.trim()) continue;
+      const list = texts.get(a.submission_id) ?? [];
+      list.push({ question: q.label, value });
+      texts.set(a.submission_id, list);
+    }
+  }
+  const names = o.variant === "named" ? await openNamesForExport(db, procedure.organisationId, ids, { moderatorId: o.moderatorId, legalBasis: LEGAL_BASES.publicTask, now: o.now }) : new Map<number, string>();
+  const extras = await Promise.all(EXTRA_COLUMNS.map(async (c) => [c.key, await c.values(db, ids)] as const));
+  return batch.map((b) => ({
+    number: b.id,
+    receivedOn: b.received_on ?? berlinDay(b.created_at),
+    channel: b.channel,
+    name: xmlSafe(names.get(b.id) ?? ""),
+    text: capped(xmlSafe(statementText(texts.get(b.id) ?? []))),
+    decision: b.decision ? label(b.decision) : "",
+    consideration: capped(xmlSafe(b.consideration ?? "")),
+    commonConsideration: b.response_id !== null && shared.has(b.response_id) ? b.response_id : null,
+    extra: Object.fromEntries(extras.map(([key, values]) => [key, xmlSafe(values.get(b.id) ?? "")])),
+  }));
 }
 
 /** A statement's free-text answers as one text: each headed by its question when it answered several. */

@@ -10,7 +10,7 @@ import { inTransaction } from "#db/connection.server";
 import type { Database } from "#db/schema";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { openContactDetails } from "~/modules/privacy/contact-data.server";
-import { notificationContext, privacyLogUrlFor, resultNotificationText } from "./outbox.server";
+import { notificationContext, resultNotificationFor } from "./outbox.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -108,7 +108,6 @@ export async function resultLetters(
   args: { accountId: number; resultsUrl: string; now?: Date },
 ): Promise<ResultLetters> {
   const now = args.now ?? new Date();
-  const origin = new URL(args.resultsUrl).origin;
   return inTransaction(db, async (trx) => {
     const context = await notificationContext(trx, organisationId, procedureId);
     if (!PUBLISHED.includes(context.status)) return { published: false as const };
@@ -126,15 +125,7 @@ export async function resultLetters(
         now,
       );
       if (!opened?.contact.address) continue;
-      const { subject, body } = resultNotificationText({
-        organisationName: context.organisationName,
-        responsibleOffice: context.responsible_office,
-        procedureTitle: context.title,
-        resultsUrl: args.resultsUrl,
-        privacyLogUrl: privacyLogUrlFor(origin, context.organisationSlug),
-        response: r.decision && r.text !== null ? { decision: r.decision, text: r.text } : null,
-        deleteAfter: r.delete_after,
-      });
+      const { subject, body } = resultNotificationFor(context, r, args.resultsUrl);
       const address = opened.contact.address.replace(/\r\n?/g, "\n").trim();
       letters.push({ submissionId: r.id, name: opened.contact.name ?? null, address, recipient: recipientLines(opened.contact.name ?? null, address), subject, body });
     }

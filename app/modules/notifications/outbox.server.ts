@@ -88,6 +88,23 @@ export async function notificationContext(db: Db, organisationId: number, proced
   return row;
 }
 
+/** The notification of one submission (e-mail or letter): the procedure's context, its response, when its contact data go. */
+export function resultNotificationFor(
+  context: Awaited<ReturnType<typeof notificationContext>>,
+  submission: { decision: string | null; text: string | null; delete_after: string | null },
+  resultsUrl: string,
+) {
+  return resultNotificationText({
+    organisationName: context.organisationName,
+    responsibleOffice: context.responsible_office,
+    procedureTitle: context.title,
+    resultsUrl,
+    privacyLogUrl: privacyLogUrlFor(new URL(resultsUrl).origin, context.organisationSlug),
+    response: submission.decision && submission.text !== null ? { decision: submission.decision, text: submission.text } : null,
+    deleteAfter: submission.delete_after,
+  });
+}
+
 // ——— queueing ———
 
 /**
@@ -102,7 +119,6 @@ export async function queueResultNotifications(
   args: { organisationId: number; procedureId: number; resultsUrl: string; now?: Date },
 ): Promise<{ queued: number }> {
   const now = (args.now ?? new Date()).toISOString();
-  const origin = new URL(args.resultsUrl).origin;
   const context = await notificationContext(db, args.organisationId, args.procedureId);
   let queued = 0;
   let after = 0;
@@ -127,15 +143,7 @@ export async function queueResultNotifications(
       .execute();
     if (rows.length === 0) break;
     const values = rows.map((r) => {
-      const { subject, body } = resultNotificationText({
-        organisationName: context.organisationName,
-        responsibleOffice: context.responsible_office,
-        procedureTitle: context.title,
-        resultsUrl: args.resultsUrl,
-        privacyLogUrl: privacyLogUrlFor(origin, context.organisationSlug),
-        response: r.decision && r.text !== null ? { decision: r.decision, text: r.text } : null,
-        deleteAfter: r.delete_after,
-      });
+      const { subject, body } = resultNotificationFor(context, r, args.resultsUrl);
       return {
         organisation_id: args.organisationId,
         submission_id: r.id,

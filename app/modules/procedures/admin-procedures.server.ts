@@ -9,6 +9,8 @@ import { isUniqueViolation } from "#db/connection.server";
 import { keepsSections } from "~/modules/sections/sections.server";
 import type { Database, ProcedureRow, ProcedureUpdate } from "#db/schema";
 import type { FormFields, FormValues } from "~/modules/forms/fields";
+import { parseId } from "~/modules/forms/parse.server";
+import { HttpError } from "~/modules/http/errors";
 import { editableFields, PROCEDURE_LIMITS, type AdminResult } from "./admin-rules";
 import { findRow, questionsOf } from "./admin-rows.server";
 import { toProcedure, type Procedure } from "./procedure";
@@ -162,6 +164,14 @@ export async function getProcedureForAdmin(db: Db, organisationId: number, id: n
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The procedure an admin page names in its path (`:id`), or 404: a malformed id and another organisation's procedure alike. */
+export async function requireProcedureForAdmin(db: Db, organisationId: number, rawId: string | undefined): Promise<AdminProcedure> {
+  const id = parseId(rawId);
+  const procedure = id === null ? undefined : await getProcedureForAdmin(db, organisationId, id);
+  if (!procedure) throw new HttpError(404, "procedure_not_found");
+  return procedure;
 }
 
 /** "radverkehr" → "radverkehr-2", or the next free number. */

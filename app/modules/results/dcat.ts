@@ -24,7 +24,8 @@ export interface OpenDataContact {
 
 /** What the CSV distribution says about its bytes: the BOM a reader would otherwise trip over. */
 export const CSV_DESCRIPTION =
-  "Veröffentlichte Beiträge: Nummer, Freitexte, Entscheidung und Antwort der Verwaltung. CSV nach RFC 4180 " +
+  "Veröffentlichte Beiträge: Nummer, bei einem Entwurf mit nummerierten Abschnitten Abschnitt (Nummer, z. B. 3.2) und Titel des Abschnitts " +
+  "(leer: zum Entwurf insgesamt), Freitexte, Entscheidung und Antwort der Verwaltung. CSV nach RFC 4180 " +
   "(Komma als Trennzeichen, Zeilenende CRLF, erste Zeile mit Spaltennamen), Zeichenkodierung UTF-8 mit " +
   "Byte-Order-Mark (BOM, Bytes EF BB BF) am Dateianfang, damit Tabellenprogramme Umlaute richtig lesen.";
 

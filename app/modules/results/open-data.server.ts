@@ -12,7 +12,7 @@ import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import type { Procedure, Question } from "~/modules/procedures/procedure";
 import { CSV_BOM, csvRow } from "./csv";
 import { MIN_GROUP_SIZE, type HiddenReason } from "./disclosure";
-import { publishedBatches } from "./published.server";
+import { publishedBatches, sectionCounts, type PublishedSubmission } from "./published.server";
 import { CHART_KINDS, LICENSE_URI, TEXT_KINDS } from "./rules";
 import { answerOptions, resultsStatistics, type ValueLabels } from "./statistics.server";
 
@@ -20,7 +20,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The words the files use (always German, the language of the procedure's content). */
 export interface ExportLabels extends ValueLabels {
-  columns: { number: string; received: string; channel: string; decision: string; response: string };
+  columns: { number: string; received: string; channel: string; decision: string; response: string; section: string; sectionTitle: string };
   channels: Record<Channel, string>;
   decisions: Record<ResponseDecision, string>;
 }
@@ -32,7 +32,7 @@ export function exportLabels(): ExportLabels {
   return {
     yes: t("yes"),
     no: t("no"),
-    columns: { number: t("export.number"), received: t("export.received"), channel: t("export.channel"), decision: t("export.decision"), response: t("export.response") },
+    columns: { number: t("export.number"), received: t("export.received"), channel: t("export.channel"), decision: t("export.decision"), response: t("export.response"), section: t("export.section"), sectionTitle: t("export.sectionTitle") },
     channels: Object.fromEntries(CHANNELS.map((c) => [c, t(`channels.${c}`)])) as Record<Channel, string>,
     decisions: Object.fromEntries(RESPONSE_DECISIONS.map((d) => [d, p(`decisions.${d}`)])) as Record<ResponseDecision, string>,
   };
@@ -75,19 +75,23 @@ export interface ExportOptions {
 
 /**
  * The CSV file: UTF-8 with BOM, RFC 4180 (comma, CRLF, quotes as needed), one row per published
- * submission: number, each text question's public answer, decision, response (decision 30: no
+ * submission: number, for a procedure with numbered sections the section's number and title (empty:
+ * the draft as a whole), each text question's public answer, decision, response (decision 30: no
  * channel, day or choice answers — those are counted in the JSON's statistics).
  */
 export function csvExport(db: Db, procedure: Pick<Procedure, "id" | "questions">, labels: ExportLabels, options: ExportOptions = {}): ReadableStream<Uint8Array> {
   const columns = rowQuestions(procedure.questions);
   async function* lines(): AsyncGenerator<string> {
     const c = labels.columns;
-    yield CSV_BOM + csvRow([c.number, ...columns.map(({ q }) => q.label), c.decision, c.response]);
+    const withSections = (await sectionCounts(db, procedure.id)) !== null;
+    const sectionCells = (s: PublishedSubmission) => (withSections ? [s.section?.number ?? "", s.section?.title ?? ""] : []);
+    yield CSV_BOM + csvRow([c.number, ...(withSections ? [c.section, c.sectionTitle] : []), ...columns.map(({ q }) => q.label), c.decision, c.response]);
     for await (const batch of publishedBatches(db, procedure.id, options)) {
       let chunk = "";
       for (const s of batch) {
         chunk += csvRow([
           s.number,
+          ...sectionCells(s),
           ...columns.map(({ q }) => textAnswer(s.answers.get(q.id))),
           s.response ? (labels.decisions[s.response.decision as ResponseDecision] ?? s.response.decision) : "",
           s.response?.text ?? "",
@@ -125,7 +129,7 @@ export function jsonExport(
 ): ReadableStream<Uint8Array> {
   const columns = rowQuestions(procedure.questions);
   async function* parts(): AsyncGenerator<string> {
-    const { channels, statistics } = await resultsStatistics(db, procedure, labels);
+    const [{ channels, statistics }, bySection] = await Promise.all([resultsStatistics(db, procedure, labels), sectionCounts(db, procedure.id)]);
     const head = {
       title: meta.title,
       publisher: meta.organisation,
@@ -139,7 +143,11 @@ export function jsonExport(
         `Gruppen mit weniger als ${MIN_GROUP_SIZE} Antworten sind unterdrückt (count: null, suppressed: true, reason: small_group); ` +
         "wo sich eine solche Zahl aus den anderen ausrechnen ließe, auch die nächstkleinere Gruppe (reason: protects_small_group). " +
         "Die Statistik zählt alle nicht zurückgezogenen Beiträge, die Liste enthält die veröffentlichten, fortlaufend nummeriert, " +
-        "mit ihren Freitexten und der Antwort der Verwaltung – ohne Eingangsweg, Eingangsdatum und Antworten zur Auswahl, die nur gezählt werden.",
+        "mit ihren Freitexten und der Antwort der Verwaltung – ohne Eingangsweg, Eingangsdatum und Antworten zur Auswahl, die nur gezählt werden." +
+        (bySection
+          ? " Hat der Entwurf nummerierte Abschnitte, nennt jeder Beitrag den Abschnitt, zu dem er Stellung nimmt (section: null = zum Entwurf insgesamt); " +
+            "sections zählt je Abschnitt nur die veröffentlichten Beiträge – genau das, was die Liste zeigt."
+          : ""),
       minimumGroupSize: MIN_GROUP_SIZE,
       questions: procedure.questions.map((q, i) => ({
         key: questionKey(i + 1),
@@ -147,6 +155,14 @@ export function jsonExport(
         kind: q.kind,
         ...(CHART_KINDS.includes(q.kind) ? { options: answerOptions(q, labels) } : {}),
       })),
+      ...(bySection
+        ? {
+            sections: [
+              ...bySection.sections.map((x) => ({ number: x.number, title: x.title, depth: x.depth, published: x.published })),
+              { number: null, title: "Zum Entwurf insgesamt", depth: null, published: bySection.wholeDraft },
+            ],
+          }
+        : {}),
       statistics: {
         channels: channels.map((c) => ({ channel: c.channel, label: labels.channels[c.channel], ...countJson(c) })),
         questions: statistics.map((s) => ({
@@ -165,7 +181,8 @@ export function jsonExport(
       for (const s of batch) {
         const answers: Record<string, string | null> = {};
         for (const { q, key } of columns) answers[key] = s.answers.has(q.id) ? textAnswer(s.answers.get(q.id)) : null;
-        chunk += `${first ? "\n" : ",\n"}${JSON.stringify({ number: s.number, answers, response: s.response })}`;
+        const row = bySection ? { number: s.number, section: s.section, answers, response: s.response } : { number: s.number, answers, response: s.response };
+        chunk += `${first ? "\n" : ",\n"}${JSON.stringify(row)}`;
         first = false;
       }
       yield chunk;

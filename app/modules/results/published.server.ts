@@ -1,24 +1,32 @@
 /**
  * The published statements (decision 30): number, public free text and the council's response,
- * never channel, day of receipt or choice answers. Numbered 1, 2, 3 … among the published ones
+ * and the section they are about (decision 62); never channel, day of receipt or choice answers. Numbered 1, 2, 3 … among the published ones
  * only, so no gap shows where a statement was not published; the exports page through them with
  * keyset pagination, one batch in memory at a time.
  */
 import { publishedImages } from "~/modules/attachments/staff.server";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, ResponseDecision } from "#db/schema";
 import { EXPORT_PAGE_SIZE, RESULTS_PAGE_SIZE, TEXT_KINDS } from "./rules";
 import { PUBLISHED_STATES, countPublishedRows, isPublishedState } from "./snapshot.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The section a published statement is about, as the files name it; null: the draft as a whole. */
+export interface PublishedSection {
+  number: string;
+  title: string;
+}
+
 /**
  * A published statement as every artefact shows it (decision 30): no channel, no day of receipt,
- * no choice answers — those are only counted, in the statistics.
+ * no choice answers — those are only counted, in the statistics. The section it is about is part of
+ * what it says and is published with it (decision 62).
  */
 export interface PublishedSubmission {
   /** its place among the published statements in the order received (1, 2, 3 … without gaps; not the database id) */
   number: number;
+  section: PublishedSection | null;
   /** public free text per text question id (the redacted version where there is one) */
   answers: Map<number, string[]>;
   response: { decision: string; text: string } | null;
@@ -28,10 +36,50 @@ interface SubmissionRef {
   id: number;
   number: number;
   response_id: number | null;
+  section_id: number | null;
 }
 
-/** Text answers (public version) and responses of a set of published submissions. Never contact data. */
-async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubmission[]> {
+/** A procedure's fixed sections by id (the few rows of procedure_sections). */
+async function sectionsById(db: Db, procedureId: number): Promise<Map<number, PublishedSection>> {
+  const rows = await db.selectFrom("procedure_sections").select(["id", "number", "title"]).where("procedure_id", "=", procedureId).execute();
+  return new Map(rows.map((r) => [r.id, { number: r.number, title: r.title }]));
+}
+
+/**
+ * How many statements are published per section (key: section id, null for the draft as a whole):
+ * exactly what the published rows show, so it adds nothing to them (decision 62). Read from the
+ * index (procedure_id, section_id, state, …) of migration 0035.
+ */
+export async function publishedPerSection(db: Db, procedureId: number): Promise<Map<number | null, number>> {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["section_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("procedure_id", "=", procedureId)
+    .where("state", "in", PUBLISHED_STATES)
+    .groupBy("section_id")
+    .execute();
+  return new Map(rows.map((r) => [r.section_id, Number(r.n)]));
+}
+
+export interface SectionCounts {
+  /** the procedure's sections in order, each with the statements published about it */
+  sections: (PublishedSection & { id: number; depth: number; published: number })[];
+  /** published statements about the draft as a whole */
+  wholeDraft: number;
+}
+
+/** The published statements per section, with the sections in order; null when the procedure has no sections. */
+export async function sectionCounts(db: Db, procedureId: number): Promise<SectionCounts | null> {
+  const [sections, counts] = await Promise.all([
+    db.selectFrom("procedure_sections").select(["id", "number", "title", "depth"]).where("procedure_id", "=", procedureId).orderBy("position").execute(),
+    publishedPerSection(db, procedureId),
+  ]);
+  if (sections.length === 0) return null;
+  return { sections: sections.map((x) => ({ ...x, published: counts.get(x.id) ?? 0 })), wholeDraft: counts.get(null) ?? 0 };
+}
+
+/** Text answers (public version), responses and sections of a set of published submissions. Never contact data. */
+async function withContent(db: Db, refs: SubmissionRef[], sections: Map<number, PublishedSection>): Promise<PublishedSubmission[]> {
   if (refs.length === 0) return [];
   const ids = refs.map((r) => r.id);
   const answers = await db
@@ -52,6 +100,7 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
     const response = r.response_id === null ? undefined : responses.find((x) => x.id === r.response_id);
     const item: PublishedSubmission = {
       number: r.number,
+      section: r.section_id === null ? null : sections.get(r.section_id) ?? null,
       answers: new Map(),
       response: response ? { decision: response.decision, text: response.text } : null,
     };
@@ -69,36 +118,58 @@ async function withContent(db: Db, refs: SubmissionRef[]): Promise<PublishedSubm
 
 /**
  * One page (RESULTS_PAGE_SIZE) of the published submissions, first received first. `knownTotal`:
- * the number published when the caller has it (the snapshot), else counted here.
+ * the number published when the caller has it (the snapshot), else counted here. `section`: only
+ * those about one section (its id; null: the draft as a whole) — still numbered among all published
+ * statements, so a statement has one number wherever it is shown.
  */
 export async function publishedPage(
   db: Db,
   procedureId: number,
   page: number,
   knownTotal?: number,
+  section?: { id: number | null; total: number },
 ): Promise<{ items: (PublishedSubmission & { images: { path: string; altText: string }[] })[]; total: number; pages: number }> {
-  const total = knownTotal ?? (await countPublishedRows(db, procedureId));
+  const total = section ? section.total : knownTotal ?? (await countPublishedRows(db, procedureId));
   const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
   if (page > pages || total === 0) return { items: [], total, pages };
   // numbered among the published ones only, so no gap shows where one was not published
   const offset = (page - 1) * RESULTS_PAGE_SIZE;
-  const pageRows = await db
-    .selectFrom("submissions")
-    .select(["id", "response_id"])
-    .where("procedure_id", "=", procedureId)
-    .where("state", "in", PUBLISHED_STATES)
-    .orderBy("id")
-    .limit(RESULTS_PAGE_SIZE)
-    .offset(offset)
-    .execute();
-  const items = await withContent(
-    db,
-    pageRows.map((r, i) => ({ ...r, number: offset + i + 1 })),
-  );
+  const sections = await sectionsById(db, procedureId);
+  let refs: SubmissionRef[];
+  if (section) {
+    // the number is the statement's rank among all published ones (a window over them, then the section's page)
+    const ranked = db
+      .selectFrom("submissions")
+      .select(["id", "response_id", "section_id", sql<number>`row_number() over (order by id)`.as("rank")])
+      .where("procedure_id", "=", procedureId)
+      .where("state", "in", PUBLISHED_STATES)
+      .as("ranked");
+    const rows = await db
+      .selectFrom(ranked)
+      .selectAll()
+      .where("section_id", section.id === null ? "is" : "=", section.id)
+      .orderBy("id")
+      .limit(RESULTS_PAGE_SIZE)
+      .offset(offset)
+      .execute();
+    refs = rows.map((r) => ({ id: r.id, response_id: r.response_id, section_id: r.section_id, number: Number(r.rank) }));
+  } else {
+    const pageRows = await db
+      .selectFrom("submissions")
+      .select(["id", "response_id", "section_id"])
+      .where("procedure_id", "=", procedureId)
+      .where("state", "in", PUBLISHED_STATES)
+      .orderBy("id")
+      .limit(RESULTS_PAGE_SIZE)
+      .offset(offset)
+      .execute();
+    refs = pageRows.map((r, i) => ({ ...r, number: offset + i + 1 }));
+  }
+  const items = await withContent(db, refs, sections);
   // the photos a moderator chose to publish with them (issue 20; only on this page, never in the open data)
-  const images = await publishedImages(db, pageRows.map((r) => r.id));
+  const images = await publishedImages(db, refs.map((r) => r.id));
   return {
-    items: items.map((item, i) => ({ ...item, images: images.filter((im) => im.submissionId === pageRows[i].id).map((im) => ({ path: im.path, altText: im.altText })) })),
+    items: items.map((item, i) => ({ ...item, images: images.filter((im) => im.submissionId === refs[i].id).map((im) => ({ path: im.path, altText: im.altText })) })),
     total,
     pages,
   };
@@ -115,11 +186,12 @@ export async function* publishedBatches(
 ): AsyncGenerator<PublishedSubmission[]> {
   let after = 0;
   let rank = 0;
+  const sections = await sectionsById(db, procedureId);
   for (;;) {
     if (signal?.aborted) return;
     const rows = await db
       .selectFrom("submissions")
-      .select(["id", "state", "response_id"])
+      .select(["id", "state", "response_id", "section_id"])
       .where("procedure_id", "=", procedureId)
       .where("id", ">", after)
       .orderBy("id")
@@ -128,8 +200,8 @@ export async function* publishedBatches(
     if (rows.length === 0) return;
     after = rows[rows.length - 1].id;
     const refs: SubmissionRef[] = [];
-    for (const r of rows) if (isPublishedState(r.state)) refs.push({ id: r.id, response_id: r.response_id, number: ++rank });
-    if (refs.length > 0) yield await withContent(db, refs);
+    for (const r of rows) if (isPublishedState(r.state)) refs.push({ id: r.id, response_id: r.response_id, section_id: r.section_id, number: ++rank });
+    if (refs.length > 0) yield await withContent(db, refs, sections);
     if (rows.length < pageSize) return;
   }
 }
