@@ -13,7 +13,8 @@ import { isPrivatePath } from "~/modules/http/private-paths";
 import { createPageCache as createCache, type PageCacheOptions } from "~/modules/http/page-cache.server";
 import { contentVersion, contentVersionNow, nextTransition } from "~/modules/organisations/organisations.server";
 
-export { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog } from "~/db.server";
+export { closeDatabase } from "~/db.server";
+export { prepareDatabase, runScheduledJobs, runTransparencyLog } from "~/startup.server";
 import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
 import { DESK_SCAN_MAX_BODY, DESK_SCAN_PATH, RESIDENT_FORM_MAX_BODY, RESIDENT_FORM_PATH } from "~/modules/attachments/form.server";

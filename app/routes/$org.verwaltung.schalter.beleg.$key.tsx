@@ -135,7 +135,7 @@ function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskRece
 export default function DeskReceiptPage() {
   const { code, spelled, receipt, lookupUrl, base, csrfToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation("desk");
+  const { t } = useTranslation(["desk", "attachments-staff"]);
   const letter = actionData?.letter ?? null;
   return (
     <>
@@ -159,6 +159,11 @@ export default function DeskReceiptPage() {
           {t("receipt.next")}
         </a>
       </p>
+      {receipt.channel === "paper" || receipt.channel === "letter" ? (
+        <p className="no-print">
+          <a href={`${base}/eintrag/${receipt.submissionId}/scan`}>{t("attachments-staff:desk.heading")}</a>
+        </p>
+      ) : null}
       {receipt.hasPostalAddress && !letter ? (
         <form method="post" className="form no-print">
           <CsrfField token={csrfToken} />

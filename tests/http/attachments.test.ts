@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { saveAttachmentSettings } from "~/modules/attachments/attachments.server";
 import { engines } from "../support/databases";
-import { pdfOf } from "../support/files";
+import { pdfOf, zipOf } from "../support/files";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { findPublicProcedure } from "~/modules/procedures/procedures.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
 
 const FORM = "/musterstadt/verfahren/radverkehrsplan-2030";
 const MAX_BYTES = 1_000_000;
@@ -293,5 +295,76 @@ describe.each(engines)("the admin's attachment setting (%s)", (engine) => {
     const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
     expect((await moderator.get(page)).status).toBe(403);
     expect((await new Client(server.url).get(page)).status).toBe(303);
+  });
+});
+
+describe.each(engines)("the desk keeps the scan of a letter (%s)", (engine) => {
+  let server: TestServer;
+  let h: DatabaseHandle;
+  let letterId: number;
+  let onlineId: number;
+
+  beforeAll(async () => {
+    server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
+    h = openDatabase(server.database.url);
+    const org = await h.db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow();
+    // a letter as the desk enters it, and an online submission
+    const procedure = (await findPublicProcedure(h.db, org.id, "radverkehrsplan-2030"))!;
+    const enter = (channel: "letter" | "online", key: string) =>
+      h.db.transaction().execute((trx) =>
+        createSubmission(trx, { procedure, input: { answers: [{ questionId: procedure.questions[0].id, values: ["Brief"] }], contact: {} }, channel, language: "de", idempotencyKey: key, receivedOn: channel === "letter" ? "2026-11-20" : null }),
+      );
+    letterId = (await enter("letter", `scan-letter-${engine}`)).submissionId;
+    onlineId = (await enter("online", `scan-online-${engine}`)).submissionId;
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await server?.stop();
+  });
+
+  const scans = () => h.db.selectFrom("attachments").select(["source", "kind", "submission_id", "created_by"]).where("submission_id", "=", letterId).execute();
+  function upload(csrf: string, bytes: Buffer, name: string) {
+    const body = new FormData();
+    body.append("_csrf", csrf); // before the file: the token is checked before its bytes are read
+    body.append("scan", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), name);
+    return body;
+  }
+
+  it("the clerk attaches a PDF scan: stored encrypted, in the privacy log and the audit log; bad files refused with nothing stored", async () => {
+    const { client: clerk } = await signIn(server.url, DEMO.staff);
+    const page = `/musterstadt/verwaltung/schalter/eintrag/${letterId}/scan`;
+    const html = await (await clerk.get(page)).text();
+    expect(html).toMatch(/<form[^>]+enctype="multipart\/form-data"/i);
+    expect(html).not.toMatch(/<script/i);
+    const csrf = csrfOf(html);
+
+    for (const [bytes, name, message] of [
+      [Buffer.from("Hallo"), "brief.pdf", "kein Foto und kein PDF"],
+      [Buffer.alloc(0), "leer.pdf", "Die Datei ist leer"],
+      [Buffer.concat([pdfOf(3000), zipOf([["a.txt", "x"]]), Buffer.from("\n%%EOF\n")]), "poly.pdf", "noch etwas anderes"],
+    ] as const) {
+      const res = await clerk.fetch(page, { method: "POST", body: upload(csrf, bytes, name) });
+      expect(res.status, name).toBe(400);
+      expect(textOf(mainOf(await res.text())), name).toContain(message);
+    }
+    expect(await scans()).toEqual([]);
+    // without the CSRF token: refused before the file is read
+    const noToken = new FormData();
+    noToken.append("scan", new Blob([new Uint8Array(pdfOf(3000))]), "brief.pdf");
+    expect((await clerk.fetch(page, { method: "POST", body: noToken })).status).toBe(403);
+
+    const stored = await clerk.fetch(page, { method: "POST", body: upload(csrf, pdfOf(80_000), "Brief Müller 12.11..pdf") });
+    expect(stored.status).toBe(303);
+    expect(textOf(mainOf(await (await clerk.get(stored.headers.get("location")!)).text()))).toContain("Der Scan ist gespeichert.");
+    expect(await scans()).toMatchObject([{ source: "desk", kind: "pdf" }]);
+    const events = await h.db.selectFrom("privacy_events").select(["type", "actor_role", "details_json"]).where("submission_id", "=", letterId).orderBy("seq", "desc").limit(1).execute();
+    expect(events).toEqual([{ type: "attachment_stored", actor_role: "staff", details_json: JSON.stringify({ count: 1, source: "desk" }) }]);
+    expect((await h.db.selectFrom("audit_log").select("target_id").where("action", "=", "scan_attached").execute()).map((a) => a.target_id)).toEqual([String(letterId)]);
+
+    // only post keeps a scan; moderators see it; nobody without the desk role uploads
+    expect((await clerk.get(`/musterstadt/verwaltung/schalter/eintrag/${onlineId}/scan`)).status).toBe(404);
+    const { client: moderator } = await signIn(server.url, DEMO.moderator, { db: h.db });
+    expect(textOf(mainOf(await (await moderator.get(`/musterstadt/verwaltung/moderation/beitrag/${letterId}`)).text()))).toContain("Scan der Verwaltung");
+    expect((await moderator.get(page)).status).toBe(403);
   });
 });

@@ -16,6 +16,9 @@ import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import { sectionByNumber, type Section } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
+import { seedDemoAccounts } from "~/modules/accounts/demo.server";
+import { DEMO_CYCLING_SLUG, seedDemoCyclingStatements } from "~/modules/sections/demo.server";
+import { verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
 // 60 statements: about 3.2 every third (online and phone, 20), about 1 every fifth not already 3.2, the rest the whole draft
@@ -119,5 +122,37 @@ describe.each(engines)("the moderation queue by section on %s", (engine) => {
     expect(await count("gruppen=abschnitt&stand=published")).toEqual({ "3.2": 6 });
     // the section filter itself does not narrow the groups: every section keeps its count
     expect(await count("gruppen=abschnitt&abschnitt=1&suche=Bahnhofstra%C3%9Fe")).toEqual({ "3.2": 5, "1": 2, whole: 8 });
+  });
+});
+
+describe.each(engines)("the demo's statements on the cycling plan on %s", (engine) => {
+  let testDb: TestDatabase;
+  let h: DatabaseHandle;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(engine);
+    h = openDatabase(testDb.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    await seedDemoAccounts(h.db);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await testDb?.drop();
+  });
+
+  it("spreads them over the draft's sections and the draft as a whole, some published, once", async () => {
+    expect(await seedDemoCyclingStatements(h.db)).toBe(true);
+    expect(await seedDemoCyclingStatements(h.db)).toBe(false);
+    const orgId = (await h.db.selectFrom("organisations").select("id").where("slug", "=", "musterstadt").executeTakeFirstOrThrow()).id;
+    const procedure = (await findPublicProcedure(h.db, orgId, DEMO_CYCLING_SLUG))!;
+    const counts = await countQueueBySection(h.db, orgId, procedure.id, parseQueueFilter(new URLSearchParams("gruppen=abschnitt"), await sectionsOf(h.db, procedure)).filter);
+    const sections = await sectionsOf(h.db, procedure);
+    const byNumber = Object.fromEntries([...counts].map(([id, n]) => [id === null ? "whole" : sections.find((x) => x.id === id)!.number, n]));
+    expect(byNumber).toEqual({ "1": 1, "2": 1, "3.1": 2, "3.2": 3, "3.3": 1, "4": 1, "5": 1, whole: 2 });
+    const states = await h.db.selectFrom("submissions").select(["state", "channel"]).where("procedure_id", "=", procedure.id).execute();
+    expect(states.filter((x) => x.state === "published")).toHaveLength(6);
+    expect(new Set(states.map((x) => x.channel)).size).toBeGreaterThanOrEqual(4);
+    expect((await verifyAllChains(h.db)).broken).toEqual([]);
   });
 });

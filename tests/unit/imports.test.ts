@@ -1,7 +1,9 @@
 /**
- * The house rules for imports, read from the source: no import circle among app/, db/ and server/ (type-only
- * imports excepted: they vanish when compiled), and infrastructure (app/modules/http, app/i18n, db/)
- * imports no domain module. One direction: routes → components/ui → modules → db; the server gets the app through its build.
+ * The house rules for imports (decision 47), read from the source: no import circle among app/, db/ and
+ * server/ (type-only imports excepted: they vanish when compiled); infrastructure (app/modules/http,
+ * app/i18n, db/) imports no domain module; one direction, routes → ui (app/components, app/modules/<area>/ui)
+ * → modules → infrastructure → db, with no route importing another; UI code reads no *.server file at run
+ * time; the server gets the app through its build.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -18,11 +20,11 @@ function sourceFiles(dir: string): string[] {
 
 const IMPORT = /^(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm;
 
-/** The project files a file imports at run time (resolving ~/, #db/ and relative paths). */
-function runtimeImports(file: string): string[] {
+/** The project files a file imports at run time, or with `types` also for types only (resolving ~/, #db/ and relative paths). */
+function runtimeImports(file: string, { types = false } = {}): string[] {
   const out: string[] = [];
   for (const [, typeOnly, spec] of readFileSync(join(projectRoot, file), "utf8").matchAll(IMPORT)) {
-    if (typeOnly) continue;
+    if (typeOnly && !types) continue;
     const base = spec.startsWith("~/") ? join("app", spec.slice(2)) : spec.startsWith("#db/") ? join("db", spec.slice(4)) : spec.startsWith(".") ? normalize(join(dirname(file), spec)) : null;
     if (base === null) continue;
     const found = ["", ".ts", ".tsx", "/index.ts"].map((ext) => base + ext).find((p) => existsSync(join(projectRoot, p)) && statSync(join(projectRoot, p)).isFile());
@@ -33,6 +35,19 @@ function runtimeImports(file: string): string[] {
 
 const files = [...sourceFiles("app"), ...sourceFiles("db"), ...sourceFiles("server")];
 const graph = new Map(files.map((f) => [f, runtimeImports(f)]));
+const graphWithTypes = new Map(files.map((f) => [f, runtimeImports(f, { types: true })]));
+
+/** The layers, top to bottom: a file imports from its own layer or one below, never from above. */
+const LAYERS = ["route", "ui", "module", "infrastructure", "db"] as const;
+type Layer = (typeof LAYERS)[number];
+function layerOf(file: string): Layer | null {
+  if (file.startsWith("app/routes/") || ["app/root.tsx", "app/entry.server.tsx", "app/entry.client.tsx", "app/startup.server.ts"].includes(file)) return "route";
+  if (file.startsWith("app/components/") || /^app\/modules\/[^/]+\/ui\//.test(file)) return "ui";
+  if (file.startsWith("app/modules/http/") || file.startsWith("app/i18n/") || file === "app/db.server.ts") return "infrastructure";
+  if (file.startsWith("app/modules/")) return "module";
+  if (file.startsWith("db/")) return "db";
+  return null; // server/: its own rule below
+}
 
 /** Every circle of imports, as the files on it (depth-first search with colours). */
 function circles(): string[][] {
@@ -70,6 +85,13 @@ describe("imports", () => {
       (graph.get(f) ?? []).filter((to) => to.startsWith("app/modules/") && !to.startsWith("app/modules/http/")).map((to) => `${f} → ${to}`),
     );
     expect(wrong).toEqual([]);
+    // not through a detour either: nothing infrastructure loads, however indirectly, is a domain module
+    const reached = new Set<string>();
+    const visit = (f: string) => {
+      for (const to of graph.get(f) ?? []) if (!reached.has(to)) reached.add(to), visit(to);
+    };
+    for (const f of [...infrastructure, "app/db.server.ts"]) visit(f);
+    expect([...reached].filter((f) => layerOf(f) !== "infrastructure" && layerOf(f) !== "db")).toEqual([]);
   });
 
   it("give the server the app through the build only (one copy of the metrics and the database per process)", () => {
@@ -78,6 +100,31 @@ describe("imports", () => {
     // the cluster's primary never loads the build; it logs through the same module as the app
     const allowed = new Set(["app/modules/http/log.server.ts"]);
     const wrong = server.flatMap((f) => (graph.get(f) ?? []).filter((to) => !to.startsWith("server/") && !allowed.has(to)).map((to) => `${f} → ${to}`));
+    expect(wrong).toEqual([]);
+  });
+
+  it("go one way: routes → ui → modules → infrastructure → db, types included", () => {
+    const rank = (layer: Layer) => LAYERS.indexOf(layer);
+    const wrong = files.flatMap((f) => {
+      const from = layerOf(f);
+      if (from === null) return [];
+      return (graphWithTypes.get(f) ?? [])
+        .filter((to) => {
+          const layer = layerOf(to);
+          // upwards, or a route module from anywhere (a route's helpers belong in a module)
+          return layer !== null && (rank(layer) < rank(from) || to.startsWith("app/routes/"));
+        })
+        .map((to) => `${f} (${from}) → ${to} (${layerOf(to)})`);
+    });
+    expect(wrong).toEqual([]);
+    // the rule reads every layer
+    expect(new Set(files.map(layerOf))).toEqual(new Set([...LAYERS, null]));
+  });
+
+  it("keep the database out of UI code: components and module UI read no *.server file at run time", () => {
+    const ui = files.filter((f) => layerOf(f) === "ui");
+    expect(ui.length).toBeGreaterThan(10);
+    const wrong = ui.flatMap((f) => (graph.get(f) ?? []).filter((to) => /\.server\.tsx?$/.test(to)).map((to) => `${f} → ${to}`));
     expect(wrong).toEqual([]);
   });
 

@@ -60,6 +60,18 @@ describe("README.md", () => {
   });
 });
 
+describe("README.md's architecture map", () => {
+  const map = /## Architecture\n+```\n([\s\S]*?)\n```/.exec(readFileSync(readme, "utf8"))?.[1] ?? "";
+
+  it("names every module folder and every file of the server", () => {
+    expect(map.length).toBeGreaterThan(1000);
+    const modules = readdirSync(join(projectRoot, "app/modules")).filter((name) => !name.includes("."));
+    expect(modules.filter((name) => !new RegExp(`^\\s+${name}/`, "m").test(map))).toEqual([]);
+    const server = readdirSync(join(projectRoot, "server")).filter((name) => name.endsWith(".ts"));
+    expect(server.filter((name) => !map.includes(name))).toEqual([]);
+  });
+});
+
 describe("docs/", () => {
   it.each(readdirSync(join(projectRoot, "docs")).filter((f) => f.endsWith(".md")))("%s links only to files in the repository that exist", (file) => {
     expect(brokenRelativeLinks(join(projectRoot, "docs", file))).toEqual([]);

@@ -17,7 +17,7 @@ import { claimBlob, deleteBlob, readBlob, storeBlobFromFile } from "~/modules/fi
 import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.server";
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
-import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
+import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
@@ -105,6 +105,8 @@ export interface AttachmentOwner {
   legalBasis?: string;
   /** with submissionId: when it goes with the submission's other personal data */
   deleteAfter?: string | null;
+  /** the audit entry of a staff member's upload, written in the same transaction */
+  audit?: AuditEntry;
 }
 
 export interface AttachmentSummary {
@@ -183,6 +185,7 @@ export async function storeAttachment(db: Kysely<Database>, prepared: PreparedAt
       if (owner.submissionId) {
         await appendPrivacyEvent(trx, { organisationId: owner.organisationId, submissionId: owner.submissionId }, storedEvent(owner, 1, now));
       }
+      if (owner.audit) await audit(trx, { ...owner.audit, details: { ...owner.audit.details, sha256: prepared.sha256, bytes: prepared.byteSize }, at: now });
     });
     return token;
   } catch (error) {

@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   "attachment_viewed",
   "attachment_published",
   "attachment_unpublished",
+  "scan_attached",
   // submissions, moderation, results
   "submission_entered",
   "submission_looked_up",
