@@ -41,7 +41,7 @@ const rssMb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8"
 // one key for this process (which stores the names) and the server (which opens them)
 process.env.CONTACT_DATA_KEYS ||= `bench:${Buffer.alloc(32, 7).toString("base64")}`;
 buildIfStale();
-const server = await startServer({ env: { NODE_OPTIONS: "--max-old-space-size=128", MALLOC_ARENA_MAX: "2", ACCESS_LOG: "false" }, startTimeoutMs: 120_000 });
+const server = await startServer({ env: { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128", MALLOC_ARENA_MAX: "2", ACCESS_LOG: "false" }, startTimeoutMs: 120_000 });
 try {
   const file = server.database.url;
   const seeded = performance.now();
