@@ -20,12 +20,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return withResourceErrors(request, async () => {
     requirePost(request);
-    const { submissionId } = await requireReceiptSession(request, params);
+    const { submissionId, organisation } = await requireReceiptSession(request, params);
     const exported = await exportSubmission(getDb(), submissionId);
     const { t, locale } = await getT(request, "privacy");
     // each event explained in the reader's language, as on the page
     const privacyLog = exported.privacyLog.map((e) => ({ ...e, explanation: explainEvent(e, t, locale), legalBasisText: localiseLegalBasis(e.legalBasis, t, locale).text }));
-    const body = JSON.stringify({ ...exported, privacyLog }, null, 2);
+    // the person's own files: each downloadable with the receipt code while this session lasts
+    const origin = process.env.PUBLIC_ORIGIN ?? new URL(request.url).origin;
+    const attachments = exported.attachments.map(({ token, ...f }) => ({ ...f, download: token ? `${origin}/${organisation.slug}/beitrag/anhang/${token}` : null }));
+    const body = JSON.stringify({ ...exported, attachments, privacyLog }, null, 2);
     return new Response(body, {
       headers: {
         "Content-Type": "application/json; charset=utf-8",

@@ -11,6 +11,7 @@ import { withErrorPages } from "~/modules/http/route-errors.server";
 import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/context.server";
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { Paragraphs } from "~/components/Paragraphs";
+import { attachmentSettings } from "~/modules/attachments/attachments.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -32,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         deletion: personalDataDeletionDate(procedure),
         noticeVersion: procedure.noticeVersion,
         contactFields: procedure.contactFields,
+        // files are personal data too: named where the form takes them (issue 20)
+        attachments: (await attachmentSettings(db, procedure.id)) !== null,
       },
       basePath,
       note,
@@ -41,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function FullPrivacyNotice() {
   const { controller, dpo, authority, procedure, basePath, privacyPolicy, note, organisation } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("procedures");
+  const { t, i18n } = useTranslation(["procedures", "attachments"]);
   const de = CONTENT_LANGUAGE;
   return (
     <>
@@ -76,6 +79,7 @@ export default function FullPrivacyNotice() {
           ))}
         </ul>
       )}
+      {procedure.attachments ? <p>{t("attachments:notice", { date: formatDate(procedure.deletion, i18n.language) })}</p> : null}
       <h2>{t("fullNotice.legalBasisHeading")}</h2>
       <p lang={de}>{procedure.legalBasis}</p>
       <h2>{t("fullNotice.publicationHeading")}</h2>

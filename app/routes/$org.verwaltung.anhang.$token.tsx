@@ -7,7 +7,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { staffFileResponse } from "~/modules/attachments/response.server";
+import { privateFileResponse } from "~/modules/attachments/response.server";
 import { openAttachmentForStaff } from "~/modules/attachments/staff.server";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
@@ -21,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       token: params.token ?? "",
       thumbnail: false,
     });
-    return staffFileResponse(request, file, "attachment");
+    return privateFileResponse(request, file, "attachment");
   });
 }
 

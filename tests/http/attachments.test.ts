@@ -6,6 +6,7 @@
  * file gets its reason at the file field in the reader's language and stores nothing; a cut-off body
  * is a 400 and stores nothing.
  */
+import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
@@ -218,6 +219,31 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
     } finally {
       await h.db.updateTable("procedures").set({ status: "open" }).where("id", "=", procedureId).execute();
     }
+  });
+
+  it("the resident's export lists the files (name, size, SHA-256) and offers their own for download with the receipt code; the notice names them", async () => {
+    const resident = new Client(server.url);
+    const pdf = pdfOf(40_000, 7);
+    expect((await resident.fetch(FORM, { method: "POST", body: form(answers, [{ bytes: pdf, name: "Stellungnahme.pdf" }]) })).status).toBe(303);
+    expect((await resident.post(`${FORM}/pruefen`, [])).status).toBe(303);
+    const code = textOf(await (await resident.get(`${FORM}/bestaetigung`)).text()).match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/)![0];
+
+    const owner = new Client(server.url);
+    expect((await owner.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
+    const exported = await owner.post("/musterstadt/beitrag/daten", []);
+    expect(exported.status).toBe(200);
+    const json = (await exported.json()) as { attachments: { name: string; byteSize: number; sha256: string; source: string; download: string | null }[] };
+    expect(json.attachments).toMatchObject([{ name: "Stellungnahme.pdf", byteSize: pdf.length, sha256: createHash("sha256").update(pdf).digest("hex"), source: "resident" }]);
+    const download = new URL(json.attachments[0].download!);
+    const file = await owner.get(download.pathname);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+    // without the receipt session: back to the code form, never the file
+    expect((await new Client(server.url).get(download.pathname)).status).toBe(303);
+
+    const notice = textOf(mainOf(await (await new Client(server.url).get(`${FORM}/datenschutz`)).text()));
+    expect(notice).toContain("Dateien, die Sie mitschicken (Fotos, PDF), sind personenbezogene Daten");
   });
 
   it("answers a cut-off multipart body with 400 and stores nothing", async () => {

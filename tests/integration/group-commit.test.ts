@@ -50,6 +50,34 @@ describe.each(engines)("group commit on %s", (engine) => {
     return r.input;
   };
 
+  it("lets drafts alone not wait for the disk on SQLite, and every other commit still does (decision 68)", async () => {
+    // SQLite: synchronous is FULL (2) outside a batch of drafts; PostgreSQL commits each draft in its own transaction
+    const synchronous = () => (engine === "sqlite" ? handle.readSync!<{ synchronous: number }>("pragma synchronous", [])?.synchronous : 2);
+    expect(synchronous()).toBe(2);
+    // a staff change started while drafts are being written commits with FULL, never in between
+    const during: number[] = [];
+    const drafts = Array.from({ length: 10 }, (_, i) => saveDraft(handle.db, { draftId: null, procedureId: consultation.id, input: input(`Entwurf ${i}`), language: "de" }));
+    const other = handle.db.transaction().execute(async (trx) => {
+      if (engine === "sqlite") during.push(Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0].synchronous));
+      else during.push(2);
+    });
+    const ids = await Promise.all(drafts);
+    await other;
+    expect(during).toEqual([2]);
+    expect(synchronous()).toBe(2);
+    // committed: another connection reads them
+    const seen = await observer.db.selectFrom("submission_drafts").select("id").where("id", "in", ids).execute();
+    expect(seen).toHaveLength(10);
+    // a submission among drafts makes its batch durable
+    const [draft] = ids;
+    const [sent] = await Promise.all([
+      submitDraft(handle.db, { draftId: draft, procedure: consultation }),
+      saveDraft(handle.db, { draftId: null, procedureId: consultation.id, input: input("noch ein Entwurf"), language: "de" }),
+    ]);
+    expect(await findSubmissionByReceiptCode(observer.db, parseReceiptCode(sent.receiptCode)!)).toBeDefined();
+    expect(synchronous()).toBe(2);
+  });
+
   it("gives 40 residents sending at once 40 submissions, each committed before its receipt code is known", async () => {
     const drafts = await Promise.all(
       Array.from({ length: 40 }, (_, i) => saveDraft(handle.db, { draftId: null, procedureId: consultation.id, input: input(`Gleichzeitig ${i}`), language: "de" })),

@@ -352,6 +352,13 @@ export async function findAttachment(db: Kysely<Database>, organisationId: numbe
   };
 }
 
+/** One of the person's own files (not a desk scan), for their download with the receipt code. */
+export async function findOwnAttachment(db: Kysely<Database>, submissionId: number, token: string): Promise<AttachmentDownload | undefined> {
+  const row = await db.selectFrom("attachments").select(["organisation_id", "source"]).where("submission_id", "=", submissionId).where("token", "=", token).executeTakeFirst();
+  if (!row || row.source !== "resident") return undefined;
+  return findAttachment(db, Number(row.organisation_id), token);
+}
+
 /** "Viewed by staff" in the submission's privacy log. */
 export async function recordAttachmentViewed(
   db: Kysely<Database>,

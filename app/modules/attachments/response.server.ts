@@ -1,6 +1,6 @@
 /**
  * How attachment bytes leave the server (decision 55): never sniffed (nosniff), never a page (a
- * sandboxing CSP that allows nothing), never cached by anyone for staff files. Files for staff are
+ * sandboxing CSP that allows nothing), never cached by anyone for private files. Files for staff (and a person's own) are
  * downloads (Content-Disposition: attachment), thumbnails are shown inline in the review page; a
  * published photo is public, cacheable for a short while, and its answer sets no cookie.
  */
@@ -8,7 +8,7 @@ import contentDisposition from "content-disposition";
 
 const ascii = (name: string) => name.normalize("NFKD").replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
 
-export function staffFileResponse(
+export function privateFileResponse(
   request: Request,
   file: { fileName: string; mediaType: string; byteSize: number; read(): ReadableStream<Uint8Array> },
   disposition: "attachment" | "inline",

@@ -18,7 +18,7 @@ import { parseReceiptCode } from "~/modules/submissions/receipt-code";
 import { receiptCodeDigest } from "./server-keys.server";
 import { openContactDetails, type ContactDetails } from "./contact-data.server";
 import { deletePersonalData } from "./personal-data.server";
-import { hasAttachments } from "~/modules/attachments/attachments.server";
+import { hasAttachments, listSubmissionAttachments } from "~/modules/attachments/attachments.server";
 import { MASKS } from "./masking";
 import { sectionById } from "~/modules/sections/sections.server";
 import { ownDecisionLabel } from "~/modules/considerations/decisions.server";
@@ -166,6 +166,11 @@ export interface SubmissionExport {
   answers: { question: string; answer: string[] }[];
   personalData: ContactDetails | null;
   personalDataDeleteAfter: string | null;
+  /**
+   * the files kept with it (issue 20): name, type, size and SHA-256 of the stored bytes; `token` names
+   * the person's own files for their download with the receipt code (a desk scan is listed, never offered)
+   */
+  attachments: { name: string; mediaType: string; byteSize: number; sha256: string; source: "resident" | "desk"; storedAt: string; token: string | null }[];
   consentToResultsNotification: boolean | null;
   privacyLog: (PrivacyEvent & { explanation?: string })[];
   privacyLogIntact: boolean;
@@ -188,7 +193,8 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
     const target = { organisationId: submission.organisation_id, submissionId };
     const opened = await openContactDetails(trx, target, { role: "resident" }, { purpose: "data_rights", legalBasis: DATA_RIGHTS_LEGAL_BASIS }, now);
     const answers = await trx.selectFrom("answers").select(["question_id", "value"]).where("submission_id", "=", submissionId).orderBy("id").execute();
-    const categories: DataCategory[] = ["content", ...((opened ? Object.keys(opened.contact) : []) as DataCategory[])];
+    const files = await listSubmissionAttachments(trx, submissionId);
+    const categories: DataCategory[] = ["content", ...((opened ? Object.keys(opened.contact) : []) as DataCategory[]), ...(files.length > 0 ? (["attachment"] as const) : [])];
     await appendPrivacyEvent(trx, target, {
       type: "data_exported",
       actorRole: "resident",
@@ -223,6 +229,7 @@ export async function exportSubmission(db: Kysely<Database>, submissionId: numbe
         .filter((a) => a.answer.length > 0),
       personalData: opened?.contact ?? null,
       personalDataDeleteAfter: opened?.deleteAfter ?? null,
+      attachments: files.map((f) => ({ name: f.name, mediaType: f.mediaType, byteSize: f.byteSize, sha256: f.sha256, source: f.source, storedAt: f.createdAt, token: f.source === "resident" ? f.token : null })),
       consentToResultsNotification: submission.consent_results_notification === null ? null : submission.consent_results_notification === 1,
       privacyLog: log.events,
       privacyLogIntact: log.check.intact,

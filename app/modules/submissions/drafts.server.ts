@@ -112,7 +112,8 @@ export async function saveDraft(
   },
 ): Promise<string> {
   const now = args.now ?? new Date();
-  // one transaction with other drafts and submissions arriving at the same time (one fsync)
+  // one transaction with other drafts and submissions arriving at the same time; a draft promises
+  // nothing yet (no receipt), so it does not wait for the disk by itself (decision 68)
   const sweep = sweepDue(db, now);
   return groupCommit(db, async (trx) => {
     // expired drafts are removed as new ones arrive (no job needed for personal data to go away),
@@ -134,7 +135,7 @@ export async function saveDraft(
       [id, args.procedureId, sealPayload(id, args.input), args.language, now.toISOString(), now.toISOString(), later(now, DRAFT_LIFETIME_MS)],
     );
     return id;
-  });
+  }, { durable: false });
 }
 
 export async function readDraft(

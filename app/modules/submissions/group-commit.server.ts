@@ -17,12 +17,14 @@ import type { Database } from "#db/schema";
 type Work<T> = (trx: Transaction<Database>) => Promise<T>;
 interface Unit {
   work: Work<unknown>;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 interface Queue {
   units: Unit[];
   scheduled: boolean;
+
 }
 
 const MAX_BATCH = 64;
@@ -44,17 +46,43 @@ const queues = new WeakMap<Kysely<Database>, Queue>();
 const TEMP_IN_MEMORY = CompiledQuery.raw("pragma temp_store = memory");
 const TEMP_DEFAULT = CompiledQuery.raw("pragma temp_store = default");
 
-export function groupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
+/**
+ * A batch whose units all said `durable: false` (a draft: nothing anyone was promised yet) commits
+ * with synchronous=NORMAL: written to the WAL, not waited for on the disk (decision 68). It is as
+ * safe from a crash of the process as any commit and can be lost only with the machine's power —
+ * and the next durable commit's fsync (a submission, moments later) takes it to disk with its own.
+ */
+const NOT_WAITING_FOR_DISK = CompiledQuery.raw("pragma synchronous = normal");
+const WAITING_FOR_DISK = CompiledQuery.raw("pragma synchronous = full");
+
+export function groupCommit<T>(db: Kysely<Database>, work: Work<T>, options: { durable?: boolean } = {}): Promise<T> {
   if (engineOf(db) !== "sqlite") return db.transaction().execute(work);
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = { units: [], scheduled: false }));
   const q = queue;
   return new Promise<T>((resolve, reject) => {
-    q.units.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    q.units.push({ work, durable: options.durable !== false, resolve: resolve as (value: unknown) => void, reject });
     if (!q.scheduled) {
       q.scheduled = true;
       // after the requests that arrived with this one have had their turn to join
       setImmediate(() => void drain(db, q));
+    }
+  });
+}
+
+/**
+ * The batch's transaction; one that does not wait for the disk holds the connection from setting
+ * synchronous=NORMAL until it is FULL again, so that no other writer's commit (an audited staff
+ * action, a job) can fall in between. If setting it back fails, the connection is unusable anyway.
+ */
+async function inTransaction(db: Kysely<Database>, durable: boolean, work: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  if (durable) return db.transaction().execute(work);
+  await db.connection().execute(async (connection) => {
+    await connection.executeQuery(NOT_WAITING_FOR_DISK);
+    try {
+      await connection.transaction().execute(work);
+    } finally {
+      await connection.executeQuery(WAITING_FOR_DISK);
     }
   });
 }
@@ -65,10 +93,11 @@ async function drain(db: Kysely<Database>, q: Queue) {
       const batch = q.units.splice(0, MAX_BATCH);
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       const savepoints = batch.length > 1;
+      const durable = batch.some((unit) => unit.durable);
       // if SQLite refuses (a temporary table in use elsewhere), the sub-journal is a file: slower, same outcome
       if (savepoints) await db.executeQuery(TEMP_IN_MEMORY).catch(() => undefined);
       try {
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, durable, async (trx) => {
           // alone in its batch (no one else sending at that moment), a unit needs no savepoint: if it
           // fails, its transaction is rolled back and it hears so below
           if (!savepoints) {
