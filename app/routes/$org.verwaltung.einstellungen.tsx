@@ -12,15 +12,9 @@ import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import {
-  ORGANISATION_SETTINGS,
-  getOrganisationSettings,
-  updateOrganisationSettings,
-  validateOrganisationSettings,
-} from "~/modules/organisations/organisations.server";
+import { ORGANISATION_SETTINGS, getOrganisationSettings, updateOrganisationSettingsAs, validateOrganisationSettings } from "~/modules/organisations/organisations.server";
 import { errorMessageFor } from "~/modules/forms/fields";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -46,22 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const result = validateOrganisationSettings(fields);
     if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 400 });
     const db = getDb();
-    await withAudit(
-      db,
-      (trx) => updateOrganisationSettings(trx, user.organisationId, result.values),
-      (changed) =>
-        changed.length === 0
-          ? null
-          : {
-              organisationId: user.organisationId,
-              accountId: user.id,
-              action: "organisation_settings_changed",
-              targetType: "organisation",
-              targetId: user.organisationId,
-              details: { fields: changed.join(",") },
-              clientAddress: context.clientAddress,
-            },
-    );
+    await updateOrganisationSettingsAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress }, result.values);
     return redirect(`/${user.organisationSlug}/verwaltung/einstellungen?hinweis=settingsSaved`, 303);
   });
 }

@@ -10,14 +10,13 @@ import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { checkPassword, hashedPassword, setPassword } from "~/modules/accounts/accounts.server";
+import { checkPassword, hashedPassword } from "~/modules/accounts/accounts.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "~/modules/accounts/password.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { createSession, endAllSessions } from "~/modules/accounts/sessions.server";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { changeOwnPassword } from "~/modules/accounts/credentials.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -61,16 +60,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (errors.length) return data({ errors }, { status });
 
     const hashed = await hashedPassword(password);
-    const session = await withAudit(
-      db,
-      async (trx) => {
-        await setPassword(trx, user.id, hashed);
-        // every session of the account ends (another computer, a stolen cookie); this browser gets a new one
-        await endAllSessions(trx, user.id);
-        return createSession(trx, { accountId: user.id, organisationId: user.organisationId, secondFactorDone: true, clientAddress });
-      },
-      () => ({ organisationId: user.organisationId, accountId: user.id, action: "password_changed", targetType: "account", targetId: user.id, clientAddress }),
-    );
+    // every session of the account ends (another computer, a stolen cookie); this browser gets a new one
+    const session = await changeOwnPassword(db, { organisationId: user.organisationId, accountId: user.id, clientAddress }, hashed);
     return redirect(`/${user.organisationSlug}/verwaltung/passwort?hinweis=passwordChanged`, { status: 303, headers: { "Set-Cookie": session.setCookie } });
   });
 }

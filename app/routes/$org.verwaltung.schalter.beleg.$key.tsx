@@ -14,9 +14,9 @@ import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { LetterAddress } from "~/modules/notifications/ui/LetterAddress";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { openReceiptLetterAddress, readDeskReceipt, type DeskReceipt } from "~/modules/assisted-entry/desk.server";
+import { readDeskReceipt, type DeskReceipt } from "~/modules/assisted-entry/desk.server";
+import { openReceiptLetterAddressAs } from "~/modules/assisted-entry/desk-actions.server";
 import { spellDin5009 } from "~/modules/assisted-entry/spelling";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { formatReceiptCode } from "~/modules/submissions/receipt-code";
@@ -57,22 +57,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const receipt = await readDeskReceipt(db, user.organisationId, params.key ?? "");
     if (!receipt) throw new HttpError(404, "not_found");
     const now = new Date();
-    const opened = await withAudit(
-      db,
-      (trx) => openReceiptLetterAddress(trx, { organisationId: user.organisationId, submissionId: receipt.submissionId, accountId: user.id, now }),
-      (letter) =>
-        letter
-          ? {
-              organisationId: user.organisationId,
-              accountId: user.id,
-              action: "contact_data_opened",
-              targetType: "submission",
-              targetId: receipt.submissionId,
-              details: { purpose: "receipt_letter" },
-              clientAddress: context?.clientAddress,
-            }
-          : null,
-    );
+    const opened = await openReceiptLetterAddressAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, receipt.submissionId, now);
     if (!opened) return data({ letter: null }, { status: 409 });
     return { letter: { lines: opened.lines, date: now.toISOString() } };
   });

@@ -7,12 +7,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getDb } from "~/db.server";
+import { openEntryForStaffAs } from "~/modules/assisted-entry/desk-actions.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
-import { openEntryForStaff } from "~/modules/assisted-entry/desk.server";
 import { StaffAnswers } from "~/modules/assisted-entry/ui/StaffAnswers";
 import { StaffSubmissionView } from "~/modules/assisted-entry/ui/StaffSubmissionView";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
@@ -23,11 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const db = getDb();
     const found =
       Number.isInteger(id) && id > 0
-        ? await withAudit(
-            db,
-            (trx) => openEntryForStaff(trx, { organisationId: user.organisationId, submissionId: id, accountId: user.id }),
-            (entry) => (entry ? { organisationId: user.organisationId, accountId: user.id, action: "submission_viewed", targetType: "submission", targetId: entry.id, clientAddress: context?.clientAddress } : null),
-          )
+        ? await openEntryForStaffAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, id)
         : undefined;
     if (!found) throw new HttpError(404, "not_found");
     const { t } = await getT(request, "desk");

@@ -8,9 +8,9 @@ import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { describeForStaff, lookUpForCaller } from "~/modules/assisted-entry/desk.server";
+import { describeForStaff } from "~/modules/assisted-entry/desk.server";
+import { lookUpForCallerAs } from "~/modules/assisted-entry/desk-actions.server";
 import { StaffSubmissionView } from "~/modules/assisted-entry/ui/StaffSubmissionView";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 
@@ -28,11 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     for (const [name, v] of fields) if (name !== "code" || v.length > 1) throw new HttpError(400, "unknown_field");
     const code = (fields.get("code")?.[0] ?? "").slice(0, 40);
     const db = getDb();
-    const submissionId = await withAudit(
-      db,
-      (trx) => lookUpForCaller(trx, { organisationId: user.organisationId, code, accountId: user.id }),
-      (id) => (id === null ? null : { organisationId: user.organisationId, accountId: user.id, action: "submission_looked_up", targetType: "submission", targetId: id, clientAddress: context?.clientAddress }),
-    );
+    const submissionId = await lookUpForCallerAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, code);
     if (submissionId === null) return data({ errors: [{ field: "code", message: "desk:lookUp.notFound" }], code, found: null }, { status: 400 });
     return { errors: [], code, found: (await describeForStaff(db, user.organisationId, submissionId)) ?? null };
   });

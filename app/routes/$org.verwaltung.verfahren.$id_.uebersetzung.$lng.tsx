@@ -14,12 +14,12 @@ import { CONTENT_LANGUAGE, directionOf, LANGUAGE_NAMES } from "~/i18n/config";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { isTranslationLanguage, translatablePieces, type TranslatablePiece } from "~/modules/procedures/translations";
-import { pieceLimit, readTranslation, saveTranslation, translationFormValues } from "~/modules/procedures/translations.server";
+import { pieceLimit, readTranslation, translationFormValues } from "~/modules/procedures/translations.server";
+import { saveTranslationAs } from "~/modules/procedures/admin-actions.server";
 
 async function load(organisationId: number, params: { id?: string; lng?: string }) {
   const procedure = await requireProcedureForAdmin(getDb(), organisationId, params.id);
@@ -55,22 +55,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const { procedure, language } = await load(user.organisationId, params);
     const db = getDb();
-    const result = await withAudit(
-      db,
-      (trx) => saveTranslation(trx, user.organisationId, procedure, language, fields, user.id),
-      (r) =>
-        r.ok && r.changed > 0
-          ? {
-              organisationId: user.organisationId,
-              accountId: user.id,
-              action: "procedure_translation_saved",
-              targetType: "procedure",
-              targetId: procedure.id,
-              details: { language, changed: r.changed, coverage: r.coverage },
-              clientAddress: context.clientAddress,
-            }
-          : null,
-    );
+    const result = await saveTranslationAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress }, procedure, language, fields);
     if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: result.status });
     return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${procedure.id}/uebersetzung/${language}?hinweis=gespeichert`, 303);
   }, `/${params.org}/verwaltung/verfahren/${params.id}/uebersetzung/${params.lng}`);

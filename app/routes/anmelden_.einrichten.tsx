@@ -5,14 +5,13 @@ import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getT } from "~/i18n/i18n.server";
-import { enableTotp } from "~/modules/accounts/accounts.server";
 import { qrCodeSvg } from "~/modules/accounts/qr.server";
 import { completeSignIn, pendingTotpSecret, requireEnrolmentAllowed, requirePendingSecondFactor } from "~/modules/accounts/second-factor.server";
 import { formatSecretForTyping, otpauthUri, verifyTotp } from "~/modules/accounts/totp.server";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
+import { enableTotpAs } from "~/modules/accounts/credentials.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { db, account, session } = await requirePendingSecondFactor(request);
@@ -40,11 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = verifyTotp(secret, fields.get("code")?.[0] ?? "");
     if (!result.ok) return data({ errors: [{ field: "code", message: "code.invalid" }] }, { status: 400 });
     const clientAddress = context?.clientAddress ?? "unknown";
-    await withAudit(
-      db,
-      (trx) => enableTotp(trx, account.id, secret, result.step),
-      () => ({ organisationId: account.organisationId, accountId: account.id, action: "second_factor_set_up", clientAddress }),
-    );
+    await enableTotpAs(db, { organisationId: account.organisationId, accountId: account.id, clientAddress }, secret, result.step);
     return completeSignIn(request, account.id, account.organisationId, clientAddress, new URL(request.url).searchParams.get("weiter"));
   });
 }

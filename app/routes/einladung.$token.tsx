@@ -9,13 +9,13 @@ import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
-import { findAccountToken, hashedPassword, redeemAccountToken } from "~/modules/accounts/accounts.server";
+import { findAccountToken, hashedPassword } from "~/modules/accounts/accounts.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "~/modules/accounts/password.server";
-import { withAudit } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { readForm } from "~/modules/http/form-body.server";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
+import { redeemAccountTokenAs } from "~/modules/accounts/credentials.server";
 
 /** The token is in the address: it must not travel on to any other page as a Referer. */
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer" });
@@ -53,22 +53,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     // passwords are never sent back into the page
     if (errors.length) return data({ errors }, { status: 400 });
     const hashed = await hashedPassword(password);
-    const redeemed = await withAudit(
-      getDb(),
-      (trx) => redeemAccountToken(trx, params.token ?? "", hashed),
-      (r) =>
-        r
-          ? {
-              organisationId: r.organisation_id,
-              accountId: r.account_id,
-              action: "password_set",
-              targetType: "account",
-              targetId: r.account_id,
-              details: { purpose: r.purpose },
-              clientAddress: context.clientAddress,
-            }
-          : null,
-    );
+    const redeemed = await redeemAccountTokenAs(getDb(), params.token ?? "", hashed, context.clientAddress);
     // used up by another request in the meantime
     if (!redeemed) throw new HttpError(404, "link_invalid");
     return redirect("/anmelden?hinweis=passwordSet", 303);

@@ -21,7 +21,11 @@ import { changeProcedure, changeQuestions, createProcedureAs, type ProcedureAdmi
 import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { createBarrierReport, getBarrierReport, getStatement } from "~/modules/accessibility/accessibility.server";
 import { answerBarrierReportAs, closeBarrierReportAs, revealBarrierContact, saveStatementAs } from "~/modules/accessibility/admin-actions.server";
+import { hashedPassword } from "~/modules/accounts/accounts.server";
+import { changeOwnPassword, enableTotpAs } from "~/modules/accounts/credentials.server";
 import { checkSecondFactorAs } from "~/modules/accounts/second-factor.server";
+import { openEntryForStaffAs } from "~/modules/assisted-entry/desk-actions.server";
+import { getOrganisationSettings, updateOrganisationSettingsAs } from "~/modules/organisations/organisations.server";
 import { createSession, hashToken, sessionCookie } from "~/modules/accounts/sessions.server";
 import { beginSession, signOut } from "~/modules/accounts/sign-in.server";
 import { findWithoutCode } from "~/modules/assisted-entry/search.server";
@@ -280,5 +284,23 @@ describe.each(engines)("audit entries in the change's transaction on %s", (engin
     const outcome = await findWithoutCode(db(), { organisationId: admin.organisationId, accountId: admin.accountId, query });
     expect(outcome.kind === "found" ? outcome.hits.map((h) => h.id) : []).toContain(found);
     expect(await db().selectFrom("audit_log").select("action").orderBy("id", "desc").limit(1).executeTakeFirst()).toEqual({ action: "submissions_searched" });
+  });
+
+  it("changes no settings, no password and no second factor, and opens no desk entry without the entry", async () => {
+    const settings = (await getOrganisationSettings(db(), admin.organisationId))!;
+    const { id: entry } = await submission();
+    const account = () => db().selectFrom("accounts").select(["password_hash", "totp_enabled"]).where("id", "=", admin.accountId).executeTakeFirstOrThrow();
+    const before = { account: await account(), sessions: await count("staff_sessions"), events: await count("privacy_events"), audit: await count("audit_log") };
+    const password = await hashedPassword("ein ganz neues Passwort 2030");
+
+    await refuseAuditEntries(db(), engine);
+    expect(await refused(updateOrganisationSettingsAs(db(), admin, { ...settings, open_data_phone: "05121 301-99" }))).toMatch(/audit log refused/);
+    expect(await refused(changeOwnPassword(db(), { ...admin, clientAddress: "192.0.2.1" }, password))).toMatch(/audit log refused/);
+    expect(await refused(enableTotpAs(db(), admin, "JBSWY3DPEHPK3PXP", 1))).toMatch(/audit log refused/);
+    expect(await refused(openEntryForStaffAs(db(), admin, entry))).toMatch(/audit log refused/);
+    await acceptAuditEntries(db(), engine);
+
+    expect(await getOrganisationSettings(db(), admin.organisationId)).toEqual(settings);
+    expect({ account: await account(), sessions: await count("staff_sessions"), events: await count("privacy_events"), audit: await count("audit_log") }).toEqual(before);
   });
 });

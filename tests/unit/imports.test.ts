@@ -128,6 +128,16 @@ describe("imports", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("keep SQL and audit entries out of routes: a change and its entry are one module call", () => {
+    const routes = files.filter((f) => f.startsWith("app/routes/"));
+    const wrong = routes.flatMap((f) => {
+      const text = readFileSync(join(projectRoot, f), "utf8");
+      const found = [...text.matchAll(/\.(selectFrom|insertInto|updateTable|deleteFrom|transaction)\(|\bsql`|\b(audit|withAudit|inTransaction)\(/g)].map((m) => m[0]);
+      return found.length ? [`${f}: ${[...new Set(found)].join(" ")}`] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it("never import a route from elsewhere", () => {
     const wrong = files.flatMap((f) => (graph.get(f) ?? []).filter((to) => to.startsWith("app/routes/") && relative("app/routes", f).startsWith("..")).map((to) => `${f} → ${to}`));
     expect(wrong).toEqual([]);

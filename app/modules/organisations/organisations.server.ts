@@ -4,6 +4,7 @@ import { runPlain } from "#db/plain-sql.server";
 import type { Database, Organisation } from "#db/schema";
 import { normaliseText, textProblem, type FieldError } from "~/modules/forms/fields";
 import { singleValues } from "~/modules/forms/parse.server";
+import { withAudit, type AuditActor } from "~/modules/audit/audit.server";
 import { HttpError } from "~/modules/http/errors";
 import { RETENTION_MONTHS } from "~/modules/procedures/admin-rules";
 
@@ -231,4 +232,16 @@ export async function createOrganisation(db: Kysely<Database>, args: { slug: str
     .returning("id")
     .executeTakeFirstOrThrow();
   return id;
+}
+
+/** The settings saved with the entry "organisation_settings_changed" naming the fields changed; nothing changed, no entry. */
+export async function updateOrganisationSettingsAs(db: Kysely<Database>, admin: AuditActor, values: OrganisationSettings): Promise<OrganisationSettingKey[]> {
+  return withAudit(
+    db,
+    (trx) => updateOrganisationSettings(trx, admin.organisationId, values),
+    (changed) =>
+      changed.length === 0
+        ? null
+        : { ...admin, action: "organisation_settings_changed", targetType: "organisation", targetId: admin.organisationId, details: { fields: changed.join(",") } },
+  );
 }

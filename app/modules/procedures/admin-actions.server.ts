@@ -14,6 +14,9 @@ import { HttpError } from "~/modules/http/errors";
 import { createProcedure, copyAsDraft, updateProcedure } from "./admin-procedures.server";
 import { addQuestion, moveQuestion, removeQuestion, updateQuestion } from "./admin-questions.server";
 import { archiveProcedure, closeProcedure, openProcedure, reopenProcedure } from "./lifecycle.server";
+import type { Procedure } from "./procedure";
+import type { TranslationLanguage } from "./translations";
+import { saveTranslation } from "./translations.server";
 
 /** The admin acting: who, in which organisation, from where (for the audit log). */
 export type ProcedureAdmin = AuditActor & { accountId: number };
@@ -189,4 +192,16 @@ export async function changeQuestions(
       return { ok: true, notice: "copied", copyId: copy.id };
     }
   }
+}
+
+/** A procedure's translation saved, "procedure_translation_saved" with the language and coverage; unchanged, no entry. */
+export async function saveTranslationAs(db: Kysely<Database>, admin: ProcedureAdmin, procedure: Procedure, language: TranslationLanguage, fields: FormFields) {
+  return withAudit(
+    db,
+    (trx) => saveTranslation(trx, admin.organisationId, procedure, language, fields, admin.accountId),
+    (r) =>
+      r.ok && r.changed > 0
+        ? { ...admin, action: "procedure_translation_saved", targetType: "procedure", targetId: procedure.id, details: { language, changed: r.changed, coverage: r.coverage } }
+        : null,
+  );
 }
