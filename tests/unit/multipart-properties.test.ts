@@ -32,7 +32,7 @@ function encode(parts: Part[]): Buffer {
   return Buffer.concat(chunks);
 }
 const request = (body: Buffer) =>
-  new Request("http://localhost/musterstadt/verfahren/x", { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
+  new Request("http://localhost/musterstadt/verfahren/x", { method: "POST", body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
 
 describe("the multipart parser (fast-check)", () => {
   it("gives back every field and file of a well-formed body", async () => {
