@@ -85,13 +85,16 @@ try {
   const download = async (target: string, withSession: boolean) => {
     let peak = rssMb(server.pid);
     const timer = setInterval(() => (peak = Math.max(peak, rssMb(server.pid))), 20);
-    const started = performance.now();
-    const res = withSession ? await client.get(target.replace(server.url, "")) : await fetch(target);
-    if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
-    let bytes = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
-    clearInterval(timer);
-    return { seconds: (performance.now() - started) / 1000, peak, bytes };
+    try {
+      const started = performance.now();
+      const res = withSession ? await client.get(target.replace(server.url, "")) : await fetch(target);
+      if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
+      let bytes = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+      return { seconds: (performance.now() - started) / 1000, peak, bytes };
+    } finally {
+      clearInterval(timer);
+    }
   };
 
   const figures = new Map<string, { seconds: number[]; peak: number; bytes: number }>();
