@@ -570,6 +570,22 @@ export interface AlertEventTable {
   hash: string;
 }
 
+export type AlertTagKind = "topic" | "district";
+
+/** A procedure's topics and districts for alerts (migration 0040): free labels set by the admin. */
+export interface ProcedureAlertTagTable {
+  procedure_id: number;
+  kind: AlertTagKind;
+  label: string;
+}
+
+/** The topics and districts an alert asks for (none of a kind: every one). */
+export interface AlertTagTable {
+  alert_id: number;
+  kind: AlertTagKind;
+  label: string;
+}
+
 export interface AlertNoticeTable {
   id: Generated<number>;
   organisation_id: number;
@@ -667,6 +683,8 @@ export interface Database {
   alert_events: AlertEventTable;
   alert_notices: AlertNoticeTable;
   alert_deliveries: AlertDeliveryTable;
+  procedure_alert_tags: ProcedureAlertTagTable;
+  alert_tags: AlertTagTable;
 }
 
 /** Whether and how residents may attach files to a procedure's form (migration 0030; no row: off). */

@@ -42,8 +42,9 @@ export default function ManageAlert() {
   const { alert, events, check, checkpoint, token, notice, organisation } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("alerts");
   const live = alert.state === "pending" || alert.state === "confirmed";
+  const narrowed = [...alert.tags.topic, ...alert.tags.district];
   const topics = [
-    ...(alert.newProcedures ? [t("form.topics.new_procedures", { organisation: organisation.name })] : []),
+    ...(alert.newProcedures ? [t("form.topics.new_procedures", { organisation: organisation.name }) + (narrowed.length > 0 ? ` (${t("manage.onlyTags", { labels: narrowed.join(", ") })})` : "")] : []),
     ...(alert.procedure ? [t("form.topics.results", { title: alert.procedure.title })] : []),
   ];
   return (

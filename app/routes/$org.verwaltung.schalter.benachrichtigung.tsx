@@ -15,6 +15,8 @@ import { getT } from "~/i18n/i18n.server";
 import { requireStaff, requireStaffAction } from "~/modules/accounts/permissions.server";
 import { EMAIL_MAX, validateSignup } from "~/modules/alerts/alerts";
 import { signUp, signupProcedures } from "~/modules/alerts/alerts.server";
+import { offeredTags } from "~/modules/alerts/tags.server";
+import { TagChoices } from "~/modules/alerts/ui/TagChoices";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
@@ -26,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, ["staff"]);
     const { t } = await getT(request, "desk");
-    return { pageTitle: t("alerts.title"), csrfToken: user.csrfToken, procedures: await signupProcedures(getDb(), user.organisationId), done: false };
+    return { pageTitle: t("alerts.title"), csrfToken: user.csrfToken, procedures: await signupProcedures(getDb(), user.organisationId), offered: await offeredTags(getDb(), user.organisationId), done: false };
   });
 }
 
@@ -34,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields } = await requireStaffAction(request, params, ["staff"]);
     for (const name of DESK_FIELDS) if ((fields.get(name)?.length ?? 0) > 1) throw new HttpError(400, "repeated_field");
-    const result = validateSignup(fields, DESK_FIELDS);
+    const result = validateSignup(fields, DESK_FIELDS, await offeredTags(getDb(), user.organisationId));
     if ("malformed" in result) throw new HttpError(400, result.malformed);
     const language = fields.get("language")?.[0] ?? "de";
     if (!isSupportedLanguage(language)) throw new HttpError(400, "unknown_field");
@@ -53,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DeskAlertSignup() {
-  const { csrfToken, procedures } = useLoaderData<typeof loader>();
+  const { csrfToken, procedures, offered } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["desk", "alerts"]);
   const errors = actionData?.errors ?? [];
@@ -84,6 +86,7 @@ export default function DeskAlertSignup() {
           error={errorFor("topics")}
           required
         />
+        <TagChoices offered={offered} values={values} />
         <div className={`field${errorFor("procedure") ? " field--error" : ""}`}>
           <label className="label" htmlFor="procedure">
             {t("alerts.procedure")}

@@ -21,9 +21,11 @@ import { changeProcedure, PROCEDURE_INTENTS } from "~/modules/procedures/admin-a
 import { canArchive, canClose, canOpen, canReopen, editableFields, PROCEDURE_FIELDS, questionsFrozen } from "~/modules/procedures/admin-rules";
 import { getProcedureForAdmin, requireProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { parseId, takeIntent } from "~/modules/forms/parse.server";
+import { errorMessageFor } from "~/modules/forms/fields";
 import { CONTACT_FIELDS } from "~/modules/procedures/procedure";
 import { translationStates } from "~/modules/procedures/translations.server";
 import { ProcedureFields } from "~/modules/procedures/ui/ProcedureFields";
+import { TAG_FIELDS, procedureTags, setProcedureTags } from "~/modules/alerts/tags.server";
 
 const NOTICES = ["created", "saved", "unchanged", "opened", "closed", "archived", "reopened"] as const;
 
@@ -48,6 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reopenDay: reopenDayFor(procedure),
       notice: NOTICES.find((n) => n === notice) ?? null,
       translations: await translationStates(getDb(), procedure),
+      alertTags: await procedureTags(getDb(), procedure.id),
     };
   });
 }
@@ -57,8 +60,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const id = parseId(params.id);
     if (id === null) throw new HttpError(404, "procedure_not_found");
-    const intent = takeIntent(fields, PROCEDURE_INTENTS);
+    const intent = takeIntent(fields, [...PROCEDURE_INTENTS, "alert_tags"] as const);
     const admin = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress };
+    if (intent === "alert_tags") {
+      const tags = await setProcedureTags(getDb(), admin, id, fields);
+      if (tags.ok) return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${id}?hinweis=${tags.changed ? "saved" : "unchanged"}`, 303);
+      return data({ intent, errors: tags.errors, values: tags.values }, { status: 400 });
+    }
     const result = await changeProcedure(getDb(), admin, id, intent, fields);
     if (result.ok) return redirect(`/${user.organisationSlug}/verwaltung/verfahren/${id}?hinweis=${result.notice}`, 303);
     if ("confirmClose" in result) return data({ intent, errors: [], values: null, confirmClose: result.confirmClose });
@@ -67,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ProcedureAdmin() {
-  const { procedure, derivedFrom, editable, fixed, frozen, next, reopenDay, notice, csrfToken, base, organisationSlug, translations } = useLoaderData<typeof loader>();
+  const { procedure, derivedFrom, editable, fixed, frozen, next, reopenDay, notice, csrfToken, base, organisationSlug, translations, alertTags } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation(["admin", "staff", "procedures", "attachments-staff"]);
   const errors = actionData?.errors ?? [];
@@ -232,6 +240,28 @@ export default function ProcedureAdmin() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section id="alert-tags" aria-labelledby="alert-tags-heading">
+        <h2 id="alert-tags-heading">{t("admin:alertTags.heading")}</h2>
+        <p>{t("admin:alertTags.intro")}</p>
+        <form method="post" action={here} noValidate className="form">
+          <CsrfField token={csrfToken} />
+          <input type="hidden" name="intent" value="alert_tags" />
+          {(["topic", "district"] as const).map((kind) => (
+            <TextField
+              key={kind}
+              name={TAG_FIELDS[kind]}
+              label={t(`admin:alertTags.${kind}.label`)}
+              hint={t(`admin:alertTags.${kind}.hint`)}
+              multiline
+              value={actionData?.intent === "alert_tags" && actionData.values ? (actionData.values as Record<string, string>)[TAG_FIELDS[kind]] : alertTags[kind].join("\n")}
+              error={actionData?.intent === "alert_tags" ? errorMessageFor(errors, t)(TAG_FIELDS[kind]) : undefined}
+              maxLength={1000}
+            />
+          ))}
+          <Button secondary>{t("admin:alertTags.save")}</Button>
+        </form>
       </section>
 
       <section id="details" aria-labelledby="details-heading" tabIndex={-1}>

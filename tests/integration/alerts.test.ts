@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
-import { ADDRESS_LIMIT, tokenDigest } from "~/modules/alerts/alerts";
+import { ADDRESS_LIMIT, tokenDigest, validateSignup } from "~/modules/alerts/alerts";
+import { offeredTags, setProcedureTags } from "~/modules/alerts/tags.server";
 import { confirmAlert, endAlertByToken, exportAlert, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
 import { createNotices, fanOut, sendAlertMails } from "~/modules/alerts/sending.server";
 import type { Mailer } from "~/modules/notifications/outbox.server";
@@ -286,4 +287,56 @@ describe.each(engines)("e-mail alerts on %s", (engine) => {
     const states = await h.db.selectFrom("alert_deliveries").select("state").where("kind", "=", "procedure_opened").where("state", "!=", "sent").execute();
     expect(states).toEqual([]);
   }, 120_000);
+
+  it("alerts by topic and district: a new procedure reaches only the alerts whose choice it matches; the admin's change is audited", async () => {
+    const admin = { organisationId: orgId, accountId: 1, clientAddress: "127.0.0.1" };
+    const tag = async (procedureId: number, topics: string, districts: string) =>
+      setProcedureTags(h.db, admin, procedureId, new Map([["alert_topics", [topics]], ["alert_districts", [districts]]]));
+    const seeded = await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    expect(await tag(seeded.id, "Verkehr, Grünflächen", "Nordviertel\nSüdstadt")).toEqual({ ok: true, changed: true });
+    expect(await tag(seeded.id, "Grünflächen\nVerkehr", "Südstadt, Nordviertel")).toEqual({ ok: true, changed: false });
+    expect(await tag(seeded.id, Array.from({ length: 11 }, (_, i) => `T${i}`).join(","), "")).toMatchObject({ ok: false, errors: [{ field: "alert_topics", message: "alertTags.errors.tooMany" }] });
+    const audited = await h.db.selectFrom("audit_log").select("action").where("action", "=", "procedure_alert_tags_changed").execute();
+    expect(audited).toHaveLength(1);
+    const offered = await offeredTags(h.db, orgId);
+    expect(offered).toEqual({ topic: ["Grünflächen", "Verkehr"], district: ["Nordviertel", "Südstadt"] });
+    // a label the page did not offer comes from no page of ours
+    expect(validateSignup(new Map([["email", ["x@example.org"]], ["topics", ["new_procedures"]], ["subject", ["Sport"]]]), [], offered)).toEqual({ malformed: "unknown_field" });
+
+    const now = new Date(Date.now() + 20 * 60_000);
+    const chooses = async (name: string, subjects: string[], districts: string[]) => {
+      const fields = new Map([["email", [`${name}.${engine}@example.org`]], ["topics", ["new_procedures"]], ["subject", subjects], ["district", districts]]);
+      const checked = validateSignup(fields, [], offered);
+      if (!("ok" in checked) || !checked.ok) throw new Error("not valid");
+      const s = await signUp(h.db, { organisationId: orgId, input: checked.values, language: "de", clientKey: null, now });
+      if (!s.stored) throw new Error("not stored");
+      await h.db.updateTable("alerts").set({ state: "confirmed", confirmed_at: now.toISOString() }).where("id", "=", s.alertId).execute();
+      return s.alertId;
+    };
+    const everything = await chooses("alles", [], []);
+    const traffic = await chooses("verkehr", ["Verkehr"], []);
+    const green = await chooses("gruen", ["Grünflächen"], []);
+    const south = await chooses("sued", [], ["Südstadt"]);
+    const trafficNorth = await chooses("verkehr-nord", ["Verkehr"], ["Nordviertel"]);
+    const ours = [everything, traffic, green, south, trafficNorth];
+
+    const later = new Date(now.getTime() + 60_000);
+    const reached = async (title: string, topics: string, districts: string) => {
+      const id = await openNewProcedure(title, later);
+      await tag(id, topics, districts);
+      await createNotices(h.db, later);
+      await fanOut(h.db, later);
+      const notice = await h.db.selectFrom("alert_notices").select("id").where("procedure_id", "=", id).executeTakeFirstOrThrow();
+      const rows = await h.db.selectFrom("alert_deliveries").select("alert_id").where("notice_id", "=", notice.id).execute();
+      return rows.map((r) => r.alert_id).filter((a) => ours.includes(a)).sort((a, b) => a - b);
+    };
+    expect(await reached("Radweg Nordviertel", "Verkehr", "Nordviertel")).toEqual([everything, traffic, trafficNorth]);
+    // no district: the whole municipality, so every district choice matches
+    expect(await reached("Neue Bäume", "Grünflächen", "")).toEqual([everything, green, south]);
+    expect(await reached("Busse in der Südstadt", "Verkehr", "Südstadt")).toEqual([everything, traffic, south]);
+    // a procedure without a topic reaches those who chose no topic
+    expect(await reached("Haushalt", "", "")).toEqual([everything, south]);
+    const log = await readAlertLog(h.db, trafficNorth);
+    expect(log.events.find((e) => e.type === "requested")?.details).toMatchObject({ topics: "Verkehr", districts: "Nordviertel" });
+  });
 });

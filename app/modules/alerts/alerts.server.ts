@@ -19,6 +19,7 @@ import { alertAddressDigest } from "~/modules/privacy/server-keys.server";
 import type { ChainCheck } from "~/modules/privacy-log/chain";
 import { getSigningKey } from "~/modules/transparency-log/keys.server";
 import { checkpointHolding, transparencyFor, type ExportedTransparency } from "~/modules/transparency-log/proofs.server";
+import { alertTags, storeAlertTags } from "./tags.server";
 import {
   ADDRESS_LIMIT,
   ALERT_TOKEN,
@@ -108,9 +109,17 @@ export async function signUp(db: Kysely<Database>, args: SignupArgs): Promise<Si
         ...base,
         type: "requested",
         categories: ["email"],
-        details: { new_procedures: newProcedures, procedure: procedure?.title ?? null, until: unconfirmedExpiry(now).toISOString() },
+        details: {
+          new_procedures: newProcedures,
+          procedure: procedure?.title ?? null,
+          // the labels chosen (the municipality's words, not personal data); empty: every one
+          topics: (args.input.subjects ?? []).join(", "),
+          districts: (args.input.districts ?? []).join(", "),
+          until: unconfirmedExpiry(now).toISOString(),
+        },
       },
     ];
+    await storeAlertTags(trx, alertId, { topic: args.input.subjects ?? [], district: args.input.districts ?? [] });
     await appendAlertEvents(trx, { organisationId: args.organisationId, alertId }, events, { newChain: true });
     await trx
       .insertInto("alert_deliveries")
@@ -157,6 +166,8 @@ export interface AlertView {
   confirmedAt: string | null;
   deleteAfter: string | null;
   channel: "online" | "desk";
+  /** the topics and districts chosen for new procedures (none of a kind: every one) */
+  tags: { topic: string[]; district: string[] };
 }
 
 /** The alert a link's token names, within the organisation; 404 for anything else (never says why). */
@@ -197,6 +208,7 @@ export async function findAlert(db: Db, organisationId: number, token: string): 
     confirmedAt: row.confirmed_at,
     deleteAfter: row.delete_after,
     channel: row.channel,
+    tags: await alertTags(db, row.id),
   };
 }
 

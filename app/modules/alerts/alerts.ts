@@ -17,7 +17,7 @@ export const CLIENT_LIMIT = { limit: 10, windowMs: 60 * 60 * 1000 };
 /** Confirmation mails per address and day: beyond that a sign-up gets the same answer and no mail. */
 export const ADDRESS_LIMIT = { limit: 3, windowMs: 24 * 60 * 60 * 1000 };
 
-export const SIGNUP_FIELDS = ["email", "topics", "procedure"] as const;
+export const SIGNUP_FIELDS = ["email", "topics", "procedure", "subject", "district"] as const;
 export const TOPICS = ["new_procedures", "results"] as const;
 export type Topic = (typeof TOPICS)[number];
 
@@ -26,6 +26,28 @@ export interface SignupInput {
   topics: Topic[];
   /** the procedure whose results are asked for (its slug), or "" */
   procedure: string;
+  /** with new_procedures: only procedures on these topics / in these districts (none: all) */
+  subjects?: string[];
+  districts?: string[];
+}
+
+/** The labels an admin gives a procedure (decision 65): topics and districts. */
+export const TAG_KINDS = ["topic", "district"] as const;
+export type TagKind = (typeof TAG_KINDS)[number];
+export const TAG_LIMITS = { perKind: 10, label: 60 } as const;
+/** The labels a sign-up may choose from: those of the municipality's public procedures. */
+export type OfferedTags = Record<TagKind, string[]>;
+
+/**
+ * An admin's list of labels, one per line or separated by commas: trimmed, without repeats, at most
+ * TAG_LIMITS.perKind of TAG_LIMITS.label characters each. Errors are keys in the "admin" namespace.
+ */
+export function parseTagList(raw: string): { ok: true; labels: string[] } | { ok: false; message: string; params?: Record<string, number> } {
+  if (FORBIDDEN_CHARACTERS.test(raw.replace(/[\r\n]/g, ""))) return { ok: false, message: "alertTags.errors.characters" };
+  const labels = [...new Set(raw.split(/[,\n]/).map((l) => normaliseText(l)).filter((l) => l !== ""))];
+  if (labels.length > TAG_LIMITS.perKind) return { ok: false, message: "alertTags.errors.tooMany", params: { max: TAG_LIMITS.perKind } };
+  if (labels.some((l) => codePointLength(l) > TAG_LIMITS.label)) return { ok: false, message: "alertTags.errors.tooLong", params: { max: TAG_LIMITS.label } };
+  return { ok: true, labels };
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
@@ -37,11 +59,16 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
 export function validateSignup(
   fields: Map<string, string[]>,
   extraFields: readonly string[] = [],
+  offered: OfferedTags = { topic: [], district: [] },
 ): { ok: true; values: SignupInput } | { ok: false; errors: FieldError[]; values: SignupInput } | { malformed: "unknown_field" | "repeated_field" } {
   for (const [name, list] of fields) {
     if (!(SIGNUP_FIELDS as readonly string[]).includes(name) && !extraFields.includes(name)) return { malformed: "unknown_field" };
-    if (name !== "topics" && list.length > 1) return { malformed: "repeated_field" };
+    if (!["topics", "subject", "district"].includes(name) && list.length > 1) return { malformed: "repeated_field" };
   }
+  // labels not offered on the page come from no page of ours
+  const subjects = fields.get("subject") ?? [];
+  const districts = fields.get("district") ?? [];
+  if (subjects.some((l) => !offered.topic.includes(l)) || districts.some((l) => !offered.district.includes(l))) return { malformed: "unknown_field" };
   const topicsRaw = fields.get("topics") ?? [];
   if (topicsRaw.length > TOPICS.length || topicsRaw.some((t) => !(TOPICS as readonly string[]).includes(t))) return { malformed: "unknown_field" };
   const procedure = normaliseText(fields.get("procedure")?.[0] ?? "");
@@ -50,8 +77,12 @@ export function validateSignup(
     email: normaliseText(fields.get("email")?.[0] ?? ""),
     topics: TOPICS.filter((t) => topicsRaw.includes(t)),
     procedure,
+    subjects: [...new Set(subjects)],
+    districts: [...new Set(districts)],
   };
   if (!procedure) values.topics = values.topics.filter((t) => t !== "results");
+  // topics and districts narrow "every new procedure"; without it they mean nothing
+  if (!values.topics.includes("new_procedures")) values.subjects = values.districts = [];
   const errors: FieldError[] = [];
   if (values.email === "") errors.push({ field: "email", message: "form.errors.emailRequired" });
   else if (FORBIDDEN_CHARACTERS.test(values.email) || codePointLength(values.email) > EMAIL_MAX || !EMAIL.test(values.email))

@@ -3,7 +3,8 @@
  *
  * 1. Notices: a procedure that has opened, or whose results were published, becomes one notice row
  *    (unique per procedure and kind) the first time the job sees it.
- * 2. Fan-out: each notice gets one delivery row per matching alert confirmed before the notice, in
+ * 2. Fan-out: each notice gets one delivery row per matching alert (for a new procedure: by its
+ *    topics and districts, tags.server.ts) confirmed before the notice, in
  *    batches of FANOUT_BATCH; the rows and the notice's cursor move in one transaction, so a
  *    restart resumes where it stopped and the unique (alert, notice) pair never repeats anyone.
  * 3. Sending: due rows are claimed in batches (a lease: another sender skips them), each mail is
@@ -24,6 +25,7 @@ import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { appendAlertEvents } from "~/modules/privacy-log/alert-log.server";
 import { alertLinks, unsubscribeHeaders } from "./alerts";
 import { openAlertSecrets, runAlertRetention } from "./alerts.server";
+import { matchesProcedure } from "./tags.server";
 
 /** A procedure that opened longer ago than this when first seen (e.g. before alerts existed) is not announced. */
 const ANNOUNCE_WITHIN_MS = 7 * 86_400_000;
@@ -77,7 +79,7 @@ export async function fanOut(db: Kysely<Database>, now = new Date(), signal?: Ab
           .where("state", "=", "confirmed")
           .where("confirmed_at", "<=", notice.created_at)
           .where("id", ">", current.queued_through);
-        q = notice.kind === "procedure_opened" ? q.where("new_procedures", "=", 1) : q.where("procedure_id", "=", notice.procedure_id);
+        q = notice.kind === "procedure_opened" ? q.where("new_procedures", "=", 1).where(matchesProcedure(notice.procedure_id)) : q.where("procedure_id", "=", notice.procedure_id);
         const alerts = await q.orderBy("id").limit(FANOUT_BATCH).execute();
         if (alerts.length === 0) {
           await trx.updateTable("alert_notices").set({ queued_at: nowIso }).where("id", "=", notice.id).execute();

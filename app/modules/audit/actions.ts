@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = [
   "plan_removed",
   // attachments (issue 20): the procedure's setting, staff opening and publishing files
   "attachment_settings_changed",
+  // e-mail alerts (issue 21): a procedure's topics and districts
+  "procedure_alert_tags_changed",
   "attachment_viewed",
   "attachment_published",
   "attachment_unpublished",
