@@ -13,7 +13,8 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { saveAttachmentSettings } from "~/modules/attachments/attachments.server";
 import { engines } from "../support/databases";
 import { pdfOf, zipOf } from "../support/files";
-import { Client, mainOf, textOf } from "../support/http";
+import { Client, mainOf, rawGet, textOf } from "../support/http";
+import { SUPPORTED_LANGUAGES } from "~/i18n/config";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
@@ -244,6 +245,21 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
 
     const notice = textOf(mainOf(await (await new Client(server.url).get(`${FORM}/datenschutz`)).text()));
     expect(notice).toContain("Dateien, die Sie mitschicken (Fotos, PDF), sind personenbezogene Daten");
+  });
+
+  it("keeps the form with its file field within 14 KB (HTML and CSS, gzip) and script-free in every language", async () => {
+    const report: string[] = [];
+    for (const lng of SUPPORTED_LANGUAGES) {
+      const page = await rawGet(`${server.url}${FORM}?lng=${lng}`, { "accept-encoding": "gzip" });
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/type="file"/);
+      expect(page.text).not.toMatch(/<script/i);
+      const css = await rawGet(server.url + page.text.match(/<link rel="stylesheet" href="([^"]+)"/)![1], { "accept-encoding": "gzip" });
+      const total = page.wire.length + css.wire.length;
+      report.push(`${lng}: ${total}`);
+      expect(total, `${lng}: ${total} bytes`).toBeLessThanOrEqual(14 * 1024);
+    }
+    console.log(`[form with files, bytes] ${report.join(", ")}`);
   });
 
   it("answers a cut-off multipart body with 400 and stores nothing", async () => {

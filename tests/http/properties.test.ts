@@ -129,6 +129,7 @@ const ROUTES: RouteSpec[] = [
   // last of the alert's routes: unsubscribing ends the alert the others use
   { file: "$org.benachrichtigung_.abmelden.$token.tsx", who: "anonymous", path: (c, s) => `${ORG}/benachrichtigung/abmelden/${seg(s, c.alertToken)}` },
   { file: "$org.transparenz.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/transparenz` },
+  { file: "$org.transparenz_.dcat[.]jsonld.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/transparenz/dcat.jsonld`, resource: true },
   { file: "transparenz.$.tsx", who: "anonymous", path: (_, s) => `/transparenz/${seg(s, "checkpoint")}`, resource: true },
   { file: "$org.verfahren[.]atom.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.atom`, resource: true },
   { file: "$org.verfahren[.]ics.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/verfahren.ics`, resource: true },

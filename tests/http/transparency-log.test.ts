@@ -14,6 +14,7 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { Client, mainOf, textOf } from "../support/http";
 import { H_LEAF, MTH_HASHES, rootFromPath } from "../support/rfc9162";
 import { projectRoot, startServer, type TestServer } from "../support/server";
+import { jsonLdTriples, readGraphs, validate } from "../support/shacl";
 
 const ORG = "/musterstadt";
 const PROCEDURE = `${ORG}/verfahren/radverkehrsplan-2030`;
@@ -183,6 +184,21 @@ describe("the transparency log over HTTP", () => {
     const later = await cli("scripts/privacy-verify-export.ts", [file, "--site", server.url]);
     expect(later.out).toMatch(/extends the export's checkpoint/);
     expect(later.code).toBe(0);
+  });
+
+  it("lists the checkpoints, their history and the key in the open-data catalogue (DCAT-AP.de, checked with the project's SHACL shapes)", async () => {
+    await participate();
+    await settled();
+    const res = await fetch(`${server.url}${ORG}/transparenz/dcat.jsonld`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/ld+json; charset=utf-8");
+    const text = await res.text();
+    const doc = JSON.parse(text);
+    const files = doc["dcat:distribution"].map((d: any) => d["dcat:downloadURL"]["@id"]);
+    expect(files).toEqual(["/transparenz/checkpoint", "/transparenz/checkpoints", "/transparenz/key"]);
+    for (const file of files) expect((await fetch(`${server.url}${file}`)).status).toBe(200);
+    const report = await validate(await jsonLdTriples(text, `${server.url}${ORG}/transparenz/dcat.jsonld`), await readGraphs([join(projectRoot, "tests/fixtures/dcat-ap-de/teilhabe-shapes.ttl")]));
+    expect(report.results).toEqual([]);
   });
 
   it("lets an outsider's monitor follow the log and catch a rollback and a fork", async () => {

@@ -35,6 +35,93 @@ export const GEOJSON_DESCRIPTION =
   "auf 4 Nachkommastellen gerundet (etwa 10 m), mit der Nummer des Beitrags wie in CSV und JSON und dem Feld des Rasters. " +
   "Ohne Ortsbeschreibung in Worten, ohne Namen und Kontaktdaten; nicht veröffentlichte Beiträge fehlen.";
 
+const de = (value: string) => ({ "@value": value, "@language": "de" });
+const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
+const CONTEXT = {
+  dcat: "http://www.w3.org/ns/dcat#",
+  dct: "http://purl.org/dc/terms/",
+  dcatde: "http://dcat-ap.de/def/dcatde/",
+  foaf: "http://xmlns.com/foaf/0.1/",
+  vcard: "http://www.w3.org/2006/vcard/ns#",
+  xsd: "http://www.w3.org/2001/XMLSchema#",
+};
+
+/** One distribution: a file at `url` under the open licence. */
+function distribution(url: string, title: string, format: string, mediaType: string, dates: { issued: string; modified: string }, description?: string) {
+  return {
+    "@id": url,
+    "@type": "dcat:Distribution",
+    "dct:title": de(title),
+    ...(description ? { "dct:description": de(description) } : {}),
+    "dcat:accessURL": { "@id": url },
+    "dcat:downloadURL": { "@id": url },
+    "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
+    "dcat:mediaType": { "@id": `https://www.iana.org/assignments/media-types/${mediaType}` },
+    "dct:license": { "@id": LICENSE_URI },
+    "dct:issued": dateTime(dates.issued),
+    "dct:modified": dateTime(dates.modified),
+  };
+}
+
+/** Publisher, contact point and contributor, as DCAT-AP.de asks for them. */
+function publisherFacts(args: { origin: string; organisationPath: string; organisation: string; contact: OpenDataContact; contributorId: string }) {
+  return {
+    "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
+    "dcat:contactPoint": {
+      "@type": "vcard:Organization",
+      "vcard:fn": args.organisation,
+      ...(args.contact.email ? { "vcard:hasEmail": { "@id": `mailto:${args.contact.email}` } } : {}),
+      ...(args.contact.phone ? { "vcard:hasTelephone": { "@id": telephoneIri(args.contact.phone) } } : {}),
+      "vcard:hasURL": { "@id": args.contact.url || `${args.origin}${args.organisationPath}` },
+    },
+    ...(contributorIri(args.contributorId) ? { "dcatde:contributorID": { "@id": contributorIri(args.contributorId) } } : {}),
+  };
+}
+
+/**
+ * The transparency log's public files (decision 56) as a DCAT-AP.de dataset: the latest signed
+ * checkpoint, the history of every checkpoint and the verifier key, all plain text at stable URLs.
+ */
+export function transparencyLogDcat(args: {
+  origin: string;
+  organisationPath: string;
+  organisation: string;
+  contact: OpenDataContact;
+  contributorId: string;
+  issued: string;
+  modified: string;
+}) {
+  const dates = { issued: args.issued, modified: args.modified };
+  const file = (path: string) => `${args.origin}/transparenz/${path}`;
+  return {
+    "@context": CONTEXT,
+    "@id": `${args.origin}${args.organisationPath}/transparenz/dcat.jsonld#dataset`,
+    "@type": "dcat:Dataset",
+    "dct:identifier": `${args.origin}${args.organisationPath}/transparenz`,
+    "dct:title": de("Öffentliches Prüfprotokoll der Datenschutz-Protokolle"),
+    "dct:description": de(
+      "Signierte Prüfpunkte (C2SP tlog-checkpoint, Ed25519) eines Merkle-Baums nach RFC 9162 über alle Einträge der Datenschutz-Protokolle " +
+        "(Beiträge und E-Mail-Benachrichtigungen). Jeder Eintrag steht nur als Prüfsumme darin, nie mit personenbezogenen Daten. " +
+        "Mit dem öffentlichen Schlüssel und den Beweisen lässt sich prüfen, dass kein Eintrag nachträglich geändert oder gelöscht wurde.",
+    ),
+    ...publisherFacts(args),
+    "dct:issued": dateTime(args.issued),
+    "dct:modified": dateTime(args.modified),
+    "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
+    "dcat:theme": { "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE" },
+    "dcat:keyword": ["Datenschutz", "Transparenz", "Prüfprotokoll"],
+    "dcat:landingPage": { "@id": `${args.origin}${args.organisationPath}/transparenz` },
+    "dct:accessRights": { "@id": "http://publications.europa.eu/resource/authority/access-right/PUBLIC" },
+    "dct:license": { "@id": LICENSE_URI },
+    "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
+    "dcat:distribution": [
+      distribution(file("checkpoint"), "Neuester signierter Prüfpunkt", "TXT", "text/plain", dates),
+      distribution(file("checkpoints"), "Alle Prüfpunkte (Größe, Zeit, Wurzel-Hash je Zeile)", "TXT", "text/plain", dates),
+      distribution(file("key"), "Öffentlicher Schlüssel zum Prüfen der Unterschriften", "TXT", "text/plain", dates),
+    ],
+  };
+}
+
 /** DCAT-AP.de metadata of the results as JSON-LD: one dcat:Dataset with a CSV and a JSON distribution (and GeoJSON when the plan is georeferenced). */
 export function dcatMetadata(args: {
   origin: string;
@@ -56,46 +143,16 @@ export function dcatMetadata(args: {
   geoJson?: boolean;
 }) {
   const base = `${args.origin}${args.basePath}`;
-  const de = (value: string) => ({ "@value": value, "@language": "de" });
-  const dateTime = (value: string) => ({ "@value": value, "@type": "xsd:dateTime" });
-  const license = { "@id": LICENSE_URI };
   const description = [args.procedureSummary, markdownToPlainText(args.resultsSummary)].filter((s) => s.trim() !== "").join("\n\n");
-  const distribution = (file: string, title: string, format: string, mediaType: string, description?: string) => ({
-    "@id": `${base}/${file}`,
-    "@type": "dcat:Distribution",
-    "dct:title": de(title),
-    ...(description ? { "dct:description": de(description) } : {}),
-    "dcat:accessURL": { "@id": `${base}/${file}` },
-    "dcat:downloadURL": { "@id": `${base}/${file}` },
-    "dct:format": { "@id": `http://publications.europa.eu/resource/authority/file-type/${format}` },
-    "dcat:mediaType": { "@id": `https://www.iana.org/assignments/media-types/${mediaType}` },
-    "dct:license": license,
-    "dct:issued": dateTime(args.issued),
-    "dct:modified": dateTime(args.modified),
-  });
+  const dates = { issued: args.issued, modified: args.modified };
   return {
-    "@context": {
-      dcat: "http://www.w3.org/ns/dcat#",
-      dct: "http://purl.org/dc/terms/",
-      dcatde: "http://dcat-ap.de/def/dcatde/",
-      foaf: "http://xmlns.com/foaf/0.1/",
-      vcard: "http://www.w3.org/2006/vcard/ns#",
-      xsd: "http://www.w3.org/2001/XMLSchema#",
-    },
+    "@context": CONTEXT,
     "@id": `${base}/dcat.jsonld#dataset`,
     "@type": "dcat:Dataset",
     "dct:identifier": `${base}/ergebnisse`,
     "dct:title": de(`Ergebnisse: ${args.title}`),
     "dct:description": de(description || args.title),
-    "dct:publisher": { "@type": "foaf:Organization", "foaf:name": args.organisation },
-    "dcat:contactPoint": {
-      "@type": "vcard:Organization",
-      "vcard:fn": args.organisation,
-      ...(args.contact.email ? { "vcard:hasEmail": { "@id": `mailto:${args.contact.email}` } } : {}),
-      ...(args.contact.phone ? { "vcard:hasTelephone": { "@id": telephoneIri(args.contact.phone) } } : {}),
-      "vcard:hasURL": { "@id": args.contact.url || `${args.origin}${args.organisationPath}` },
-    },
-    ...(contributorIri(args.contributorId) ? { "dcatde:contributorID": { "@id": contributorIri(args.contributorId) } } : {}),
+    ...publisherFacts(args),
     "dct:issued": dateTime(args.issued),
     "dct:modified": dateTime(args.modified),
     "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/DEU" },
@@ -103,13 +160,13 @@ export function dcatMetadata(args: {
     "dcat:keyword": ["Bürgerbeteiligung", "Beteiligungsverfahren"],
     "dcat:landingPage": { "@id": `${base}/ergebnisse` },
     "dct:accessRights": { "@id": "http://publications.europa.eu/resource/authority/access-right/PUBLIC" },
-    "dct:license": license,
+    "dct:license": { "@id": LICENSE_URI },
     "dct:temporal": { "@type": "dct:PeriodOfTime", "dcat:startDate": dateTime(args.opensAt), "dcat:endDate": dateTime(args.closesAt) },
     "dcatde:politicalGeocodingLevelURI": { "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality" },
     "dcat:distribution": [
-      distribution("daten.csv", "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", CSV_DESCRIPTION),
-      distribution("daten.json", "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json"),
-      ...(args.geoJson ? [distribution("orte.geojson", "Orte der veröffentlichten Beiträge (GeoJSON)", "GEOJSON", "application/geo+json", GEOJSON_DESCRIPTION)] : []),
+      distribution(`${base}/daten.csv`, "Veröffentlichte Beiträge (CSV)", "CSV", "text/csv", dates, CSV_DESCRIPTION),
+      distribution(`${base}/daten.json`, "Veröffentlichte Beiträge und Statistik (JSON)", "JSON", "application/json", dates),
+      ...(args.geoJson ? [distribution(`${base}/orte.geojson`, "Orte der veröffentlichten Beiträge (GeoJSON)", "GEOJSON", "application/geo+json", dates, GEOJSON_DESCRIPTION)] : []),
     ],
   };
 }

@@ -12,3 +12,10 @@ export async function transparencyOverview(db: Kysely<Database>, key: SignerKey)
     checkpoint: last ? { size: last.size, signedAt: last.signedAt, root: last.root.toString("base64") } : null,
   };
 }
+
+/** When the public record began and when it last changed (the first and the latest checkpoint), or null before the first. */
+export async function checkpointDates(db: Kysely<Database>): Promise<{ issued: string; modified: string } | null> {
+  const first = await db.selectFrom("tlog_checkpoints").select("signed_at").orderBy("tree_size").limit(1).executeTakeFirst();
+  const last = await latestCheckpoint(db);
+  return first && last ? { issued: first.signed_at, modified: last.signedAt } : null;
+}
