@@ -24,7 +24,7 @@ function sources(dir: string, out: string[] = []): string[] {
 
 /**
  * The action names and target types written to the audit log, read from the source: `action: <expr>`
- * and `auditIt(<expr>` / `auditEntry(<expr>` (the helpers that name the action) — literals in the expression, also both arms of a
+ * and `auditIt(<expr>` / `auditEntry(<expr>` / `onSubmission(m, id, <expr>` / `onProcedure(m, id, <expr>` (the helpers that name the action) — literals in the expression, also both arms of a
  * conditional — and `targetType: "<type>"`, in every file that uses the audit module.
  */
 function writtenInSource() {
@@ -34,7 +34,7 @@ function writtenInSource() {
     const code = readFileSync(path, "utf8");
     if (!/modules\/audit\/audit\.server/.test(code) || path.includes(join("modules", "audit"))) continue;
     const where = path.slice(ROOT.length + 1);
-    for (const m of code.matchAll(/(?:\baction:|\baudit(?:It|Entry)\()\s*([^,)}\n]*(?:\?[^,)}\n]*:[^,)}\n]*)?)/g)) {
+    for (const m of code.matchAll(/(?:\baction:|\baudit(?:It|Entry)\(|\bon(?:Submission|Procedure)\([^,()]+,[^,()]+,)\s*([^,)}\n]*(?:\?[^,)}\n]*:[^,)}\n]*)?)/g)) {
       for (const n of m[1].matchAll(NAME)) actions.set(n[1], where);
     }
     for (const m of code.matchAll(/\btargetType:\s*["'`]([a-z_]+)["'`]/g)) targets.set(m[1], where);

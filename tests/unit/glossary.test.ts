@@ -77,7 +77,7 @@ describe("the glossary", () => {
               if (new RegExp(avoid, "iu").test(stripped)) problems.push(`${key} uses /${avoid}/ instead of "${term.use}": ${value}`);
             }
           }
-          expect(problems).toEqual([]);
+          expect(problems, problems.join("\n")).toEqual([]);
         });
       }
     });

@@ -113,7 +113,7 @@ describe("CSV", () => {
 
   it("names the columns and values in German, whatever the reader's language", () => {
     const labels = exportLabels();
-    expect(labels.columns).toEqual({ number: "Nummer", received: "Eingangsdatum", channel: "Eingangsweg", decision: "Entscheidung", response: "Antwort der Verwaltung" });
+    expect(labels.columns).toEqual({ number: "Nummer", received: "Eingangsdatum", channel: "Eingangsweg", decision: "Entscheidung", response: "Antwort der Verwaltung", section: "Abschnitt", sectionTitle: "Titel des Abschnitts" });
     expect(labels.channels.phone).toBe("Telefon");
     expect(labels.decisions.partly_accepted).toBe("Teilweise berücksichtigt");
     expect([labels.yes, labels.no]).toEqual(["Ja", "Nein"]);
