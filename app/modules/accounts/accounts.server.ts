@@ -2,7 +2,7 @@
  * Staff accounts: sign-in with throttling, the TOTP second factor, invitations and password resets
  * (one-time links, 72 hours), removing access. Every change is written to the audit log by the caller.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AccountRow, Database, Role } from "#db/schema";
 import { clearFailures, clientBucket, failureDelaySeconds, recordFailure, type DelayPolicy } from "~/modules/http/rate-limit.server";
@@ -105,7 +105,8 @@ export async function checkPassword(
   const now = args.now ?? new Date();
   const client = clientBucket(args.clientKey);
   const clientKey = `signin-fail-client:${client}`;
-  const pairKey = `signin-fail:${email}:${client}`;
+  // the address as a hash: the limits table holds no personal data and nothing a stranger typed
+  const pairKey = `signin-fail:${createHash("sha256").update(email).digest("base64url").slice(0, 22)}:${client}`;
   const wait = Math.max(
     await failureDelaySeconds(db, clientKey, SIGN_IN_DELAYS.perClient, now),
     await failureDelaySeconds(db, pairKey, SIGN_IN_DELAYS.perAccountAndClient, now),
