@@ -67,7 +67,8 @@ async function runPrimary(count: number) {
   const listening = new WeakSet<Worker>();
 
   const start = () => {
-    const worker = cluster.fork();
+    // glibc's default of 8 malloc arenas per core holds freed libvips/SQLite memory per thread; two keep RSS down
+    const worker = cluster.fork({ MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" });
     worker.on("listening", () => {
       listening.add(worker);
       failedStarts = 0;

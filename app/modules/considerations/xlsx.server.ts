@@ -5,7 +5,6 @@
  * they come, so memory stays bounded however many statements there are.
  */
 import { PassThrough, type Readable } from "node:stream";
-import ExcelJS from "exceljs";
 import type { WeighingColumn, WeighingRow } from "./weighing-table.server";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -13,6 +12,8 @@ export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsh
 export function weighingXlsx(title: string, columns: WeighingColumn[], batches: AsyncIterable<WeighingRow[]>): Readable {
   const out = new PassThrough();
   void (async () => {
+    // exceljs (~20 MB once loaded) only in a worker that writes a spreadsheet
+    const { default: ExcelJS } = await import("exceljs");
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     workbook.title = title;
     workbook.creator = "Teilhabe";

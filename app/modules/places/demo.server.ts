@@ -7,8 +7,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import sharp from "sharp";
 import type { Database } from "#db/schema";
+import { loadSharp } from "~/modules/files/sharp.server";
 import { addDocument } from "~/modules/documents/documents.server";
 import { savePlan } from "./plans.server";
 
@@ -51,6 +51,7 @@ ${label(1200, 1085, "Ringstraße", 26)}
 
 /** The drawn town map as PNG. */
 export async function demoPlanPng(): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(Buffer.from(townSvg())).png({ compressionLevel: 9, palette: true }).toBuffer();
 }
 

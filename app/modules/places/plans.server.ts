@@ -10,8 +10,9 @@ import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
-import sharp from "sharp";
+import type { OverlayOptions } from "sharp";
 import type { Database } from "#db/schema";
+import { loadSharp } from "~/modules/files/sharp.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
@@ -114,6 +115,7 @@ async function readAll(db: Kysely<Database>, blob: BlobInfo): Promise<Buffer> {
 
 /** An uploaded picture made into a stored plan: decoded (bounded), turned upright, at most PLAN_MAX_SIDE, WebP. */
 export async function normalisePlanImage(input: Buffer): Promise<{ bytes: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" })
     .rotate()
     .resize({ width: PLAN_MAX_SIDE, height: PLAN_MAX_SIDE, fit: "inside", withoutEnlargement: true })
@@ -406,13 +408,14 @@ export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, pictur
     outW = 576;
   }
   const outH = Math.max(1, Math.round((outW * area.height) / area.width));
-  const overlays: sharp.OverlayOptions[] = [{ input: Buffer.from(gridSvg(grid, area, outW, outH, picture.kind !== "cell" && picture.kind !== "counts")), top: 0, left: 0 }];
+  const overlays: OverlayOptions[] = [{ input: Buffer.from(gridSvg(grid, area, outW, outH, picture.kind !== "cell" && picture.kind !== "counts")), top: 0, left: 0 }];
   if (picture.kind === "counts") overlays.push({ input: Buffer.from(countsSvg(grid, outW, outH, picture.texts)), top: 0, left: 0 });
   if (picture.kind === "point") {
     const px = ((picture.point.x * grid.width) / POINT_SCALE - area.left) * (outW / area.width);
     const py = ((picture.point.y * grid.height) / POINT_SCALE - area.top) * (outH / area.height);
     overlays.push({ input: Buffer.from(markerSvg(outW, outH, px, py)), top: 0, left: 0 });
   }
+  const sharp = await loadSharp();
   const bytes = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS })
     .extract(area)
     .resize({ width: outW, height: outH, fit: "fill" })
