@@ -41,6 +41,7 @@ if (process.argv.includes("--prepare-only")) {
     process.exit(1);
   }
   await closeDatabase();
+  process.send?.({ seeded }); // to server/index.ts, which says in its "listening" line whether it seeded
   log("info", "database_prepared", { seeded });
   process.exit(0); // the log writes what it holds before the process ends (log.server.ts)
 } else if (workerCount() <= 1 || !cluster.isPrimary) {

@@ -1,11 +1,14 @@
 /**
- * The production server process: prepares the database (migrate; in demo mode seed demo data into
+ * The production server process: prepares the database in a short-lived child (migrate; in demo mode seed demo data into
  * an empty one; in production refuse to start without its settings), runs the scheduled jobs, and
  * answers HTTP on PORT (3000) at HOST (loopback unless PUBLIC_ORIGIN is set) through the request
  * pipeline (pipeline.ts). Compiled to build/server/index.js by `npm run build`; `npm start` and
  * `npm run serve` run it through cluster.ts. Settings: docs/configuration.md.
  */
+import cluster from "node:cluster";
+import { fork } from "node:child_process";
 import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
 import { loadBuild } from "./build";
 import { createPipeline } from "./pipeline";
 import { setting } from "./settings";
@@ -17,7 +20,21 @@ const build = await loadBuild();
 const { prepareDatabase, closeDatabase, runScheduledJobs, runTransparencyLog, serverSupport } = build.entry.module;
 const { log, listenHost } = serverSupport;
 serverSupport.startProcessMetrics();
-const { seeded, demo } = await prepareDatabase().catch(refuseToStart);
+// migrating and seeding the demo run first in a short-lived child, as cluster.ts does for its workers:
+// seeding (sharp, pdf-lib, thousands of rows) left ~40 MB in this process's heap and malloc arenas
+// for good. The call below then finds the database ready. A cluster worker's primary did this already.
+let seededByChild = false;
+if (cluster.isPrimary) {
+  const prepared = await new Promise<boolean>((resolve) => {
+    const child = fork(fileURLToPath(new URL("./cluster.js", import.meta.url)), ["--prepare-only"], { stdio: "inherit" });
+    child.on("message", (message: { seeded?: boolean }) => (seededByChild = message.seeded === true));
+    child.on("exit", (code) => resolve(code === 0));
+  });
+  if (!prepared) process.exit(1); // the child said why
+}
+const prepared = await prepareDatabase().catch(refuseToStart);
+const { demo } = prepared;
+const seeded = prepared.seeded || seededByChild;
 
 /** A setting missing in production (or demo accounts in a production database): the message alone, exit 1. */
 function refuseToStart(error: unknown): never {
