@@ -71,7 +71,7 @@ async function loads(page: Page, action: () => Promise<unknown>): Promise<Respon
   return response;
 }
 
-const mainSubmit = (page: Page) => page.locator("main form button[type=submit]");
+const mainSubmit = (page: Page) => page.locator("main form button[type=submit]:not([name=place_action])");
 const group = (page: Page, legend: string) => page.getByRole("group", { name: legend });
 const mainText = (page: Page) => page.locator("main").innerText();
 

@@ -73,7 +73,7 @@ async function shown(locator: Locator) {
   expect(await locator.isVisible(), `${locator} is not visible on ${page.url()}`).toBe(true);
 }
 
-const submitButton = () => page.locator("main form button[type=submit]");
+const submitButton = () => page.locator("main form button[type=submit]:not([name=place_action])");
 /** The submit button of the form posting to `path` (pages behind the code have several forms). */
 const buttonOf = (path: string) => page.locator(`main form[action="${path}"] button[type=submit]`);
 const pathOf = () => new URL(page.url()).pathname;

@@ -155,7 +155,8 @@ const PAGES: PageState[] = [
     resident: true,
     shows: async () => {
       expect(await page.locator("main svg[role=img]").count()).toBe(4);
-      expect(await page.locator("main table").count()).toBe(5);
+      // the charts' tables and the channels, and the published statements per section of the draft
+      expect(await page.locator("main table").count()).toBe(6);
       expect(await page.locator("main li.card").count()).toBe(20);
     },
   },
