@@ -59,7 +59,9 @@ export function normalise(snapshot: string, site: Site): string {
     .replace(/[\u0660-\u0669\d]{1,2}[:٫][\u0660-\u0669\d]{2}( Uhr| [صم](?=\s|$))?/g, "<time>")
     .replace(/\/(verfahren|moderation|schalter|konten|beitrag|eintrag|beleg)\/(\d+|[A-Za-z0-9_-]{16,64})\b/g, "/$1/<id>")
     .replace(/([?&](konto|frage|id)=)\d+/g, "$1<id>")
-    .replace(/\b\d+ (Tage|Tagen|days|يوم|أيام)\b/g, "<n> $1");
+    .replace(/\b\d+ (Tage|Tagen|days|يوم|أيام)\b/g, "<n> $1")
+    // the transparency log's checkpoint: its number is the tree size when the timer last signed
+    .replace(/(Prüfpunkt|[Cc]heckpoint|نقطة التحقق) [\u0660-\u0669\d]+/g, "$1 <n>");
 }
 
 async function snapshotOf(p: RegisteredPage, lng: string): Promise<string> {
