@@ -140,6 +140,38 @@ export function ChoiceField(
   );
 }
 
+/** A select (GOV.UK select): label, hint, error above the control; `children` follow the control inside the field. */
+export function SelectField(
+  props: FieldProps & { value?: string; options: readonly ChoiceItem[]; width?: "full" | "half"; children?: ReactNode },
+) {
+  const { name, label, hint, error, required, value, options, contentLang, children } = props;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label className="label" htmlFor={name}>
+        <span lang={contentLang}>{label}</span> <Requirement required={required} />
+      </label>
+      <Hint name={name} hint={hint} lang={contentLang} />
+      <ErrorMessage name={name} error={error} />
+      <select
+        className={`input${props.width === "half" ? " input--half" : ""}`}
+        id={name}
+        name={name}
+        defaultValue={value ?? ""}
+        aria-describedby={describedBy(name, hint, error)}
+        aria-invalid={error ? true : undefined}
+        aria-required={required ? true : undefined}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value} lang={o.lang}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {children}
+    </div>
+  );
+}
+
 export function Button({ children, secondary }: { children: ReactNode; secondary?: boolean }) {
   return (
     <button type="submit" className={`button${secondary ? " button--secondary" : ""}`}>

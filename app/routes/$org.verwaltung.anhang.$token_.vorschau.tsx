@@ -7,21 +7,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { privateFileResponse } from "~/modules/attachments/response.server";
-import { openAttachmentForStaff } from "~/modules/attachments/staff.server";
+import { staffAttachmentResponse } from "~/modules/attachments/staff.server";
 import { HttpError } from "~/modules/http/errors";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const file = await openAttachmentForStaff(getDb(), {
-      actor: { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress as string | undefined },
-      role: user.roles.includes("moderator") ? "moderator" : "admin",
-      token: params.token ?? "",
-      thumbnail: true,
-    });
-    return privateFileResponse(request, file, "inline");
+    return staffAttachmentResponse(getDb(), request, { user, token: params.token ?? "", thumbnail: true, clientAddress: context.clientAddress as string | undefined });
   });
 }
 

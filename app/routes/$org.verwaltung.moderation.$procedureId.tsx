@@ -12,19 +12,17 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 import { sectionLabel } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
-import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { QUEUE_SEARCH_COUNT_LIMIT, QUEUE_STATES, countQueueBySection, countQueueSearch, listQueue, procedureForModeration } from "~/modules/moderation/moderation.server";
 import { GROUP_BY_SECTION, WHOLE_DRAFT_FILTER, parseQueueFilter } from "~/modules/moderation/queue-filter.server";
 import { QUEUE_SEARCH_MAX_LENGTH } from "~/modules/moderation/queue-search";
+import { ChannelAndStateSelects, SectionSelect } from "~/modules/moderation/ui/QueueFilterSelects";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const id = Number(params.procedureId);
-    if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, id);
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const url = new URL(request.url);
     const sections = await sectionsOf(db, procedure);
     const { filter, searchText, searchError, section, groupBySection } = parseQueueFilter(url.searchParams, sections);
@@ -111,32 +109,7 @@ export default function Queue() {
           value={searchText}
           error={searchError ? t(searchError) : undefined}
         />
-        <div className="field">
-          <label className="label" htmlFor="kanal">
-            {t("queue.channel")}
-          </label>
-          <select id="kanal" name="kanal" className="input input--half" defaultValue={filter.channel ?? ""}>
-            <option value="">{t("queue.all")}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {t(`staff:channels.${c}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="stand">
-            {t("queue.state")}
-          </label>
-          <select id="stand" name="stand" className="input input--half" defaultValue={filter.state ?? ""}>
-            <option value="">{t("queue.all")}</option>
-            {QUEUE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`states.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChannelAndStateSelects channels={CHANNELS} states={QUEUE_STATES} channel={filter.channel} state={filter.state} />
         <div className="field">
           <label className="label" htmlFor="antwort">
             {t("queue.responded")}
@@ -156,29 +129,14 @@ export default function Queue() {
             <option value="neu">{t("queue.newestFirst")}</option>
           </select>
         </div>
+        <SectionSelect sections={sections} section={section} wholeDraft={WHOLE_DRAFT_FILTER} />
         {sections.length ? (
-          <>
-            <div className="field">
-              <label className="label" htmlFor="abschnitt">
-                {t("queue.section")}
-              </label>
-              <select id="abschnitt" name="abschnitt" className="input" defaultValue={section}>
-                <option value="">{t("queue.all")}</option>
-                <option value={WHOLE_DRAFT_FILTER}>{t("queue.wholeDraft")}</option>
-                {sections.map((x) => (
-                  <option key={x.number} value={x.number} lang="de">
-                    {x.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="choice">
-              <input className="choice__input" type="checkbox" name="gruppen" value={GROUP_BY_SECTION} id="gruppen" defaultChecked={groupBySection} />
-              <label className="choice__label" htmlFor="gruppen">
-                {t("queue.groupBySection")}
-              </label>
-            </div>
-          </>
+          <div className="choice">
+            <input className="choice__input" type="checkbox" name="gruppen" value={GROUP_BY_SECTION} id="gruppen" defaultChecked={groupBySection} />
+            <label className="choice__label" htmlFor="gruppen">
+              {t("queue.groupBySection")}
+            </label>
+          </div>
         ) : null}
         <Button secondary>{t("queue.filter")}</Button>
       </form>

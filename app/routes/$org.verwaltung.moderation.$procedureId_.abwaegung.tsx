@@ -12,7 +12,6 @@ import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { printableWeighingTable } from "~/modules/considerations/printable.server";
-import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
 import weighingStylesheet from "~/styles/weighing.css";
@@ -23,10 +22,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: weighingSt
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const id = Number(params.procedureId);
-    if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, id);
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const { t } = await getT(request, "moderation");
     const table = await printableWeighingTable(db, procedure, user.id);
     return {

@@ -13,7 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withResourceErrors(request, async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const wanted = parseWeighingRequest(params.format, new URL(request.url).searchParams);
-    const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
+    const procedure = await procedureForModeration(getDb(), user.organisationId, params.procedureId);
     const file = await exportWeighingTable(getDb(), { procedure, moderatorId: user.id, request: wanted, clientAddress: context?.clientAddress as string | undefined });
     return new Response(createReadableStreamFromReadable(file.body), {
       headers: {

@@ -26,7 +26,7 @@ const parseIds = (values: string[]) => {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
+    const procedure = await procedureForModeration(getDb(), user.organisationId, params.procedureId);
     const ids = parseIds(new URL(request.url).searchParams.getAll("id"));
     const { t, locale } = await getT(request, "moderation");
     const group = await groupForResponse(getDb(), user.organisationId, procedure, ids);
@@ -39,7 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, Number(params.procedureId));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     for (const name of fields.keys()) if (!["id", "decision", "response_text"].includes(name)) throw new HttpError(400, "unknown_field");
     const ids = parseIds(fields.get("id") ?? []);
     const decision = fields.get("decision")?.[0] ?? "";

@@ -26,17 +26,11 @@ import letterStylesheet from "~/styles/letters.css";
 // a stylesheet file, not a <style> element: the Content-Security-Policy allows only our own files
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: letterStylesheet }];
 
-const procedureIdOf = (params: Record<string, string | undefined>) => {
-  const id = Number(params.procedureId);
-  if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
-  return id;
-};
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const overview = await resultLettersOverview(db, user.organisationId, procedure.id);
     const { t } = await getT(request, "moderation");
     return {
@@ -55,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     if (fields.size > 0) throw new HttpError(400, "unknown_field");
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const origin = process.env.PUBLIC_ORIGIN?.trim().replace(/\/+$/, "") || new URL(request.url).origin;
     const now = new Date();
     const result = await resultLettersAs(db, { organisationId: user.organisationId, accountId: user.id, clientAddress: context?.clientAddress }, {

@@ -15,7 +15,6 @@ import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration } from "~/modules/moderation/moderation.server";
 import { publishResultsAs, saveSummaryAs } from "~/modules/moderation/moderator-actions.server";
-import { parseId } from "~/modules/forms/parse.server";
 import { renderMarkdown } from "~/modules/procedures/markdown";
 import { resultsUrlFor } from "~/modules/notifications/outbox.server";
 import { PUBLISHABLE, SUMMARY_EDITABLE } from "~/modules/results/rules";
@@ -24,17 +23,11 @@ import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 
 const DONE = ["saved", "published", "updated"] as const;
 
-function procedureIdOf(params: Record<string, string | undefined>): number {
-  const id = parseId(params.procedureId);
-  if (id === null) throw new HttpError(404, "not_found");
-  return id;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const overview = await resultsOverview(db, user.organisationId, procedure.id);
     if (!overview) throw new HttpError(404, "not_found");
     const { t } = await getT(request, "moderation");
@@ -59,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, procedureIdOf(params));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     for (const [name, values] of fields) {
       if (name !== "intent" && name !== "summary") throw new HttpError(400, "unknown_field");
       if (values.length !== 1) throw new HttpError(400, "repeated_field");

@@ -11,23 +11,21 @@ import { getDb } from "~/db.server";
 import { getT } from "~/i18n/i18n.server";
 import { requireStaff } from "~/modules/accounts/permissions.server";
 import { MODERATION_ROLES } from "~/modules/accounts/roles";
-import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { procedureForModeration, QUEUE_STATES } from "~/modules/moderation/moderation.server";
 import { WHOLE_DRAFT_FILTER } from "~/modules/moderation/queue-filter.server";
 import { parsePlacesFilter, placesOverview } from "~/modules/places/overview.server";
 import { sectionLabel } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
+import { ChannelAndStateSelects, SectionSelect } from "~/modules/moderation/ui/QueueFilterSelects";
 import { CellCountsTable } from "~/modules/places/ui/CellCountsTable";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const id = Number(params.procedureId);
-    if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, "not_found");
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, id);
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     const url = new URL(request.url);
     const sections = await sectionsOf(db, procedure);
     const base = `/${user.organisationSlug}/verwaltung/moderation`;
@@ -63,48 +61,8 @@ export default function ModerationPlan() {
         <a href={`${base}/${procedure.id}`}>{t("moderation.back")}</a>
       </p>
       <form method="get" action={here} className="filters">
-        <div className="field">
-          <label className="label" htmlFor="kanal">
-            {t("moderation:queue.channel")}
-          </label>
-          <select id="kanal" name="kanal" className="input input--half" defaultValue={filter.channel ?? ""}>
-            <option value="">{t("moderation:queue.all")}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {t(`staff:channels.${c}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="stand">
-            {t("moderation:queue.state")}
-          </label>
-          <select id="stand" name="stand" className="input input--half" defaultValue={filter.state ?? ""}>
-            <option value="">{t("moderation:queue.all")}</option>
-            {QUEUE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`moderation:states.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        {sections.length ? (
-          <div className="field">
-            <label className="label" htmlFor="abschnitt">
-              {t("moderation:queue.section")}
-            </label>
-            <select id="abschnitt" name="abschnitt" className="input" defaultValue={section}>
-              <option value="">{t("moderation:queue.all")}</option>
-              <option value={WHOLE_DRAFT_FILTER}>{t("moderation:queue.wholeDraft")}</option>
-              {sections.map((x) => (
-                <option key={x.number} value={x.number} lang="de">
-                  {x.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <ChannelAndStateSelects channels={CHANNELS} states={QUEUE_STATES} channel={filter.channel} state={filter.state} />
+        <SectionSelect sections={sections} section={section} wholeDraft={WHOLE_DRAFT_FILTER} />
         <Button secondary>{t("moderation:queue.filter")}</Button>
       </form>
       <p role="status">{t("moderation.count", { count: total })}</p>

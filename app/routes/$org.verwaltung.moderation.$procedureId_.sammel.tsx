@@ -30,7 +30,7 @@ const parseIds = (values: string[]) => {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
-    const procedure = await procedureForModeration(getDb(), user.organisationId, Number(params.procedureId));
+    const procedure = await procedureForModeration(getDb(), user.organisationId, params.procedureId);
     const url = new URL(request.url);
     const ids = parseIds(url.searchParams.getAll("id"));
     const { t } = await getT(request, "moderation");
@@ -51,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
     const { user, fields } = await requireStaffAction(request, params, MODERATION_ROLES);
     const db = getDb();
-    const procedure = await procedureForModeration(db, user.organisationId, Number(params.procedureId));
+    const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     for (const [name, values] of fields) {
       if (!["id", "intent", "reason"].includes(name)) throw new HttpError(400, "unknown_field");
       if (name !== "id" && values.length > 1) throw new HttpError(400, "repeated_field");

@@ -8,7 +8,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { Button, ChoiceField, TextField } from "~/components/fields";
+import { Button, ChoiceField, SelectField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, isSupportedLanguage } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
@@ -87,24 +87,13 @@ export default function DeskAlertSignup() {
           required
         />
         <TagChoices offered={offered} values={values} />
-        <div className={`field${errorFor("procedure") ? " field--error" : ""}`}>
-          <label className="label" htmlFor="procedure">
-            {t("alerts.procedure")}
-          </label>
-          {errorFor("procedure") ? (
-            <p id="procedure-error" className="error-message">
-              {errorFor("procedure")}
-            </p>
-          ) : null}
-          <select id="procedure" name="procedure" className="input" defaultValue={values.procedure} aria-describedby={errorFor("procedure") ? "procedure-error" : undefined}>
-            <option value="">{t("alerts.noProcedure")}</option>
-            {procedures.map((p) => (
-              <option key={p.slug} value={p.slug} lang="de">
-                {p.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="procedure"
+          label={t("alerts.procedure")}
+          error={errorFor("procedure")}
+          value={values.procedure}
+          options={[{ value: "", label: t("alerts.noProcedure") }, ...procedures.map((p) => ({ value: p.slug, label: p.title, lang: "de" }))]}
+        />
         <div className="field">
           <label className="label" htmlFor="language">
             {t("alerts.language")}

@@ -9,7 +9,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { Button, TextField } from "~/components/fields";
+import { Button, SelectField, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { getT } from "~/i18n/i18n.server";
@@ -78,7 +78,6 @@ export default function PlanAdmin() {
   const errorFor = errorMessageFor(errors, t);
   const values = actionData?.values ?? stored;
   const here = `${base}/plan`;
-  const documentError = errorFor("document_id");
   return (
     <>
       <p className="caption" lang={CONTENT_LANGUAGE}>
@@ -110,27 +109,15 @@ export default function PlanAdmin() {
           <h2>{t(plan ? "admin.changeHeading" : "admin.addHeading")}</h2>
           <CsrfField token={csrfToken} />
           <input type="hidden" name="intent" value="save" />
-          <div className={`field${documentError ? " field--error" : ""}`}>
-            <label className="label" htmlFor="document_id">
-              {t("admin.fields.document")}
-            </label>
-            <p className="hint" id="document_id-hint">
-              {t("admin.fields.documentHint")}
-            </p>
-            {documentError ? (
-              <p id="document_id-error" className="error-message">
-                {documentError}
-              </p>
-            ) : null}
-            <select id="document_id" name="document_id" className="input" defaultValue={values.document_id} aria-describedby={`document_id-hint${documentError ? " document_id-error" : ""}`}>
-              <option value="">{t("admin.fields.choose")}</option>
-              {images.map((d) => (
-                <option key={d.id} value={String(d.id)} lang={CONTENT_LANGUAGE}>
-                  {d.title}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            name="document_id"
+            label={t("admin.fields.document")}
+            hint={t("admin.fields.documentHint")}
+            error={errorFor("document_id")}
+            required
+            value={values.document_id}
+            options={[{ value: "", label: t("admin.fields.choose") }, ...images.map((d) => ({ value: String(d.id), label: d.title, lang: CONTENT_LANGUAGE }))]}
+          />
           <TextField name="alt" label={t("admin.fields.alt")} hint={t("admin.fields.altHint")} value={values.alt} error={errorFor("alt")} required multiline maxLength={1000} />
           <TextField name="columns" label={t("admin.fields.columns")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={values.columns} error={errorFor("columns")} required inputMode="numeric" width="half" />
           <TextField name="rows" label={t("admin.fields.rows")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={values.rows} error={errorFor("rows")} required inputMode="numeric" width="half" />

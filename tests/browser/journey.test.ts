@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/connection.server";
-import { launchBrowser, type Browser } from "../support/browser";
+import { type Browser, FORM_SUBMIT, launchBrowser } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 import { inspectFocus, rememberUnfocused, type Stop } from "../support/focus";
 
@@ -77,7 +77,7 @@ async function loads(page: Page, action: () => Promise<unknown>): Promise<Respon
   return response;
 }
 
-const mainSubmit = (page: Page) => page.locator("main form button[type=submit]:not([name=place_action])");
+const mainSubmit = (page: Page) => page.locator(FORM_SUBMIT);
 const group = (page: Page, legend: string) => page.getByRole("group", { name: legend });
 
 /** The answer shown for a question on the check page (the <dd> after its <dt>). */

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DESKTOP, NARROW, axeCheck, launchBrowser, type Browser } from "../support/browser";
+import { axeCheck, type Browser, DESKTOP, FORM_SUBMIT, launchBrowser, NARROW } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 
 const LS = "de-x-ls";
@@ -51,7 +51,7 @@ async function loads(action: () => Promise<unknown>): Promise<Response> {
 
 const pathOf = () => new URL(page.url()).pathname;
 const mainText = () => page.locator("main").innerText();
-const submit = () => page.locator("main form button[type=submit]:not([name=place_action])");
+const submit = () => page.locator(FORM_SUBMIT);
 
 /** Elements sticking out of a 320 px viewport, for a readable reflow failure. */
 const overflowing = () =>

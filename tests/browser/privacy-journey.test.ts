@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, type Browser } from "../support/browser";
+import { type Browser, FORM_SUBMIT, launchBrowser } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 
 const ORG = "/musterstadt";
@@ -71,7 +71,7 @@ async function loads(page: Page, action: () => Promise<unknown>): Promise<Respon
   return response;
 }
 
-const mainSubmit = (page: Page) => page.locator("main form button[type=submit]:not([name=place_action])");
+const mainSubmit = (page: Page) => page.locator(FORM_SUBMIT);
 const group = (page: Page, legend: string) => page.getByRole("group", { name: legend });
 const mainText = (page: Page) => page.locator("main").innerText();
 

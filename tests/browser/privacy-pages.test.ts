@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DESKTOP, NARROW, axeCheck, launchBrowser, type Browser } from "../support/browser";
+import { axeCheck, type Browser, DESKTOP, FORM_SUBMIT, launchBrowser, NARROW } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 
 const LANGUAGES = ["de", "en", "ar"] as const;
@@ -73,7 +73,7 @@ async function shown(locator: Locator) {
   expect(await locator.isVisible(), `${locator} is not visible on ${page.url()}`).toBe(true);
 }
 
-const submitButton = () => page.locator("main form button[type=submit]:not([name=place_action])");
+const submitButton = () => page.locator(FORM_SUBMIT);
 /** The submit button of the form posting to `path` (pages behind the code have several forms). */
 const buttonOf = (path: string) => page.locator(`main form[action="${path}"] button[type=submit]`);
 const pathOf = () => new URL(page.url()).pathname;

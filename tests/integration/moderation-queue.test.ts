@@ -150,6 +150,13 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     return { ids, pages };
   }
 
+  it("finds a procedure by a route's id as it came, and answers 404 to anything that cannot be one (never a query with NaN)", async () => {
+    expect((await procedureForModeration(h.db, organisationId, String(procedure.id))).id).toBe(procedure.id);
+    for (const raw of ["abc", "0", "-1", "1.5", "99999999999", "", undefined]) {
+      await expect(procedureForModeration(h.db, organisationId, raw), String(raw)).rejects.toMatchObject({ status: 404 });
+    }
+  });
+
   it("pages through every combination of the filters: exactly the matching submissions, oldest first, each once", async () => {
     const filters: QueueFilter[] = [];
     for (const state of [undefined, ...QUEUE_STATES])

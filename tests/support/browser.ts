@@ -168,3 +168,6 @@ export function formatViolations(violations: AxeViolation[]): string[] {
   }
   return lines;
 }
+
+/** A form's own submit button: the place fieldset's buttons (enlarge a cell, the plan) submit too, under `place_action`. */
+export const FORM_SUBMIT = "main form button[type=submit]:not([name=place_action])";

@@ -15,11 +15,31 @@ import { HttpError } from "~/modules/http/errors";
 import { findAttachment, type AttachmentDownload } from "./attachments.server";
 import { decryptStream } from "./crypto.server";
 import { readBlob } from "~/modules/files/blobs.server";
+import type { Account } from "~/modules/accounts/accounts.server";
+import { privateFileResponse } from "./response.server";
 
 /** A thumbnail opened again by the same person within this time is recorded once, not on every page view. */
 const THUMBNAIL_VIEW_WINDOW_MS = 30 * 60 * 1000;
 /** The description a published photo needs (its alternative text). */
 export const ALT_TEXT_MAX = 300;
+
+/**
+ * A staff member's request for one file (always a download) or its thumbnail (shown inline on the
+ * review page): the viewing recorded, then the response.
+ */
+export async function staffAttachmentResponse(
+  db: Kysely<Database>,
+  request: Request,
+  args: { user: Pick<Account, "id" | "organisationId" | "roles">; token: string; thumbnail: boolean; clientAddress?: string },
+): Promise<Response> {
+  const file = await openAttachmentForStaff(db, {
+    actor: { organisationId: args.user.organisationId, accountId: args.user.id, clientAddress: args.clientAddress },
+    role: args.user.roles.includes("moderator") ? "moderator" : "admin",
+    token: args.token,
+    thumbnail: args.thumbnail,
+  });
+  return privateFileResponse(request, file, args.thumbnail ? "inline" : "attachment");
+}
 
 /**
  * One file of a submission of this organisation, for a moderator: its bytes (or its thumbnail) and

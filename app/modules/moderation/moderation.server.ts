@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { inTransaction, engineOf } from "#db/connection.server";
 import type { Channel, Database, ResponseDecision } from "#db/schema";
+import { parseId } from "~/modules/forms/parse.server";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
@@ -55,12 +56,18 @@ export async function moderationProcedures(db: Db, organisationId: number) {
   });
 }
 
-export async function procedureForModeration(db: Db, organisationId: number, procedureId: number): Promise<Procedure> {
+/**
+ * A procedure of this organisation that moderators may see, or a 404. `procedureId` may be a route's
+ * `:procedureId` as it came (anything that cannot be an id is a 404, never a query with NaN).
+ */
+export async function procedureForModeration(db: Db, organisationId: number, procedureId: number | string | undefined): Promise<Procedure> {
+  const id = typeof procedureId === "number" ? procedureId : parseId(procedureId);
+  if (id === null) throw new HttpError(404, "not_found");
   const row = await db
     .selectFrom("procedures")
     .selectAll()
     .where("organisation_id", "=", organisationId)
-    .where("id", "=", procedureId)
+    .where("id", "=", id)
     .where("status", "!=", "draft")
     .executeTakeFirst();
   if (!row) throw new HttpError(404, "not_found");

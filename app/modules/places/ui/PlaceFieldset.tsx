@@ -7,7 +7,7 @@
  * posted pixels map to the plan exactly.
  */
 import { useTranslation } from "react-i18next";
-import { TextField } from "~/components/fields";
+import { SelectField, TextField } from "~/components/fields";
 import type { FieldError } from "~/modules/forms/fields";
 import { errorMessageFor } from "~/modules/forms/fields";
 import { cellBox, cellLabels, parseCell, parsePoint, PICKER_WIDTH, pickerHeight, PLACE_DESCRIPTION_MAX, PLACE_FIELDS, POINT_SCALE, type PlaceNotice, type PlacePicker } from "../place";
@@ -61,7 +61,6 @@ export function PlaceFieldset({
   const viewCell = parseCell(grid, first(PLACE_FIELDS.view));
   const viewLabel = viewCell ? first(PLACE_FIELDS.view).toUpperCase() : null;
   const planHeight = pickerHeight(grid.width, grid.height);
-  const cellError = errorFor(PLACE_FIELDS.cell);
   const planError = errorFor(PLACE_FIELDS.plan);
   const lastColumn = String.fromCharCode(64 + grid.columns);
   const detail = viewCell ? cellBox(grid, viewCell) : null;
@@ -94,34 +93,15 @@ export function PlaceFieldset({
         error={errorFor(PLACE_FIELDS.description)}
         maxLength={PLACE_DESCRIPTION_MAX}
       />
-      <div className={`field${cellError ? " field--error" : ""}`}>
-        <label className="label" htmlFor={PLACE_FIELDS.cell}>
-          {t("cell.label")}
-        </label>
-        <p className="hint" id={`${PLACE_FIELDS.cell}-hint`}>
-          {t("cell.hint", { lastColumn, rows: grid.rows })}
-        </p>
-        {cellError ? (
-          <p id={`${PLACE_FIELDS.cell}-error`} className="error-message">
-            <span className="visually-hidden">{t("common:errorPrefix")}: </span>
-            {cellError}
-          </p>
-        ) : null}
-        <select
-          id={PLACE_FIELDS.cell}
-          name={PLACE_FIELDS.cell}
-          className="input input--half"
-          defaultValue={cell}
-          aria-describedby={[`${PLACE_FIELDS.cell}-hint`, cellError ? `${PLACE_FIELDS.cell}-error` : null].filter(Boolean).join(" ")}
-          aria-invalid={cellError ? true : undefined}
-        >
-          <option value="">{t("cell.none")}</option>
-          {cellLabels(grid).map((label) => (
-            <option key={label} value={label}>
-              {label}
-            </option>
-          ))}
-        </select>
+      <SelectField
+        name={PLACE_FIELDS.cell}
+        label={t("cell.label")}
+        hint={t("cell.hint", { lastColumn, rows: grid.rows })}
+        error={errorFor(PLACE_FIELDS.cell)}
+        value={cell}
+        width="half"
+        options={[{ value: "", label: t("cell.none") }, ...cellLabels(grid).map((label) => ({ value: label, label }))]}
+      >
         {pointOnPlan ? (
           <p>
             <button type="submit" name={PLACE_FIELDS.action} value="zoom" formAction={`${action}#ort`} className="button button--secondary">
@@ -129,7 +109,7 @@ export function PlaceFieldset({
             </button>
           </p>
         ) : null}
-      </div>
+      </SelectField>
       {pointOnPlan ? (
         <div className={`field${planError ? " field--error" : ""}`}>
           <p className="label" id="place_plan-label">

@@ -4,6 +4,7 @@
  * "Stellung nehmen zu …" link, it offers the way back to that section's text.
  */
 import { useTranslation } from "react-i18next";
+import { SelectField } from "~/components/fields";
 import { SECTION_FIELD, WHOLE_DRAFT, sectionAnchor, type ShownSection } from "../outline";
 
 export function SectionChoice({
@@ -18,37 +19,23 @@ export function SectionChoice({
   /** the chosen section's text is on this page: link back to it */
   backLink?: boolean;
 }) {
-  const { t } = useTranslation(["sections", "common"]);
+  const { t } = useTranslation("sections");
   if (sections.length === 0) return null;
   const chosen = sections.find((s) => s.number === value);
-  const describedBy = [`${SECTION_FIELD}-hint`, error ? `${SECTION_FIELD}-error` : null].filter(Boolean).join(" ");
   return (
-    <div className={`field${error ? " field--error" : ""}`}>
-      <label className="label" htmlFor={SECTION_FIELD}>
-        {t("choice.label")} <span className="requirement">{t("common:optional")}</span>
-      </label>
-      <div id={`${SECTION_FIELD}-hint`} className="hint">
-        {t("choice.hint")}
-      </div>
-      {error ? (
-        <p id={`${SECTION_FIELD}-error`} className="error-message">
-          <span className="visually-hidden">{t("common:errorPrefix")}: </span>
-          {error}
-        </p>
-      ) : null}
-      <select className="input" id={SECTION_FIELD} name={SECTION_FIELD} defaultValue={chosen ? chosen.number : WHOLE_DRAFT} aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
-        <option value={WHOLE_DRAFT}>{t("choice.whole")}</option>
-        {sections.map((s) => (
-          <option key={s.number} value={s.number} lang={s.lang}>
-            {`${s.number} ${s.title}`}
-          </option>
-        ))}
-      </select>
+    <SelectField
+      name={SECTION_FIELD}
+      label={t("choice.label")}
+      hint={t("choice.hint")}
+      error={error}
+      value={chosen ? chosen.number : WHOLE_DRAFT}
+      options={[{ value: WHOLE_DRAFT, label: t("choice.whole") }, ...sections.map((s) => ({ value: s.number, label: `${s.number} ${s.title}`, lang: s.lang }))]}
+    >
       {chosen && backLink ? (
         <p>
           <a href={`#${sectionAnchor(chosen.number)}`}>{t("choice.back", { number: chosen.number })}</a>
         </p>
       ) : null}
-    </div>
+    </SelectField>
   );
 }
