@@ -153,9 +153,9 @@ export function SelectField(
       <Hint name={name} hint={hint} lang={contentLang} />
       <ErrorMessage name={name} error={error} />
       <select
-        className={`input${props.width === "half" ? " input--half" : ""}`}
         id={name}
         name={name}
+        className={`input${props.width === "half" ? " input--half" : ""}`}
         defaultValue={value ?? ""}
         aria-describedby={describedBy(name, hint, error)}
         aria-invalid={error ? true : undefined}
