@@ -4,7 +4,7 @@
  * that follows a point, every bad place field an error and never a stored value, WGS 84 rounding.
  */
 import { describe, expect, it } from "vitest";
-import { cellOf, cellLabels, PICKER_WIDTH, placeStep, pointFromClick, toLonLat, validatePlace, type PlanGrid } from "~/modules/places/place";
+import { asSentence, cellOf, cellLabels, PICKER_WIDTH, placeStep, pointFromClick, toLonLat, validatePlace, type PlanGrid } from "~/modules/places/place";
 import { validateSubmission } from "~/modules/submissions/validation";
 
 const grid: PlanGrid = { width: 1600, height: 1200, columns: 8, rows: 8 };
@@ -106,5 +106,27 @@ describe("geodata", () => {
   });
   it("a grid has a label for every cell", () => {
     expect(cellLabels({ columns: 3, rows: 2 })).toEqual(["A1", "B1", "C1", "A2", "B2", "C2"]);
+  });
+});
+
+describe("the plan's alternative text before our sentence", () => {
+  // "Plan: {{alt}} Klicken setzt einen Punkt." — the admin's text ends one sentence, once
+  const shown = (alt: string) => `Plan: ${asSentence(alt)} Klicken setzt einen Punkt.`;
+  it("gets one full stop whether or not the admin wrote one", () => {
+    expect(shown("Im Nordosten die Feldmark.")).toBe("Plan: Im Nordosten die Feldmark. Klicken setzt einen Punkt.");
+    expect(shown("Im Nordosten die Feldmark")).toBe("Plan: Im Nordosten die Feldmark. Klicken setzt einen Punkt.");
+    expect(shown("  Im Nordosten die Feldmark.  ")).toBe("Plan: Im Nordosten die Feldmark. Klicken setzt einen Punkt.");
+  });
+  it("keeps a question mark, an exclamation mark, an ellipsis or a stop before a closing quote", () => {
+    expect(asSentence("Wo ist der Markt?")).toBe("Wo ist der Markt?");
+    expect(asSentence("Achtung!")).toBe("Achtung!");
+    expect(asSentence("Straßen, Bach …")).toBe("Straßen, Bach …");
+    expect(asSentence("Der „Markt.“")).toBe("Der „Markt.“");
+    expect(asSentence("Plan (Stand 2026.)")).toBe("Plan (Stand 2026.)");
+  });
+  it("turns a trailing comma, colon or semicolon into the full stop", () => {
+    expect(asSentence("Legende:")).toBe("Legende.");
+    expect(asSentence("Straßen;")).toBe("Straßen.");
+    expect(asSentence("Straßen, ")).toBe("Straßen.");
   });
 });

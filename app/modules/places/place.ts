@@ -251,6 +251,17 @@ export function cellCentre(grid: Pick<PlanGrid, "columns" | "rows">, cell: strin
   return { x: Math.round(((c.column + 0.5) * POINT_SCALE) / grid.columns), y: Math.round(((c.row + 0.5) * POINT_SCALE) / grid.rows) };
 }
 
+/**
+ * The admin's alternative text as one sentence, to be followed by ours ("Plan: <text> Clicking sets a
+ * point."): it keeps its own closing punctuation (".", "!", "?", "…", also before a closing quote or
+ * bracket) and gets a full stop otherwise; a trailing comma, colon or semicolon becomes the full stop.
+ */
+export function asSentence(text: string): string {
+  const trimmed = text.trim().replace(/[\s,;:]+$/u, "");
+  if (trimmed === "") return "";
+  return /[.!?…。؟]["'»«“”‘’›‹)\]]*$/u.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** What a form needs to show the plan as an image button (form.server.ts makes it, ui/PlaceFieldset shows it). */
 export interface PlacePicker {
   grid: PlanGrid;

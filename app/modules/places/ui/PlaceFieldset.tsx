@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import { SelectField, TextField } from "~/components/fields";
 import type { FieldError } from "~/modules/forms/fields";
 import { errorMessageFor } from "~/modules/forms/fields";
-import { cellBox, cellLabels, parseCell, parsePoint, PICKER_WIDTH, pickerHeight, PLACE_DESCRIPTION_MAX, PLACE_FIELDS, POINT_SCALE, type PlaceNotice, type PlacePicker } from "../place";
+import { asSentence, cellBox, cellLabels, parseCell, parsePoint, PICKER_WIDTH, pickerHeight, PLACE_DESCRIPTION_MAX, PLACE_FIELDS, POINT_SCALE, type PlaceNotice, type PlacePicker } from "../place";
 
 export type { PlaceNotice, PlacePicker } from "../place";
 
@@ -133,7 +133,7 @@ export function PlaceFieldset({
               src={picker.planSrc}
               width={PICKER_WIDTH}
               height={planHeight}
-              alt={t("point.planAlt", { alt: picker.alt })}
+              alt={t("point.planAlt", { alt: asSentence(picker.alt) })}
               aria-describedby={["place_plan-hint", planError ? "place_plan-error" : null].filter(Boolean).join(" ")}
             />
             {validPoint ? <Marker x={(validPoint.x / POINT_SCALE) * PICKER_WIDTH} y={(validPoint.y / POINT_SCALE) * planHeight} width={PICKER_WIDTH} height={planHeight} /> : null}
