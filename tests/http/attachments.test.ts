@@ -136,6 +136,38 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
     }
   });
 
+  it("too many files: keeps those within the limit in the draft and names each one not taken, in the reader's language", async () => {
+    const names = ["Plan Nord.pdf", "Plan Süd.pdf", "Lageplan.pdf", "C:\\Users\\anna\\Brief\u202egnp.pdf"];
+    for (const lng of ["de", "en"] as const) {
+      const resident = new Client(server.url, { "accept-language": lng });
+      const before = await stored();
+      const res = await resident.fetch(`${FORM}?lng=${lng}`, { method: "POST", body: form([], names.map((name, i) => ({ bytes: pdfOf(3000, 20 + i), name }))) });
+      expect(res.status).toBe(400);
+      const page = textOf(mainOf(await res.text()));
+      // the first two (the limit) are kept in the draft and listed; the other two are named, cleaned, and not stored
+      expect(await stored()).toBe(before + 2);
+      const kept = await h.db.selectFrom("attachments").select(["draft_id", "submission_id"]).orderBy("id", "desc").limit(2).execute();
+      expect(kept.every((k) => k.draft_id !== null && k.submission_id === null)).toBe(true);
+      expect(page).toContain(lng === "de" ? "Diese Dateien wurden nicht übernommen: Lageplan.pdf, Briefgnp.pdf" : "These files were not taken: Lageplan.pdf, Briefgnp.pdf");
+      expect(page).toContain("Plan Nord.pdf");
+      expect(page).toContain("Plan Süd.pdf");
+      expect(page).not.toContain("\u202e");
+
+      // the draft is full: a file sent now is named as not taken, the two kept stay
+      const again = await resident.fetch(`${FORM}?lng=${lng}`, { method: "POST", body: form(answers, [{ bytes: pdfOf(3000, 30), name: "Nachtrag.pdf" }]) });
+      expect(again.status).toBe(400);
+      const againPage = textOf(mainOf(await again.text()));
+      expect(againPage).toContain(lng === "de" ? "nicht übernommen: Nachtrag.pdf." : "not taken: Nachtrag.pdf.");
+      expect(await stored()).toBe(before + 2);
+      // sent on without a new file: check-your-answers lists the two kept
+      expect((await resident.fetch(`${FORM}?lng=${lng}`, { method: "POST", body: form(answers) })).status).toBe(303);
+      const check = textOf(mainOf(await (await resident.get(`${FORM}/pruefen?lng=${lng}`)).text()));
+      expect(check).toContain("Plan Nord.pdf");
+      expect(check).toContain("Plan Süd.pdf");
+      expect(check).not.toContain("Lageplan.pdf");
+    }
+  });
+
   it("moderators see thumbnails and download files (each opening logged); a photo is published only by choice, on a cookie-less path", async () => {
     const resident = new Client(server.url);
     const sent = await resident.fetch(FORM, { method: "POST", body: form(answers, [{ bytes: await photo(), name: "Radweg.jpg" }, { bytes: pdfOf(30_000), name: "Brief.pdf" }]) });
@@ -208,6 +240,34 @@ describe.each(engines)("attachments on the resident form (%s)", (engine) => {
       expect(image.headers.get("set-cookie")).toBeNull();
       expect(image.headers.get("x-content-type-options")).toBe("nosniff");
       expect(image.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+      expect(image.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+      expect(image.headers.get("referrer-policy")).toBe("no-referrer");
+      // whoever asks, signed in or with a language chosen, and whatever the answer: never a cookie,
+      // always an image type (or nothing), nosniff and a CSP that allows nothing and sandboxes
+      const strict = (res: Response, what: string) => {
+        expect(res.headers.get("set-cookie"), what).toBeNull();
+        expect(res.headers.get("x-content-type-options"), what).toBe("nosniff");
+        const csp = (res.headers.get("content-security-policy") ?? "").split(";").map((d) => d.trim());
+        expect(csp, what).toContain("default-src 'none'");
+        expect(csp, what).toContain("sandbox");
+      };
+      strict(image, "anonymous");
+      const signedIn = await moderator.get(`${publicPath}?lng=en`);
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get("content-type")).toMatch(/^image\/(jpeg|png)$/);
+      strict(signedIn, "a moderator's session");
+      await signedIn.arrayBuffer();
+      const head = await new Client(server.url).fetch(publicPath, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-type")).toBe("image/jpeg");
+      strict(head, "HEAD");
+      const revalidated = await new Client(server.url).get(publicPath, { "if-none-match": image.headers.get("etag")! });
+      expect(revalidated.status).toBe(304);
+      strict(revalidated, "304");
+      const unknown = await new Client(server.url).get("/bilder/AAAAAAAAAAAAAAAAAAAAAA");
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get("set-cookie")).toBeNull();
+      expect(unknown.headers.get("content-type") ?? "").not.toMatch(/html/);
       const published = Buffer.from(await image.arrayBuffer());
       expect((await sharp(published).metadata()).exif).toBeUndefined();
       const results = await (await new Client(server.url).get(`${FORM}/ergebnisse`)).text();

@@ -10,7 +10,8 @@ import type { Database } from "#db/schema";
 import type { FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import { MAX_FORM_BYTES, MAX_FORM_FIELDS, readForm } from "~/modules/http/form-body.server";
-import { isMultipart, readMultipart } from "~/modules/http/multipart.server";
+import { SKIPPED_NAMES, isMultipart, readMultipart } from "~/modules/http/multipart.server";
+import { shownFileName } from "~/modules/files/detect.server";
 import { ATTACHMENT_FIELD, REMOVE_FIELD, type ChosenFile } from "./attachments";
 import { ATTACHMENT_LIMITS, attachmentSettings, countDraftAttachments, listDraftAttachments, removeDraftAttachment, storeAttachment, type AttachmentSettings } from "./attachments.server";
 import { prepareAttachment } from "./inspect.server";
@@ -60,11 +61,12 @@ export async function readResidentForm(
     const fileErrors: FieldError[] = [];
     if (body.fileTooLarge) fileErrors.push({ field: ATTACHMENT_FIELD, message: "attachments:errors.tooLarge", params: { size: megabytes(settings.maxBytes) } });
     let count = await countDraftAttachments(db, procedure.id, draftKey);
-    let tooMany = body.tooManyFiles;
+    // beyond the limit: the files within it are kept, the others named in the error (never stored)
+    const notTaken: string[] = [];
     for (const file of body.files) {
       if (count >= settings.maxFiles) {
-        tooMany = true;
-        break;
+        notTaken.push(file.fileName);
+        continue;
       }
       const checked = await prepareAttachment(file, clamdUrl());
       if (!checked.ok) {
@@ -78,7 +80,13 @@ export async function readResidentForm(
         await checked.cleanup();
       }
     }
-    if (tooMany) fileErrors.push({ field: ATTACHMENT_FIELD, message: "attachments:errors.tooMany", params: { count: settings.maxFiles } });
+    notTaken.push(...body.skippedFileNames);
+    if (notTaken.length > 0 || body.tooManyFiles) {
+      // more than SKIPPED_NAMES extra files: the rest are not named, "…" says there were more
+      const names = notTaken.map(shownFileName);
+      if (body.tooManyFiles && body.skippedFileNames.length >= SKIPPED_NAMES) names.push("…");
+      fileErrors.push({ field: ATTACHMENT_FIELD, message: "attachments:errors.notTaken", params: { count: settings.maxFiles, names: names.join(", ") } });
+    }
     return { fields, settings, fileErrors, status: body.fileTooLarge ? 413 : 400 };
   } finally {
     await body.cleanup();

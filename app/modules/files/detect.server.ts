@@ -82,3 +82,13 @@ export function cleanFileName(uploaded: string, kind: FileKind, fallback = "doku
   name = Array.from(name).slice(0, 120).join("").trim();
   return `${name}.${EXTENSIONS[kind]}`;
 }
+
+/**
+ * A name as the person chose it, to tell them which file was meant (never stored): without any path,
+ * control, format or direction characters, at most 80 characters.
+ */
+export function shownFileName(uploaded: string): string {
+  const name = (uploaded.split(/[\\/]/).pop() ?? "").normalize("NFC").replace(UNSAFE, "").replace(/\s+/g, " ").trim();
+  const chars = Array.from(name);
+  return chars.length > 80 ? `${chars.slice(0, 79).join("")}…` : name;
+}

@@ -42,9 +42,14 @@ export interface MultipartBody {
   fileTooLarge: string | null;
   /** more files were sent than maxFiles (only with skipExtraFiles; the first maxFiles are kept) */
   tooManyFiles: boolean;
+  /** the names (as sent) of the files skipped for that, so the form can say which were not taken; at most SKIPPED_NAMES */
+  skippedFileNames: string[];
   /** removes the temporary files; call it in a finally */
   cleanup(): Promise<void>;
 }
+
+/** With skipExtraFiles: how many skipped files are still named (their bytes are read and dropped); any beyond end the reading of files. */
+export const SKIPPED_NAMES = 10;
 
 export const UPLOAD_DIR = process.env.UPLOAD_TMP_DIR?.trim() || tmpdir();
 
@@ -65,11 +70,13 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
     await Promise.all(paths.map((p) => rm(p, { force: true })));
   };
   let parser: busboy.Busboy;
+  // skipped files still pass busboy (to learn their names), up to SKIPPED_NAMES of them
+  const filesSeen = limits.skipExtraFiles ? limits.maxFiles + SKIPPED_NAMES : limits.maxFiles;
   try {
     parser = busboy({
       headers: { "content-type": request.headers.get("content-type") ?? "" },
       defParamCharset: "utf8",
-      limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: limits.maxFields, fieldSize: limits.maxFieldBytes, fieldNameSize: 100, parts: limits.maxFields + limits.maxFiles },
+      limits: { fileSize: limits.maxFileBytes, files: filesSeen, fields: limits.maxFields, fieldSize: limits.maxFieldBytes, fieldNameSize: 100, parts: limits.maxFields + filesSeen },
     });
   } catch {
     // no boundary, or not multipart at all
@@ -80,6 +87,7 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
 
   let fileTooLarge: string | null = null;
   let tooManyFiles = false;
+  const skippedFileNames: string[] = [];
   const writes: Promise<Error | null>[] = [];
   // temporary files still being written; on any refusal they are closed and their errors ignored
   const open = new Set<import("node:fs").WriteStream>();
@@ -115,6 +123,13 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
       parser.on("file", (name, stream, info) => {
         // an empty file input still sends a part, with no name and no bytes
         if (info.filename === undefined || info.filename === "") {
+          stream.resume();
+          return;
+        }
+        if (files.length >= limits.maxFiles) {
+          // only with skipExtraFiles (else busboy's filesLimit refused the body already)
+          tooManyFiles = true;
+          skippedFileNames.push(info.filename);
           stream.resume();
           return;
         }
@@ -180,9 +195,9 @@ export async function readMultipart(request: Request, limits: MultipartLimits, b
   }
   if (fileTooLarge) {
     await cleanup();
-    return { fields, files: [], fileTooLarge, tooManyFiles, cleanup: async () => {} };
+    return { fields, files: [], fileTooLarge, tooManyFiles, skippedFileNames, cleanup: async () => {} };
   }
-  return { fields, files, fileTooLarge: null, tooManyFiles, cleanup };
+  return { fields, files, fileTooLarge: null, tooManyFiles, skippedFileNames, cleanup };
 }
 
 /** Temporary upload files older than an hour: left by a process that ended during an upload. */
