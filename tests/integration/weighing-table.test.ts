@@ -24,12 +24,21 @@ import { printableWeighingTable } from "~/modules/considerations/printable.serve
 import { procedureForModeration, publishSubmission, respond } from "~/modules/moderation/moderation.server";
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { describeSubmission, withdrawSubmission } from "~/modules/privacy/rights.server";
+import { seedDemoPlan } from "~/modules/places/demo.server";
+import type { PlaceInput } from "~/modules/places/place";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
 const bytesOf = async (r: Readable) => Buffer.concat((await r.toArray()) as Buffer[]);
+
+/**
+ * Places (issue 18) on the demo's georeferenced plan (8 × 8, west 9.72 … east 9.7455, north 52.385 …
+ * south 52.3725): Erika's in words (her own address), as a cell and a point; a cell alone for another.
+ */
+const ERIKAS_PLACE: PlaceInput = { description: "Vor meinem Haus, Lindenallee 12", cell: "C4", x: 2500, y: 4000 };
+const ERIKAS_COORDINATES = "Länge 9.7264, Breite 52.38 (WGS 84)";
 
 /** Personal data as residents write them: in the contact block and in the text itself. */
 const PEOPLE = [
@@ -47,10 +56,10 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
   const ids: number[] = [];
   const codes = new Map<number, string>();
 
-  async function submit(text: string, contact: Record<string, string> = {}, channel: "online" | "phone" = "online") {
+  async function submit(text: string, contact: Record<string, string> = {}, channel: "online" | "phone" = "online", place?: PlaceInput) {
     const q = procedure.questions.find((x) => x.kind === "long_text")!;
     const r = await h.db.transaction().execute((trx) =>
-      createSubmission(trx, { procedure, input: { answers: [{ questionId: q.id, values: [text] }], contact }, channel, language: "de", idempotencyKey: `weighing-${engine}-${++seq}` }),
+      createSubmission(trx, { procedure, input: { answers: [{ questionId: q.id, values: [text] }], contact, place }, channel, language: "de", idempotencyKey: `weighing-${engine}-${++seq}` }),
     );
     if (!r.created) throw new Error("expected a new submission");
     codes.set(r.submissionId, r.receiptCode);
@@ -74,9 +83,11 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id;
-    for (const person of PEOPLE) ids.push(await submit(person.text, { name: person.name, email: person.email, address: person.address }));
+    // the demo's plan, as `npm start` seeds it
+    await seedDemoPlan(h.db);
+    for (const [i, person] of PEOPLE.entries()) ids.push(await submit(person.text, { name: person.name, email: person.email, address: person.address }, "online", i === 0 ? ERIKAS_PLACE : undefined));
     ids.push(await submit("=SUMME(1;2) Mehr Fahrradbügel am Bahnhof.", {}, "phone"));
-    ids.push(await submit("Der Radweg an der Bahnhofstraße ist zu schmal."));
+    ids.push(await submit("Der Radweg an der Bahnhofstraße ist zu schmal.", {}, "online", { cell: "B2" }));
   });
   afterAll(async () => {
     await h?.close();
@@ -174,18 +185,22 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     expect(book.SheetNames).toEqual(["Abwägung"]);
     const sheet = book.Sheets["Abwägung"];
     const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, defval: "" });
-    expect(rows[0]).toEqual(["Nr.", "Eingang", "Weg", "Abschnitt", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung", "Antwortende Stelle"]);
+    expect(rows[0]).toEqual(["Nr.", "Eingang", "Weg", "Abschnitt", "Ort", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung", "Antwortende Stelle"]);
     expect(rows.slice(1).map((r) => r[0])).toEqual(ids.slice().sort((a, b) => a - b));
     for (const cell of Object.keys(sheet).filter((k) => !k.startsWith("!"))) expect(sheet[cell].f, `formula in ${cell}`).toBeUndefined();
     const phone = rows.find((r) => r[0] === ids[2])!;
     expect(phone[2]).toBe("Telefon");
     expect(phone[3]).toBe(""); // no section chosen
-    expect(phone[4]).toBe("=SUMME(1;2) Mehr Fahrradbügel am Bahnhof.");
-    expect(sheet[`E${rows.indexOf(phone) + 1}`].t).toBe("s");
-    expect(phone[7]).toMatch(/^A-\d+$/); // a common consideration
-    expect(phone[8]).toBe(procedure.responsibleOffice);
+    expect(phone[4]).toBe(""); // no place given
+    expect(phone[5]).toBe("=SUMME(1;2) Mehr Fahrradbügel am Bahnhof.");
+    expect(sheet[`F${rows.indexOf(phone) + 1}`].t).toBe("s");
+    expect(phone[8]).toMatch(/^A-\d+$/); // a common consideration
+    expect(phone[9]).toBe(procedure.responsibleOffice);
+    // the place: the words through the detector (Erika's own address goes), the cell, the point as longitude/latitude
+    expect(rows.find((r) => r[0] === ids[0])![4]).toBe(`Vor meinem Haus, [Anschrift entfernt]\nFeld C4\n${ERIKAS_COORDINATES}`);
+    expect(rows.find((r) => r[0] === ids[3])![4]).toBe("Feld B2");
     expect(typeof rows[1][0]).toBe("number");
-    expect(sheet["!autofilter"]?.ref).toMatch(/^A1:I1/);
+    expect(sheet["!autofilter"]?.ref).toMatch(/^A1:J1/);
     // frozen header: the sheet's XML has a frozen pane below row 1
     const sheetXml = strFromU8(unzipSync(new Uint8Array(bytes))["xl/worksheets/sheet1.xml"]);
     expect(sheetXml).toMatch(/<pane[^>]*ySplit="1"[^>]*state="frozen"/);
@@ -219,14 +234,16 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const cellText = (cell: any) => (cell["text:p"] ?? []).map((p: any) => (typeof p === "object" ? (p["#text"] ?? "") : String(p))).join("\n");
     const header = table["table:table-header-rows"]["table:table-row"][0]["table:table-cell"].map(cellText);
     // grouped by section: the section heads its group instead of being a column (none chosen yet: one group)
-    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
+    expect(header).toEqual(["Nr.", "Eingang", "Weg", "Name", "Ort", "Stellungnahme", "Entscheidung", "Abwägung", "Gemeinsame Abwägung"]);
     expect(content["office:document-content"]["office:body"]["office:text"]["text:h"].map((h: any) => h["#text"])).toEqual([`Abwägungstabelle: ${procedure.title}`, "Zum Entwurf insgesamt"]);
     const rows = table["table:table-row"].map((r: any) => r["table:table-cell"].map(cellText));
     expect(rows.map((r: string[]) => Number(r[0]))).toEqual(ids.slice().sort((a, b) => a - b));
     const first = rows.find((r: string[]) => Number(r[0]) === ids[0]);
     expect(first[3]).toBe(PEOPLE[0].name);
-    expect(first[5]).toBe("Berücksichtigt");
-    expect(first[6]).toBe("Die Stelle wird geprüft und entschärft.");
+    // internal: the place in the resident's own words, one line each
+    expect(first[4]).toBe(`${ERIKAS_PLACE.description}\nFeld C4\n${ERIKAS_COORDINATES}`);
+    expect(first[6]).toBe("Berücksichtigt");
+    expect(first[7]).toBe("Die Stelle wird geprüft und entschärft.");
     const all = strFromU8(files["content.xml"]);
     // the contact block never: Erika's e-mail address is only there, both postal addresses too
     expect(all).not.toContain(PEOPLE[0].email);
@@ -245,7 +262,7 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const text = async (which: "original" | "redacted") => {
       const file = await exportWeighingTable(h.db, { procedure, moderatorId, request: { format: "xlsx", variant: "anonymised", text: which } });
       const rows = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(await bytesOf(file.body), { type: "buffer" }).Sheets["Abwägung"], { header: 1 });
-      return rows.find((r) => r[0] === ids[3])![4];
+      return rows.find((r) => r[0] === ids[3])![5];
     };
     expect(await text("redacted")).toBe("Der Radweg an der [Straße entfernt] ist zu schmal.");
     expect(await text("original")).toContain("Bahnhofstraße");

@@ -17,6 +17,9 @@ import type { Channel, Database } from "#db/schema";
 import { berlinDay } from "~/i18n/dates";
 import { fixedT } from "~/i18n/i18n.server";
 import { suggestRedaction } from "~/modules/moderation/personal-data";
+import { toLonLat, type Georeference } from "~/modules/places/place";
+import { placesOfSubmissions } from "~/modules/places/places.server";
+import { georeferenceOf } from "~/modules/places/plans.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { openNamesForExport } from "~/modules/privacy/contact-data.server";
 import type { Procedure } from "~/modules/procedures/procedure";
@@ -66,7 +69,14 @@ export interface ExtraColumn {
   header: string;
   width: number;
   groups?: boolean;
-  values(db: Db, submissionIds: number[]): Promise<Map<number, string>>;
+  values(db: Db, submissionIds: number[], context: ExtraContext): Promise<Map<number, string>>;
+}
+
+/** What a column may need beyond the batch's statements, read once per export. */
+export interface ExtraContext {
+  variant: WeighingVariant;
+  /** the plan's georeference (places as longitude/latitude), null without one */
+  georeference: Georeference | null;
 }
 
 /** The group of statements about the draft as a whole (no section): first in the council's table. */
@@ -74,8 +84,10 @@ export const WHOLE_DRAFT = "Zum Entwurf insgesamt";
 
 /**
  * Sections (issue 17): the numbered section of the draft a statement is about; the document and the
- * printable table group by it (weighingRows reads the rows section by section for them). Places
- * (issue 18) join here the same way.
+ * printable table group by it (weighingRows reads the rows section by section for them).
+ * Places (issue 18): the words, the grid cell and, on a georeferenced plan, the point as longitude and
+ * latitude — one line each. The words are free text a resident wrote (it can be a home address), so
+ * the anonymised variant passes them through the personal-data detector like the statement's text.
  */
 export const EXTRA_COLUMNS: ExtraColumn[] = [
   {
@@ -91,6 +103,26 @@ export const EXTRA_COLUMNS: ExtraColumn[] = [
         .where("submissions.id", "in", submissionIds)
         .execute();
       return new Map(rows.map((r) => [r.id, `${r.number} ${r.title}`]));
+    },
+  },
+  {
+    key: "place",
+    header: "Ort",
+    width: 28,
+    async values(db, submissionIds, { variant, georeference }) {
+      const places = await placesOfSubmissions(db, submissionIds);
+      const values = new Map<number, string>();
+      for (const [id, place] of places) {
+        const lines: string[] = [];
+        if (place.description) lines.push(variant === "anonymised" ? suggestRedaction(place.description).redacted : place.description);
+        if (place.cell) lines.push(`Feld ${place.cell}`);
+        if (georeference && place.x !== undefined && place.y !== undefined) {
+          const [lon, lat] = toLonLat(georeference, { x: place.x, y: place.y });
+          lines.push(`Länge ${lon}, Breite ${lat} (WGS 84)`);
+        }
+        if (lines.length) values.set(id, lines.join("\n"));
+      }
+      return values;
     },
   },
 ];
@@ -144,6 +176,7 @@ export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, 
         .execute()
     ).map((r) => r.response_id!),
   );
+  const context: ExtraContext = { variant: o.variant, georeference: await georeferenceOf(db, procedure.id) };
   let left = o.limit ?? Number.POSITIVE_INFINITY;
   // each scope is read in keyset batches (procedure, section, id): bounded memory whatever the order
   const sections = o.order === "section" ? await db.selectFrom("procedure_sections").select("id").where("procedure_id", "=", procedure.id).orderBy("position").execute() : [];
@@ -162,7 +195,7 @@ export async function* weighingRows(db: Kysely<Database>, procedure: Procedure, 
       if (batch.length === 0) break;
       after = batch[batch.length - 1].id;
       left -= batch.length;
-      yield await weighingBatch(db, procedure, o, batch, { free, shared, label });
+      yield await weighingBatch(db, procedure, o, batch, { free, shared, label, context });
     }
   }
 }
@@ -175,7 +208,7 @@ async function weighingBatch(
   procedure: Procedure,
   o: WeighingOptions,
   batch: BatchRow[],
-  { free, shared, label }: { free: Procedure["questions"]; shared: Set<number>; label: (key: string) => string },
+  { free, shared, label, context }: { free: Procedure["questions"]; shared: Set<number>; label: (key: string) => string; context: ExtraContext },
 ): Promise<WeighingRow[]> {
   const freeIds = free.map((q) => q.id);
   const ids = batch.map((b) => b.id);
@@ -202,7 +235,7 @@ async function weighingBatch(
     }
   }
   const names = o.variant === "named" ? await openNamesForExport(db, procedure.organisationId, ids, { moderatorId: o.moderatorId, legalBasis: LEGAL_BASES.publicTask, now: o.now }) : new Map<number, string>();
-  const extras = await Promise.all(EXTRA_COLUMNS.map(async (c) => [c.key, await c.values(db, ids)] as const));
+  const extras = await Promise.all(EXTRA_COLUMNS.map(async (c) => [c.key, await c.values(db, ids, context)] as const));
   return batch.map((b) => ({
     number: b.id,
     receivedOn: b.received_on ?? berlinDay(b.created_at),
