@@ -8,7 +8,8 @@ import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { STAFF_LANGUAGES, SUPPORTED_LANGUAGES, directionOf } from "~/i18n/config";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
-import { publishSubmission, respond } from "~/modules/moderation/moderation.server";
+import { recordConsideration } from "~/modules/considerations/considerations.server";
+import { publishSubmission } from "~/modules/moderation/moderation.server";
 import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { createSubmission } from "~/modules/submissions/submissions.server";
@@ -73,7 +74,7 @@ beforeAll(async () => {
   for (const id of ids.slice(0, 23)) {
     await publishSubmission(db, { organisationId: org.id, submissionId: id, moderatorId: moderator.id, redactions: new Map(), confirmedChecked: true });
   }
-  await respond(db, {
+  await recordConsideration(db, {
     organisationId: org.id,
     procedureId: procedure.id,
     submissionIds: ids.slice(0, 12),

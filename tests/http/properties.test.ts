@@ -48,7 +48,8 @@ import { ROLES } from "~/modules/accounts/roles";
 import { REFERENCE_PATTERN, REPORT_LIMITS } from "~/modules/accessibility/reports";
 import { STATEMENT_LIMITS } from "~/modules/accessibility/statement";
 import { REFERENCE_MAX } from "~/modules/assisted-entry/desk.server";
-import { RESPONSE_DECISIONS, RESPONSE_MAX, NOT_PUBLISHED_REASONS } from "~/modules/moderation/moderation.server";
+import { RESPONSE_DECISIONS, NOT_PUBLISHED_REASONS } from "~/modules/moderation/moderation.server";
+import { CONSIDERATION_TEXT_MAX } from "~/modules/considerations/considerations.server";
 import { ORGANISATION_SETTINGS } from "~/modules/organisations/organisations.server";
 import { CONTACT_MODES, MAX_LENGTH_LIMIT, PROCEDURE_KINDS, PROCEDURE_LIMITS, QUESTION_KINDS, QUESTION_LIMITS, RETENTION_MONTHS } from "~/modules/procedures/admin-rules";
 import { SLUG } from "~/modules/procedures/slugs";
@@ -465,7 +466,7 @@ function invalidRows(sqlite: BetterSqlite.Database): string[] {
   }
   for (const r of all<Record<string, any>>("SELECT * FROM responses")) {
     check(RESPONSE_DECISIONS.includes(r.decision), `response ${r.id}: decision ${r.decision}`);
-    check(len(r.text) > 0 && len(r.text) <= RESPONSE_MAX, `response ${r.id}: text length`);
+    check(len(r.text) > 0 && len(r.text) <= CONSIDERATION_TEXT_MAX, `response ${r.id}: text length`);
   }
   // a place (issue 18): words within their limit, a real cell, a point inside the plan or none
   for (const p of all<Record<string, any>>("SELECT * FROM submission_places")) {

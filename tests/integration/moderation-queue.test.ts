@@ -18,9 +18,9 @@ import {
   moderationProcedures,
   procedureForModeration,
   publishSubmission,
-  respond,
   type QueueFilter,
 } from "~/modules/moderation/moderation.server";
+import { recordConsideration } from "~/modules/considerations/considerations.server";
 import { withdrawSubmission } from "~/modules/privacy/rights.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
@@ -313,7 +313,7 @@ describe.each(engines)("moderation queue (%s)", (engine) => {
     expect(afterDecisions.byState.published).toBe(before.byState.published + 1);
     expect(afterDecisions.byState.not_published).toBe((before.byState.not_published ?? 0) + 1);
 
-    await respond(h.db, {
+    await recordConsideration(h.db, {
       organisationId,
       procedureId: procedure.id,
       submissionIds: [a, b],

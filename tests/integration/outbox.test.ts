@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
+import { recordConsideration } from "~/modules/considerations/considerations.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
-import { respond } from "~/modules/moderation/moderation.server";
 import { MAX_ATTEMPTS, createTransport, queueResultNotifications, sendPendingEmails, withoutAddresses } from "~/modules/notifications/outbox.server";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { readPrivacyLog } from "~/modules/privacy-log/privacy-log.server";
@@ -91,7 +91,7 @@ describe.each(engines)("result e-mails on %s", (engine) => {
     ids.hanna = await submit(procedure, { email: addresses[6] }, true); // erased after queueing
     ids.otto = await submit(other, { email: addresses[8] }, true); // another procedure
     ids.anonymous = await submit(procedure, {});
-    await respond(h.db, { organisationId: orgId, procedureId: procedure.id, submissionIds: [ids.fritz], moderatorId: 1, decision: "partly_accepted", text: "Der Radweg wird auf der Ostseite gebaut." });
+    await recordConsideration(h.db, { organisationId: orgId, procedureId: procedure.id, submissionIds: [ids.fritz], moderatorId: 1, decision: "partly_accepted", text: "Der Radweg wird auf der Ostseite gebaut." });
   });
   afterAll(async () => {
     await h?.close();

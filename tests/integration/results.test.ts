@@ -10,7 +10,8 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import type { Channel } from "#db/schema";
-import { doNotPublish, publishSubmission, respond } from "~/modules/moderation/moderation.server";
+import { recordConsideration } from "~/modules/considerations/considerations.server";
+import { doNotPublish, publishSubmission } from "~/modules/moderation/moderation.server";
 import { runJobs } from "~/modules/jobs/jobs.server";
 import { requestErasure } from "~/modules/privacy/rights.server";
 import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
@@ -165,7 +166,7 @@ describe.each(engines)("results on %s", (engine) => {
     const textAnswer = await h.db.selectFrom("answers").select("id").where("submission_id", "=", review[9]).where("question_id", "=", consultation.questions[0].id).executeTakeFirstOrThrow();
     await publishSubmission(h.db, { organisationId: orgId, submissionId: review[9], moderatorId, redactions: new Map([[textAnswer.id, "Öffentliche Fassung"]]), confirmedChecked: true });
     await doNotPublish(h.db, { organisationId: orgId, submissionId: review[10], moderatorId, reason: "off_topic" });
-    await respond(h.db, { organisationId: orgId, procedureId: consultation.id, submissionIds: review.slice(0, 4), moderatorId, decision: "accepted", text: "Wird umgesetzt." });
+    await recordConsideration(h.db, { organisationId: orgId, procedureId: consultation.id, submissionIds: review.slice(0, 4), moderatorId, decision: "accepted", text: "Wird umgesetzt." });
 
     // not while it is open; not without a summary
     expect(await publishResults(h.db, { organisationId: orgId, procedureId: consultation.id, moderatorId, summary: "Text" })).toMatchObject({ ok: false, status: 409 });

@@ -21,8 +21,9 @@ import { DEMO_CONCLUDED_SLUG, seedDemoConcludedProcedure } from "~/modules/consi
 import { decisionSet, saveDecisionSet } from "~/modules/considerations/decisions.server";
 import { exportWeighingTable, parseWeighingRequest } from "~/modules/considerations/export.server";
 import { printableWeighingTable } from "~/modules/considerations/printable.server";
-import { procedureForModeration, publishSubmission, respond } from "~/modules/moderation/moderation.server";
-import { readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
+import { procedureForModeration, publishSubmission } from "~/modules/moderation/moderation.server";
+import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
+import { appendPrivacyEvent, readPrivacyLog, verifyAllChains } from "~/modules/privacy-log/privacy-log.server";
 import { describeSubmission, withdrawSubmission } from "~/modules/privacy/rights.server";
 import { seedDemoPlan } from "~/modules/places/demo.server";
 import type { PlaceInput } from "~/modules/places/place";
@@ -132,7 +133,17 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
 
   it("answers given before considerations existed are considerations, in the table with their decision", async () => {
     const id = await submit("Mehr Licht im Stadtpark, bitte.");
-    await respond(h.db, { organisationId: orgId, procedureId: procedure.id, submissionIds: [id], moderatorId, decision: "noted", text: "Zur Kenntnis genommen; Beleuchtung ist Sache des Grünflächenamts." });
+    // an answer as the app wrote it before issue 19: the response, the link, a "response_given" log entry, no audit entry
+    const at = new Date().toISOString();
+    await h.db.transaction().execute(async (trx) => {
+      const response = await trx
+        .insertInto("responses")
+        .values({ organisation_id: orgId, procedure_id: procedure.id, decision: "noted", text: "Zur Kenntnis genommen; Beleuchtung ist Sache des Grünflächenamts.", created_by: moderatorId, created_at: at, updated_at: at })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx.updateTable("submissions").set({ response_id: response.id, response_state: "answered" }).where("id", "=", id).execute();
+      await appendPrivacyEvent(trx, { organisationId: orgId, submissionId: id }, { type: "response_given", actorRole: "moderator", actorAccountId: moderatorId, categories: ["content"], purpose: "moderation", legalBasis: LEGAL_BASES.publicTask, details: { decision: "noted", group: false } });
+    });
     const table = await printableWeighingTable(h.db, procedure, moderatorId);
     const row = table.rows.find((r) => r[0] === id)!;
     const col = (key: string) => table.columns.findIndex((c) => c.key === key);

@@ -1,11 +1,11 @@
 /**
- * Moderation: the queue, publishing (as is or redacted), not publishing with a reason, and the
- * official response. Every decision is written into the submitter's privacy log in the same
+ * Moderation: the queue, publishing (as is or redacted), not publishing with a reason, and reading
+ * the official response (written as a consideration, considerations/considerations.server.ts). Every decision is written into the submitter's privacy log in the same
  * transaction. Not publishing never means not considered: such submissions still get a response.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import { inTransaction, engineOf } from "#db/connection.server";
-import type { Channel, Database, ResponseDecision } from "#db/schema";
+import type { Channel, Database } from "#db/schema";
 import { parseId } from "~/modules/forms/parse.server";
 import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
@@ -21,7 +21,6 @@ export type NotPublishedReason = (typeof NOT_PUBLISHED_REASONS)[number];
 export { RESPONSE_DECISIONS } from "./decisions";
 export const QUEUE_STATES = ["received", "published", "published_redacted", "not_published", "withdrawn"] as const;
 export const QUEUE_PAGE_SIZE = 25;
-export const RESPONSE_MAX = 10_000;
 const PUBLICATION_LEGAL_BASIS = LEGAL_BASES.publicTask;
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -105,7 +104,7 @@ export interface QueueRow {
   sectionId: number | null;
 }
 
-/** The response states a submission can have (written by submissions.server.ts and respond()). */
+/** The response states a submission can have (written by submissions.server.ts and considerations/considerations.server.ts). */
 export const RESPONSE_STATES = ["pending", "answered"] as const;
 
 /**
@@ -563,54 +562,6 @@ export async function queueNeighbours(db: Db, organisationId: number, procedureI
     .limit(1)
     .executeTakeFirst();
   return { previous: before?.id ?? null, next: after?.id ?? null };
-}
-
-/** One official response for one or more submissions of the same procedure. */
-export async function respond(
-  db: Kysely<Database>,
-  args: { organisationId: number; procedureId: number; submissionIds: number[]; moderatorId: number; decision: ResponseDecision; text: string; now?: Date },
-): Promise<number> {
-  const now = args.now ?? new Date();
-  const ids = [...new Set(args.submissionIds)];
-  if (ids.length === 0 || ids.length > 500) throw new HttpError(400, "unknown_field");
-  return inTransaction(db, async (trx) => {
-    const submissions = await trx
-      .selectFrom("submissions")
-      .select(["id", "organisation_id", "state"])
-      .where("organisation_id", "=", args.organisationId)
-      .where("procedure_id", "=", args.procedureId)
-      .where("id", "in", ids)
-      .execute();
-    if (submissions.length !== ids.length) throw new HttpError(404, "not_found");
-    if (submissions.some((s) => s.state === "withdrawn")) throw new HttpError(409, "withdraw_not_possible");
-    const { id } = await trx
-      .insertInto("responses")
-      .values({
-        organisation_id: args.organisationId,
-        procedure_id: args.procedureId,
-        decision: args.decision,
-        text: args.text,
-        created_by: args.moderatorId,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx.updateTable("submissions").set({ response_id: id, response_state: "answered" }).where("id", "in", ids).execute();
-    for (const s of submissions) {
-      await appendPrivacyEvent(trx, target(s), {
-        type: "response_given",
-        actorRole: "moderator",
-        actorAccountId: args.moderatorId,
-        categories: ["content"],
-        purpose: "moderation",
-        legalBasis: PUBLICATION_LEGAL_BASIS,
-        details: { decision: args.decision, group: ids.length > 1 },
-        occurredAt: now,
-      });
-    }
-    return id;
-  });
 }
 
 /** The official response a resident sees on their page. */
