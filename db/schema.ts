@@ -484,7 +484,7 @@ export interface FileChunkTable {
   data: Uint8Array;
 }
 
-export type DocumentKind = "pdf" | "odt" | "docx" | "png" | "jpeg";
+export type DocumentKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp";
 
 /** A document of a procedure's draft, shown to residents while the procedure is published (issue 17). */
 export interface DocumentTable {

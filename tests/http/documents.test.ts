@@ -159,7 +159,7 @@ describe.each(engines)("documents (%s)", (engine) => {
   it("refuses every bad file with a reason on the form, and stores nothing", async () => {
     const before = await counts();
     const cases: [string, Awaited<ReturnType<typeof upload>>, number, string][] = [
-      ["wrong magic bytes", await upload({ bytes: Buffer.from("<html><script>alert(1)</script></html>"), name: "plan.pdf" }), 400, "ist keine PDF-, ODT-, DOCX-, PNG- oder JPEG-Datei"],
+      ["wrong magic bytes", await upload({ bytes: Buffer.from("<html><script>alert(1)</script></html>"), name: "plan.pdf" }), 400, "ist keine PDF-, ODT-, DOCX-, PNG-, JPEG- oder WebP-Datei"],
       ["zero bytes", await upload({ bytes: Buffer.alloc(0), name: "leer.pdf" }), 400, "Die Datei ist leer"],
       ["a PDF without %%EOF", await upload({ bytes: pdfOf(50_000).subarray(0, 40_000), name: "halb.pdf" }), 400, "unvollständig"],
       ["a PNG without IEND", await upload({ bytes: PNG.subarray(0, PNG.length - 12), name: "bild.png", type: "image/png" }), 400, "unvollständig"],

@@ -20,6 +20,8 @@ export const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2b1b6c40000000049454e44ae426082",
   "hex",
 );
+/** A 1 × 1 white WebP (lossless): "RIFF", its length, "WEBP", one VP8L chunk. */
+export const WEBP = Buffer.from("524946461e000000574542505650384c110000002f0000000007d0fffef7bfff8188e87f0000", "hex");
 /** A tiny JPEG: SOI, an APP0 (JFIF) segment, EOI. */
 export const JPEG = Buffer.concat([Buffer.from("ffd8ffe000104a46494600010100000100010000", "hex"), Buffer.from("ffd9", "hex")]);
 

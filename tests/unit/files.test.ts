@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanFileName, detectFile } from "~/modules/files/detect.server";
-import { DOCX, JPEG, ODT, PNG, pdfOf } from "../support/files";
+import { DOCX, JPEG, ODT, PNG, pdfOf, WEBP } from "../support/files";
 
 const dir = mkdtempSync(join(tmpdir(), "teilhabe-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,6 +20,7 @@ describe("detectFile", () => {
     expect(await detect(pdfOf(2000))).toMatchObject({ ok: true, kind: "pdf", mediaType: "application/pdf" });
     expect(await detect(PNG)).toMatchObject({ ok: true, kind: "png" });
     expect(await detect(JPEG)).toMatchObject({ ok: true, kind: "jpeg" });
+    expect(await detect(WEBP)).toMatchObject({ ok: true, kind: "webp", mediaType: "image/webp" });
     expect(await detect(ODT)).toMatchObject({ ok: true, kind: "odt" });
     expect(await detect(DOCX)).toMatchObject({ ok: true, kind: "docx" });
   });
@@ -36,6 +37,9 @@ describe("detectFile", () => {
     expect(await detect(PNG.subarray(0, PNG.length - 12))).toEqual({ ok: false, problem: "truncated" });
     expect(await detect(JPEG.subarray(0, JPEG.length - 2))).toEqual({ ok: false, problem: "truncated" });
     expect(await detect(ODT.subarray(0, ODT.length - 22))).toEqual({ ok: false, problem: "truncated" });
+    expect(await detect(WEBP.subarray(0, WEBP.length - 4))).toEqual({ ok: false, problem: "truncated" });
+    // a RIFF header that claims less than the file holds is no complete WebP either
+    expect(await detect(Buffer.concat([WEBP, Buffer.alloc(64)]))).toEqual({ ok: false, problem: "truncated" });
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The documents of a procedure's draft (issue 17): PDF, ODT, DOCX, PNG or JPEG, each with a title,
+ * The documents of a procedure's draft (issue 17): PDF, ODT, DOCX, PNG, JPEG or WebP, each with a title,
  * a short description and a required plain-text summary (the accessible alternative BITV expects),
  * in an order the admin chooses. Bytes are checked (type by magic numbers, complete, within the
  * limit) before anything is stored; the file goes into the database's file store (decision 42) and
@@ -17,7 +17,7 @@ import { FORBIDDEN_CHARACTERS, type FieldError } from "~/modules/forms/fields";
 const MB = 1000 * 1000;
 /** DOCUMENT_MAX_BYTES (50 MB); at most 1 GB: sizes are 32-bit columns */
 export const DOCUMENT_MAX_BYTES = Math.min(1000 * MB, Math.max(1, Number(process.env.DOCUMENT_MAX_BYTES) || 50 * MB));
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ["pdf", "odt", "docx", "png", "jpeg"];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ["pdf", "odt", "docx", "png", "jpeg", "webp"];
 export const DOCUMENT_LIMITS = { title: 200, description: 500, summary: 20_000, perProcedure: 30 } as const;
 
 /** What the upload form may bring: one file, a handful of short fields. */

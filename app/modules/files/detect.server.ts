@@ -2,12 +2,13 @@
  * What a file is, from its bytes: the type from its magic numbers (file-type, which also looks into
  * ZIP containers to tell DOCX and ODT apart), then whether it is complete — file-type reads only
  * the start, and a cut-off upload starts like a good file. The end checks are ours: each format
- * has a fixed marker at its end (PDF %%EOF, PNG's IEND chunk, JPEG's EOI, ZIP's end of central directory).
+ * has a fixed marker at its end (PDF %%EOF, PNG's IEND chunk, JPEG's EOI, ZIP's end of central directory)
+ * or, for WebP, its length at the start (the RIFF header says how long the file is).
  */
 import { open } from "node:fs/promises";
 import { fileTypeFromFile } from "file-type";
 
-export type FileKind = "pdf" | "odt" | "docx" | "png" | "jpeg";
+export type FileKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp";
 
 export const MEDIA_TYPES: Record<FileKind, string> = {
   pdf: "application/pdf",
@@ -15,13 +16,14 @@ export const MEDIA_TYPES: Record<FileKind, string> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   png: "image/png",
   jpeg: "image/jpeg",
+  webp: "image/webp",
 };
 
-export const EXTENSIONS: Record<FileKind, string> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpeg: "jpg" };
+export const EXTENSIONS: Record<FileKind, string> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpeg: "jpg", webp: "webp" };
 
 export type Detection = { ok: true; kind: FileKind; mediaType: string } | { ok: false; problem: "empty" | "unknown_type" | "truncated" };
 
-const KIND_BY_EXTENSION: Record<string, FileKind> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpg: "jpeg" };
+const KIND_BY_EXTENSION: Record<string, FileKind> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpg: "jpeg", webp: "webp" };
 
 /** The ZIP end-of-central-directory record sits in the last 22 bytes plus at most a 64 KiB comment. */
 const TAIL_BYTES = 22 + 0xffff;
@@ -37,7 +39,9 @@ export async function detectFile(path: string): Promise<Detection> {
     const length = Math.min(size, TAIL_BYTES);
     const tail = Buffer.alloc(length);
     await file.read(tail, 0, length, size - length);
-    if (!isComplete(kind, tail)) return { ok: false, problem: "truncated" };
+    const head = Buffer.alloc(Math.min(size, 12));
+    await file.read(head, 0, head.length, 0);
+    if (!isComplete(kind, tail, { head, size })) return { ok: false, problem: "truncated" };
     return { ok: true, kind, mediaType: MEDIA_TYPES[kind] };
   } finally {
     await file.close();
@@ -46,8 +50,8 @@ export async function detectFile(path: string): Promise<Detection> {
 
 const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
-/** Whether the file's last bytes hold its format's end marker. */
-export function isComplete(kind: FileKind, tail: Buffer): boolean {
+/** Whether the file's last bytes hold its format's end marker (WebP: whether its RIFF header's length is the file's). */
+export function isComplete(kind: FileKind, tail: Buffer, whole?: { head: Buffer; size: number }): boolean {
   switch (kind) {
     case "pdf":
       // after %%EOF only line ends and padding are allowed; writers differ, so look at the last KiB
@@ -58,6 +62,12 @@ export function isComplete(kind: FileKind, tail: Buffer): boolean {
       // EOI (FF D9), perhaps followed by a few bytes of padding some cameras add
       const end = tail.subarray(-32);
       return end.lastIndexOf(Buffer.from([0xff, 0xd9])) >= 0;
+    }
+    case "webp": {
+      // "RIFF", the length of what follows (little-endian), "WEBP"; a writer may pad to an even length
+      if (!whole || whole.head.length < 12) return false;
+      const length = whole.head.readUInt32LE(4) + 8;
+      return whole.head.subarray(8, 12).toString("latin1") === "WEBP" && (whole.size === length || whole.size === length + (length % 2));
     }
     case "odt":
     case "docx":

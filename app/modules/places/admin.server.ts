@@ -4,7 +4,7 @@ import type { Database } from "#db/schema";
 import type { AuditActor } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
 import { pickerHeight } from "./place";
-import { getPlan, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
+import { getPlan, PLAN_IMAGE_KINDS, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
 
 export type { PlanFormValues };
 
@@ -13,7 +13,7 @@ const EMPTY: PlanFormValues = { document_id: "", alt: "", columns: "8", rows: "8
 const degrees = (v: number | undefined) => (v === undefined ? "" : String(v));
 
 export async function planAdminView(db: Kysely<Database>, procedureId: number, publicPath: string) {
-  const images = await db.selectFrom("documents").select(["id", "title"]).where("procedure_id", "=", procedureId).where("kind", "in", ["png", "jpeg"]).orderBy("position").orderBy("id").execute();
+  const images = await db.selectFrom("documents").select(["id", "title"]).where("procedure_id", "=", procedureId).where("kind", "in", PLAN_IMAGE_KINDS).orderBy("position").orderBy("id").execute();
   const plan = await getPlan(db, procedureId);
   const values: PlanFormValues = plan
     ? {

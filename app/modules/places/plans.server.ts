@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
 import type { OverlayOptions } from "sharp";
-import type { Database } from "#db/schema";
+import type { Database, DocumentKind } from "#db/schema";
 import { loadSharp } from "~/modules/files/sharp.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
@@ -27,6 +27,8 @@ const MAX_INPUT_PIXELS = 60_000_000;
 /** Widths the whole plan is served at (srcset); 576 is the form's picker at twice its CSS width. */
 export const PLAN_WIDTHS = [576, 1000, 1600] as const;
 export const PLAN_ALT_MAX = 1000;
+/** Documents that can become the plan (their kind was detected from their bytes when uploaded). */
+export const PLAN_IMAGE_KINDS: readonly DocumentKind[] = ["png", "jpeg", "webp"];
 
 export interface Plan {
   procedureId: number;
@@ -220,7 +222,7 @@ export async function savePlan(
     .where("documents.id", "=", settings.documentId)
     .executeTakeFirst();
   if (!document) return { ok: false, error: { field: "document_id", message: "errors.document" } };
-  if (document.kind !== "png" && document.kind !== "jpeg") return { ok: false, error: { field: "document_id", message: "errors.notAnImage" } };
+  if (!PLAN_IMAGE_KINDS.includes(document.kind)) return { ok: false, error: { field: "document_id", message: "errors.notAnImage" } };
   let image: Awaited<ReturnType<typeof normalisePlanImage>>;
   try {
     const source = await readAll(db, { id: Number(document.id), byteSize: Number(document.byte_size), chunkBytes: Number(document.chunk_bytes), sha256: document.sha256 });

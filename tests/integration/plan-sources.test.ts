@@ -1,0 +1,89 @@
+/**
+ * Issue 18, where a plan comes from: a WebP document becomes the plan like a PNG or JPEG (re-encoded
+ * by sharp, served as WebP in width variants within the budget), and every change is audited with it.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/connection.server";
+import { migrateToLatest } from "#db/migrate";
+import { seedDemoIfEmpty } from "#db/seed";
+import { addDocument } from "~/modules/documents/documents.server";
+import { loadSharp } from "~/modules/files/sharp.server";
+import { demoPlanPng } from "~/modules/places/demo.server";
+import { getPlan, renderPlanPicture, savePlan } from "~/modules/places/plans.server";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+
+describe.each(engines)("plan sources on %s", (engine) => {
+  let database: TestDatabase;
+  let h: DatabaseHandle;
+  let dir: string;
+  let organisationId: number;
+  let procedureId: number;
+  let actor: { organisationId: number; accountId: number | null; clientAddress?: string };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    h = openDatabase(database.url);
+    await migrateToLatest(h.db);
+    await seedDemoIfEmpty(h.db);
+    dir = await mkdtemp(join(tmpdir(), "teilhabe-plan-sources-"));
+    const procedure = await h.db.selectFrom("procedures").select(["id", "organisation_id"]).where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();
+    organisationId = Number(procedure.organisation_id);
+    procedureId = Number(procedure.id);
+    actor = { organisationId, accountId: null, clientAddress: "192.0.2.1" };
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A file uploaded as a document of the procedure, as the documents page does. */
+  async function upload(name: string, bytes: Buffer) {
+    const path = join(dir, name);
+    await writeFile(path, bytes);
+    const fields = new Map([
+      ["title", [name]],
+      ["description", [""]],
+      ["summary", ["Der Plan der Innenstadt."]],
+    ]);
+    const added = await addDocument(h.db, { organisationId, procedureId, accountId: actor.accountId, fields, file: { field: "file", path, size: bytes.length, fileName: name, declaredType: "" }, fileTooLarge: false });
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    return added.id;
+  }
+
+  const settings = (documentId: number) => ({ documentId, alt: "Der Plan der Innenstadt.", columns: 8, rows: 8, geo: null });
+
+  it("a WebP document becomes the plan: re-encoded, served as WebP at 576/1000/1600 px, the 1000 px one within 120 KB", async () => {
+    const sharp = await loadSharp();
+    const webp = await sharp(await demoPlanPng()).webp({ quality: 95 }).toBuffer();
+    const documentId = await upload("plan.webp", webp);
+    expect(await h.db.selectFrom("documents").select("kind").where("id", "=", documentId).executeTakeFirstOrThrow()).toEqual({ kind: "webp" });
+    expect(await savePlan(h.db, { organisationId, procedureId, settings: settings(documentId), actor })).toEqual({ ok: true, changedImage: true });
+    const plan = (await getPlan(h.db, procedureId))!;
+    expect(plan.documentId).toBe(documentId);
+    expect(plan.grid).toMatchObject({ width: 1600, height: 1200 });
+    const sizes: number[] = [];
+    for (const width of [576, 1000, 1600] as const) {
+      const bytes = await renderPlanPicture(h.db, plan, { kind: "whole", width });
+      expect(bytes.subarray(8, 12).toString("latin1")).toBe("WEBP");
+      expect((await sharp(bytes).metadata()).width).toBe(width);
+      sizes.push(bytes.length);
+    }
+    expect(sizes[1]).toBeLessThanOrEqual(120 * 1024);
+    expect(sizes[0]).toBeLessThan(sizes[1]);
+    const entries = await h.db.selectFrom("audit_log").select(["action", "details_json"]).where("action", "=", "plan_saved").execute();
+    expect(entries).toHaveLength(1);
+  });
+
+  it("a WebP whose bytes are broken is refused as a document; nothing becomes the plan", async () => {
+    const sharp = await loadSharp();
+    const webp = await sharp(await demoPlanPng()).webp().toBuffer();
+    const path = join(dir, "cut.webp");
+    await writeFile(path, webp.subarray(0, webp.length - 100));
+    const added = await addDocument(h.db, { organisationId, procedureId, accountId: actor.accountId, fields: new Map([["title", ["x"]], ["summary", ["x"]]]), file: { field: "file", path, size: 0, fileName: "cut.webp", declaredType: "image/webp" }, fileTooLarge: false });
+    expect(added).toMatchObject({ ok: false, errors: [{ field: "file", message: "documents.errors.truncated" }] });
+  });
+});
