@@ -6,6 +6,7 @@
  * PostgreSQL with TEST_DATABASE_URL). The malware hook is tested against a real clamd
  * (tests/support/clamd.ts) with the EICAR test signature.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,10 @@ import { describeSubmission, requestErasure, withdrawSubmission } from "~/module
 import { validateSubmission } from "~/modules/submissions/validation";
 import { CLAMD_MISSING, EICAR, clamdBinary, startClamd, type RunningClamd } from "../support/clamd";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { projectRoot } from "../support/server";
+import { generateKeySpec, parseKeyRing } from "~/modules/privacy/contact-crypto.server";
+import { reencryptAll } from "~/modules/privacy/key-rotation.server";
+import { resetKeyRing } from "~/modules/privacy/keys.server";
 import { pdfOf, zipOf } from "../support/files";
 
 const dir = mkdtempSync(join(tmpdir(), "teilhabe-attachments-"));
@@ -281,6 +286,71 @@ describe.each(engines)("stored attachments (%s)", (engine) => {
     expect(await sweepUnsentAttachments(h.db, new Date(t0.getTime() + 60 * 60_000))).toBe(0);
     expect(await sweepUnsentAttachments(h.db, new Date(t0.getTime() + 25 * 60 * 60_000))).toBe(1);
     expect(await listDraftAttachments(h.db, procedure.id, "never-sent-draft-00001")).toEqual([]);
+  });
+
+  it("`npm run keys:rotate` re-seals each file's name and keys with the new key: the files still open, and the old key is no longer needed", async () => {
+    const submission = await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedure.id).orderBy("id").executeTakeFirstOrThrow();
+    const photoResult = await prepareAttachment(spooled(await photo(), "Radweg vorher.jpg"), null);
+    const pdfResult = await prepareAttachment(spooled(pdfOf(300_000, 9), "Scan Brief.pdf"), null);
+    if (!photoResult.ok || !pdfResult.ok) throw new Error("test files refused");
+    const stored = { organisationId: procedure.organisationId, procedureId: procedure.id, source: "desk" as const, submissionId: Number(submission.id), legalBasis: "Art. 6 (1) e DSGVO" };
+    const photoToken = await storeAttachment(h.db, photoResult.prepared, stored);
+    const pdfToken = await storeAttachment(h.db, pdfResult.prepared, stored);
+    await photoResult.cleanup();
+    const rows = () => h.db.selectFrom("attachments").select(["token", "name_sealed", "key_sealed", "thumb_key_sealed", "blob_id"]).where("token", "in", [photoToken, pdfToken]).orderBy("id").execute();
+    const before = await rows();
+    const open = async () => {
+      const pdf = await findAttachment(h.db, procedure.organisationId, pdfToken);
+      const image = await findAttachment(h.db, procedure.organisationId, photoToken);
+      const thumb = await findAttachment(h.db, procedure.organisationId, photoToken, true);
+      return {
+        names: [image!.fileName, pdf!.fileName],
+        pdf: await read(pdf!.read()),
+        imageWidth: (await sharp(await read(image!.read())).metadata()).width,
+        thumbWidth: (await sharp(await read(thumb!.read())).metadata()).width,
+      };
+    };
+    const expected = { names: ["Radweg vorher.jpg", "Scan Brief.pdf"], pdf: pdfOf(300_000, 9), imageWidth: 640, thumbWidth: 320 };
+    expect(await open()).toEqual(expected);
+
+    const oldSpec = process.env.CONTACT_DATA_KEYS!;
+    const newSpec = generateKeySpec("filesrotated");
+    try {
+      const cli = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/rotate-keys.ts"], {
+        cwd: projectRoot,
+        env: { ...process.env, DATABASE_URL: database.url, CONTACT_DATA_KEYS: `${newSpec},${oldSpec}` },
+        encoding: "utf8",
+      });
+      expect(cli.stderr).toBe("");
+      expect(cli.status).toBe(0);
+      expect(cli.stdout).toMatch(/Re-encrypted with key "filesrotated": .*\b2 attached files/);
+      const after = await rows();
+      for (const row of after) {
+        expect(row.name_sealed).toMatch(/^v1\.filesrotated\./);
+        expect(row.key_sealed).toMatch(/^v1\.filesrotated\./);
+      }
+      expect(after[0].thumb_key_sealed).toMatch(/^v1\.filesrotated\./);
+      expect(after[1].thumb_key_sealed).toBeNull();
+      // the keys are re-wrapped, the stored bytes untouched
+      expect(after.map((r) => r.blob_id)).toEqual(before.map((r) => r.blob_id));
+
+      // only the new key: every file, its name and the thumbnail still open
+      process.env.CONTACT_DATA_KEYS = newSpec;
+      resetKeyRing();
+      expect(await open()).toEqual(expected);
+      // only the old key: nothing opens any more, it can be retired
+      process.env.CONTACT_DATA_KEYS = oldSpec;
+      resetKeyRing();
+      await expect(open()).rejects.toThrow(/filesrotated/);
+      // nothing left to do the second time
+      expect((await reencryptAll(h.db, parseKeyRing(newSpec))).attachments).toBe(0);
+    } finally {
+      // back under the test key for the other tests
+      await reencryptAll(h.db, parseKeyRing(`${oldSpec},${newSpec}`));
+      process.env.CONTACT_DATA_KEYS = oldSpec;
+      resetKeyRing();
+    }
+    expect(await open()).toEqual(expected);
   });
 });
 

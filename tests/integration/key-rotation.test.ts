@@ -75,7 +75,7 @@ describe.each(engines)("key rotation of barrier reports on %s", (engine) => {
       });
       expect(cli.stderr).toBe("");
       expect(cli.status).toBe(0);
-      expect(cli.stdout).toMatch(/Re-encrypted with key "rotated": .*\b2 barrier reports\./);
+      expect(cli.stdout).toMatch(/Re-encrypted with key "rotated": .*\b2 barrier reports, /);
 
       const b = await rowOf(both.reference);
       expect(b.contact_email).toMatch(/^v1\.rotated\./);

@@ -18,7 +18,8 @@ import { UPLOAD_DIR, type MultipartLimits } from "~/modules/http/multipart.serve
 import type { ActorRole, NewPrivacyEvent } from "~/modules/privacy-log/events";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
-import { decryptStream, encryptFile, openText, sealText } from "./crypto.server";
+import type { KeyRing } from "~/modules/privacy/contact-crypto.server";
+import { decryptStream, encryptFile, openText, resealed, sealText } from "./crypto.server";
 import type { PreparedAttachment } from "./inspect.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -449,4 +450,37 @@ export async function sweepUnsentAttachments(db: Kysely<Database>, now: Date = n
   const rows = await db.selectFrom("attachments").select(["id", "blob_id", "thumb_blob_id"]).where("submission_id", "is", null).where("created_at", "<", cutoff).execute();
   for (const row of rows) await db.transaction().execute((trx) => deleteRows(trx, [row]));
   return rows.length;
+}
+
+/**
+ * Key rotation (`npm run keys:rotate`): every file's name and its own keys (file, thumbnail) sealed
+ * with an older key of the ring are sealed again with the current one, in pages of rows, each row in
+ * one update. Returns how many files were re-sealed.
+ */
+export async function resealAttachmentKeys(db: Kysely<Database>, ring: KeyRing): Promise<number> {
+  let resealedFiles = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom("attachments")
+      .select(["id", "token", "name_sealed", "key_sealed", "thumb_key_sealed"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(500)
+      .execute();
+    if (rows.length === 0) return resealedFiles;
+    for (const row of rows) {
+      after = Number(row.id);
+      const name = resealed(ring, row.token, "name", row.name_sealed);
+      const key = resealed(ring, row.token, "file", row.key_sealed);
+      const thumb = row.thumb_key_sealed === null ? null : resealed(ring, row.token, "thumb", row.thumb_key_sealed);
+      if (name === null && key === null && thumb === null) continue;
+      await db
+        .updateTable("attachments")
+        .set({ name_sealed: name ?? row.name_sealed, key_sealed: key ?? row.key_sealed, thumb_key_sealed: thumb ?? row.thumb_key_sealed })
+        .where("id", "=", row.id)
+        .execute();
+      resealedFiles++;
+    }
+  }
 }

@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { decryptField, encryptField, needsReencryption, type KeyRing } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { secureRandomBytes } from "~/modules/privacy/random.server";
 
@@ -21,6 +21,16 @@ interface FileKey {
 }
 
 const aadFor = (token: string, part: string) => `attachments:${token}:${part}`;
+
+/**
+ * Key rotation: a value sealed with an older key of the ring, sealed again with its current key (same
+ * token and part), or null when it is already under the current key. A file's own key is re-wrapped,
+ * not changed: its bytes stay as they are, and the old ring key no longer opens anything stored.
+ */
+export function resealed(ring: KeyRing, token: string, part: string, sealed: string): string | null {
+  if (!needsReencryption(ring, sealed)) return null;
+  return encryptField(ring, decryptField(ring, sealed, aadFor(token, part)), aadFor(token, part));
+}
 
 export function sealText(token: string, part: string, text: string): string {
   return encryptField(getKeyRing(), text, aadFor(token, part));

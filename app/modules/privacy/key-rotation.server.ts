@@ -2,7 +2,8 @@
  * Key rotation: after a new key is put first in CONTACT_DATA_KEYS (the old one kept after it),
  * every stored ciphertext is decrypted with whichever key sealed it and sealed again with the new
  * one: submissions' contact details, drafts (answers and receipt codes), barrier reports' contact
- * data, staff TOTP secrets (enabled and being set up) and the app's own keys (server_keys). Once
+ * data, staff TOTP secrets (enabled and being set up), the app's own keys (server_keys) and the
+ * names and per-file keys of attachments (re-wrapped; the files' bytes stay as they are). Once
  * this has run, the old key can be removed from CONTACT_DATA_KEYS. A new kind of encrypted value
  * joins the list here (tests/integration/key-rotation.test.ts checks that none is left behind).
  */
@@ -10,6 +11,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { reencryptBarrierContacts } from "~/modules/accessibility/accessibility.server";
 import { reencryptTotpSecrets } from "~/modules/accounts/accounts.server";
+import { resealAttachmentKeys } from "~/modules/attachments/attachments.server";
 import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "./contact-crypto.server";
 import { reencryptServerSecrets } from "./server-keys.server";
 
@@ -27,6 +29,7 @@ export interface RotationResult {
   totpSecrets: number;
   serverKeys: number;
   draftCodes: number;
+  attachments: number;
 }
 
 export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise<RotationResult> {
@@ -60,5 +63,7 @@ export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise
   const barrierReports = await reencryptBarrierContacts(db, ring);
   const totpSecrets = await reencryptTotpSecrets(db, ring);
   const { serverKeys, draftCodes } = await reencryptServerSecrets(db, ring);
-  return { contactRows, drafts, barrierReports, totpSecrets, serverKeys, draftCodes };
+  // attachments (decision 54): their names and per-file keys, sealed with the ring like contact data
+  const attachments = await resealAttachmentKeys(db, ring);
+  return { contactRows, drafts, barrierReports, totpSecrets, serverKeys, draftCodes, attachments };
 }
