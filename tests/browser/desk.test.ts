@@ -22,6 +22,7 @@ import type { Client } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
 import { inspectFocus, rememberUnfocused, type Stop } from "../support/focus";
+import { berlinDay } from "~/i18n/dates";
 
 const ORG = "/musterstadt";
 const DESK = `${ORG}/verwaltung/schalter`;
@@ -43,7 +44,8 @@ const Q = {
 };
 
 /** The day post is received: the server compares it with its own UTC date (nothing "in the future"). */
-const today = () => new Date().toISOString().slice(0, 10);
+// the desk's days are Berlin days (between 23:00 and 24:00 UTC in winter, Berlin is a day ahead)
+const today = () => berlinDay(new Date().toISOString());
 
 let server: TestServer;
 let database: DatabaseHandle;

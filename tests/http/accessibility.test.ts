@@ -10,6 +10,7 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { Client, mainOf, rawGet, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { berlinDay } from "~/i18n/dates";
 
 const ORG = "/musterstadt";
 const FORM = `${ORG}/barrierefreiheit/melden`;
@@ -226,7 +227,7 @@ describe("accessibility statement and barrier reports", () => {
     const { client: admin } = await signIn(server.url, DEMO.admin, { db: h.db });
     const editor = `${ORG}/verwaltung/barrierefreiheit/erklaerung`;
     const csrf = csrfOf(await (await admin.get(editor)).text());
-    const today = new Date().toISOString().slice(0, 10);
+    const today = berlinDay(new Date().toISOString());
     const base: [string, string][] = [["_csrf", csrf], ["conformance", "partial"], ["method", "external_test"], ["prepared_on", "2026-01-10"], ["reviewed_on", today], ["standard", "charts"], ["federal_body", "Schlichtungsstelle BGG"], ["state_body", ""]];
     const bad = await admin.post(editor, [...base.filter(([k]) => k !== "reviewed_on"), ["reviewed_on", "2025-01-01"], ["custom_0_part", "Stadtplan"]]);
     expect(bad.status).toBe(400);

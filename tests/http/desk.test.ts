@@ -10,8 +10,10 @@ import { formatDate } from "~/i18n/format";
 import { Client, mainOf, textOf } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { berlinDay } from "~/i18n/dates";
 
-const today = () => new Date().toISOString().slice(0, 10);
+// the desk's days are Berlin days (between 23:00 and 24:00 UTC in winter, Berlin is a day ahead)
+const today = () => berlinDay(new Date().toISOString());
 
 describe("the staff desk", () => {
   let server: TestServer;

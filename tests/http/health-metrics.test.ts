@@ -11,6 +11,7 @@ import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { Client } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { berlinDay } from "~/i18n/dates";
 
 const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,7 +131,7 @@ describe("health, readiness and metrics", () => {
     const form = await (await staff.get(`/musterstadt/verwaltung/schalter/${procedureId}/paper`)).text();
     const body: [string, string][] = [
       ["_csrf", csrfOf(form)], ["entry_key", form.match(/name="entry_key" value="([^"]+)"/)![1]], ["source_reference", "F1-METRIK1"],
-      ["received_on", new Date().toISOString().slice(0, 10)], ["q1", "Auf Papier eingegangen."], ["q3", "bus"], ["q5", "2"],
+      ["received_on", berlinDay(new Date().toISOString())], ["q1", "Auf Papier eingegangen."], ["q3", "bus"], ["q5", "2"],
     ];
     expect((await staff.post(`/musterstadt/verwaltung/schalter/${procedureId}/paper`, body)).status).toBe(303);
     expect((await staff.post(`/musterstadt/verwaltung/schalter/${procedureId}/paper`, body)).status).toBe(303); // the same form again

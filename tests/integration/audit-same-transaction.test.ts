@@ -35,6 +35,7 @@ import { findPublicProcedure } from "~/modules/procedures/procedures.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { pdfOf } from "../support/files";
+import { berlinDay } from "~/i18n/dates";
 
 const form = (fields: Record<string, string | string[]>) => new Map(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
 
@@ -266,7 +267,7 @@ describe.each(engines)("audit entries in the change's transaction on %s", (engin
     const request = new Request("http://localhost/abmelden", { method: "POST", headers: { cookie: await sessionCookie().serialize(token) } });
     const { id: found } = await submission();
     const procedure = (await findPublicProcedure(db(), admin.organisationId, "radverkehrsplan-2030"))!;
-    const today = new Date().toISOString().slice(0, 10);
+    const today = berlinDay(new Date().toISOString());
     const failures = () => db().selectFrom("rate_limits").select((eb) => eb.fn.countAll().as("n")).where("key", "like", "totp-fail:%").executeTakeFirstOrThrow().then((r) => Number(r.n));
     const before = { sessions: await count("staff_sessions"), events: await count("privacy_events"), audit: await count("audit_log"), failures: await failures() };
 

@@ -33,6 +33,7 @@ import { DOCX, JPEG, ODT, PNG } from "./files";
 import { Client } from "./http";
 import type { TestServer } from "./server";
 import { DEMO, csrfOf, signIn } from "./staff";
+import { berlinDay as berlinDayOf } from "~/i18n/dates";
 
 export const ORG = "/musterstadt";
 export const STAFF = `${ORG}/verwaltung`;
@@ -223,7 +224,7 @@ export const STAFF_PAGES: RegisteredPage[] = [
   staff("staff", "desk: e-mail alert for a caller", `${STAFF}/schalter/benachrichtigung`),
   staff("staff", "desk: find without the code, one found", `${STAFF}/schalter/finden`, {
     post: async (s) => {
-      const today = new Date().toISOString().slice(0, 10);
+      const today = berlinDay(new Date());
       return [...(await hiddenFields(s, "staff", `${STAFF}/schalter/finden`)), ["procedure", String(s.ids.open)], ["channel", "phone"], ["from", today], ["to", today], ["words", "Licht im Park"]];
     },
   }),
@@ -246,7 +247,7 @@ export function visits(pages: RegisteredPage[] = ALL_PAGES, only?: readonly stri
 export const withLanguage = (path: string, lng: string) => `${path}${path.includes("?") ? "&" : "?"}lng=${lng}`;
 
 const DAY = 86_400_000;
-const berlinDay = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(d);
+const berlinDay = (d: Date) => berlinDayOf(d.toISOString());
 
 /** Four documents of the other kinds, as an admin would upload them. */
 async function addExampleDocuments(db: DatabaseHandle["db"], organisationId: number, procedureId: number) {
