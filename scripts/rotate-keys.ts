@@ -20,7 +20,7 @@ try {
   const result = await reencryptAll(db, ring);
   console.log(
     `Re-encrypted with key "${ring.current.id}": ${result.contactRows} contact records, ${result.drafts} drafts, ${result.draftCodes} receipt codes in drafts, ` +
-      `${result.totpSecrets} second-factor secrets, ${result.serverKeys} app keys, ${result.barrierReports} barrier reports, ${result.attachments} attached files (their keys).`,
+      `${result.totpSecrets} second-factor secrets, ${result.serverKeys} app keys, ${result.barrierReports} barrier reports, ${result.alerts} e-mail alerts, ${result.attachments} attached files (their keys).`,
   );
 } finally {
   await close();

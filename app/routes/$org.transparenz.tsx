@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TransparencyPage() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, organisation } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const { t, i18n } = useTranslation("transparency");
   const errors = outcome && "errors" in outcome ? outcome.errors : [];
@@ -86,6 +86,14 @@ export default function TransparencyPage() {
         <li>
           <a href="/transparenz/key">{t("latest.keyLink")}</a>
         </li>
+        {overview.checkpoint ? (
+          // the catalogue describes the published checkpoints, so it exists from the first one on
+          <li>
+            <a href={`/${organisation.slug}/transparenz/dcat.jsonld`} type="application/ld+json">
+              {t("latest.catalogueLink")}
+            </a>
+          </li>
+        ) : null}
       </ul>
       <p>{t("latest.key")}</p>
       <p className="verbatim" dir="ltr" lang="en">

@@ -197,6 +197,11 @@ describe("the transparency log over HTTP", () => {
     const files = doc["dcat:distribution"].map((d: any) => d["dcat:downloadURL"]["@id"]);
     expect(files).toEqual(["/transparenz/checkpoint", "/transparenz/checkpoints", "/transparenz/key"]);
     for (const file of files) expect((await fetch(`${server.url}${file}`)).status).toBe(200);
+    // the transparency page links the catalogue and the files it lists
+    const page = await (await fetch(`${server.url}${ORG}/transparenz`, { headers: { "accept-language": "en" } })).text();
+    const links = [...page.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)</g)].map((m) => [m[1], m[2]]);
+    for (const file of [...files, `${ORG}/transparenz/dcat.jsonld`]) expect(links.map(([href]) => href)).toContain(file);
+    expect(links).toContainEqual([`${ORG}/transparenz/dcat.jsonld`, "Description of these files for open-data portals (DCAT, JSON-LD)"]);
     const report = await validate(await jsonLdTriples(text, `${server.url}${ORG}/transparenz/dcat.jsonld`), await readGraphs([join(projectRoot, "tests/fixtures/dcat-ap-de/teilhabe-shapes.ttl")]));
     expect(report.results).toEqual([]);
   });

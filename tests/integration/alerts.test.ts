@@ -5,13 +5,14 @@
  * erasure of unconfirmed sign-ups after 48 hours, limits per address that answer the same, the
  * alert's own privacy log, and a large send stopped midway and resumed (nobody twice, nobody lost).
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
 import { ADDRESS_LIMIT, tokenDigest, validateSignup } from "~/modules/alerts/alerts";
 import { offeredTags, setProcedureTags } from "~/modules/alerts/tags.server";
-import { confirmAlert, endAlertByToken, exportAlert, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
+import { confirmAlert, describeAlert, endAlertByToken, exportAlert, runAlertRetention, signUp } from "~/modules/alerts/alerts.server";
 import { createNotices, fanOut, sendAlertMails } from "~/modules/alerts/sending.server";
 import type { Mailer } from "~/modules/notifications/outbox.server";
 import { readAlertLog } from "~/modules/privacy-log/alert-log.server";
@@ -24,6 +25,10 @@ import { createHash } from "node:crypto";
 import { H_LEAF, rootFromPath } from "../support/rfc9162";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { LocalSmtp, type ReceivedMail } from "../support/smtp";
+import { projectRoot } from "../support/server";
+import { generateKeySpec, parseKeyRing } from "~/modules/privacy/contact-crypto.server";
+import { reencryptAll } from "~/modules/privacy/key-rotation.server";
+import { resetKeyRing } from "~/modules/privacy/keys.server";
 
 const HOUR = 3_600_000;
 const ORIGIN = "https://beteiligung.example";
@@ -338,5 +343,65 @@ describe.each(engines)("e-mail alerts on %s", (engine) => {
     expect(await reached("Haushalt", "", "")).toEqual([everything, south]);
     const log = await readAlertLog(h.db, trafficNorth);
     expect(log.events.find((e) => e.type === "requested")?.details).toMatchObject({ topics: "Verkehr", districts: "Nordviertel" });
+  });
+
+  it("key rotation re-seals every alert's address and link: with only the new key the alert still sends, opens and unsubscribes", async () => {
+    const address = `rotation.${engine}@example.org`;
+    const now = new Date(Date.now() + 40 * 60_000);
+    // the earlier tests' hundreds of alerts are not this test's subject: only this alert's mail is sent
+    const othersQuiet = () =>
+      h.db.updateTable("alert_deliveries").set({ state: "cancelled", next_attempt_at: null }).where("state", "in", ["pending", "failed"]).where("alert_id", "!=", signed.stored ? signed.alertId : 0).execute();
+    const signed = await sign(address, "en", ["new_procedures"], now);
+    if (!signed.stored) throw new Error("not stored");
+    await othersQuiet();
+    await send({ now: () => now });
+    const token = tokenIn(mailsTo(address)[0], "bestaetigen")!;
+    expect(await confirmAlert(h.db, orgId, token, now)).toBe("confirmed");
+
+    const oldSpec = process.env.CONTACT_DATA_KEYS!;
+    const newSpec = generateKeySpec("alertsrotated");
+    try {
+      // the operator's command, as run in production
+      const cli = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/rotate-keys.ts"], {
+        cwd: projectRoot,
+        env: { ...process.env, DATABASE_URL: testDb.url, CONTACT_DATA_KEYS: `${newSpec},${oldSpec}` },
+        encoding: "utf8",
+      });
+      expect(cli.stderr).toBe("");
+      expect(cli.status).toBe(0);
+      expect(cli.stdout).toMatch(/Re-encrypted with key "alertsrotated": .*\b[1-9]\d* e-mail alerts,/);
+      const row = await h.db.selectFrom("alerts").select(["email", "token_sealed"]).where("id", "=", signed.alertId).executeTakeFirstOrThrow();
+      expect(row.email).toMatch(/^v1\.alertsrotated\./);
+      expect(row.token_sealed).toMatch(/^v1\.alertsrotated\./);
+      // no live alert is left under the old key
+      const live = await h.db.selectFrom("alerts").select(["email", "token_sealed"]).where("state", "in", ["pending", "confirmed"]).execute();
+      for (const r of live) expect([r.email, r.token_sealed].every((v) => v === null || v.startsWith("v1.alertsrotated."))).toBe(true);
+
+      // only the new key left: the manage page reads the address, a new procedure reaches it, the link unsubscribes
+      process.env.CONTACT_DATA_KEYS = newSpec;
+      resetKeyRing();
+      expect((await describeAlert(h.db, orgId, token)).alert.maskedEmail).toMatch(/^r.*@example\.org$/);
+      expect((await exportAlert(h.db, orgId, token, now)).alert.email).toBe(address);
+      const later = new Date(now.getTime() + 60_000);
+      await openNewProcedure("Nach dem Schlüsselwechsel", later);
+      await createNotices(h.db, later);
+      await fanOut(h.db, later);
+      await othersQuiet();
+      await send({ now: () => later });
+      const mails = mailsTo(address);
+      expect(mails).toHaveLength(2);
+      expect(mails[1].text).toContain("Nach dem Schlüsselwechsel");
+      expect(tokenIn(mails[1], "abmelden")).toBe(token);
+      await endAlertByToken(h.db, orgId, token, "unsubscribed", later);
+      expect((await h.db.selectFrom("alerts").select(["state", "email"]).where("id", "=", signed.alertId).executeTakeFirstOrThrow())).toEqual({ state: "unsubscribed", email: null });
+
+      // nothing left to do the second time
+      expect((await reencryptAll(h.db, parseKeyRing(newSpec))).alerts).toBe(0);
+    } finally {
+      // back under the test key for the other engines
+      await reencryptAll(h.db, parseKeyRing(`${oldSpec},${newSpec}`));
+      process.env.CONTACT_DATA_KEYS = oldSpec;
+      resetKeyRing();
+    }
   });
 });

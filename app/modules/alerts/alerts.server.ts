@@ -11,7 +11,7 @@ import { HttpError } from "~/modules/http/errors";
 import { clientBucket, hitRateLimit } from "~/modules/http/rate-limit.server";
 import { CONSENT_LEGAL_BASIS, DATA_RIGHTS_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { appendAlertEvents, readAlertLog, type AlertEvent, type NewAlertEvent } from "~/modules/privacy-log/alert-log.server";
-import { decryptField, encryptField } from "~/modules/privacy/contact-crypto.server";
+import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "~/modules/privacy/contact-crypto.server";
 import { getKeyRing } from "~/modules/privacy/keys.server";
 import { maskEmail } from "~/modules/privacy/masking";
 import { controllerForExport } from "~/modules/privacy/rights.server";
@@ -381,4 +381,32 @@ export function openAlertSecrets(row: { token_digest: string; token_sealed: stri
   if (!row.email) return null;
   const ring = getKeyRing();
   return { email: decryptField(ring, row.email, emailAad(row.token_digest)), token: decryptField(ring, row.token_sealed, tokenAad(row.token_digest)) };
+}
+
+/**
+ * Key rotation (`npm run keys:rotate`): seals every alert's address and manage link that is not yet
+ * under the ring's current key with it, so the old key can go and alerts still send and open.
+ * Returns the alerts changed.
+ */
+export async function reencryptAlertSecrets(db: Kysely<Database>, ring: KeyRing): Promise<number> {
+  const rows = await db.selectFrom("alerts").select(["id", "token_digest", "token_sealed", "email"]).orderBy("id").execute();
+  let changed = 0;
+  for (const row of rows) {
+    const update: { token_sealed?: string; email?: string } = {};
+    if (row.token_sealed && needsReencryption(ring, row.token_sealed)) {
+      const aad = tokenAad(row.token_digest);
+      update.token_sealed = encryptField(ring, isEncrypted(row.token_sealed) ? decryptField(ring, row.token_sealed, aad) : row.token_sealed, aad);
+    }
+    if (row.email && needsReencryption(ring, row.email)) {
+      const aad = emailAad(row.token_digest);
+      update.email = encryptField(ring, isEncrypted(row.email) ? decryptField(ring, row.email, aad) : row.email, aad);
+    }
+    if (Object.keys(update).length === 0) continue;
+    // only if still as read: an alert ended meanwhile keeps no address
+    let q = db.updateTable("alerts").set(update).where("id", "=", row.id).where("token_sealed", "=", row.token_sealed);
+    q = row.email === null ? q.where("email", "is", null) : q.where("email", "=", row.email);
+    const result = await q.executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) changed++;
+  }
+  return changed;
 }

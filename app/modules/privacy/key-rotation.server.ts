@@ -2,8 +2,9 @@
  * Key rotation: after a new key is put first in CONTACT_DATA_KEYS (the old one kept after it),
  * every stored ciphertext is decrypted with whichever key sealed it and sealed again with the new
  * one: submissions' contact details, drafts (answers and receipt codes), barrier reports' contact
- * data, staff TOTP secrets (enabled and being set up), the app's own keys (server_keys) and the
- * names and per-file keys of attachments (re-wrapped; the files' bytes stay as they are). Once
+ * data, e-mail alerts' addresses and manage links, staff TOTP secrets (enabled and being set up),
+ * the app's own keys (server_keys) and the names and per-file keys of attachments (re-wrapped; the
+ * files' bytes stay as they are). Once
  * this has run, the old key can be removed from CONTACT_DATA_KEYS. A new kind of encrypted value
  * joins the list here (tests/integration/key-rotation.test.ts checks that none is left behind).
  */
@@ -12,6 +13,7 @@ import type { Database } from "#db/schema";
 import { reencryptBarrierContacts } from "~/modules/accessibility/accessibility.server";
 import { reencryptTotpSecrets } from "~/modules/accounts/accounts.server";
 import { resealAttachmentKeys } from "~/modules/attachments/attachments.server";
+import { reencryptAlertSecrets } from "~/modules/alerts/alerts.server";
 import { decryptField, encryptField, isEncrypted, needsReencryption, type KeyRing } from "./contact-crypto.server";
 import { reencryptServerSecrets } from "./server-keys.server";
 
@@ -26,6 +28,7 @@ export interface RotationResult {
   contactRows: number;
   drafts: number;
   barrierReports: number;
+  alerts: number;
   totpSecrets: number;
   serverKeys: number;
   draftCodes: number;
@@ -61,9 +64,10 @@ export async function reencryptAll(db: Kysely<Database>, ring: KeyRing): Promise
   }
   // the contact data of barrier reports (migration 0009), bound to each report's reference
   const barrierReports = await reencryptBarrierContacts(db, ring);
+  const alerts = await reencryptAlertSecrets(db, ring);
   const totpSecrets = await reencryptTotpSecrets(db, ring);
   const { serverKeys, draftCodes } = await reencryptServerSecrets(db, ring);
   // attachments (decision 54): their names and per-file keys, sealed with the ring like contact data
   const attachments = await resealAttachmentKeys(db, ring);
-  return { contactRows, drafts, barrierReports, totpSecrets, serverKeys, draftCodes, attachments };
+  return { contactRows, drafts, barrierReports, alerts, totpSecrets, serverKeys, draftCodes, attachments };
 }
