@@ -48,6 +48,12 @@ export function berlinDay(iso: string): string {
   return `${String(p.year).padStart(4, "0")}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
 }
 
+/** Whether a value is a calendar day as a date input sends it ("2026-05-31"; not "2026-02-30"). */
+export function isIsoDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === value;
+}
 
 /** A date as a date input sends it (2026-05-31), or as typed where there is no date picker (31.5.2026). */
 export function parseDay(raw: string): string | null {

@@ -16,18 +16,13 @@ import { groupForResponse, procedureForModeration } from "~/modules/moderation/m
 import { GROUP_MAX, considerationErrors, recordConsideration } from "~/modules/considerations/considerations.server";
 import { decisionChoices } from "~/modules/considerations/labels.server";
 import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
-
-const parseIds = (values: string[]) => {
-  const ids = values.map(Number);
-  if (ids.length === 0 || ids.length > GROUP_MAX || ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new HttpError(400, "unknown_field");
-  return [...new Set(ids)];
-};
+import { parseIds } from "~/modules/forms/parse.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const procedure = await procedureForModeration(getDb(), user.organisationId, params.procedureId);
-    const ids = parseIds(new URL(request.url).searchParams.getAll("id"));
+    const ids = parseIds(new URL(request.url).searchParams.getAll("id"), GROUP_MAX);
     const { t, locale } = await getT(request, "moderation");
     const group = await groupForResponse(getDb(), user.organisationId, procedure, ids);
     const { choices: decisions } = await decisionChoices(getDb(), user.organisationId, t, locale);
@@ -41,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const db = getDb();
     const procedure = await procedureForModeration(db, user.organisationId, params.procedureId);
     for (const name of fields.keys()) if (!["id", "decision", "response_text"].includes(name)) throw new HttpError(400, "unknown_field");
-    const ids = parseIds(fields.get("id") ?? []);
+    const ids = parseIds(fields.get("id") ?? [], GROUP_MAX);
     const decision = fields.get("decision")?.[0] ?? "";
     const text = (fields.get("response_text")?.[0] ?? "").replace(/\r\n?/g, "\n").trim();
     const errors: FieldError[] = await considerationErrors(db, user.organisationId, decision, text);

@@ -17,22 +17,17 @@ import { MODERATION_ROLES } from "~/modules/accounts/roles";
 import { HttpError } from "~/modules/http/errors";
 import { SelectedStatements } from "~/modules/moderation/ui/SelectedStatements";
 import { withErrorPages } from "~/modules/http/route-errors.server";
-import { bulkModerateAs } from "~/modules/moderation/moderator-actions.server";
+import { BULK_MAX, bulkModerateAs } from "~/modules/moderation/moderator-actions.server";
 import { NOT_PUBLISHED_REASONS, groupForResponse, procedureForModeration, type NotPublishedReason } from "~/modules/moderation/moderation.server";
 import type { FieldError } from "~/modules/forms/fields";
-
-const parseIds = (values: string[]) => {
-  const ids = values.map(Number);
-  if (ids.length === 0 || ids.length > 100 || ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new HttpError(400, "unknown_field");
-  return [...new Set(ids)];
-};
+import { parseIds } from "~/modules/forms/parse.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const user = await requireStaff(request, params, MODERATION_ROLES);
     const procedure = await procedureForModeration(getDb(), user.organisationId, params.procedureId);
     const url = new URL(request.url);
-    const ids = parseIds(url.searchParams.getAll("id"));
+    const ids = parseIds(url.searchParams.getAll("id"), BULK_MAX);
     const { t } = await getT(request, "moderation");
     const done = url.searchParams.get("erledigt");
     return {
@@ -56,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (!["id", "intent", "reason"].includes(name)) throw new HttpError(400, "unknown_field");
       if (name !== "id" && values.length > 1) throw new HttpError(400, "repeated_field");
     }
-    const ids = parseIds(fields.get("id") ?? []);
+    const ids = parseIds(fields.get("id") ?? [], BULK_MAX);
     const intent = fields.get("intent")?.[0];
     if (intent !== "publish" && intent !== "not_publish") throw new HttpError(400, "unknown_field");
     const reason = fields.get("reason")?.[0] ?? "";

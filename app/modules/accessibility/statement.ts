@@ -3,6 +3,7 @@
  * language, each admin decides which apply) and the defaults an organisation starts with.
  */
 import type { Conformance, LegalFramework, StatementMethod } from "#db/schema";
+import { isIsoDay } from "~/i18n/dates";
 import { codePointLength, normaliseText, type FieldError } from "~/modules/forms/fields";
 import { checkText } from "./reports";
 
@@ -93,8 +94,6 @@ export const EMPTY_CUSTOM_ROWS = 2;
 /** message: a key in the "barriers" namespace */
 export type StatementError = FieldError;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 /** The editor's form, checked. `malformed` for a form no page of ours produces. */
 export function validateStatement(
@@ -117,7 +116,7 @@ export function validateStatement(
   const reviewedOn = one("reviewed_on");
   for (const [field, value] of [["prepared_on", preparedOn], ["reviewed_on", reviewedOn]] as const) {
     if (value === "") errors.push({ field, message: "statement.errors.required" });
-    else if (!isDay(value)) errors.push({ field, message: "statement.errors.date" });
+    else if (!isIsoDay(value)) errors.push({ field, message: "statement.errors.date" });
     else if (value > today) errors.push({ field, message: "statement.errors.future" });
   }
   if (!errors.some((e) => e.field === "reviewed_on" || e.field === "prepared_on") && reviewedOn < preparedOn) {

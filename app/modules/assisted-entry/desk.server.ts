@@ -24,6 +24,7 @@ import { takeSectionChoice } from "~/modules/sections/choice";
 import { SECTION_FIELD } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { HttpError } from "~/modules/http/errors";
+import { isIsoDay } from "~/i18n/dates";
 
 export const ASSISTED_CHANNELS = ["phone", "counter", "paper", "letter"] as const;
 export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
@@ -107,7 +108,7 @@ export function readDeskMeta(fields: FormFields, channel: AssistedChannel): { me
     if (ref === "") errors.push({ field: "source_reference", message: "desk:errors.referenceMissing" });
     else if (ref.length > REFERENCE_MAX || !/^[\p{L}\p{N} ./_-]+$/u.test(ref)) errors.push({ field: "source_reference", message: "desk:errors.referenceInvalid" });
     const r = (received?.[0] ?? "").trim();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(r) || Number.isNaN(Date.parse(`${r}T00:00:00Z`)) || new Date(`${r}T00:00:00Z`).toISOString().slice(0, 10) !== r) {
+    if (!isIsoDay(r)) {
       errors.push({ field: "received_on", message: "desk:errors.receivedInvalid" });
     }
   }

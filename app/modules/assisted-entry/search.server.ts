@@ -12,7 +12,7 @@ import type { Channel, Database } from "#db/schema";
 import { audit } from "~/modules/audit/audit.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { appendPrivacyEvents } from "~/modules/privacy-log/privacy-log.server";
-import { berlinTimeToIso } from "~/i18n/dates";
+import { berlinTimeToIso, isIsoDay } from "~/i18n/dates";
 import type { FieldError, FormFields } from "~/modules/forms/fields";
 
 export const SEARCH_CHANNELS: readonly Channel[] = ["online", "phone", "counter", "paper", "letter"];
@@ -32,7 +32,6 @@ export interface SearchQuery {
   words: string[];
 }
 
-const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
 const fold = (s: string) => s.normalize("NFKC").toLocaleLowerCase("de");
 
 /** The search form, checked: unknown or repeated fields are refused by the route; every field has a limit. */
@@ -43,9 +42,9 @@ export function readSearch(fields: FormFields): { query: SearchQuery | null; err
   const procedureId = Number(values.procedure);
   if (!Number.isInteger(procedureId) || procedureId <= 0) errors.push({ field: "procedure", message: "desk:find.errors.procedure" });
   if (values.channel !== "" && !(SEARCH_CHANNELS as readonly string[]).includes(values.channel)) errors.push({ field: "channel", message: "desk:find.errors.channel" });
-  if (!isDay(values.from)) errors.push({ field: "from", message: "desk:find.errors.date" });
-  if (!isDay(values.to)) errors.push({ field: "to", message: "desk:find.errors.date" });
-  else if (isDay(values.from)) {
+  if (!isIsoDay(values.from)) errors.push({ field: "from", message: "desk:find.errors.date" });
+  if (!isIsoDay(values.to)) errors.push({ field: "to", message: "desk:find.errors.date" });
+  else if (isIsoDay(values.from)) {
     const days = (Date.parse(values.to) - Date.parse(values.from)) / 86_400_000;
     if (days < 0) errors.push({ field: "to", message: "desk:find.errors.order" });
     else if (days > SEARCH_DAYS_MAX) errors.push({ field: "to", message: "desk:find.errors.range" });

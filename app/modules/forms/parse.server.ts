@@ -41,6 +41,13 @@ export function parseId(raw: string | undefined): number | null {
   return n <= 2_147_483_647 ? n : null;
 }
 
+/** A list of ids a page passes on (`?id=…&id=…`, hidden `id` fields): 1 to `max` of them, each an id, without repeats; else a 400. */
+export function parseIds(values: readonly string[], max: number): number[] {
+  const ids = values.map(parseId);
+  if (ids.length === 0 || ids.length > max || ids.some((id) => id === null)) throw new HttpError(400, "unknown_field");
+  return [...new Set(ids as number[])];
+}
+
 /** One text field: normalised, required or not, no forbidden characters, at most `max` code points. */
 export function text(
   values: FormValues,

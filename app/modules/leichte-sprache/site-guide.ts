@@ -9,6 +9,7 @@
  * main clauses (tests/unit/leichte-sprache.test.ts counts words), "Sie", active voice, no
  * abbreviations, numbers as digits, hard words explained, long compounds split with "·".
  */
+import type { OrganisationTable } from "#db/schema";
 
 /** The language tag of Leichte Sprache in this project (app/i18n/config.ts). */
 export const EASY_READ_LANGUAGE = "de-x-ls";
@@ -37,16 +38,7 @@ export interface SiteGuide {
 }
 
 export interface SiteGuideInput {
-  organisation: {
-    slug: string;
-    name: string;
-    postal_address: string;
-    controller_name: string;
-    controller_contact: string;
-    dpo_name: string;
-    dpo_contact: string;
-    accessibility_contact: string;
-  };
+  organisation: Pick<OrganisationTable, "slug" | "name" | "postal_address" | "controller_name" | "controller_contact" | "dpo_name" | "dpo_contact" | "accessibility_contact">;
   /** the labels residents see on the buttons and links, in Leichte Sprache */
   labels: { open: string; continue: string; send: string; lookupSubmit: string; required: string };
 }

@@ -42,6 +42,9 @@ export async function doNotPublishAs(db: Kysely<Database>, m: Moderator, args: {
   );
 }
 
+/** The most submissions one bulk decision covers (one form post). */
+export const BULK_MAX = 100;
+
 /**
  * Several submissions of one procedure at once, each in its own transaction with its own entries.
  * Publishing leaves out what needs its own review (personal data found) and withdrawn submissions: `left`.

@@ -4,24 +4,13 @@
  * shared by writing, verifying and the command-line check.
  */
 import { createHash } from "node:crypto";
+import type { Selectable } from "kysely";
+import type { PrivacyEventTable } from "#db/schema";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The stored fields that the hash covers, in a fixed order. */
-export interface ChainedFields {
-  organisation_id: number;
-  submission_id: number;
-  seq: number;
-  occurred_at: string;
-  type: string;
-  actor_role: string;
-  actor_account_id: number | null;
-  data_categories: string;
-  purpose: string;
-  legal_basis: string;
-  details_json: string;
-  prev_hash: string;
-}
+/** The stored fields that the hash covers (every column but the id and the hash; their order is canonicalContent's). */
+export type ChainedFields = Omit<Selectable<PrivacyEventTable>, "id" | "hash">;
 
 export function canonicalContent(e: ChainedFields): string {
   return JSON.stringify([

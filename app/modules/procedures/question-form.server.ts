@@ -1,5 +1,5 @@
 /** The question's edit form: its values from a question, and the check of what was sent. */
-import type { QuestionKind } from "#db/schema";
+import type { QuestionKind, QuestionTable } from "#db/schema";
 import { codePointLength, FORBIDDEN_CHARACTERS, normaliseText, type FieldError, type FormFields, type FormValues } from "~/modules/forms/fields";
 import { choice, singleValues, text, wholeNumber } from "~/modules/forms/parse.server";
 import { MAX_LENGTH_LIMIT, QUESTION_FIELDS, QUESTION_KINDS, QUESTION_LIMITS } from "./admin-rules";
@@ -20,14 +20,8 @@ export function questionFormValues(q: Question): FormValues {
   };
 }
 
-export interface QuestionChanges {
-  kind: QuestionKind;
-  label: string;
-  hint: string;
-  required: number;
-  max_length: number | null;
-  options_json: string;
-}
+/** The columns of a question the admin's form sets. */
+export type QuestionChanges = Pick<QuestionTable, "kind" | "label" | "hint" | "required" | "max_length" | "options_json">;
 
 /** Option values made from their labels: "Zu Fuß" → "zu-fuss"; the same value twice gets -2, -3. */
 export function optionValues(labels: string[]): string[] {

@@ -7,17 +7,6 @@ import { renderMarkdown, type HeadingSection } from "../markdown";
 import type { AcceptanceState, Procedure } from "../procedure";
 import { contentAttrs, type LocalizedProcedure } from "../translations";
 
-/** Plain text in paragraphs (blank lines between them), for texts that are not Markdown. */
-export function Paragraphs({ text, lang }: { text: string; lang?: string }) {
-  return (
-    <div lang={lang}>
-      {text.split(/\n{2,}/).map((p, i) => (
-        <p key={i}>{p}</p>
-      ))}
-    </div>
-  );
-}
-
 export function ProcedureDetails({
   procedure,
   acceptance,
