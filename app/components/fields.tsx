@@ -46,6 +46,18 @@ function Hint({ name, hint, lang }: { name: string; hint?: ReactNode; lang?: str
   );
 }
 
+/** A control's label (with "required"/"optional") and its hint, in the language of its content. */
+function LabelAndHint({ name, label, hint, required, contentLang }: Omit<FieldProps, "error">) {
+  return (
+    <>
+      <label className="label" htmlFor={name}>
+        <span lang={contentLang}>{label}</span> <Requirement required={required} />
+      </label>
+      <Hint name={name} hint={hint} lang={contentLang} />
+    </>
+  );
+}
+
 export function TextField(
   props: FieldProps & {
     value?: string;
@@ -71,10 +83,7 @@ export function TextField(
   } as const;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
-      <label className="label" htmlFor={name}>
-        <span lang={contentLang}>{label}</span> <Requirement required={required} />
-      </label>
-      <Hint name={name} hint={hint} lang={contentLang} />
+      <LabelAndHint name={name} label={label} hint={hint} required={required} contentLang={contentLang} />
       {maxLength ? (
         <p id={lengthId} className="hint">
           {t("maxLength", { count: maxLength })}
@@ -147,10 +156,7 @@ export function SelectField(
   const { name, label, hint, error, required, value, options, contentLang, children } = props;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
-      <label className="label" htmlFor={name}>
-        <span lang={contentLang}>{label}</span> <Requirement required={required} />
-      </label>
-      <Hint name={name} hint={hint} lang={contentLang} />
+      <LabelAndHint name={name} label={label} hint={hint} required={required} contentLang={contentLang} />
       <ErrorMessage name={name} error={error} />
       <select
         id={name}
@@ -168,6 +174,27 @@ export function SelectField(
         ))}
       </select>
       {children}
+    </div>
+  );
+}
+
+/**
+ * A select in a list's filter form (sent with GET): a label and the control, no requirement marker
+ * or error, since every value including "all" is a valid choice.
+ */
+export function FilterSelect({ name, label, value, options, wide }: { name: string; label: ReactNode; value: string; options: readonly ChoiceItem[]; wide?: boolean }) {
+  return (
+    <div className="field">
+      <label className="label" htmlFor={name}>
+        {label}
+      </label>
+      <select id={name} name={name} className={wide ? "input" : "input input--half"} defaultValue={value}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value} lang={o.lang}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

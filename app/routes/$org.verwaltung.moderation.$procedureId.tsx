@@ -3,7 +3,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { Button, TextField } from "~/components/fields";
+import { Button, FilterSelect, TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
@@ -110,25 +110,8 @@ export default function Queue() {
           error={searchError ? t(searchError) : undefined}
         />
         <ChannelAndStateSelects channels={CHANNELS} states={QUEUE_STATES} channel={filter.channel} state={filter.state} />
-        <div className="field">
-          <label className="label" htmlFor="antwort">
-            {t("queue.responded")}
-          </label>
-          <select id="antwort" name="antwort" className="input input--half" defaultValue={filter.responded ?? ""}>
-            <option value="">{t("queue.all")}</option>
-            <option value="no">{t("queue.notYet")}</option>
-            <option value="yes">{t("queue.answered")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="reihenfolge">
-            {t("queue.order")}
-          </label>
-          <select id="reihenfolge" name="reihenfolge" className="input input--half" defaultValue={filter.newestFirst ? "neu" : ""}>
-            <option value="">{t("queue.oldestFirst")}</option>
-            <option value="neu">{t("queue.newestFirst")}</option>
-          </select>
-        </div>
+        <FilterSelect name="antwort" label={t("queue.responded")} value={filter.responded ?? ""} options={[{ value: "", label: t("queue.all") }, { value: "no", label: t("queue.notYet") }, { value: "yes", label: t("queue.answered") }]} />
+        <FilterSelect name="reihenfolge" label={t("queue.order")} value={filter.newestFirst ? "neu" : ""} options={[{ value: "", label: t("queue.oldestFirst") }, { value: "neu", label: t("queue.newestFirst") }]} />
         <SectionSelect sections={sections} section={section} wholeDraft={WHOLE_DRAFT_FILTER} />
         {sections.length ? (
           <div className="choice">

@@ -6,7 +6,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Button } from "~/components/fields";
+import { Button, FilterSelect } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
@@ -93,45 +93,9 @@ export default function AuditLog() {
       <h1>{t("staff:audit.title")}</h1>
       <p>{t("staff:audit.intro")}</p>
       <form method="get" action={self} className="filters">
-        <div className="field">
-          <label className="label" htmlFor="person">
-            {t("staff:audit.filter.person")}
-          </label>
-          <select id="person" name="person" className="input input--half" defaultValue={filter.accountId ?? ""}>
-            <option value="">{t("staff:audit.filter.all")}</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.display_name} ({p.email})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="aktion">
-            {t("staff:audit.filter.action")}
-          </label>
-          <select id="aktion" name="aktion" className="input input--half" defaultValue={filter.action ?? ""}>
-            <option value="">{t("staff:audit.filter.all")}</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {t(`accounts:audit.actions.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="verfahren">
-            {t("staff:audit.filter.procedure")}
-          </label>
-          <select id="verfahren" name="verfahren" className="input input--half" defaultValue={filter.procedureId ?? ""}>
-            <option value="">{t("staff:audit.filter.all")}</option>
-            {procedures.map((p) => (
-              <option key={p.id} value={p.id} lang="de">
-                {p.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect name="person" label={t("staff:audit.filter.person")} value={String(filter.accountId ?? "")} options={[{ value: "", label: t("staff:audit.filter.all") }, ...people.map((p) => ({ value: String(p.id), label: `${p.display_name} (${p.email})` }))]} />
+        <FilterSelect name="aktion" label={t("staff:audit.filter.action")} value={filter.action ?? ""} options={[{ value: "", label: t("staff:audit.filter.all") }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`accounts:audit.actions.${a}`) }))]} />
+        <FilterSelect name="verfahren" label={t("staff:audit.filter.procedure")} value={String(filter.procedureId ?? "")} options={[{ value: "", label: t("staff:audit.filter.all") }, ...procedures.map((p) => ({ value: String(p.id), label: p.title, lang: "de" }))]} />
         <div className="field">
           <label className="label" htmlFor="von">
             {t("staff:audit.filter.from")}

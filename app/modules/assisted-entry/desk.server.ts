@@ -24,7 +24,7 @@ import { takeSectionChoice } from "~/modules/sections/choice";
 import { SECTION_FIELD } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { HttpError } from "~/modules/http/errors";
-import { isIsoDay } from "~/i18n/dates";
+import { berlinDay, isIsoDay } from "~/i18n/dates";
 
 export const ASSISTED_CHANNELS = ["phone", "counter", "paper", "letter"] as const;
 export type AssistedChannel = (typeof ASSISTED_CHANNELS)[number];
@@ -45,8 +45,6 @@ export interface DeskMeta {
   sourceReference: string | null;
   receivedOn: string | null;
 }
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * Post comes with the sender's address, and the consent text promises news "by e-mail or post":
@@ -74,9 +72,9 @@ export function deskAcceptance(
   // post that arrived in time still counts after the closing date, until evaluation is over
   if (procedure.status === "draft") return "not_yet_open";
   if (procedure.status === "results_published" || procedure.status === "archived") return "closed";
-  if (receivedOn > day(now.toISOString())) return "received_in_future";
-  if (receivedOn < day(procedure.opensAt)) return "received_before_opening";
-  if (receivedOn > day(procedure.closesAt)) return "received_after_closing";
+  if (receivedOn > berlinDay(now.toISOString())) return "received_in_future";
+  if (receivedOn < berlinDay(procedure.opensAt)) return "received_before_opening";
+  if (receivedOn > berlinDay(procedure.closesAt)) return "received_after_closing";
   return "ok";
 }
 

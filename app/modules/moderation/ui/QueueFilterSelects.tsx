@@ -4,19 +4,7 @@
  * route: they are defined beside the queries, in *.server modules that UI code does not import.
  */
 import { useTranslation } from "react-i18next";
-
-function FilterSelect({ name, label, value, wide, children }: { name: string; label: string; value: string; wide?: boolean; children: React.ReactNode }) {
-  return (
-    <div className="field">
-      <label className="label" htmlFor={name}>
-        {label}
-      </label>
-      <select id={name} name={name} className={wide ? "input" : "input input--half"} defaultValue={value}>
-        {children}
-      </select>
-    </div>
-  );
-}
+import { FilterSelect } from "~/components/fields";
 
 export function ChannelAndStateSelects({
   channels,
@@ -32,22 +20,8 @@ export function ChannelAndStateSelects({
   const { t } = useTranslation(["moderation", "staff"]);
   return (
     <>
-      <FilterSelect name="kanal" label={t("queue.channel")} value={channel ?? ""}>
-        <option value="">{t("queue.all")}</option>
-        {channels.map((c) => (
-          <option key={c} value={c}>
-            {t(`staff:channels.${c}`)}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect name="stand" label={t("queue.state")} value={state ?? ""}>
-        <option value="">{t("queue.all")}</option>
-        {states.map((s) => (
-          <option key={s} value={s}>
-            {t(`states.${s}`)}
-          </option>
-        ))}
-      </FilterSelect>
+      <FilterSelect name="kanal" label={t("queue.channel")} value={channel ?? ""} options={[{ value: "", label: t("queue.all") }, ...channels.map((c) => ({ value: c, label: t(`staff:channels.${c}`) }))]} />
+      <FilterSelect name="stand" label={t("queue.state")} value={state ?? ""} options={[{ value: "", label: t("queue.all") }, ...states.map((s) => ({ value: s, label: t(`states.${s}`) }))]} />
     </>
   );
 }
@@ -57,14 +31,12 @@ export function SectionSelect({ sections, section, wholeDraft }: { sections: rea
   const { t } = useTranslation("moderation");
   if (sections.length === 0) return null;
   return (
-    <FilterSelect name="abschnitt" label={t("queue.section")} value={section} wide>
-      <option value="">{t("queue.all")}</option>
-      <option value={wholeDraft}>{t("queue.wholeDraft")}</option>
-      {sections.map((x) => (
-        <option key={x.number} value={x.number} lang="de">
-          {x.label}
-        </option>
-      ))}
-    </FilterSelect>
+    <FilterSelect
+      name="abschnitt"
+      label={t("queue.section")}
+      value={section}
+      wide
+      options={[{ value: "", label: t("queue.all") }, { value: wholeDraft, label: t("queue.wholeDraft") }, ...sections.map((x) => ({ value: x.number, label: x.label, lang: "de" }))]}
+    />
   );
 }
