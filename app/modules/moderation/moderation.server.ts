@@ -11,7 +11,8 @@ import { HttpError } from "~/modules/http/errors";
 import { appendPrivacyEvent } from "~/modules/privacy-log/privacy-log.server";
 import { LEGAL_BASES } from "~/modules/privacy-log/legal-basis";
 import { CHANNELS } from "~/modules/procedures/dashboard.server";
-import { toProcedure, type Procedure } from "~/modules/procedures/procedure";
+import type { Procedure } from "~/modules/procedures/procedure";
+import { findProcedureById } from "~/modules/procedures/procedures.server";
 import { logInclusion } from "~/modules/results/inclusion.server";
 import { adjustPublishedCount, isPublishedState } from "~/modules/results/snapshot.server";
 import { detectPersonalData, type Finding } from "./personal-data";
@@ -61,17 +62,9 @@ export async function moderationProcedures(db: Db, organisationId: number) {
  */
 export async function procedureForModeration(db: Db, organisationId: number, procedureId: number | string | undefined): Promise<Procedure> {
   const id = typeof procedureId === "number" ? procedureId : parseId(procedureId);
-  if (id === null) throw new HttpError(404, "not_found");
-  const row = await db
-    .selectFrom("procedures")
-    .selectAll()
-    .where("organisation_id", "=", organisationId)
-    .where("id", "=", id)
-    .where("status", "!=", "draft")
-    .executeTakeFirst();
-  if (!row) throw new HttpError(404, "not_found");
-  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
-  return toProcedure(row, questions);
+  const procedure = id === null ? undefined : await findProcedureById(db, organisationId, id);
+  if (!procedure) throw new HttpError(404, "not_found");
+  return procedure;
 }
 
 export interface QueueFilter {
@@ -306,17 +299,21 @@ async function loadSubmission(db: Db, organisationId: number, submissionId: numb
   return submission;
 }
 
+/** The submissions' answers in the order given, each with its published wording where a moderator redacted it. */
+const answersWithPublicValues = (db: Db, submissionIds: number[]) =>
+  db
+    .selectFrom("answers")
+    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
+    .select(["answers.id", "answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
+    .where("answers.submission_id", "in", submissionIds)
+    .orderBy("answers.id")
+    .execute();
+
 /** Everything a moderator reviews — the answers with personal data marked, never the contact data. */
 export async function submissionForReview(db: Db, organisationId: number, submissionId: number) {
   const submission = await loadSubmission(db, organisationId, submissionId);
   const procedure = await procedureForModeration(db, organisationId, submission.procedure_id);
-  const rows = await db
-    .selectFrom("answers")
-    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
-    .select(["answers.id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
-    .where("answers.submission_id", "=", submissionId)
-    .orderBy("answers.id")
-    .execute();
+  const rows = await answersWithPublicValues(db, [submissionId]);
   const answers: ReviewAnswer[] = [];
   for (const q of procedure.questions) {
     const mine = rows.filter((x) => x.question_id === q.id);
@@ -523,13 +520,7 @@ export async function groupForResponse(db: Db, organisationId: number, procedure
     .execute();
   if (rows.length !== ids.length) throw new HttpError(404, "not_found");
   const free = new Map(procedure.questions.filter((q) => q.kind === "long_text" || q.kind === "short_text").map((q) => [q.id, q.position]));
-  const answers = await db
-    .selectFrom("answers")
-    .leftJoin("answer_redactions", "answer_redactions.answer_id", "answers.id")
-    .select(["answers.submission_id", "answers.question_id", "answers.value", "answer_redactions.public_value"])
-    .where("answers.submission_id", "in", ids)
-    .orderBy("answers.id")
-    .execute();
+  const answers = await answersWithPublicValues(db, ids);
   return rows.map((r) => ({
     id: r.id,
     state: r.state,

@@ -61,27 +61,18 @@ export async function findPublicProcedure(
   slug: string,
 ): Promise<Procedure | undefined> {
   if (!/^[a-z0-9-]{1,100}$/.test(slug)) return undefined;
-  const row = await db
-    .selectFrom("procedures")
-    .selectAll()
-    .where("organisation_id", "=", organisationId)
-    .where("slug", "=", slug)
-    .where("status", "!=", "draft")
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
-  return toProcedure(row, questions);
+  return nonDraftProcedure(db, organisationId, { slug });
 }
 
 /** A procedure by id within an organisation (staff use: includes closed ones, not drafts). */
 export async function findProcedureById(db: Kysely<Database>, organisationId: number, id: number): Promise<Procedure | undefined> {
-  const row = await db
-    .selectFrom("procedures")
-    .selectAll()
-    .where("organisation_id", "=", organisationId)
-    .where("id", "=", id)
-    .where("status", "!=", "draft")
-    .executeTakeFirst();
+  return nonDraftProcedure(db, organisationId, { id });
+}
+
+/** A procedure that is not a draft, with its questions, by id or by slug. */
+async function nonDraftProcedure(db: Kysely<Database>, organisationId: number, match: { id: number } | { slug: string }): Promise<Procedure | undefined> {
+  const procedures = db.selectFrom("procedures").selectAll().where("organisation_id", "=", organisationId).where("status", "!=", "draft");
+  const row = await ("id" in match ? procedures.where("id", "=", match.id) : procedures.where("slug", "=", match.slug)).executeTakeFirst();
   if (!row) return undefined;
   const questions = await db.selectFrom("questions").selectAll().where("procedure_id", "=", row.id).execute();
   return toProcedure(row, questions);
