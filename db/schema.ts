@@ -626,6 +626,10 @@ export interface ProcedurePlanTable {
   west_udeg: number | null;
   south_udeg: number | null;
   east_udeg: number | null;
+  /** three control points as JSON [[x, y, lon_udeg, lat_udeg], …] (pixels of the plan), or null (migration 0043) */
+  control_points: string | null;
+  /** the WMS GetMap URL the plan was rendered from, or null */
+  wms_request: string | null;
   updated_at: string;
 }
 

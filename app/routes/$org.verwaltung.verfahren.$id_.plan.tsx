@@ -1,6 +1,7 @@
 /**
  * A procedure's plan (admins only, issue 18): which image document is the plan, its alternative
- * text, the grid (columns × rows) and, optionally, the WGS 84 coordinates of its edges (north-up).
+ * text, the grid (columns × rows) and, optionally, a georeference: the WGS 84 coordinates of its
+ * edges (north-up) or three control points (any plan).
  * The image itself is uploaded as a document first (documents page); here it is chosen, decoded
  * once and stored as the plan. No JavaScript.
  */
@@ -128,6 +129,20 @@ export default function PlanAdmin() {
             <TextField name="west" label={t("admin.fields.west")} value={values.west} error={errorFor("west")} inputMode="text" width="half" />
             <TextField name="south" label={t("admin.fields.south")} value={values.south} error={errorFor("south")} inputMode="text" width="half" />
             <TextField name="east" label={t("admin.fields.east")} value={values.east} error={errorFor("east")} inputMode="text" width="half" />
+          </fieldset>
+          <fieldset className="fieldset fieldset--group">
+            <legend className="legend">{t("admin.fields.pointsLegend")}</legend>
+            <p className="hint">{t("admin.fields.pointsHint")}</p>
+            <p className="hint">{plan ? t("admin.fields.pointsSize", plan.pixels) : t("admin.fields.pointsSizeUnknown")}</p>
+            {([1, 2, 3] as const).map((n) => (
+              <fieldset className="fieldset fieldset--group" key={n}>
+                <legend className="legend">{t("admin.fields.point", { n })}</legend>
+                <TextField name={`p${n}_x`} label={t("admin.fields.pointX")} value={values[`p${n}_x`]} error={errorFor(`p${n}_x`)} inputMode="numeric" width="half" />
+                <TextField name={`p${n}_y`} label={t("admin.fields.pointY")} value={values[`p${n}_y`]} error={errorFor(`p${n}_y`)} inputMode="numeric" width="half" />
+                <TextField name={`p${n}_lon`} label={t("admin.fields.pointLon")} value={values[`p${n}_lon`]} error={errorFor(`p${n}_lon`)} inputMode="text" width="half" />
+                <TextField name={`p${n}_lat`} label={t("admin.fields.pointLat")} value={values[`p${n}_lat`]} error={errorFor(`p${n}_lat`)} inputMode="text" width="half" />
+              </fieldset>
+            ))}
           </fieldset>
           <Button>{t("admin.save")}</Button>
         </form>

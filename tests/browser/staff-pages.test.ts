@@ -301,6 +301,35 @@ const PAGES: PageState[] = [
     },
   },
   {
+    name: "the plan of a procedure (grid, corners, three control points)",
+    reach: (lng) => staffPage(`${STAFF}/verfahren/${ids.open}/plan`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main figure img"));
+      await shown(page.locator("input[name=p3_lat]"));
+    },
+  },
+  {
+    name: "the plan with control points on one line (error summary)",
+    reach: async (lng) => {
+      await asAdmin();
+      await open(`${STAFF}/verfahren/${ids.open}/plan`, lng);
+      for (const name of ["north", "west", "south", "east"]) await page.fill(`input[name=${name}]`, "");
+      const points = [
+        ["10", "10", "9.72", "52.38"],
+        ["20", "20", "9.73", "52.37"],
+        ["30", "30", "9.74", "52.36"],
+      ];
+      for (const [i, values] of points.entries()) for (const [j, axis] of ["x", "y", "lon", "lat"].entries()) await page.fill(`input[name=p${i + 1}_${axis}]`, values[j]);
+      return submitWith(page.locator(`form:has(input[name=intent][value=save]) button[type=submit]`));
+    },
+    status: 400,
+    shows: async () => {
+      await shown(page.locator(".error-summary a").first());
+      await shown(page.locator("#p3_x-error"));
+    },
+  },
+  {
     // issue 14, point 13: closing before the planned end asks first, naming that date
     name: "closing early asks first",
     reach: async (lng) => {

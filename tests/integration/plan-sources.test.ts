@@ -12,7 +12,8 @@ import { seedDemoIfEmpty } from "#db/seed";
 import { addDocument } from "~/modules/documents/documents.server";
 import { loadSharp } from "~/modules/files/sharp.server";
 import { demoPlanPng } from "~/modules/places/demo.server";
-import { getPlan, renderPlanPicture, savePlan } from "~/modules/places/plans.server";
+import { toLonLat } from "~/modules/places/place";
+import { georeferenceOf, getPlan, renderPlanPicture, savePlan } from "~/modules/places/plans.server";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 
 describe.each(engines)("plan sources on %s", (engine) => {
@@ -85,5 +86,24 @@ describe.each(engines)("plan sources on %s", (engine) => {
     await writeFile(path, webp.subarray(0, webp.length - 100));
     const added = await addDocument(h.db, { organisationId, procedureId, accountId: actor.accountId, fields: new Map([["title", ["x"]], ["summary", ["x"]]]), file: { field: "file", path, size: 0, fileName: "cut.webp", declaredType: "image/webp" }, fileTooLarge: false });
     expect(added).toMatchObject({ ok: false, errors: [{ field: "file", message: "documents.errors.truncated" }] });
+  });
+
+  it("three control points georeference the plan (a rotated one too); a point outside the stored plan is refused, nothing changed", async () => {
+    const plan = (await getPlan(h.db, procedureId))!;
+    const points = [
+      { x: 200, y: 150, lon: 9.7241, lat: 52.3822 },
+      { x: 1400, y: 300, lon: 9.7445, lat: 52.3801 },
+      { x: 700, y: 1000, lon: 9.7288, lat: 52.372 },
+    ];
+    const outside = await savePlan(h.db, { organisationId, procedureId, settings: { ...settings(plan.documentId!), geo: { points: [points[0], { ...points[1], x: 1601 }, points[2]] } }, actor });
+    expect(outside).toEqual({ ok: false, error: { field: "p2_x", message: "errors.pixelOutside", params: { width: 1600, height: 1200 } } });
+    expect(await georeferenceOf(h.db, procedureId)).toBeNull();
+    expect(await savePlan(h.db, { organisationId, procedureId, settings: { ...settings(plan.documentId!), geo: { points } }, actor })).toEqual({ ok: true, changedImage: false });
+    const geo = (await georeferenceOf(h.db, procedureId))!;
+    expect(geo).toEqual({ points, width: 1600, height: 1200 });
+    // each control point maps to its own coordinates
+    for (const c of points) expect(toLonLat(geo, { x: (c.x * 10_000) / 1600, y: (c.y * 10_000) / 1200 })).toEqual([c.lon, c.lat]);
+    const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "plan_saved").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.details_json)).toMatchObject({ georeference: "control_points", image_changed: false });
   });
 });

@@ -7,8 +7,10 @@
  * claims it in the transaction that makes it reachable; unclaimed leftovers are swept by a job.
  * Reading: a byte range reads only the chunks it touches, one at a time as the client takes them.
  */
-import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { open, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 
@@ -68,6 +70,20 @@ export async function storeBlobFromFile(db: Kysely<Database>, path: string, now:
   }
 }
 
+/**
+ * Bytes made on the server (a normalised plan, a drawn picture) into a new, unclaimed blob: written
+ * to a private temporary file first, so they take the same path as an upload.
+ */
+export async function storeBlobFromBytes(db: Kysely<Database>, bytes: Uint8Array, now: Date = new Date()): Promise<StoredBlob> {
+  const path = join(process.env.UPLOAD_TMP_DIR || tmpdir(), `teilhabe-blob-${randomUUID()}`);
+  await writeFile(path, bytes, { mode: 0o600 });
+  try {
+    return await storeBlobFromFile(db, path, now);
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
 /** Mark a blob as in use: call it in the transaction that stores the reference to it. */
 export async function claimBlob(db: Db, id: number): Promise<void> {
   const result = await db.updateTable("file_blobs").set({ claimed: 1 }).where("id", "=", id).where("claimed", "=", 0).executeTakeFirst();
@@ -123,6 +139,18 @@ export function readBlob(
     // PostgreSQL: one chunk read ahead while the previous one is being sent; a synchronous read needs none
     { highWaterMark: readSync ? 0 : 1 },
   );
+}
+
+/** A whole blob in memory: only for files known to be small (a plan picture, at most a few MB). */
+export async function readBlobBytes(db: Kysely<Database>, blob: Pick<BlobInfo, "id" | "byteSize" | "chunkBytes">): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  const reader = readBlob(db, blob).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
 }
 
 /** Every chunk of a blob hashed again: whether the stored bytes are still the ones written (backup check). */

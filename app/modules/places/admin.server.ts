@@ -3,28 +3,31 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import type { AuditActor } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
-import { pickerHeight } from "./place";
-import { getPlan, PLAN_IMAGE_KINDS, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
+import { pickerHeight, type Georeference } from "./place";
+import { EMPTY_PLAN_FORM, getPlan, PLAN_IMAGE_KINDS, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
 
 export type { PlanFormValues };
 
-const EMPTY: PlanFormValues = { document_id: "", alt: "", columns: "8", rows: "8", north: "", west: "", south: "", east: "" };
+const EMPTY = EMPTY_PLAN_FORM;
 
-const degrees = (v: number | undefined) => (v === undefined ? "" : String(v));
+/** The form's georeference fields as stored: the four edges or the three control points. */
+function geoValues(geo: Georeference | null): Partial<PlanFormValues> {
+  if (geo === null) return {};
+  if (!("points" in geo)) return { north: String(geo.north), west: String(geo.west), south: String(geo.south), east: String(geo.east) };
+  return Object.fromEntries(geo.points.flatMap((c, i) => [[`p${i + 1}_x`, String(c.x)], [`p${i + 1}_y`, String(c.y)], [`p${i + 1}_lon`, String(c.lon)], [`p${i + 1}_lat`, String(c.lat)]]));
+}
 
 export async function planAdminView(db: Kysely<Database>, procedureId: number, publicPath: string) {
   const images = await db.selectFrom("documents").select(["id", "title"]).where("procedure_id", "=", procedureId).where("kind", "in", PLAN_IMAGE_KINDS).orderBy("position").orderBy("id").execute();
   const plan = await getPlan(db, procedureId);
   const values: PlanFormValues = plan
     ? {
+        ...EMPTY,
         document_id: plan.documentId === null ? "" : String(plan.documentId),
         alt: plan.alt,
         columns: String(plan.grid.columns),
         rows: String(plan.grid.rows),
-        north: degrees(plan.geo?.north),
-        west: degrees(plan.geo?.west),
-        south: degrees(plan.geo?.south),
-        east: degrees(plan.geo?.east),
+        ...geoValues(plan.geo),
       }
     : EMPTY;
   return {
@@ -37,6 +40,8 @@ export async function planAdminView(db: Kysely<Database>, procedureId: number, p
           alt: plan.alt,
           columns: plan.grid.columns,
           rows: plan.grid.rows,
+          /** the stored picture's size: control points are its pixels */
+          pixels: { width: plan.grid.width, height: plan.grid.height },
         }
       : null,
     values,

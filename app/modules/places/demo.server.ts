@@ -74,7 +74,7 @@ export async function seedDemoPlan(db: Kysely<Database>, now: Date = new Date())
     const saved = await savePlan(db, {
       organisationId,
       procedureId: Number(procedure.id),
-      settings: { documentId: added.id, alt: DEMO_PLAN_ALT, columns: 8, rows: 8, geo: { north: 52.385, west: 9.72, south: 52.3725, east: 9.7455 } },
+      settings: { documentId: added.id, alt: DEMO_PLAN_ALT, columns: 8, rows: 8, geo: { corners: { north: 52.385, west: 9.72, south: 52.3725, east: 9.7455 } } },
       now,
     });
     if (!saved.ok) throw new Error(`demo plan refused: ${JSON.stringify(saved.error)}`);

@@ -44,11 +44,34 @@ export interface PlanGrid {
 }
 
 /** North-up: the WGS 84 coordinates of the plan's edges, in degrees. */
-export interface Georeference {
+export interface CornerGeoreference {
   north: number;
   west: number;
   south: number;
   east: number;
+}
+
+/** A pixel of the plan (from its top left corner) and its WGS 84 longitude and latitude in degrees. */
+export interface ControlPoint {
+  x: number;
+  y: number;
+  lon: number;
+  lat: number;
+}
+
+/** Three control points on a plan of width × height pixels: any plan, also a rotated or skewed one. */
+export interface PointsGeoreference {
+  points: readonly [ControlPoint, ControlPoint, ControlPoint];
+  width: number;
+  height: number;
+}
+
+export type Georeference = CornerGeoreference | PointsGeoreference;
+
+/** lon = lon[0] + lon[1]·x + lon[2]·y and lat likewise, x and y in POINT_SCALE units of the plan. */
+export interface Affine {
+  lon: readonly [number, number, number];
+  lat: readonly [number, number, number];
 }
 
 export interface PlaceInput {
@@ -236,10 +259,65 @@ export function placeStep(grid: PlanGrid, fields: Map<string, string[]>): PlaceS
   return { kind: "step", values, notice: "point_set", cell };
 }
 
+/** The determinant of [[a, b, 1], [c, d, 1], [e, f, 1]]: twice the signed area of the triangle. */
+const doubleArea = (a: number, b: number, c: number, d: number, e: number, f: number) => (c - a) * (f - b) - (e - a) * (d - b);
+
+/**
+ * The affine map from a point on the plan to longitude/latitude. Corners: a scale per axis. Three
+ * control points: the one affine map through them (Cramer's rule on the 3 × 3 system; the caller
+ * has refused collinear points, see controlPointsProblem).
+ */
+export function affineOf(geo: Georeference): Affine {
+  if (!("points" in geo)) return { lon: [geo.west, (geo.east - geo.west) / POINT_SCALE, 0], lat: [geo.north, 0, -(geo.north - geo.south) / POINT_SCALE] };
+  const [p, q, r] = geo.points.map((c) => ({ x: (c.x * POINT_SCALE) / geo.width, y: (c.y * POINT_SCALE) / geo.height, lon: c.lon, lat: c.lat }));
+  const det = doubleArea(p.x, p.y, q.x, q.y, r.x, r.y);
+  const solve = (v: "lon" | "lat"): [number, number, number] => {
+    // v = a + b·x + c·y through the three points
+    const b = ((q[v] - p[v]) * (r.y - p.y) - (r[v] - p[v]) * (q.y - p.y)) / det;
+    const c = ((r[v] - p[v]) * (q.x - p.x) - (q[v] - p[v]) * (r.x - p.x)) / det;
+    return [p[v] - b * p.x - c * p.y, b, c];
+  };
+  return { lon: solve("lon"), lat: solve("lat") };
+}
+
+/** The point on the plan (POINT_SCALE units, not rounded, perhaps outside 0…10000) at a longitude/latitude. */
+export function pointAt(affine: Affine, lon: number, lat: number): { x: number; y: number } {
+  const [a, b, c] = affine.lon;
+  const [d, e, f] = affine.lat;
+  const det = b * f - c * e;
+  const u = lon - a;
+  const v = lat - d;
+  return { x: (u * f - c * v) / det, y: (b * v - u * e) / det };
+}
+
+/** Longitude/latitude of a point on the plan, not rounded. */
+export function applyAffine(affine: Affine, p: { x: number; y: number }): [number, number] {
+  return [affine.lon[0] + affine.lon[1] * p.x + affine.lon[2] * p.y, affine.lat[0] + affine.lat[1] * p.x + affine.lat[2] * p.y];
+}
+
+/**
+ * Why three control points cannot georeference a plan of width × height pixels, or null: a point
+ * outside the plan, points (nearly) on one line on the plan — their triangle must cover at least 1 %
+ * of it, or a small error in a pixel swings the whole map — or coordinates on one line (no inverse).
+ */
+export function controlPointsProblem(points: readonly ControlPoint[], width: number, height: number): "outside" | "collinear" | "collinearDegrees" | null {
+  if (points.some((c) => c.x < 0 || c.y < 0 || c.x > width || c.y > height)) return "outside";
+  const [p, q, r] = points;
+  if (Math.abs(doubleArea(p.x, p.y, q.x, q.y, r.x, r.y)) / 2 < 0.01 * width * height) return "collinear";
+  // the same measure for the coordinates, against the box they span (degrees of longitude and latitude differ, so per axis)
+  const spanLon = Math.max(p.lon, q.lon, r.lon) - Math.min(p.lon, q.lon, r.lon);
+  const spanLat = Math.max(p.lat, q.lat, r.lat) - Math.min(p.lat, q.lat, r.lat);
+  if (!(spanLon > 0 && spanLat > 0) || Math.abs(doubleArea(p.lon, p.lat, q.lon, q.lat, r.lon, r.lat)) / 2 < 0.01 * spanLon * spanLat) return "collinearDegrees";
+  return null;
+}
+
+const affines = new WeakMap<Georeference, Affine>();
+
 /** The point in WGS 84, rounded to 4 decimals (about 10 m): [longitude, latitude]. */
 export function toLonLat(geo: Georeference, p: Point): [number, number] {
-  const lon = geo.west + ((geo.east - geo.west) * p.x) / POINT_SCALE;
-  const lat = geo.north - ((geo.north - geo.south) * p.y) / POINT_SCALE;
+  let affine = affines.get(geo);
+  if (!affine) affines.set(geo, (affine = affineOf(geo)));
+  const [lon, lat] = applyAffine(affine, p);
   const round = (v: number) => Math.round(v * 10_000) / 10_000;
   return [round(lon), round(lat)];
 }

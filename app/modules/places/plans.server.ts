@@ -5,18 +5,14 @@
  * enlarged cell, a small crop around a point) is drawn from that blob on the server and kept in a
  * small per-process cache keyed by the blob's hash: nobody loads anything from another server.
  */
-import { randomUUID } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
 import type { OverlayOptions } from "sharp";
 import type { Database, DocumentKind } from "#db/schema";
 import { loadSharp } from "~/modules/files/sharp.server";
-import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
+import { claimBlob, deleteBlob, readBlobBytes, storeBlobFromBytes, type BlobInfo } from "~/modules/files/blobs.server";
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
-import { cellBox, columnLabel, GRID_LIMITS, parseCell, POINT_SCALE, type Georeference, type PlanGrid, type Point } from "./place";
+import { cellBox, columnLabel, controlPointsProblem, GRID_LIMITS, parseCell, POINT_SCALE, type ControlPoint, type CornerGeoreference, type Georeference, type PlanGrid, type Point, type PointsGeoreference } from "./place";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,6 +34,8 @@ export interface Plan {
   alt: string;
   grid: PlanGrid;
   geo: Georeference | null;
+  /** the GetMap URL the plan was rendered from, when it came from a WMS */
+  wmsRequest: string | null;
   /** changes with the image or the grid: part of every picture's URL, so caches never show an old one */
   version: string;
   updatedAt: string;
@@ -45,11 +43,21 @@ export interface Plan {
 
 const UDEG = 1_000_000;
 
-type Corners = Record<"north_udeg" | "west_udeg" | "south_udeg" | "east_udeg", number | null>;
-const georeference = (r: Corners): Georeference | null =>
-  r.north_udeg === null || r.west_udeg === null || r.south_udeg === null || r.east_udeg === null
+type GeoColumns = Record<"north_udeg" | "west_udeg" | "south_udeg" | "east_udeg", number | null> & { control_points: string | null; width: number; height: number };
+
+/** The stored georeference: three control points (JSON of integers) or the four edges, or none. */
+function georeference(r: GeoColumns): Georeference | null {
+  if (r.control_points !== null) {
+    const stored = JSON.parse(r.control_points) as [number, number, number, number][];
+    const points = stored.map(([x, y, lon, lat]) => ({ x, y, lon: lon / UDEG, lat: lat / UDEG })) as unknown as PointsGeoreference["points"];
+    return { points, width: Number(r.width), height: Number(r.height) };
+  }
+  return r.north_udeg === null || r.west_udeg === null || r.south_udeg === null || r.east_udeg === null
     ? null
     : { north: Number(r.north_udeg) / UDEG, west: Number(r.west_udeg) / UDEG, south: Number(r.south_udeg) / UDEG, east: Number(r.east_udeg) / UDEG };
+}
+
+const GEO_COLUMNS = ["north_udeg", "west_udeg", "south_udeg", "east_udeg", "control_points", "width", "height"] as const;
 
 export async function getPlan(db: Db, procedureId: number): Promise<Plan | null> {
   const row = await db
@@ -68,6 +76,8 @@ export async function getPlan(db: Db, procedureId: number): Promise<Plan | null>
       "procedure_plans.west_udeg",
       "procedure_plans.south_udeg",
       "procedure_plans.east_udeg",
+      "procedure_plans.control_points",
+      "procedure_plans.wms_request",
       "procedure_plans.updated_at",
       "file_blobs.id as blob_id",
       "file_blobs.byte_size",
@@ -87,6 +97,7 @@ export async function getPlan(db: Db, procedureId: number): Promise<Plan | null>
     alt: row.alt_text,
     grid,
     geo,
+    wmsRequest: row.wms_request,
     version: `${row.sha256.slice(0, 10)}${grid.columns}x${grid.rows}`,
     updatedAt: row.updated_at,
   };
@@ -94,7 +105,7 @@ export async function getPlan(db: Db, procedureId: number): Promise<Plan | null>
 
 /** The plan's georeference, or null when it has none (or there is no plan): for the open data. */
 export async function georeferenceOf(db: Db, procedureId: number): Promise<Georeference | null> {
-  const row = await db.selectFrom("procedure_plans").select(["north_udeg", "west_udeg", "south_udeg", "east_udeg"]).where("procedure_id", "=", procedureId).executeTakeFirst();
+  const row = await db.selectFrom("procedure_plans").select(GEO_COLUMNS).where("procedure_id", "=", procedureId).executeTakeFirst();
   return row ? georeference(row) : null;
 }
 
@@ -102,17 +113,6 @@ export async function georeferenceOf(db: Db, procedureId: number): Promise<Geore
 export async function getPlanGrid(db: Db, procedureId: number): Promise<PlanGrid | null> {
   const row = await db.selectFrom("procedure_plans").select(["width", "height", "grid_columns", "grid_rows"]).where("procedure_id", "=", procedureId).executeTakeFirst();
   return row ? { width: Number(row.width), height: Number(row.height), columns: Number(row.grid_columns), rows: Number(row.grid_rows) } : null;
-}
-
-async function readAll(db: Kysely<Database>, blob: BlobInfo): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  const reader = readBlob(db, blob).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return Buffer.concat(parts);
 }
 
 /** An uploaded picture made into a stored plan: decoded (bounded), turned upright, at most PLAN_MAX_SIDE, WebP. */
@@ -132,17 +132,27 @@ export interface PlanSettings {
   alt: string;
   columns: number;
   rows: number;
-  geo: Georeference | null;
+  /** the four edges (north-up), or three control points in the plan's pixels (checked against its size when saved) */
+  geo: { corners: CornerGeoreference } | { points: ControlPoint[] } | null;
 }
 
-export type PlanFormValues = Record<"document_id" | "alt" | "columns" | "rows" | "north" | "west" | "south" | "east", string>;
+const CORNER_FIELDS = ["north", "west", "south", "east"] as const;
+type ControlPointField = `p${1 | 2 | 3}_${"x" | "y" | "lon" | "lat"}`;
+export const CONTROL_POINT_FIELDS = ([1, 2, 3] as const).flatMap((n) => [`p${n}_x`, `p${n}_y`, `p${n}_lon`, `p${n}_lat`] as const) as ControlPointField[];
+
+export type PlanFormValues = Record<"document_id" | "alt" | "columns" | "rows" | (typeof CORNER_FIELDS)[number] | ControlPointField, string>;
+
+export const EMPTY_PLAN_FORM = Object.fromEntries(
+  ["document_id", "alt", "columns", "rows", ...CORNER_FIELDS, ...CONTROL_POINT_FIELDS].map((n) => [n, n === "columns" || n === "rows" ? "8" : ""]),
+) as PlanFormValues;
 
 const DEGREES = /^-?[0-9]{1,3}(\.[0-9]{1,8})?$/;
+const PIXELS = /^[0-9]{1,5}$/;
 
 /** The plan form's fields, checked. */
 export function readPlanForm(fields: Map<string, string[]>, documentIds: readonly number[]): { values: PlanFormValues; settings: PlanSettings | null; errors: FieldError[] } {
-  const one = (n: keyof PlanFormValues) => (fields.get(n)?.[0] ?? "").trim();
-  const values: PlanFormValues = { document_id: one("document_id"), alt: one("alt"), columns: one("columns"), rows: one("rows"), north: one("north"), west: one("west"), south: one("south"), east: one("east") };
+  const one = (n: string) => (fields.get(n)?.[0] ?? "").trim();
+  const values = Object.fromEntries(Object.keys(EMPTY_PLAN_FORM).map((n) => [n, one(n)])) as PlanFormValues;
   const errors: FieldError[] = [];
   const documentId = /^[0-9]{1,9}$/.test(values.document_id) ? Number(values.document_id) : NaN;
   if (!documentIds.includes(documentId)) errors.push({ field: "document_id", message: "errors.document" });
@@ -155,25 +165,61 @@ export function readPlanForm(fields: Map<string, string[]>, documentIds: readonl
   };
   const columns = size("columns");
   const rows = size("rows");
-  const corners = (["north", "west", "south", "east"] as const).map((n) => values[n]);
-  let geo: Georeference | null = null;
-  if (corners.some((c) => c !== "")) {
-    const [north, west, south, east] = corners.map((c) => (DEGREES.test(c) ? Number(c) : NaN));
-    const bad = (n: "north" | "west" | "south" | "east", v: number, limit: number) => {
-      if (!(Math.abs(v) <= limit)) {
-        errors.push({ field: n, message: "errors.degrees" });
-        return true;
-      }
-      return false;
-    };
-    const wrong = [bad("north", north, 90), bad("west", west, 180), bad("south", south, 90), bad("east", east, 180)].some(Boolean);
-    if (!wrong && !(north > south)) errors.push({ field: "south", message: "errors.northSouth" });
-    else if (!wrong && !(east > west)) errors.push({ field: "east", message: "errors.westEast" });
-    else if (!wrong) geo = { north, west, south, east };
+  const degrees = (n: keyof PlanFormValues, limit: number, message: string) => {
+    const v = DEGREES.test(values[n]) ? Number(values[n]) : NaN;
+    if (Math.abs(v) <= limit) return v;
+    errors.push({ field: n, message });
+    return NaN;
+  };
+  const anyCorner = CORNER_FIELDS.some((n) => values[n] !== "");
+  const anyPoint = CONTROL_POINT_FIELDS.some((n) => values[n] !== "");
+  let geo: PlanSettings["geo"] = null;
+  if (anyCorner && anyPoint) errors.push({ field: "north", message: "errors.cornersOrPoints" });
+  else if (anyCorner) {
+    const before = errors.length;
+    const [north, west, south, east] = CORNER_FIELDS.map((n) => degrees(n, n === "north" || n === "south" ? 90 : 180, "errors.degrees"));
+    if (errors.length > before) {
+      // the corner checks below need all four
+    } else if (!(north > south)) errors.push({ field: "south", message: "errors.northSouth" });
+    else if (!(east > west)) errors.push({ field: "east", message: "errors.westEast" });
+    else geo = { corners: { north, west, south, east } };
+  } else if (anyPoint) {
+    const before = errors.length;
+    const points = ([1, 2, 3] as const).map((n) => {
+      const pixel = (axis: "x" | "y") => {
+        const name = `p${n}_${axis}` as const;
+        if (PIXELS.test(values[name])) return Number(values[name]);
+        errors.push({ field: name, message: "errors.pixel" });
+        return NaN;
+      };
+      return { x: pixel("x"), y: pixel("y"), lon: degrees(`p${n}_lon`, 180, "errors.longitude"), lat: degrees(`p${n}_lat`, 90, "errors.latitude") };
+    });
+    if (errors.length === before) geo = { points };
   }
   if (errors.length > 0) return { values, settings: null, errors };
   return { values, settings: { documentId, alt: values.alt, columns, rows, geo }, errors };
 }
+
+/** The georeference columns for what the form gave, or the error that the plan's size shows (a point outside it, points on a line). */
+function geoColumns(geo: PlanSettings["geo"], width: number, height: number): { columns: GeoColumnValues } | { error: FieldError } {
+  const none = { north_udeg: null, west_udeg: null, south_udeg: null, east_udeg: null, control_points: null };
+  if (geo === null) return { columns: none };
+  if ("corners" in geo) {
+    const c = geo.corners;
+    return { columns: { ...none, north_udeg: Math.round(c.north * UDEG), west_udeg: Math.round(c.west * UDEG), south_udeg: Math.round(c.south * UDEG), east_udeg: Math.round(c.east * UDEG) } };
+  }
+  const problem = controlPointsProblem(geo.points, width, height);
+  if (problem === "outside") {
+    const index = geo.points.findIndex((c) => c.x > width || c.y > height);
+    const axis = geo.points[index].x > width ? "x" : "y";
+    return { error: { field: `p${index + 1}_${axis}`, message: "errors.pixelOutside", params: { width, height } } };
+  }
+  if (problem === "collinear") return { error: { field: "p3_x", message: "errors.collinear" } };
+  if (problem === "collinearDegrees") return { error: { field: "p3_lon", message: "errors.collinearDegrees" } };
+  return { columns: { ...none, control_points: JSON.stringify(geo.points.map((c) => [c.x, c.y, Math.round(c.lon * UDEG), Math.round(c.lat * UDEG)])) } };
+}
+
+type GeoColumnValues = Record<"north_udeg" | "west_udeg" | "south_udeg" | "east_udeg", number | null> & { control_points: string | null };
 
 export type SavePlanResult = { ok: true; changedImage: boolean } | { ok: false; error: FieldError };
 
@@ -185,73 +231,81 @@ export async function savePlan(
   db: Kysely<Database>,
   args: { organisationId: number; procedureId: number; settings: PlanSettings; /** who saves it (none: the demo's seed) */ actor?: AuditActor; now?: Date },
 ): Promise<SavePlanResult> {
-  const now = (args.now ?? new Date()).toISOString();
+  const now = args.now ?? new Date();
   const { settings } = args;
   const existing = await db.selectFrom("procedure_plans").select(["document_id", "blob_id", "width", "height"]).where("procedure_id", "=", args.procedureId).executeTakeFirst();
-  const geoColumns = {
-    north_udeg: settings.geo ? Math.round(settings.geo.north * UDEG) : null,
-    west_udeg: settings.geo ? Math.round(settings.geo.west * UDEG) : null,
-    south_udeg: settings.geo ? Math.round(settings.geo.south * UDEG) : null,
-    east_udeg: settings.geo ? Math.round(settings.geo.east * UDEG) : null,
-  };
-  const common = { alt_text: settings.alt, grid_columns: settings.columns, grid_rows: settings.rows, ...geoColumns, updated_at: now };
-  // the audit entry goes with the change, in its transaction
-  const entry = (changedImage: boolean): AuditEntry | null =>
-    args.actor
-      ? {
-          ...args.actor,
-          action: "plan_saved",
-          targetType: "procedure",
-          targetId: args.procedureId,
-          details: { document_id: settings.documentId, columns: settings.columns, rows: settings.rows, georeferenced: settings.geo !== null, image_changed: changedImage },
-        }
-      : null;
+  const details = (changedImage: boolean, geo: PlanSettings["geo"]) => ({
+    document_id: settings.documentId,
+    columns: settings.columns,
+    rows: settings.rows,
+    georeferenced: geo !== null,
+    georeference: geo === null ? "none" : "corners" in geo ? "corners" : "control_points",
+    image_changed: changedImage,
+  });
   if (existing && Number(existing.document_id) === settings.documentId) {
+    const geo = geoColumns(settings.geo, Number(existing.width), Number(existing.height));
+    if ("error" in geo) return { ok: false, error: geo.error };
+    const common = { alt_text: settings.alt, grid_columns: settings.columns, grid_rows: settings.rows, ...geo.columns, updated_at: now.toISOString() };
     await withAudit(
       db,
       (trx) => trx.updateTable("procedure_plans").set(common).where("procedure_id", "=", args.procedureId).execute(),
-      () => entry(false),
+      () => (args.actor ? { ...args.actor, action: "plan_saved", targetType: "procedure", targetId: args.procedureId, details: details(false, settings.geo) } : null),
     );
     return { ok: true, changedImage: false };
   }
   const document = await db
     .selectFrom("documents")
     .innerJoin("file_blobs", "file_blobs.id", "documents.blob_id")
-    .select(["documents.kind", "file_blobs.id", "file_blobs.byte_size", "file_blobs.chunk_bytes", "file_blobs.sha256"])
+    .select(["documents.kind", "file_blobs.id", "file_blobs.byte_size", "file_blobs.chunk_bytes"])
     .where("documents.procedure_id", "=", args.procedureId)
     .where("documents.id", "=", settings.documentId)
     .executeTakeFirst();
   if (!document) return { ok: false, error: { field: "document_id", message: "errors.document" } };
   if (!PLAN_IMAGE_KINDS.includes(document.kind)) return { ok: false, error: { field: "document_id", message: "errors.notAnImage" } };
-  let image: Awaited<ReturnType<typeof normalisePlanImage>>;
+  let image: PlanImage;
   try {
-    const source = await readAll(db, { id: Number(document.id), byteSize: Number(document.byte_size), chunkBytes: Number(document.chunk_bytes), sha256: document.sha256 });
+    const source = await readBlobBytes(db, { id: Number(document.id), byteSize: Number(document.byte_size), chunkBytes: Number(document.chunk_bytes) });
     image = await normalisePlanImage(source);
   } catch {
     return { ok: false, error: { field: "document_id", message: "errors.undecodable" } };
   }
-  const blob = await storeBytes(db, image.bytes, new Date(now));
-  await db.transaction().execute(async (trx) => {
-    const values = { ...common, document_id: settings.documentId, blob_id: blob.id, width: image.width, height: image.height };
-    if (existing) await trx.updateTable("procedure_plans").set(values).where("procedure_id", "=", args.procedureId).execute();
-    else await trx.insertInto("procedure_plans").values({ ...values, procedure_id: args.procedureId, organisation_id: args.organisationId }).execute();
-    await claimBlob(trx, blob.id);
-    if (existing) await deleteBlob(trx, Number(existing.blob_id));
-    const saved = entry(true);
-    if (saved) await audit(trx, saved);
+  const geo = geoColumns(settings.geo, image.width, image.height);
+  if ("error" in geo) return { ok: false, error: geo.error };
+  await replacePlanImage(db, {
+    organisationId: args.organisationId,
+    procedureId: args.procedureId,
+    image,
+    values: { alt_text: settings.alt, grid_columns: settings.columns, grid_rows: settings.rows, ...geo.columns, document_id: settings.documentId, wms_request: null },
+    entry: args.actor ? { ...args.actor, action: "plan_saved", targetType: "procedure", targetId: args.procedureId, details: details(true, settings.geo) } : null,
+    now,
   });
   return { ok: true, changedImage: true };
 }
 
-/** Bytes made on the server (a normalised plan, the demo's drawn plan) into an unclaimed blob. */
-export async function storeBytes(db: Kysely<Database>, bytes: Buffer, now: Date = new Date()) {
-  const path = join(process.env.UPLOAD_TMP_DIR || tmpdir(), `teilhabe-plan-${randomUUID()}`);
-  await writeFile(path, bytes, { mode: 0o600 });
-  try {
-    return await storeBlobFromFile(db, path, now);
-  } finally {
-    await rm(path, { force: true });
-  }
+type PlanImage = Awaited<ReturnType<typeof normalisePlanImage>>;
+
+/** A new picture as the procedure's plan: stored as a blob, the row made or changed, the old blob deleted, the audit entry written, in one transaction. */
+async function replacePlanImage(
+  db: Kysely<Database>,
+  args: {
+    organisationId: number;
+    procedureId: number;
+    image: PlanImage;
+    values: GeoColumnValues & { alt_text: string; grid_columns: number; grid_rows: number; document_id: number | null; wms_request: string | null };
+    entry: AuditEntry | null;
+    now: Date;
+  },
+): Promise<void> {
+  const blob = await storeBlobFromBytes(db, args.image.bytes, args.now);
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("procedure_plans").select("blob_id").where("procedure_id", "=", args.procedureId).executeTakeFirst();
+    const values = { ...args.values, blob_id: blob.id, width: args.image.width, height: args.image.height, updated_at: args.now.toISOString() };
+    if (existing) await trx.updateTable("procedure_plans").set(values).where("procedure_id", "=", args.procedureId).execute();
+    else await trx.insertInto("procedure_plans").values({ ...values, procedure_id: args.procedureId, organisation_id: args.organisationId }).execute();
+    await claimBlob(trx, blob.id);
+    if (existing) await deleteBlob(trx, Number(existing.blob_id));
+    if (args.entry) await audit(trx, args.entry);
+  });
 }
 
 /** The plan goes; places already given keep their words and cells, their points stay stored but are no longer drawn. */
@@ -377,7 +431,7 @@ async function master(db: Kysely<Database>, plan: Plan): Promise<Buffer> {
   let found = masters.get(plan.blob.sha256);
   if (!found) {
     if (masters.size >= 8) masters.delete(masters.keys().next().value!);
-    found = readAll(db, plan.blob);
+    found = readBlobBytes(db, plan.blob);
     masters.set(plan.blob.sha256, found);
     found.catch(() => masters.delete(plan.blob.sha256));
   }
