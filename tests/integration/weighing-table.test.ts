@@ -216,6 +216,11 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     const sheetXml = strFromU8(unzipSync(new Uint8Array(bytes))["xl/worksheets/sheet1.xml"]);
     expect(sheetXml).toMatch(/<pane[^>]*ySplit="1"[^>]*state="frozen"/);
     expect(sheetXml).not.toMatch(/<f>/);
+    // the long texts wrap: the text column's cells carry a style with wrapping, the number's does not
+    const xfs = [...strFromU8(unzipSync(new Uint8Array(bytes))["xl/styles.xml"]).match(/<cellXfs[^>]*>(.*)<\/cellXfs>/)![1].matchAll(/<xf [^>]*?(?:\/>|>.*?<\/xf>)/g)].map((m) => m[0]);
+    const styleOf = (ref: string) => xfs[Number(sheetXml.match(new RegExp(`<c r="${ref}" s="(\\d+)"`))![1])];
+    expect(styleOf(`F${rows.indexOf(phone) + 1}`)).toContain('wrapText="1"');
+    expect(styleOf(`A${rows.indexOf(phone) + 1}`)).not.toContain("wrapText");
     const all = JSON.stringify(rows);
     for (const p of PEOPLE) {
       expect(all).not.toContain(p.name);

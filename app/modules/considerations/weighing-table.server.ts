@@ -264,10 +264,13 @@ export interface WeighingColumn {
 /** The table's columns for a variant, in order (the name only in the named one; sections and places where they exist). */
 export function weighingColumns(variant: WeighingVariant, office: string): WeighingColumn[] {
   const t = fixedT("de", "staff");
+  // a handful of channels, 100 000 rows: each label translated once
+  const channels = new Map<Channel, string>();
+  const channel = (c: Channel) => channels.get(c) ?? channels.set(c, t(`channels.${c}`)).get(c)!;
   return [
     { key: "number", header: "Nr.", width: 8, value: (r) => r.number },
     { key: "receivedOn", header: "Eingang", width: 12, value: (r) => r.receivedOn },
-    { key: "channel", header: "Weg", width: 12, value: (r) => t(`channels.${r.channel}`) },
+    { key: "channel", header: "Weg", width: 12, value: (r) => channel(r.channel) },
     ...(variant === "named" ? [{ key: "name", header: "Name", width: 24, value: (r: WeighingRow) => r.name }] : []),
     ...EXTRA_COLUMNS.map((c) => ({ key: c.key, header: c.header, width: c.width, value: (r: WeighingRow) => r.extra[c.key] ?? "" })),
     { key: "text", header: "Stellungnahme", width: 60, value: (r) => r.text },
