@@ -207,6 +207,8 @@ export interface TlogTileTable {
   level: number;
   idx: number;
   hashes: Uint8Array;
+  /** the tile's interior nodes, heights 1–8 (migration 0045, decision 66); null for tiles written before */
+  nodes: Uint8Array | null;
 }
 
 export interface TlogCheckpointTable {

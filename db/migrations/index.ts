@@ -37,6 +37,7 @@ import * as m0038 from "./0038-published-attachments";
 import * as m0039 from "./0039-alert-events-in-the-transparency-log";
 import * as m0040 from "./0040-alert-topics-and-districts";
 import * as m0043 from "./0043-plan-control-points-and-wms";
+import * as m0045 from "./0045-tlog-tile-nodes";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   "0039-alert-events-in-the-transparency-log": m0039,
   "0040-alert-topics-and-districts": m0040,
   "0043-plan-control-points-and-wms": m0043,
+  "0045-tlog-tile-nodes": m0045,
 };

@@ -8,7 +8,7 @@ import { createHash, createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { consistencyProof, inclusionProof, leafHash, rangeHash, verifyConsistency, verifyInclusion, type SubtreeReader } from "~/modules/transparency-log/merkle";
 import { formatVerifierKey, generateSignerKey, openCheckpoint, parseSignerKey, parseVerifierKey, signCheckpoint } from "~/modules/transparency-log/note";
-import { hashSpan, parseTileIndexPath, tileIndexPath, tileOf } from "~/modules/transparency-log/tiles";
+import { hashSpan, parseTileIndexPath, spanOfTile, tileIndexPath, tileNodes, tileOf, tileRoot } from "~/modules/transparency-log/tiles";
 import { commitmentOf } from "~/modules/transparency-log/commitment";
 
 import { H_LEAF, MTH, PATH, PROOF, rootFromPath, rootsFromConsistency } from "../support/rfc9162";
@@ -84,6 +84,24 @@ describe("RFC 9162 tree", () => {
     const D = leaves(16);
     const tile = Buffer.concat(D.map(H_LEAF));
     expect(hashSpan(tile, 8, 8)).toEqual(MTH(D.slice(8, 16)));
+  });
+
+  it("stores each tile's interior nodes so that a proof reads every subtree hash of a full or partial tile (decision 66)", () => {
+    for (const width of [256, 200, 1]) {
+      const D = leaves(width);
+      const tile = Buffer.concat(D.map(H_LEAF));
+      const nodes = tileNodes(tile);
+      for (let count = 1; count <= 256; count *= 2) {
+        for (let first = 0; first + count <= width; first += count) {
+          const expected = MTH(D.slice(first, first + count));
+          expect(spanOfTile(tile, nodes, first, count)).toEqual(expected);
+          // a tile written before migration 0045 has no nodes: the same hash, computed
+          expect(spanOfTile(tile, null, first, count)).toEqual(expected);
+        }
+      }
+      if (width === 256) expect(tileRoot(nodes)).toEqual(MTH(D));
+      expect(() => spanOfTile(tile, nodes, width - (width % 2), 2)).toThrow(/shorter/);
+    }
   });
 });
 

@@ -53,3 +53,44 @@ export function hashSpan(tile: Uint8Array, first: number, count: number): Buffer
   }
   return level[0];
 }
+
+/**
+ * A tile's interior nodes, stored beside it (decision 66) so that a proof reads each subtree hash
+ * instead of recomputing it from up to 128 entries: the nodes of heights 1…8 above the tile's
+ * entries, height by height (128, 64, … 1 slots of 32 bytes; 255 in all). In a partial tile only
+ * the complete nodes are filled; the others stay zero and are never read.
+ */
+export const NODE_SLOTS = TILE_WIDTH - 1;
+
+/** The slot of node `j` at `height` (1…8) inside a tile's node bytes. */
+const nodeSlot = (height: number, j: number) => TILE_WIDTH - ((2 * TILE_WIDTH) >> height) + j;
+
+export function tileNodes(hashes: Uint8Array): Buffer {
+  const nodes = Buffer.alloc(NODE_SLOTS * HASH_SIZE);
+  const at = (height: number, j: number) =>
+    height === 0 ? hashes.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE) : nodes.subarray(nodeSlot(height, j) * HASH_SIZE, (nodeSlot(height, j) + 1) * HASH_SIZE);
+  let count = Math.floor(hashes.length / HASH_SIZE);
+  for (let height = 1; height <= TILE_HEIGHT; height++) {
+    count >>= 1;
+    for (let j = 0; j < count; j++) nodeHash(at(height - 1, 2 * j), at(height - 1, 2 * j + 1)).copy(nodes, nodeSlot(height, j) * HASH_SIZE);
+  }
+  return nodes;
+}
+
+/** The root of a full tile, from its node bytes. */
+export const tileRoot = (nodes: Uint8Array): Buffer => Buffer.from(nodes.subarray((NODE_SLOTS - 1) * HASH_SIZE, NODE_SLOTS * HASH_SIZE));
+
+/**
+ * The root of `count` (a power of two) consecutive entries from `first` (a multiple of count): read
+ * from the stored nodes when the tile has them, computed from the entries otherwise (tiles written
+ * before migration 0045).
+ */
+export function spanOfTile(hashes: Uint8Array, nodes: Uint8Array | null, first: number, count: number): Buffer {
+  if ((first + count) * HASH_SIZE > hashes.length) throw new Error("the tile is shorter than the tree says");
+  if (count === 1) return Buffer.from(hashes.subarray(first * HASH_SIZE, (first + 1) * HASH_SIZE));
+  if (nodes && nodes.length === NODE_SLOTS * HASH_SIZE) {
+    const slot = nodeSlot(Math.round(Math.log2(count)), first / count);
+    return Buffer.from(nodes.subarray(slot * HASH_SIZE, (slot + 1) * HASH_SIZE));
+  }
+  return hashSpan(hashes, first, count);
+}

@@ -1,7 +1,8 @@
 /**
  * The transparency log's tree (decision 56): the integrator gives waiting leaves their indexes in
  * order, extends the tiles, and signs a checkpoint — off the request path, on a timer, one at a time
- * across instances (the `tlog_state` row is its lock). Proofs and tiles are read from the stored tiles.
+ * across instances (the `tlog_state` row is its lock). Proofs and tiles are read from the stored tiles
+ * and their interior nodes (decision 66).
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import { engineOf } from "#db/connection.server";
@@ -9,7 +10,7 @@ import type { Database } from "#db/schema";
 import { runPlain } from "#db/plain-sql.server";
 import { EMPTY_ROOT, HASH_SIZE, consistencyProof, inclusionProof, leafHash, rangeHash, type SubtreeReader } from "./merkle";
 import { signCheckpoint, type SignerKey } from "./note";
-import { TILE_WIDTH, hashSpan, tileOf } from "./tiles";
+import { TILE_WIDTH, spanOfTile, tileNodes, tileOf, tileRoot } from "./tiles";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -28,17 +29,26 @@ export interface StoredCheckpoint {
 
 const bytes = (value: Uint8Array | Buffer) => Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
-/** Reads tiles once per reader: a proof touches a handful. */
-export function tileReader(db: Db, overlay?: Map<string, Buffer>): { read: SubtreeReader; tile: (level: number, idx: number) => Promise<Buffer | undefined> } {
-  const cache = new Map<string, Promise<Buffer | undefined>>();
-  const tile = (level: number, idx: number) => {
+/** A stored tile: its entries (as published) and its interior nodes (null for tiles written before migration 0045). */
+export interface StoredTile {
+  hashes: Buffer;
+  nodes: Buffer | null;
+}
+
+/**
+ * Reads tiles once per reader: a proof touches one tile per level (and a few at the tree's right
+ * edge), each one indexed read; every subtree hash it needs is a slice of the tile's stored nodes.
+ */
+export function tileReader(db: Db, overlay?: Map<string, StoredTile>): { read: SubtreeReader; tile: (level: number, idx: number) => Promise<Buffer | undefined> } {
+  const cache = new Map<string, Promise<StoredTile | undefined>>();
+  const stored = (level: number, idx: number) => {
     const key = `${level}/${idx}`;
     const fromOverlay = overlay?.get(key);
     if (fromOverlay) return Promise.resolve(fromOverlay);
     let loaded = cache.get(key);
     if (!loaded) {
-      loaded = runPlain<{ hashes: Uint8Array }>(db, "select hashes from tlog_tiles where level = ? and idx = ?", [level, idx]).then((r) =>
-        r.rows[0] ? bytes(r.rows[0].hashes) : undefined,
+      loaded = runPlain<{ hashes: Uint8Array; nodes: Uint8Array | null }>(db, "select hashes, nodes from tlog_tiles where level = ? and idx = ?", [level, idx]).then((r) =>
+        r.rows[0] ? { hashes: bytes(r.rows[0].hashes), nodes: r.rows[0].nodes ? bytes(r.rows[0].nodes) : null } : undefined,
       );
       cache.set(key, loaded);
     }
@@ -46,11 +56,11 @@ export function tileReader(db: Db, overlay?: Map<string, Buffer>): { read: Subtr
   };
   const read: SubtreeReader = async (height, index) => {
     const where = tileOf(height, index);
-    const t = await tile(where.level, where.tile);
+    const t = await stored(where.level, where.tile);
     if (!t) throw new Error(`tile ${where.level}/${where.tile} is missing`);
-    return hashSpan(t, where.first, where.count);
+    return spanOfTile(t.hashes, t.nodes, where.first, where.count);
   };
-  return { read, tile };
+  return { read, tile: async (level, idx) => (await stored(level, idx))?.hashes };
 }
 
 export async function readTreeState(db: Db): Promise<TreeState> {
@@ -133,11 +143,15 @@ async function assignIndexes(trx: Transaction<Database>, leaves: { id: number }[
   }
 }
 
-/** Appends hashes to the level-0 tiles from position `first`; full tiles carry their root up a level. Returns the tiles written. */
-export async function extendTiles(trx: Transaction<Database>, first: number, hashes: Buffer[]): Promise<Map<string, Buffer>> {
+/**
+ * Appends hashes to the level-0 tiles from position `first`; full tiles carry their root up a level.
+ * Each tile written gets its interior nodes computed once here, on the timer (a full tile's root is
+ * one of them), so that proofs only read. Returns the tiles written.
+ */
+export async function extendTiles(trx: Transaction<Database>, first: number, hashes: Buffer[]): Promise<Map<string, StoredTile>> {
   const { tile } = tileReader(trx);
-  const written = new Map<string, Buffer>();
-  const current = async (level: number, idx: number) => written.get(`${level}/${idx}`) ?? (await tile(level, idx)) ?? Buffer.alloc(0);
+  const written = new Map<string, StoredTile>();
+  const current = async (level: number, idx: number) => written.get(`${level}/${idx}`)?.hashes ?? (await tile(level, idx)) ?? Buffer.alloc(0);
   let level = 0;
   let position = first;
   let pending = hashes;
@@ -151,8 +165,9 @@ export async function extendTiles(trx: Transaction<Database>, first: number, has
       if (existing.length !== offset * HASH_SIZE) throw new Error(`tile ${level}/${idx} has ${existing.length / HASH_SIZE} hashes, expected ${offset}`);
       const take = Math.min(TILE_WIDTH - offset, pending.length - i);
       const next = Buffer.concat([existing, ...pending.slice(i, i + take)]);
-      written.set(`${level}/${idx}`, next);
-      if (next.length === TILE_WIDTH * HASH_SIZE) carried.push(hashSpan(next, 0, TILE_WIDTH));
+      const nodes = tileNodes(next);
+      written.set(`${level}/${idx}`, { hashes: next, nodes });
+      if (next.length === TILE_WIDTH * HASH_SIZE) carried.push(tileRoot(nodes));
       i += take;
     }
     // the tiles filled now are consecutive from the first one touched: the next level's entries from its index
@@ -160,12 +175,12 @@ export async function extendTiles(trx: Transaction<Database>, first: number, has
     pending = carried;
     level++;
   }
-  for (const [key, hashesOfTile] of written) {
+  for (const [key, t] of written) {
     const [l, idx] = key.split("/").map(Number);
     await trx
       .insertInto("tlog_tiles")
-      .values({ level: l, idx, hashes: hashesOfTile })
-      .onConflict((oc) => oc.columns(["level", "idx"]).doUpdateSet({ hashes: hashesOfTile }))
+      .values({ level: l, idx, hashes: t.hashes, nodes: t.nodes })
+      .onConflict((oc) => oc.columns(["level", "idx"]).doUpdateSet({ hashes: t.hashes, nodes: t.nodes }))
       .execute();
   }
   return written;
