@@ -3,7 +3,8 @@ import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import pg from "pg";
 
-export async function openDatabase(url) {
+/** How many submissions the database at `url` holds (SQLite file or PostgreSQL). */
+export async function countSubmissions(url) {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();

@@ -663,8 +663,8 @@ function memorySampler(pid) {
 
 /** Submissions stored so far, read from the server's own database. */
 async function countStored(target) {
-  const { openDatabase } = await import("./bench-db.js");
-  return openDatabase(target);
+  const { countSubmissions } = await import("./bench-db.js");
+  return countSubmissions(target);
 }
 
 async function latencies(name, target, headers) {

@@ -75,7 +75,7 @@ export function groupCommit<T>(db: Kysely<Database>, work: Work<T>, options: { d
  * synchronous=NORMAL until it is FULL again, so that no other writer's commit (an audited staff
  * action, a job) can fall in between. If setting it back fails, the connection is unusable anyway.
  */
-async function inTransaction(db: Kysely<Database>, durable: boolean, work: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+async function batchTransaction(db: Kysely<Database>, durable: boolean, work: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
   if (durable) return db.transaction().execute(work);
   await db.connection().execute(async (connection) => {
     await connection.executeQuery(NOT_WAITING_FOR_DISK);
@@ -97,7 +97,7 @@ async function drain(db: Kysely<Database>, q: Queue) {
       // if SQLite refuses (a temporary table in use elsewhere), the sub-journal is a file: slower, same outcome
       if (savepoints) await db.executeQuery(TEMP_IN_MEMORY).catch(() => undefined);
       try {
-        await inTransaction(db, durable, async (trx) => {
+        await batchTransaction(db, durable, async (trx) => {
           // alone in its batch (no one else sending at that moment), a unit needs no savepoint: if it
           // fails, its transaction is rolled back and it hears so below
           if (!savepoints) {
