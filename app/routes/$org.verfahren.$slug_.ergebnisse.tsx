@@ -8,6 +8,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PrevNextNav } from "~/components/PrevNextNav";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18n.server";
 import { HttpError } from "~/modules/http/errors";
@@ -309,27 +310,13 @@ export default function ResultsPage() {
               </li>
             ))}
           </ul>
-          {results.pages > 1 ? (
-            <nav aria-label={t("published.pagination")}>
-              <ul className="channel-links">
-                {results.page > 1 ? (
-                  <li>
-                    <a href={`${pageHref(results.page - 1)}#beitraege`} rel="prev">
-                      {t("published.previous")}
-                    </a>
-                  </li>
-                ) : null}
-                <li aria-current="page">{t("published.pageOf", { page: results.page, pages: results.pages })}</li>
-                {results.page < results.pages ? (
-                  <li>
-                    <a href={`${pageHref(results.page + 1)}#beitraege`} rel="next">
-                      {t("published.next")}
-                    </a>
-                  </li>
-                ) : null}
-              </ul>
-            </nav>
-          ) : null}
+          <PrevNextNav
+            label={t("published.pagination")}
+            listClassName="channel-links"
+            previous={results.page > 1 ? { href: `${pageHref(results.page - 1)}#beitraege`, text: t("published.previous") } : null}
+            current={t("published.pageOf", { page: results.page, pages: results.pages })}
+            next={results.page < results.pages ? { href: `${pageHref(results.page + 1)}#beitraege`, text: t("published.next") } : null}
+          />
         </>
       )}
 

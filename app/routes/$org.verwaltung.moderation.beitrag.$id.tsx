@@ -2,6 +2,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PrevNextNav } from "~/components/PrevNextNav";
 import { CsrfField } from "~/components/CsrfField";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { Button, ChoiceField, TextField } from "~/components/fields";
@@ -164,26 +165,11 @@ export default function Review() {
         <a href={`${base}/${procedure.id}`}>{procedure.title}</a>
       </p>
       <h1>{t("review.heading", { id: s.id })}</h1>
-      {neighbours.previous || neighbours.next ? (
-        <nav aria-label={t("review.pager")}>
-          <ul className="list">
-            {neighbours.previous ? (
-              <li>
-                <a href={`${base}/beitrag/${neighbours.previous}`} rel="prev">
-                  {t("review.previous", { id: neighbours.previous })}
-                </a>
-              </li>
-            ) : null}
-            {neighbours.next ? (
-              <li>
-                <a href={`${base}/beitrag/${neighbours.next}`} rel="next">
-                  {t("review.next", { id: neighbours.next })}
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <PrevNextNav
+        label={t("review.pager")}
+        previous={neighbours.previous ? { href: `${base}/beitrag/${neighbours.previous}`, text: t("review.previous", { id: neighbours.previous }) } : null}
+        next={neighbours.next ? { href: `${base}/beitrag/${neighbours.next}`, text: t("review.next", { id: neighbours.next }) } : null}
+      />
       {done ? (
         <div className="notice notice--success" role="status">
           <p>{done === "attachment" ? t("attachments-staff:publish.done") : t(`review.done.${done}`, { defaultValue: "" })}</p>

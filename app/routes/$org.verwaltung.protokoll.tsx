@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Button, FilterSelect } from "~/components/fields";
+import { PrevNextNav } from "~/components/PrevNextNav";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
@@ -162,26 +163,11 @@ export default function AuditLog() {
           </table>
         </div>
       )}
-      {page > 1 || hasMore ? (
-        <nav aria-label={t("accounts:audit.pagination")}>
-          <ul className="list">
-            {page > 1 ? (
-              <li>
-                <a href={page === 2 ? withQuery("") : withQuery(`seite=${page - 1}`)} rel="prev">
-                  {t("staff:audit.newer")}
-                </a>
-              </li>
-            ) : null}
-            {hasMore ? (
-              <li>
-                <a href={withQuery(`seite=${page + 1}`)} rel="next">
-                  {t("staff:audit.older")}
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <PrevNextNav
+        label={t("accounts:audit.pagination")}
+        previous={page > 1 ? { href: page === 2 ? withQuery("") : withQuery(`seite=${page - 1}`), text: t("staff:audit.newer") } : null}
+        next={hasMore ? { href: withQuery(`seite=${page + 1}`), text: t("staff:audit.older") } : null}
+      />
     </>
   );
 }
