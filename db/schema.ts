@@ -486,7 +486,7 @@ export interface FileChunkTable {
   data: Uint8Array;
 }
 
-export type DocumentKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp";
+export type DocumentKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp" | "mp4" | "webm";
 
 /** A document of a procedure's draft, shown to residents while the procedure is published (issue 17). */
 export interface DocumentTable {
@@ -505,6 +505,22 @@ export interface DocumentTable {
   sha256: string;
   created_by: number | null;
   created_at: string;
+  updated_at: string;
+  /** a video's WebVTT caption file (required for kind mp4/webm, null otherwise; migration 0041) */
+  captions_blob_id: number | null;
+}
+
+/** The organisation's explanation in German Sign Language for its home page, with captions (migration 0041). */
+export interface SignLanguageVideoTable {
+  organisation_id: number;
+  blob_id: number;
+  captions_blob_id: number;
+  kind: "mp4" | "webm";
+  media_type: string;
+  file_name: string;
+  byte_size: number;
+  sha256: string;
+  created_by: number | null;
   updated_at: string;
 }
 
@@ -675,6 +691,7 @@ export interface Database {
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
   documents: DocumentTable;
+  sign_language_videos: SignLanguageVideoTable;
   procedure_sections: ProcedureSectionTable;
   consideration_decisions: ConsiderationDecisionTable;
   attachment_settings: AttachmentSettingsTable;

@@ -10,6 +10,8 @@ import { listPublicProcedures, type ProcedureListItem } from "~/modules/procedur
 import { contentAttrs, languageNote } from "~/modules/procedures/translations";
 import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote";
 import { AlertsLink } from "~/modules/alerts/ui/AlertsLink";
+import { findSignLanguageVideo } from "~/modules/documents/sign-language.server";
+import { VideoPlayer } from "~/modules/documents/ui/VideoPlayer";
 import { EASY_READ_LANGUAGE, EASY_READ_LINK_TEXT } from "~/modules/leichte-sprache/site-guide";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -22,6 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pageTitle: t("list.title", { organisation: organisation.name }),
       organisation: publicOrganisation(organisation),
       procedures,
+      // the explanation in German Sign Language (BITV 2.0 § 4), when the admin has provided one
+      signLanguageVideo: (await findSignLanguageVideo(getDb(), organisation.id)) ?? null,
       // the page's own texts are translated: German titles make it "partly" German
       note: languageNote(locale, all.flatMap((p) => [p.titleLang, p.summaryLang])) ? ("partial" as const) : null,
     };
@@ -54,7 +58,7 @@ function ProcedureCards({ items, orgSlug }: { items: ProcedureListItem[]; orgSlu
 }
 
 export default function OrganisationHome() {
-  const { organisation, procedures, note } = useLoaderData<typeof loader>();
+  const { organisation, procedures, note, signLanguageVideo } = useLoaderData<typeof loader>();
   const { t } = useTranslation("procedures");
   return (
     <>
@@ -66,6 +70,23 @@ export default function OrganisationHome() {
           {EASY_READ_LINK_TEXT}
         </a>
       </p>
+      {signLanguageVideo ? (
+        <section aria-labelledby="sign-language-heading">
+          <h2 id="sign-language-heading">{t("signLanguage.title")}</h2>
+          <p>{t("signLanguage.intro")}</p>
+          <VideoPlayer
+            titleLang={null}
+            video={{
+              title: t("signLanguage.title"),
+              kind: signLanguageVideo.kind,
+              byteSize: signLanguageVideo.byteSize,
+              captionsByteSize: signLanguageVideo.captionsByteSize,
+              videoPath: `/${organisation.slug}/gebaerdensprache/video`,
+              captionsPath: `/${organisation.slug}/gebaerdensprache/untertitel.vtt`,
+            }}
+          />
+        </section>
+      ) : null}
       <section aria-labelledby="open-heading">
         <h2 id="open-heading">{t("list.open")}</h2>
         {procedures.open.length ? <ProcedureCards items={procedures.open} orgSlug={organisation.slug} /> : <p>{t("list.noneOpen")}</p>}

@@ -21,12 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reports: reports.map((r) => ({ ...r, age: ageInDays(r.receivedAt, now) })),
       base: `/${user.organisationSlug}/verwaltung/barrierefreiheit`,
       statementPath: `/${user.organisationSlug}/barrierefreiheit`,
+      signLanguagePath: `/${user.organisationSlug}/verwaltung/gebaerdensprache`,
     };
   });
 }
 
 export default function BarrierReports() {
-  const { reports, base, statementPath } = useLoaderData<typeof loader>();
+  const { reports, base, statementPath, signLanguagePath } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("barriers");
   const overdue = reports.filter((r) => r.overdue).length;
   return (
@@ -39,6 +40,9 @@ export default function BarrierReports() {
         </li>
         <li>
           <a href={statementPath}>{t("list.viewStatement")}</a>
+        </li>
+        <li>
+          <a href={signLanguagePath}>{t("list.signLanguage")}</a>
         </li>
       </ul>
       {overdue > 0 ? (

@@ -179,6 +179,11 @@ const ROUTES: RouteSpec[] = [
   { file: "$org.verwaltung.anhang.$token_.vorschau.tsx", who: "moderator", path: (_, s) => `${ORG}/verwaltung/anhang/${seg(s, "abcdefghijklmnopqrstuv")}/vorschau`, page: (c) => `${ORG}/verwaltung/moderation/beitrag/${c.submissionId}`, resource: true },
   // an online entry: the scan page refuses it (404) whatever is posted
   { file: "$org.verwaltung.schalter.eintrag.$id_.scan.tsx", who: "staff", path: (c, s) => `${ORG}/verwaltung/schalter/eintrag/${seg(s, c.submissionId)}/scan`, page: () => `${ORG}/verwaltung/schalter/suche` },
+  // videos with captions (decision 49): a document's captions (the seeded PDF has none: 404), the home page's sign-language video
+  { file: "$org.verfahren.$slug_.dokumente.$id_.untertitel[.]vtt.tsx", who: "anonymous", path: (c, s) => `${ORG}/verfahren/radverkehrsplan-2030/dokumente/${seg(s, c.documentId)}/untertitel.vtt`, resource: true },
+  { file: "$org.gebaerdensprache.video.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/gebaerdensprache/video`, resource: true },
+  { file: "$org.gebaerdensprache.untertitel[.]vtt.tsx", who: "anonymous", path: (_, s) => `/${seg(s, "musterstadt")}/gebaerdensprache/untertitel.vtt`, resource: true },
+  { file: "$org.verwaltung.gebaerdensprache.tsx", who: "admin", path: () => `${ORG}/verwaltung/gebaerdensprache` },
 ];
 
 /** Route modules with an action, or with a loader and no page (a resource route). */

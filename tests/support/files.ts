@@ -72,3 +72,32 @@ export const DOCX = zipOf([
   ["[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'],
   ["word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document/>'],
 ]);
+
+/** An ISO BMFF box: 32-bit size, 4-letter type, content. */
+const box = (type: string, content: Buffer) => {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + content.length, 0);
+  head.write(type, 4, "latin1");
+  return Buffer.concat([head, content]);
+};
+/** A minimal MP4 to the checks: ftyp (brand isom), a moov, and `dataBytes` of media data. */
+export function mp4Of(dataBytes = 1000): Buffer {
+  const ftyp = box("ftyp", Buffer.concat([Buffer.from("isom", "latin1"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2avc1mp41", "latin1")]));
+  const moov = box("moov", box("mvhd", Buffer.alloc(100)));
+  return Buffer.concat([ftyp, moov, box("mdat", Buffer.alloc(dataBytes, 7))]);
+}
+export const MP4 = mp4Of();
+
+/** A minimal WebM to the checks: the EBML header (DocType "webm") and a Segment of a known size. */
+export function webmOf(segmentBytes = 1000): Buffer {
+  const docType = Buffer.concat([Buffer.from([0x42, 0x82, 0x84]), Buffer.from("webm", "latin1")]);
+  const header = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | docType.length]), docType]);
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64BE(BigInt(segmentBytes));
+  size[0] = 0x01; // an 8-byte vint
+  return Buffer.concat([header, Buffer.from([0x18, 0x53, 0x80, 0x67]), size, Buffer.alloc(segmentBytes, 0xec)]);
+}
+export const WEBM = webmOf();
+
+/** German captions of two cues, as a sign-language video would have them. */
+export const VTT = Buffer.from("WEBVTT\n\n00:00.000 --> 00:03.000\nWillkommen bei der Beteiligung.\n\n00:03.000 --> 00:06.500\nSo sagen Sie Ihre Meinung.\n", "utf8");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanFileName, detectFile } from "~/modules/files/detect.server";
-import { DOCX, JPEG, ODT, PNG, pdfOf, WEBP } from "../support/files";
+import { DOCX, JPEG, MP4, ODT, PNG, WEBM, WEBP, pdfOf } from "../support/files";
 
 const dir = mkdtempSync(join(tmpdir(), "teilhabe-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +23,8 @@ describe("detectFile", () => {
     expect(await detect(WEBP)).toMatchObject({ ok: true, kind: "webp", mediaType: "image/webp" });
     expect(await detect(ODT)).toMatchObject({ ok: true, kind: "odt" });
     expect(await detect(DOCX)).toMatchObject({ ok: true, kind: "docx" });
+    expect(await detect(MP4)).toMatchObject({ ok: true, kind: "mp4", mediaType: "video/mp4" });
+    expect(await detect(WEBM)).toMatchObject({ ok: true, kind: "webm", mediaType: "video/webm" });
   });
 
   it("refuses empty files, unknown bytes and files of other types", async () => {
@@ -40,6 +42,15 @@ describe("detectFile", () => {
     expect(await detect(WEBP.subarray(0, WEBP.length - 4))).toEqual({ ok: false, problem: "truncated" });
     // a RIFF header that claims less than the file holds is no complete WebP either
     expect(await detect(Buffer.concat([WEBP, Buffer.alloc(64)]))).toEqual({ ok: false, problem: "truncated" });
+  });
+
+  it("refuses videos whose container sizes do not reach the file's end (cut off), or without a movie box", async () => {
+    expect(await detect(MP4.subarray(0, MP4.length - 100))).toEqual({ ok: false, problem: "truncated" });
+    expect(await detect(Buffer.concat([MP4, Buffer.from("junk")]))).toEqual({ ok: false, problem: "truncated" });
+    expect(await detect(WEBM.subarray(0, WEBM.length - 1))).toEqual({ ok: false, problem: "truncated" });
+    const noMovie = Buffer.from(MP4);
+    noMovie.write("free", MP4.indexOf("moov"), "latin1");
+    expect(await detect(noMovie)).toEqual({ ok: false, problem: "truncated" });
   });
 });
 

@@ -41,6 +41,10 @@ export const AUDIT_ACTIONS = [
   "document_replaced",
   "document_moved",
   "document_withdrawn",
+  // videos with captions (decision 49): a procedure's, and the organisation's sign-language explanation
+  "video_added",
+  "sign_language_video_saved",
+  "sign_language_video_removed",
   // a procedure's plan (issue 18)
   "plan_saved",
   "plan_removed",

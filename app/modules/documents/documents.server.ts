@@ -1,7 +1,8 @@
 /**
  * The documents of a procedure's draft (issue 17): PDF, ODT, DOCX, PNG, JPEG or WebP, each with a title,
  * a short description and a required plain-text summary (the accessible alternative BITV expects),
- * in an order the admin chooses. Bytes are checked (type by magic numbers, complete, within the
+ * in an order the admin chooses; and videos (MP4, WebM) with their WebVTT captions, which are
+ * required (decision 49). Bytes are checked (type by magic numbers, complete, within the
  * limit) before anything is stored; the file goes into the database's file store (decision 42) and
  * becomes visible only with the document row, in one transaction.
  */
@@ -9,7 +10,8 @@ import type { Kysely } from "kysely";
 import type { Database, DocumentKind, DocumentRow } from "#db/schema";
 import { audit, type AuditActor } from "~/modules/audit/audit.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
-import { cleanFileName, detectFile } from "~/modules/files/detect.server";
+import { CAPTIONS_MAX_BYTES, checkCaptions } from "~/modules/files/captions.server";
+import { cleanFileName, detectFile, isVideoKind, VIDEO_KINDS, type FileKind } from "~/modules/files/detect.server";
 import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { MultipartLimits, SpooledFile } from "~/modules/http/multipart.server";
 import { FORBIDDEN_CHARACTERS, type FieldError } from "~/modules/forms/fields";
@@ -20,16 +22,16 @@ export const DOCUMENT_MAX_BYTES = Math.min(1000 * MB, Math.max(1, Number(process
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ["pdf", "odt", "docx", "png", "jpeg", "webp"];
 export const DOCUMENT_LIMITS = { title: 200, description: 500, summary: 20_000, perProcedure: 30 } as const;
 
-/** What the upload form may bring: one file, a handful of short fields. */
+/** What the upload forms may bring: one file (a video: two, the video and its captions), a handful of short fields. */
 export const DOCUMENT_UPLOAD_LIMITS: MultipartLimits = {
   maxFileBytes: DOCUMENT_MAX_BYTES,
-  maxFiles: 1,
+  maxFiles: 2,
   maxFields: 12,
   maxFieldBytes: DOCUMENT_LIMITS.summary * 4,
 };
 /** The admin page that takes uploads, and the most its request body may be (file + fields + multipart framing). */
 export const DOCUMENT_UPLOAD_PATH = /^\/[a-z0-9-]+\/verwaltung\/verfahren\/[0-9]+\/dokumente$/;
-export const DOCUMENT_UPLOAD_MAX_BODY = DOCUMENT_MAX_BYTES + DOCUMENT_UPLOAD_LIMITS.maxFields * DOCUMENT_UPLOAD_LIMITS.maxFieldBytes + 64 * 1024;
+export const DOCUMENT_UPLOAD_MAX_BODY = DOCUMENT_MAX_BYTES + CAPTIONS_MAX_BYTES + DOCUMENT_UPLOAD_LIMITS.maxFields * DOCUMENT_UPLOAD_LIMITS.maxFieldBytes + 64 * 1024;
 
 export interface ProcedureDocument {
   id: number;
@@ -40,11 +42,15 @@ export interface ProcedureDocument {
   fileName: string;
   byteSize: number;
   updatedAt: string;
+  /** a video's caption file (WebVTT): its size; null for other kinds */
+  captionsByteSize: number | null;
 }
 
 type Db = Kysely<Database>;
 
-const toDocument = (r: Pick<DocumentRow, "id" | "title" | "description" | "summary" | "kind" | "file_name" | "byte_size" | "updated_at">): ProcedureDocument => ({
+const toDocument = (
+  r: Pick<DocumentRow, "id" | "title" | "description" | "summary" | "kind" | "file_name" | "byte_size" | "updated_at"> & { captions_byte_size: number | null },
+): ProcedureDocument => ({
   id: Number(r.id),
   title: r.title,
   description: r.description,
@@ -53,12 +59,18 @@ const toDocument = (r: Pick<DocumentRow, "id" | "title" | "description" | "summa
   fileName: r.file_name,
   byteSize: Number(r.byte_size),
   updatedAt: r.updated_at,
+  captionsByteSize: r.captions_byte_size === null ? null : Number(r.captions_byte_size),
 });
 
-const COLUMNS = ["id", "title", "description", "summary", "kind", "file_name", "byte_size", "updated_at"] as const;
-
 export async function listDocuments(db: Db, procedureId: number): Promise<ProcedureDocument[]> {
-  const rows = await db.selectFrom("documents").select(COLUMNS).where("procedure_id", "=", procedureId).orderBy("position").orderBy("id").execute();
+  const rows = await db
+    .selectFrom("documents")
+    .leftJoin("file_blobs as captions", "captions.id", "documents.captions_blob_id")
+    .select(["documents.id", "documents.title", "documents.description", "documents.summary", "documents.kind", "documents.file_name", "documents.byte_size", "documents.updated_at", "captions.byte_size as captions_byte_size"])
+    .where("documents.procedure_id", "=", procedureId)
+    .orderBy("documents.position")
+    .orderBy("documents.id")
+    .execute();
   return rows.map(toDocument);
 }
 
@@ -87,12 +99,29 @@ export async function findDocumentForDownload(db: Db, procedureId: number, docum
   };
 }
 
+/** A video document's caption file, or undefined (no such document, or not a video). */
+export async function findCaptionsForDownload(db: Db, procedureId: number, documentId: number): Promise<{ fileName: string; blob: BlobInfo } | undefined> {
+  const row = await db
+    .selectFrom("documents")
+    .innerJoin("file_blobs", "file_blobs.id", "documents.captions_blob_id")
+    .select(["documents.file_name", "file_blobs.id", "file_blobs.byte_size", "file_blobs.chunk_bytes", "file_blobs.sha256"])
+    .where("documents.procedure_id", "=", procedureId)
+    .where("documents.id", "=", documentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { fileName: captionsFileName(row.file_name), blob: { id: Number(row.id), byteSize: Number(row.byte_size), chunkBytes: Number(row.chunk_bytes), sha256: row.sha256 } };
+}
+
+/** "erklaerung.mp4" → "erklaerung.vtt" */
+export const captionsFileName = (videoFileName: string) => videoFileName.replace(/\.[a-z0-9]+$/i, "") + ".vtt";
+
 export { readBlob };
 
 /**
  * A document's bytes start..end (inclusive): from this machine's copy on disk when there is one,
- * else from the database, copying the whole file to disk meanwhile for the next reader
- * (documents are public; decision 46). `readSync`: SQLite's synchronous reader, see readBlob.
+ * else from the database; a whole download copies the file to disk meanwhile for the next reader
+ * (documents are public; decision 46). A range never starts that copy: it reads only its own
+ * chunks (issue 17). `readSync`: SQLite's synchronous reader, see readBlob.
  */
 export function readDocumentBytes(
   db: Kysely<Database>,
@@ -104,7 +133,7 @@ export function readDocumentBytes(
   const copies = diskCopies();
   const copy = copies.read(blob.sha256, blob.byteSize, start, end);
   if (copy) return copy;
-  copies.fill(blob.sha256, blob.byteSize, () => readBlob(db, blob, 0, blob.byteSize - 1, readSync));
+  if (start === 0 && end === blob.byteSize - 1) copies.fill(blob.sha256, blob.byteSize, () => readBlob(db, blob, 0, blob.byteSize - 1, readSync));
   return readBlob(db, blob, start, end, readSync);
 }
 
@@ -130,13 +159,106 @@ function readTexts(fields: Map<string, string[]>): { values: DocumentValues; err
 }
 
 /** The uploaded file checked by its bytes: the kind and the clean display name, or the reason it is refused. */
-async function checkFile(file: SpooledFile | undefined, tooLarge: boolean): Promise<{ kind: DocumentKind; mediaType: string; fileName: string } | FieldError> {
+export async function checkFile(
+  file: SpooledFile | undefined,
+  tooLarge: boolean,
+  kinds: readonly FileKind[] = DOCUMENT_KINDS,
+): Promise<{ kind: DocumentKind; mediaType: string; fileName: string } | FieldError> {
+  const wrongType = kinds === DOCUMENT_KINDS ? "documents.errors.unknown_type" : "documents.errors.notVideo";
   if (tooLarge) return { field: "file", message: "documents.errors.tooLarge", params: { max: DOCUMENT_MAX_BYTES / MB } };
   if (!file) return { field: "file", message: "documents.errors.fileMissing" };
   const detected = await detectFile(file.path);
-  if (!detected.ok) return { field: "file", message: `documents.errors.${detected.problem}` };
-  if (!DOCUMENT_KINDS.includes(detected.kind)) return { field: "file", message: "documents.errors.unknown_type" };
+  if (!detected.ok) return { field: "file", message: detected.problem === "unknown_type" ? wrongType : `documents.errors.${detected.problem}` };
+  if (!kinds.includes(detected.kind)) return { field: "file", message: wrongType };
   return { kind: detected.kind, mediaType: detected.mediaType, fileName: cleanFileName(file.fileName, detected.kind) };
+}
+
+/** A video and its caption file, both checked by their bytes; every reason either is refused. */
+export async function checkVideoWithCaptions(
+  video: SpooledFile | undefined,
+  captions: SpooledFile | undefined,
+  tooLarge: string | null,
+): Promise<{ ok: true; kind: DocumentKind; mediaType: string; fileName: string } | { ok: false; errors: FieldError[] }> {
+  const errors: FieldError[] = [];
+  const checked = await checkFile(video, tooLarge === "file", VIDEO_KINDS);
+  if ("field" in checked) errors.push(checked);
+  // the captions come after the video in the form: when the video was too large they were never read
+  if (tooLarge === "captions") errors.push({ field: "captions", message: "documents.errors.captionsTooLarge", params: { max: CAPTIONS_MAX_BYTES / 1024 } });
+  else if (tooLarge !== "file") {
+    const captionCheck = await checkCaptions(captions?.path);
+    if (!captionCheck.ok) errors.push({ field: "captions", message: `documents.errors.${captionCheck.problem}`, params: { max: CAPTIONS_MAX_BYTES / 1024 } });
+  }
+  if (errors.length > 0 || "field" in checked) return { ok: false, errors };
+  return { ok: true, ...checked };
+}
+
+export interface VideoUploadInput extends UploadInput {
+  captions: SpooledFile | undefined;
+  /** the field whose file passed the size limit ("file" or "captions"), else null */
+  tooLarge: string | null;
+}
+
+/**
+ * A new video at the end of the list, with its captions (required: decision 49). Nothing is stored
+ * unless every check passes; the video, its captions and the audit entry in one transaction.
+ */
+export async function addVideo(db: Db, input: VideoUploadInput): Promise<Outcome<{ id: number; title: string; fileName: string; byteSize: number; sha256: string }>> {
+  const { values, errors } = readTexts(input.fields);
+  const checked = await checkVideoWithCaptions(input.file, input.captions, input.tooLarge);
+  if (!checked.ok) errors.push(...checked.errors);
+  const count = await db.selectFrom("documents").select((eb) => eb.fn.countAll().as("n")).where("procedure_id", "=", input.procedureId).executeTakeFirstOrThrow();
+  if (Number(count.n) >= DOCUMENT_LIMITS.perProcedure) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
+  if (errors.length > 0 || !checked.ok || !input.file || !input.captions) return { ok: false, status: input.tooLarge ? 413 : 400, errors, values };
+  const now = (input.now ?? new Date()).toISOString();
+  const blob = await storeBlobFromFile(db, input.file.path);
+  let captions: Awaited<ReturnType<typeof storeBlobFromFile>> | undefined;
+  try {
+    captions = await storeBlobFromFile(db, input.captions.path);
+    const captionsBlob = captions;
+    const id = await db.transaction().execute(async (trx) => {
+      await claimBlob(trx, blob.id);
+      await claimBlob(trx, captionsBlob.id);
+      const last = await trx.selectFrom("documents").select((eb) => eb.fn.max("position").as("p")).where("procedure_id", "=", input.procedureId).executeTakeFirst();
+      const row = await trx
+        .insertInto("documents")
+        .values({
+          organisation_id: input.organisationId,
+          procedure_id: input.procedureId,
+          blob_id: blob.id,
+          captions_blob_id: captionsBlob.id,
+          position: Number(last?.p ?? 0) + 1,
+          title: values.title,
+          description: values.description,
+          summary: values.summary,
+          kind: checked.kind,
+          media_type: checked.mediaType,
+          file_name: checked.fileName,
+          byte_size: blob.byteSize,
+          sha256: blob.sha256,
+          created_by: input.accountId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      if (input.actor) {
+        await audit(trx, {
+          ...input.actor,
+          action: "video_added",
+          targetType: "document",
+          targetId: id,
+          details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256, captions_bytes: captionsBlob.byteSize, captions_sha256: captionsBlob.sha256 },
+        });
+      }
+      return id;
+    });
+    return { ok: true, id, title: values.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256 };
+  } catch (error) {
+    await deleteBlob(db, blob.id).catch(() => {});
+    if (captions) await deleteBlob(db, captions.id).catch(() => {});
+    throw error;
+  }
 }
 
 export interface UploadInput {
@@ -204,9 +326,11 @@ export async function replaceDocumentFile(
   db: Db,
   input: Omit<UploadInput, "fields"> & { documentId: number },
 ): Promise<Outcome<{ title: string; fileName: string; byteSize: number; sha256: string; changed: boolean }>> {
-  const current = await db.selectFrom("documents").select(["blob_id", "title", "description", "summary", "sha256"]).where("id", "=", input.documentId).where("procedure_id", "=", input.procedureId).executeTakeFirst();
+  const current = await db.selectFrom("documents").select(["blob_id", "title", "description", "summary", "sha256", "kind"]).where("id", "=", input.documentId).where("procedure_id", "=", input.procedureId).executeTakeFirst();
   const values = { title: current?.title ?? "", description: current?.description ?? "", summary: current?.summary ?? "" };
   if (!current) return { ok: false, status: 404, errors: [{ field: "file", message: "documents.errors.gone" }], values };
+  // a video's captions belong to that recording: a new video is withdrawn and added again, with its captions
+  if (isVideoKind(current.kind)) return { ok: false, status: 400, errors: [{ field: "file", message: "documents.errors.videoReplace" }], values };
   const checked = await checkFile(input.file, input.fileTooLarge);
   if ("field" in checked || !input.file) return { ok: false, status: input.fileTooLarge ? 413 : 400, errors: "field" in checked ? [checked] : [], values };
   const blob = await storeBlobFromFile(db, input.file.path);
@@ -258,10 +382,11 @@ export async function moveDocument(db: Db, procedureId: number, documentId: numb
 /** Removes the document and its bytes; residents no longer see it. The audit entry keeps title and hash. */
 export async function withdrawDocument(db: Db, procedureId: number, documentId: number, actor?: AuditActor): Promise<{ title: string; fileName: string; sha256: string } | undefined> {
   const withdrawn = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("documents").select(["blob_id", "title", "file_name", "sha256"]).where("id", "=", documentId).where("procedure_id", "=", procedureId).executeTakeFirst();
+    const row = await trx.selectFrom("documents").select(["blob_id", "captions_blob_id", "title", "file_name", "sha256"]).where("id", "=", documentId).where("procedure_id", "=", procedureId).executeTakeFirst();
     if (!row) return undefined;
     await trx.deleteFrom("documents").where("id", "=", documentId).execute();
     await deleteBlob(trx, row.blob_id);
+    if (row.captions_blob_id !== null) await deleteBlob(trx, row.captions_blob_id);
     if (actor) await audit(trx, { ...actor, action: "document_withdrawn", targetType: "document", targetId: documentId, details: { procedure_id: procedureId, title: row.title, file_name: row.file_name, sha256: row.sha256 } });
     return { title: row.title, fileName: row.file_name, sha256: row.sha256 };
   });

@@ -3,12 +3,17 @@
  * ZIP containers to tell DOCX and ODT apart), then whether it is complete — file-type reads only
  * the start, and a cut-off upload starts like a good file. The end checks are ours: each format
  * has a fixed marker at its end (PDF %%EOF, PNG's IEND chunk, JPEG's EOI, ZIP's end of central directory)
- * or, for WebP, its length at the start (the RIFF header says how long the file is).
+ * or, for WebP, its length at the start (the RIFF header says how long the file is); videos have no
+ * end marker, so their container's own sizes must add up to the file's (MP4: the top-level boxes;
+ * WebM: the EBML header and the Segment).
  */
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { fileTypeFromFile } from "file-type";
 
-export type FileKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp";
+export type FileKind = "pdf" | "odt" | "docx" | "png" | "jpeg" | "webp" | "mp4" | "webm";
+export const VIDEO_KINDS = ["mp4", "webm"] as const satisfies readonly FileKind[];
+export type VideoKind = (typeof VIDEO_KINDS)[number];
+export const isVideoKind = (kind: FileKind): kind is VideoKind => (VIDEO_KINDS as readonly FileKind[]).includes(kind);
 
 export const MEDIA_TYPES: Record<FileKind, string> = {
   pdf: "application/pdf",
@@ -17,13 +22,15 @@ export const MEDIA_TYPES: Record<FileKind, string> = {
   png: "image/png",
   jpeg: "image/jpeg",
   webp: "image/webp",
+  mp4: "video/mp4",
+  webm: "video/webm",
 };
 
-export const EXTENSIONS: Record<FileKind, string> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpeg: "jpg", webp: "webp" };
+export const EXTENSIONS: Record<FileKind, string> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpeg: "jpg", webp: "webp", mp4: "mp4", webm: "webm" };
 
 export type Detection = { ok: true; kind: FileKind; mediaType: string } | { ok: false; problem: "empty" | "unknown_type" | "truncated" };
 
-const KIND_BY_EXTENSION: Record<string, FileKind> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpg: "jpeg", webp: "webp" };
+const KIND_BY_EXTENSION: Record<string, FileKind> = { pdf: "pdf", odt: "odt", docx: "docx", png: "png", jpg: "jpeg", webp: "webp", mp4: "mp4", webm: "webm" };
 
 /** The ZIP end-of-central-directory record sits in the last 22 bytes plus at most a 64 KiB comment. */
 const TAIL_BYTES = 22 + 0xffff;
@@ -36,6 +43,10 @@ export async function detectFile(path: string): Promise<Detection> {
     const found = await fileTypeFromFile(path);
     const kind = found ? KIND_BY_EXTENSION[found.ext] : undefined;
     if (!kind) return { ok: false, problem: "unknown_type" };
+    if (isVideoKind(kind)) {
+      const whole = kind === "mp4" ? await mp4BoxesFill(file, size) : await webmSegmentFills(file, size);
+      return whole ? { ok: true, kind, mediaType: MEDIA_TYPES[kind] } : { ok: false, problem: "truncated" };
+    }
     const length = Math.min(size, TAIL_BYTES);
     const tail = Buffer.alloc(length);
     await file.read(tail, 0, length, size - length);
@@ -50,8 +61,72 @@ export async function detectFile(path: string): Promise<Detection> {
 
 const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
+/**
+ * MP4 (ISO BMFF): the top-level boxes, each starting with its size (32 bits, or 64 after a size of
+ * 1; 0 = to the end of the file), end exactly at the file's end, and one of them is the `moov`
+ * (without it nothing can play). A cut-off upload ends inside its last box.
+ */
+async function mp4BoxesFill(file: FileHandle, size: number): Promise<boolean> {
+  const header = Buffer.alloc(16);
+  let position = 0;
+  let movie = false;
+  for (let boxes = 0; position < size && boxes < 10_000; boxes++) {
+    const { bytesRead } = await file.read(header, 0, 16, position);
+    if (bytesRead < 8) return false;
+    let boxSize = header.readUInt32BE(0);
+    if (header.toString("latin1", 4, 8) === "moov") movie = true;
+    if (boxSize === 1) {
+      if (bytesRead < 16) return false;
+      boxSize = Number(header.readBigUInt64BE(8));
+      if (boxSize < 16) return false;
+    } else if (boxSize === 0) {
+      boxSize = size - position;
+    } else if (boxSize < 8) return false;
+    position += boxSize;
+  }
+  return position === size && movie;
+}
+
+/** An EBML variable-length integer at `offset`: its value (null for "unknown size") and its length, or undefined if malformed. */
+function readVint(bytes: Buffer, offset: number, keepMarker = false): { value: number | null; length: number } | undefined {
+  const first = bytes[offset];
+  if (first === undefined || first === 0) return undefined;
+  const length = Math.clz32(first) - 23;
+  if (offset + length > bytes.length) return undefined;
+  let value = keepMarker ? first : first & (0xff >> length);
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + bytes[offset + i];
+    if (bytes[offset + i] !== 0xff) allOnes = false;
+  }
+  return { value: allOnes && !keepMarker ? null : value, length };
+}
+
+const EBML_ID = 0x1a45dfa3;
+const SEGMENT_ID = 0x18538067;
+
+/**
+ * WebM (EBML): the header element, then the Segment, whose declared size must reach exactly to the
+ * file's end. A Segment of "unknown size" (written live) is accepted: it has no size to check.
+ */
+async function webmSegmentFills(file: FileHandle, size: number): Promise<boolean> {
+  const head = Buffer.alloc(Math.min(size, 4096));
+  await file.read(head, 0, head.length, 0);
+  const headerId = readVint(head, 0, true);
+  if (!headerId || headerId.value !== EBML_ID) return false;
+  const headerSize = readVint(head, headerId.length);
+  if (!headerSize || headerSize.value === null) return false;
+  const segmentAt = headerId.length + headerSize.length + headerSize.value;
+  const segmentId = readVint(head, segmentAt, true);
+  if (!segmentId || segmentId.value !== SEGMENT_ID) return false;
+  const segmentSize = readVint(head, segmentAt + segmentId.length);
+  if (!segmentSize) return false;
+  if (segmentSize.value === null) return size > segmentAt + segmentId.length + segmentSize.length;
+  return segmentAt + segmentId.length + segmentSize.length + segmentSize.value === size;
+}
+
 /** Whether the file's last bytes hold its format's end marker (WebP: whether its RIFF header's length is the file's). */
-export function isComplete(kind: FileKind, tail: Buffer, whole?: { head: Buffer; size: number }): boolean {
+export function isComplete(kind: Exclude<FileKind, VideoKind>, tail: Buffer, whole?: { head: Buffer; size: number }): boolean {
   switch (kind) {
     case "pdf":
       // after %%EOF only line ends and padding are allowed; writers differ, so look at the last KiB

@@ -11,6 +11,8 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   // the empty icon (<link rel="icon" href="data:,">) and any image of our own
   "img-src 'self' data:",
+  // videos with captions (decision 49): our own files only
+  "media-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:documents`: issue 17's download goals on their own, on a fresh server (the same
+ * production build and settings as `npm run bench`, whose download phase runs after the submissions
+ * and so measures their memory too):
+ *   - BENCH_DOWNLOAD_CLIENTS (20) concurrent downloads of a BENCH_DOWNLOAD_MB (20) MB PDF uploaded
+ *     through the admin page, against a bare node:http server streaming the same file from disk
+ *     (scripts/bench-bare.js), in BENCH_ROUNDS (5) alternating rounds (ours, bare, ours, …). The goal
+ *     (≥ 50 %) is judged on the ratio of the two medians; each round's ratio and the range are printed.
+ *   - our server's RSS sampled every 20 ms during the rounds, and its VmHWM (peak since start; goal < 200 MB);
+ *   - a byte range does not read the whole file: the bytes our server reads (/proc/<pid>/io rchar,
+ *     every read and pread: SQLite's pages, the copy on disk, sockets) for one 64 KiB range, before
+ *     any whole download (from the database's chunks) and after (from the copy on disk, decision 46).
+ * The machine's load (uptime) is printed before and after: figures from a shared machine are ratios.
+ */
+import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildIfStale, root } from "./build-if-stale.js";
+
+const clients = Number(process.env.BENCH_DOWNLOAD_CLIENTS ?? 20);
+const size = Number(process.env.BENCH_DOWNLOAD_MB ?? 20) * 1_000_000;
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const RANGE = 65_536;
+
+buildIfStale();
+const dir = mkdtempSync(join(tmpdir(), "teilhabe-bench-documents-"));
+const children = [];
+const stopAll = () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+};
+process.on("uncaughtException", (error) => {
+  console.error(error);
+  stopAll();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});
+
+/** Starts a node process and waits for its {"event":"listening","port":n} line. */
+async function startProcess(script, env) {
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (c) => {
+      out += c;
+      const m = out.match(/"event":"listening","port":(\d+)/);
+      if (m) {
+        child.stdout.off("data", onData);
+        child.stdout.resume();
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  child.removeAllListeners("exit");
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+const procField = (pid, file, field) => Number(readFileSync(`/proc/${pid}/${file}`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+const rssMb = (pid) => procField(pid, "status", "VmRSS") / 1024;
+const hwmMb = (pid) => procField(pid, "status", "VmHWM") / 1024;
+const readBytes = (pid) => procField(pid, "io", "rchar");
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const spread = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return { median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, min: sorted[0], max: sorted[sorted.length - 1] };
+};
+const uptime = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`;
+
+console.log(`bench:documents — ${clients} × ${size / 1e6} MB, ${rounds} rounds per server; machine: ${uptime()}`);
+
+// the same settings as npm run bench (and as docs/configuration.md recommends for production)
+const { child: server, url } = await startProcess("build/server/index.js", {
+  HOST: "127.0.0.1",
+  DATABASE_URL: process.env.BENCH_DATABASE_URL || join(dir, "bench.sqlite"),
+  NODE_ENV: "production",
+  FILE_COPIES_DIR: join(dir, "file-copies"),
+  ACCESS_LOG: "false",
+  NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+});
+console.log(`Server started: RSS ${rssMb(server.pid).toFixed(0)} MB`);
+
+// a PDF to the checks (header, %%EOF) of bytes that do not compress
+const file = join(dir, "plan.pdf");
+const bytes = Buffer.alloc(size);
+for (let i = 0; i + 4 <= size; i += 4) bytes.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x5a5a5a5a) >>> 0, i);
+bytes.write("%PDF-1.7\n", 0, "latin1");
+bytes.write("\n%%EOF\n", size - 7, "latin1");
+writeFileSync(file, bytes);
+
+const cookie = await signIn(url, "admin@demo.example");
+const dashboard = await (await fetch(`${url}/musterstadt/verwaltung`, { headers: { cookie } })).text();
+const procedureId = /href="\/musterstadt\/verwaltung\/verfahren\/(\d+)"[^>]*>Radverkehrsplan 2030/.exec(dashboard)?.[1];
+if (!procedureId) throw new Error("the cycling plan is not on the admin dashboard");
+const page = `${url}/musterstadt/verwaltung/verfahren/${procedureId}/dokumente`;
+const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(page, { headers: { cookie } })).text())?.[1];
+const form = new FormData();
+form.append("_csrf", csrf);
+form.append("intent", "add");
+form.append("title", "Radverkehrsplan 2030 – Anlagen (Benchmark)");
+form.append("summary", "Anlagen zum Entwurf.");
+form.append("file", new Blob([bytes]), "anlagen.pdf");
+let t0 = Date.now();
+const uploaded = await fetch(page, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
+const documentId = /dokument-(\d+)/.exec(uploaded.headers.get("location") ?? "")?.[1];
+if (uploaded.status !== 303 || !documentId) throw new Error(`upload answered ${uploaded.status}`);
+console.log(`Uploaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, peak so far ${hwmMb(server.pid).toFixed(0)} MB`);
+const ours = `${url}/musterstadt/verfahren/radverkehrsplan-2030/dokumente/${documentId}`;
+
+/** One range request; the bytes the server read meanwhile (with a moment for a background copy to show). */
+async function rangeRead(from) {
+  const before = readBytes(server.pid);
+  const res = await fetch(ours, { headers: { range: `bytes=${from}-${from + RANGE - 1}` } });
+  const got = (await res.arrayBuffer()).byteLength;
+  if (res.status !== 206 || got !== RANGE) throw new Error(`range answered ${res.status} with ${got} bytes`);
+  await new Promise((r) => setTimeout(r, 300));
+  return readBytes(server.pid) - before;
+}
+const coldRange = await rangeRead(Math.floor(size / 2));
+
+const { child: bare, url: bareUrl } = await startProcess("scripts/bench-bare.js", { BARE_PAGE: file, BARE_DATABASE: join(dir, "bare.sqlite"), BARE_FILE: file });
+let downloadPeak = 0;
+const round = async (target, pid) => {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20);
+  const started = process.hrtime.bigint();
+  const cpuBefore = cpuMs(pid);
+  const received = await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const res = await fetch(target);
+      if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
+      let n = 0;
+      for await (const chunk of res.body) n += chunk.length;
+      if (n !== size) throw new Error(`${n} of ${size} bytes`);
+      return n;
+    }),
+  );
+  clearInterval(timer);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const mb = received.reduce((a, b) => a + b, 0) / 1e6;
+  if (pid === server.pid) downloadPeak = Math.max(downloadPeak, peak);
+  return { mbPerSecond: mb / seconds, peakRss: peak, cpuPerMb: (cpuMs(pid) - cpuBefore) / mb };
+};
+t0 = Date.now();
+await round(ours, server.pid); // warm-up: JIT; the first download fills this machine's copy (decision 46)
+await round(`${bareUrl}/file`, bare.pid);
+const ourRounds = [];
+const bareRounds = [];
+for (let i = 0; i < rounds; i++) {
+  ourRounds.push(await round(ours, server.pid));
+  bareRounds.push(await round(`${bareUrl}/file`, bare.pid));
+  const [o, b] = [ourRounds[i], bareRounds[i]];
+  console.log(
+    `  round ${i + 1}: ours ${o.mbPerSecond.toFixed(0)} MB/s (RSS peak ${o.peakRss.toFixed(0)} MB, CPU ${o.cpuPerMb.toFixed(2)} ms/MB), bare ${b.mbPerSecond.toFixed(0)} MB/s (CPU ${b.cpuPerMb.toFixed(2)} ms/MB): ${((100 * o.mbPerSecond) / b.mbPerSecond).toFixed(0)} %`,
+  );
+}
+const warmRange = await rangeRead(Math.floor(size / 3));
+
+const ourSpeed = spread(ourRounds.map((r) => r.mbPerSecond));
+const bareSpeed = spread(bareRounds.map((r) => r.mbPerSecond));
+const ratios = spread(ourRounds.map((r, i) => r.mbPerSecond / bareRounds[i].mbPerSecond));
+const ourCpu = spread(ourRounds.map((r) => r.cpuPerMb));
+const bareCpu = spread(bareRounds.map((r) => r.cpuPerMb));
+const hwm = hwmMb(server.pid);
+const pct = (v) => `${(100 * v).toFixed(0)} %`;
+const verdict = (ok) => (ok ? "PASS" : "MISS");
+console.log(`Machine after the rounds: ${uptime()}`);
+console.table([
+  {
+    goal: `${clients} × ${size / 1e6} MB at once: ours ≥ 50 % of bare`,
+    measured: `${pct(ourSpeed.median / bareSpeed.median)} (median ${ourSpeed.median.toFixed(0)} vs ${bareSpeed.median.toFixed(0)} MB/s; per-round ratio ${pct(ratios.min)}–${pct(ratios.max)}; CPU ${ourCpu.median.toFixed(2)} vs ${bareCpu.median.toFixed(2)} ms/MB)`,
+    result: verdict(ourSpeed.median >= 0.5 * bareSpeed.median),
+  },
+  { goal: "server RSS during the downloads < 200 MB", measured: `${downloadPeak.toFixed(0)} MB (20 ms samples); VmHWM since start ${hwm.toFixed(0)} MB`, result: verdict(downloadPeak < 200 && hwm < 200) },
+  {
+    goal: `a ${RANGE / 1024} KiB range reads far less than the file (${size / 1e6} MB)`,
+    measured: `server read ${(coldRange / 1e6).toFixed(2)} MB from the database's chunks, ${(warmRange / 1e6).toFixed(2)} MB from the copy on disk`,
+    result: verdict(coldRange < size / 10 && warmRange < size / 10),
+  },
+]);
+stopAll();
+rmSync(dir, { recursive: true, force: true });
+
+/** A demo staff member signed in with the demo TOTP secret: the session cookie. */
+async function signIn(base, email) {
+  const res = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `email=${encodeURIComponent(email)}&password=teilhabe-demo`,
+  });
+  let session = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  const code = await fetch(`${base}/anmelden/code`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: session },
+    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
+  });
+  session = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
+  return session;
+}
+
+function totp(secret) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const h = createHmac("sha1", key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
