@@ -119,6 +119,7 @@ const PAGES: PageRow[] = [
   // barrier reports and the accessibility statement: admins only
   { page: "barrierefreiheit",            path: () => `${M}/barrierefreiheit`,                expect: [S, F,   F,   200, X] },
   { page: "barrierefreiheit/erklaerung", path: () => `${M}/barrierefreiheit/erklaerung`,     expect: [S, F,   F,   200, X] },
+  { page: "gebaerdensprache",            path: () => `${M}/gebaerdensprache`,                expect: [S, F,   F,   200, X] },
   { page: "barrierefreiheit/<no id>",    path: () => `${M}/barrierefreiheit/999999`,         expect: [S, F,   F,   X,   X] },
   { page: "other org: barrierefreiheit", path: () => `${N}/barrierefreiheit`,                expect: [S, X,   X,   X,   200] },
   { page: "passwort",                    path: () => `${M}/passwort`,                        expect: [S, 200, 200, 200, X] },
