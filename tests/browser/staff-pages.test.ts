@@ -5,17 +5,25 @@
  * Then an admin builds a procedure with JavaScript switched off: create it, add two questions,
  * reorder them, preview it.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import sharp from "sharp";
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { createAccount, createAccountToken, redeemAccountToken } from "~/modules/accounts/accounts.server";
 import { DEMO_PASSWORD } from "~/modules/accounts/demo.server";
 import { berlinDay } from "~/i18n/dates";
+import { saveAttachmentSettings, storeAttachment } from "~/modules/attachments/attachments.server";
+import { prepareAttachment } from "~/modules/attachments/inspect.server";
+import { findPublicProcedure } from "~/modules/procedures/procedures.server";
+import { createSubmission } from "~/modules/submissions/submissions.server";
 import { DESKTOP, NARROW, axeCheck, launchBrowser, type Browser } from "../support/browser";
 import { projectRoot, startServer, type TestServer } from "../support/server";
 import { DEMO, csrfOf, signIn } from "../support/staff";
+import { pdfOf } from "../support/files";
+import { keyboardWalker, rememberUnfocused } from "../support/focus";
 
 const LANGUAGES = ["de", "en"] as const;
 type Lng = (typeof LANGUAGES)[number];
@@ -36,7 +44,7 @@ let page: Page;
 let adminCookies: { name: string; value: string; url: string }[] = [];
 let staffCookies: { name: string; value: string; url: string }[] = [];
 let inviteToken = "";
-const ids = { open: 0, draft: 0, account: 0, closedEarly: 0 };
+const ids = { open: 0, draft: 0, account: 0, closedEarly: 0, letter: 0 };
 
 const details = (overrides: Record<string, string> = {}): [string, string][] =>
   Object.entries({
@@ -99,6 +107,32 @@ beforeAll(async () => {
   }
   ids.open = (await db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow()).id;
   ids.account = (await db.selectFrom("accounts").select("id").where("email", "=", DEMO.moderator).executeTakeFirstOrThrow()).id;
+
+  // issue 20: files allowed on the open procedure; a letter entered at the desk, kept with its scan
+  // and a photo the writer enclosed (the moderation view shows both, the photo as a thumbnail)
+  await saveAttachmentSettings(db, ids.open, { maxFiles: 3, maxBytes: 10_000_000 });
+  const procedure = (await findPublicProcedure(db, org.id, "radverkehrsplan-2030"))!;
+  const letter = await db.transaction().execute((trx) =>
+    createSubmission(trx, { procedure, input: { answers: [{ questionId: procedure.questions[0].id, values: ["Mein Brief zum Radweg"] }], contact: {} }, channel: "letter", language: "de", idempotencyKey: "staff-pages-letter", receivedOn: berlinDay(new Date().toISOString()) }),
+  );
+  ids.letter = letter.submissionId;
+  const spool = mkdtempSync(join(tmpdir(), "teilhabe-staff-pages-"));
+  try {
+    const files = [
+      { bytes: pdfOf(40_000, 5), name: "Brief vom 20. November.pdf" },
+      { bytes: await sharp({ create: { width: 800, height: 600, channels: 3, background: "#6a8f3c" } }).jpeg().toBuffer(), name: "Foto Radweg.jpg" },
+    ];
+    for (const [i, f] of files.entries()) {
+      const path = join(spool, `scan-${i}`);
+      writeFileSync(path, f.bytes);
+      const checked = await prepareAttachment({ field: "scan", path, size: f.bytes.length, fileName: f.name, declaredType: "application/octet-stream" }, null);
+      if (!checked.ok) throw new Error(`test file refused: ${checked.problem}`);
+      await storeAttachment(db, checked.prepared, { organisationId: org.id, procedureId: ids.open, source: "desk", submissionId: ids.letter, legalBasis: "Art. 6 Abs. 1 lit. e DSGVO" });
+      await checked.cleanup();
+    }
+  } finally {
+    rmSync(spool, { recursive: true, force: true });
+  }
 
   // an admin without a second factor yet, and a fresh invitation
   await createAccount(db, { organisationId: org.id, email: NEW_ADMIN.email, displayName: "Neu Admin", roles: ["admin"], password: NEW_ADMIN.password });
@@ -505,6 +539,65 @@ const PAGES: PageState[] = [
     },
   },
   {
+    // issue 20: the admin allows files on a procedure
+    name: "files of a procedure (setting)",
+    reach: (lng) => staffPage(`${STAFF}/verfahren/${ids.open}/dateien`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator(`form[action="${STAFF}/verfahren/${ids.open}/dateien"] input[name=max_files]`));
+      await shown(page.locator(`form[action="${STAFF}/verfahren/${ids.open}/dateien"] button[type=submit]`));
+    },
+  },
+  {
+    name: "files of a procedure sent with numbers out of range (error summary)",
+    reach: async (lng) => {
+      await asAdmin();
+      await open(`${STAFF}/verfahren/${ids.open}/dateien`, lng);
+      await page.locator("main input[name=max_files]").fill("99");
+      return submitWith(page.locator(`form[action="${STAFF}/verfahren/${ids.open}/dateien"] button[type=submit]`));
+    },
+    status: 400,
+    shows: async () => {
+      await shown(page.locator(".error-summary"));
+      await shown(page.locator(".error-summary a").first());
+    },
+  },
+  {
+    name: "desk: attach the scan of a letter",
+    reach: deskPage(() => `${STAFF}/schalter/eintrag/${ids.letter}/scan`),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main input[type=file][name=scan]"));
+      await shown(page.locator(`main form[action="${STAFF}/schalter/eintrag/${ids.letter}/scan"] button[type=submit]`));
+    },
+  },
+  {
+    name: "desk: scan sent without a file (error summary)",
+    reach: async (lng) => {
+      await deskPage(() => `${STAFF}/schalter/eintrag/${ids.letter}/scan`)(lng);
+      return submitWith(page.locator(`main form[action="${STAFF}/schalter/eintrag/${ids.letter}/scan"] button[type=submit]`));
+    },
+    status: 400,
+    shows: async () => {
+      await shown(page.locator(".error-summary"));
+      await shown(page.locator(".error-summary a").first());
+    },
+  },
+  {
+    name: "moderation: a letter with its scan and a photo (attachments)",
+    reach: (lng) => staffPage(`${STAFF}/moderation/beitrag/${ids.letter}`)(lng),
+    status: 200,
+    shows: async () => {
+      // the thumbnail loads lazily: scrolled to, it is drawn from the server's re-encoded copy
+      const thumbnail = page.locator(`main img[src^="${STAFF}/anhang/"][src$="/vorschau"]`).first();
+      await thumbnail.scrollIntoViewIfNeeded();
+      await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      await shown(thumbnail);
+      await shown(page.locator(`main a[href^="${STAFF}/anhang/"]`).first());
+      await shown(page.locator("main input[name=intent][value=publish_attachment] ~ button, main form:has(input[value=publish_attachment]) button").first());
+    },
+  },
+  {
     name: "invitation: choose a password",
     reach: async (lng) => {
       await anonymous();
@@ -666,5 +759,59 @@ describe("without JavaScript", () => {
       [second, "single_choice"],
       [first, "short_text"],
     ]);
+  });
+});
+
+/**
+ * The pages of issue 20 by keyboard alone, in German and English: Tab walks every control of the
+ * main content, each stop on screen with a visible focus indicator of 3:1 contrast, and reaches what
+ * the page is for (the setting's fields and its button, the scan's file field and its button, the
+ * moderator's file downloads and the publish button of the photo).
+ */
+describe.each(LANGUAGES)("the files pages by keyboard (%s)", (lng) => {
+  const walks: { name: string; reach(): Promise<Response>; reaches: { what: string; is(s: import("../support/focus").Stop): boolean }[] }[] = [
+    {
+      name: "files of a procedure (setting)",
+      reach: () => staffPage(`${STAFF}/verfahren/${ids.open}/dateien`)(lng),
+      reaches: [
+        { what: "the checkbox that allows files", is: (s) => s.name === "enabled" },
+        { what: "the number of files", is: (s) => s.name === "max_files" },
+        { what: "the size per file", is: (s) => s.name === "max_megabytes" },
+        { what: "the save button", is: (s) => s.inMain && s.type === "submit" },
+      ],
+    },
+    {
+      name: "desk: attach the scan of a letter",
+      reach: () => deskPage(() => `${STAFF}/schalter/eintrag/${ids.letter}/scan`)(lng),
+      reaches: [
+        { what: "the file field", is: (s) => s.name === "scan" },
+        { what: "the upload button", is: (s) => s.inMain && s.type === "submit" },
+      ],
+    },
+    {
+      name: "moderation: a letter with its scan and a photo",
+      reach: () => staffPage(`${STAFF}/moderation/beitrag/${ids.letter}`)(lng),
+      reaches: [
+        { what: "a file's download link", is: (s) => (s.href ?? "").includes("/verwaltung/anhang/") && !(s.href ?? "").endsWith("/vorschau") },
+        { what: "the photo's description for publishing", is: (s) => (s.name ?? "").startsWith("alt_") },
+      ],
+    },
+  ];
+
+  test.each(walks)("$name", async (walk) => {
+    await page.setViewportSize(DESKTOP);
+    const response = await walk.reach();
+    expect(response.status(), page.url()).toBe(200);
+    await rememberUnfocused(page);
+    const k = keyboardWalker(page);
+    const seen: import("../support/focus").Stop[] = [];
+    // from the top of the page through the main content, until the focus leaves it again
+    for (let i = 0; i < 120; i++) {
+      const stop = await k.tab(walk.name);
+      if (seen.some((s) => s.inMain) && !stop.inMain) break;
+      seen.push(stop);
+    }
+    for (const wanted of walk.reaches) expect(seen.some(wanted.is), `Tab never reached ${wanted.what}. Stops:\n${k.stops.join("\n")}`).toBe(true);
+    expect(k.problems).toEqual([]);
   });
 });
