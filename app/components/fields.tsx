@@ -199,6 +199,18 @@ export function FilterSelect({ name, label, value, options, wide }: { name: stri
   );
 }
 
+/** A day in a list's filter form (sent with GET), like FilterSelect. */
+export function FilterDate({ name, label, value }: { name: string; label: ReactNode; value: string }) {
+  return (
+    <div className="field">
+      <label className="label" htmlFor={name}>
+        {label}
+      </label>
+      <input id={name} name={name} type="date" className="input input--half" defaultValue={value} />
+    </div>
+  );
+}
+
 export function Button({ children, secondary }: { children: ReactNode; secondary?: boolean }) {
   return (
     <button type="submit" className={`button${secondary ? " button--secondary" : ""}`}>

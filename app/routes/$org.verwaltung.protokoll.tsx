@@ -6,7 +6,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Button, FilterSelect } from "~/components/fields";
+import { Button, FilterDate, FilterSelect } from "~/components/fields";
 import { PrevNextNav } from "~/components/PrevNextNav";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
@@ -97,18 +97,8 @@ export default function AuditLog() {
         <FilterSelect name="person" label={t("staff:audit.filter.person")} value={String(filter.accountId ?? "")} options={[{ value: "", label: t("staff:audit.filter.all") }, ...people.map((p) => ({ value: String(p.id), label: `${p.display_name} (${p.email})` }))]} />
         <FilterSelect name="aktion" label={t("staff:audit.filter.action")} value={filter.action ?? ""} options={[{ value: "", label: t("staff:audit.filter.all") }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`accounts:audit.actions.${a}`) }))]} />
         <FilterSelect name="verfahren" label={t("staff:audit.filter.procedure")} value={String(filter.procedureId ?? "")} options={[{ value: "", label: t("staff:audit.filter.all") }, ...procedures.map((p) => ({ value: String(p.id), label: p.title, lang: "de" }))]} />
-        <div className="field">
-          <label className="label" htmlFor="von">
-            {t("staff:audit.filter.from")}
-          </label>
-          <input id="von" name="von" type="date" className="input input--half" defaultValue={filter.fromDay} />
-        </div>
-        <div className="field">
-          <label className="label" htmlFor="bis">
-            {t("staff:audit.filter.until")}
-          </label>
-          <input id="bis" name="bis" type="date" className="input input--half" defaultValue={filter.untilDay} />
-        </div>
+        <FilterDate name="von" label={t("staff:audit.filter.from")} value={filter.fromDay} />
+        <FilterDate name="bis" label={t("staff:audit.filter.until")} value={filter.untilDay} />
         <Button secondary>{t("staff:audit.filter.submit")}</Button>
       </form>
       <p>

@@ -534,24 +534,18 @@ export async function groupForResponse(db: Db, organisationId: number, procedure
 
 /** The submissions before and after this one in its procedure's queue (by number), for paging through. */
 export async function queueNeighbours(db: Db, organisationId: number, procedureId: number, submissionId: number) {
-  const before = await db
-    .selectFrom("submissions")
-    .select("id")
-    .where("organisation_id", "=", organisationId)
-    .where("procedure_id", "=", procedureId)
-    .where("id", "<", submissionId)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const after = await db
-    .selectFrom("submissions")
-    .select("id")
-    .where("organisation_id", "=", organisationId)
-    .where("procedure_id", "=", procedureId)
-    .where("id", ">", submissionId)
-    .orderBy("id")
-    .limit(1)
-    .executeTakeFirst();
+  const nearest = (side: "<" | ">") =>
+    db
+      .selectFrom("submissions")
+      .select("id")
+      .where("organisation_id", "=", organisationId)
+      .where("procedure_id", "=", procedureId)
+      .where("id", side, submissionId)
+      .orderBy("id", side === "<" ? "desc" : "asc")
+      .limit(1)
+      .executeTakeFirst();
+  const before = await nearest("<");
+  const after = await nearest(">");
   return { previous: before?.id ?? null, next: after?.id ?? null };
 }
 
