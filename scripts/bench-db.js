@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 
 /** How many submissions the database at `url` holds (SQLite file or PostgreSQL). */
-export async function countSubmissions(url) {
+export async function submissionsInDatabase(url) {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();

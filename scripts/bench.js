@@ -663,8 +663,8 @@ function memorySampler(pid) {
 
 /** Submissions stored so far, read from the server's own database. */
 async function countStored(target) {
-  const { countSubmissions } = await import("./bench-db.js");
-  return countSubmissions(target);
+  const { submissionsInDatabase } = await import("./bench-db.js");
+  return submissionsInDatabase(target);
 }
 
 async function latencies(name, target, headers) {
