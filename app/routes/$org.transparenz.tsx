@@ -1,6 +1,7 @@
 /**
  * /:org/transparenz — the public record of the privacy log explained (what a checkpoint is, the
- * latest one, the key, the files for outsiders), and a form where anyone can upload a privacy-log
+ * latest one, the key, the files for outsiders), how many e-mail alerts hold an address and when
+ * they are deleted, and a form where anyone can upload a privacy-log
  * export and see it verified by the server. No JavaScript; nothing uploaded is stored.
  */
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
@@ -11,6 +12,7 @@ import { Button, FileField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/i18n/format";
 import { getT } from "~/i18n/i18n.server";
+import { alertCounts } from "~/modules/alerts/alerts.server";
 import { errorMessageFor } from "~/modules/forms/fields";
 import { requirePost, withErrorPages } from "~/modules/http/route-errors.server";
 import { publicOrganisation, requireOrganisation } from "~/modules/procedures/context.server";
@@ -22,7 +24,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
     const organisation = await requireOrganisation(params);
     const { t } = await getT(request, "transparency");
-    return { pageTitle: t("title"), organisation: publicOrganisation(organisation), overview: await transparencyOverview(getDb(), getSigningKey()) };
+    return {
+      pageTitle: t("title"),
+      organisation: publicOrganisation(organisation),
+      overview: await transparencyOverview(getDb(), getSigningKey()),
+      alerts: await alertCounts(getDb(), organisation.id),
+    };
   });
 }
 
@@ -36,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TransparencyPage() {
-  const { overview, organisation } = useLoaderData<typeof loader>();
+  const { overview, organisation, alerts } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const { t, i18n } = useTranslation("transparency");
   const errors = outcome && "errors" in outcome ? outcome.errors : [];
@@ -99,6 +106,12 @@ export default function TransparencyPage() {
       <p className="verbatim" dir="ltr" lang="en">
         <code>{overview.verifierKey}</code>
       </p>
+
+      <h2>{t("held.heading")}</h2>
+      <ul>
+        <li>{t("held.confirmed", { n: alerts.confirmed })}</li>
+        <li>{t("held.pending", { n: alerts.pending })}</li>
+      </ul>
 
       <h2 id="pruefen">{t("verify.heading")}</h2>
       <p>{t("verify.text")}</p>

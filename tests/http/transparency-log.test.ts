@@ -206,6 +206,24 @@ describe("the transparency log over HTTP", () => {
     expect(report.results).toEqual([]);
   });
 
+  it("counts the e-mail alerts that hold an address, confirmed and not yet, with their deletion rules, on the transparency page", async () => {
+    const counts = async (language: string) => {
+      const text = textOf(await (await fetch(`${server.url}${ORG}/transparenz`, { headers: { "accept-language": language } })).text());
+      return text;
+    };
+    const numbers = (text: string) => ({ confirmed: Number(/Confirmed alerts: (\d+)\./.exec(text)![1]), pending: Number(/Sign-ups not yet confirmed: (\d+)\./.exec(text)![1]) });
+    const before = numbers(await counts("en"));
+    const signUp = await new Client(server.url).post(`${ORG}/benachrichtigung`, [["email", "zaehlen@example.org"], ["topics", "new_procedures"]]);
+    expect(signUp.status).toBe(303);
+    const pending = await counts("en");
+    expect(numbers(pending)).toEqual({ confirmed: before.confirmed, pending: before.pending + 1 });
+    expect(pending).toContain("We delete them after 48 hours.");
+    expect(pending).toContain("We delete the address 2 years after the last confirmation");
+    await db.db.updateTable("alerts").set({ state: "confirmed", confirmed_at: new Date().toISOString() }).where("state", "=", "pending").execute();
+    expect(numbers(await counts("en"))).toEqual({ confirmed: before.confirmed + before.pending + 1, pending: 0 });
+    expect(await counts("de-x-ls")).toMatch(/So viele Menschen haben noch nicht Ja gesagt: 0\./);
+  });
+
   it("lets an outsider's monitor follow the log and catch a rollback and a fork", async () => {
     const state = join(dir, "monitor.json");
     const first = await cli("scripts/privacy-monitor.ts", [server.url, "--state", state]);
