@@ -6,6 +6,7 @@
  * like a document, the captions come as text/vtt. A video of the wrong bytes, or one without valid
  * captions, is refused with the reason and stores nothing; every change is audited.
  */
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { engines } from "../support/databases";
@@ -24,6 +25,14 @@ describe.each(engines)("videos with captions (%s)", (engine) => {
   let admin: Client;
   let page: string;
   const resident = () => new Client(server.url);
+  /** The page's HTML and stylesheets, gzip-compressed: the video itself is counted apart (preload="none" loads none of it). */
+  const compressedWeight = async (html: string) => {
+    let bytes = gzipSync(html).length;
+    const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(sheets.length).toBeGreaterThan(0);
+    for (const href of sheets) bytes += gzipSync(await (await resident().get(href)).text()).length;
+    return bytes;
+  };
 
   beforeAll(async () => {
     server = await startServer({ engine, env: { JOBS_INTERVAL_MS: "0" } });
@@ -90,6 +99,7 @@ describe.each(engines)("videos with captions (%s)", (engine) => {
     expect(video).toContain(`src="${PUBLIC}/dokumente/${id}"`);
     expect(video).toMatch(new RegExp(`<track kind="captions" src="${PUBLIC}/dokumente/${id}/untertitel.vtt" srcLang="de" label="Deutsch" default=""`, "i"));
     expect(html).not.toMatch(/<script/i);
+    expect(await compressedWeight(html)).toBeLessThanOrEqual(14 * 1024);
     const text = textOf(mainOf(html));
     expect(text).toContain("Der Entwurf in Gebärdensprache");
     // type and size in words, as for every document
@@ -152,6 +162,7 @@ describe.each(engines)("videos with captions (%s)", (engine) => {
     expect(html).toMatch(/<video class="video" controls="" preload="none" src="\/musterstadt\/gebaerdensprache\/video">/);
     expect(html).toMatch(/<track kind="captions" src="\/musterstadt\/gebaerdensprache\/untertitel.vtt" srcLang="de" label="Deutsch" default=""/i);
     expect(textOf(mainOf(html))).toContain("Erklärung in Deutscher Gebärdensprache");
+    expect(await compressedWeight(html)).toBeLessThanOrEqual(14 * 1024);
     expect(textOf(mainOf(await home("en")))).toContain("Explanation in German Sign Language");
 
     const video = await resident().get(`${HOME}/gebaerdensprache/video`, { range: "bytes=0-15" });
