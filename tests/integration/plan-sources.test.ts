@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/connection.server";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemoIfEmpty } from "#db/seed";
+import { cyclingPlanPdf } from "~/modules/documents/demo.server";
 import { addDocument } from "~/modules/documents/documents.server";
 import { loadSharp } from "~/modules/files/sharp.server";
 import { demoPlanPng } from "~/modules/places/demo.server";
@@ -105,5 +106,29 @@ describe.each(engines)("plan sources on %s", (engine) => {
     for (const c of points) expect(toLonLat(geo, { x: (c.x * 10_000) / 1600, y: (c.y * 10_000) / 1200 })).toEqual([c.lon, c.lat]);
     const entry = await h.db.selectFrom("audit_log").select("details_json").where("action", "=", "plan_saved").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(JSON.parse(entry.details_json)).toMatchObject({ georeference: "control_points", image_changed: false });
+  });
+
+  it("the first page of the demo's PDF draft becomes the plan, drawn once at most 2400 px; a broken PDF is refused with the reason, the plan unchanged", async () => {
+    const before = (await getPlan(h.db, procedureId))!;
+    const broken = await upload("kaputt.pdf", Buffer.from("%PDF-1.7\nthis is not a pdf at all\n%%EOF\n"));
+    expect(await savePlan(h.db, { organisationId, procedureId, settings: settings(broken), actor })).toEqual({ ok: false, error: { field: "document_id", message: "errors.pdf.unreadable" } });
+    const empty = await upload("leer.pdf", Buffer.from("%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"));
+    expect(await savePlan(h.db, { organisationId, procedureId, settings: settings(empty), actor })).toEqual({ ok: false, error: { field: "document_id", message: "errors.pdf.no_pages" } });
+    expect((await getPlan(h.db, procedureId))!.blob).toEqual(before.blob);
+
+    const draft = await upload("entwurf.pdf", Buffer.from(await cyclingPlanPdf()));
+    expect(await savePlan(h.db, { organisationId, procedureId, settings: settings(draft), actor })).toEqual({ ok: true, changedImage: true });
+    const plan = (await getPlan(h.db, procedureId))!;
+    expect(Math.max(plan.grid.width, plan.grid.height)).toBe(2400);
+    // an A4 page, portrait
+    expect(plan.grid.width / plan.grid.height).toBeCloseTo(210 / 297, 2);
+    const sharp = await loadSharp();
+    const picture = await renderPlanPicture(h.db, plan, { kind: "whole", width: 1000 });
+    expect(picture.length).toBeLessThanOrEqual(120 * 1024);
+    // the page is drawn, not blank: its text makes dark pixels
+    const stats = await sharp(picture).stats();
+    expect(stats.channels[0].min).toBeLessThan(80);
+    // the old picture's blob went with the change
+    expect(await h.db.selectFrom("file_blobs").select("id").where("id", "=", before.blob.id).executeTakeFirst()).toBeUndefined();
   });
 });

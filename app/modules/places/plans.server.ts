@@ -1,6 +1,6 @@
 /**
- * A procedure's plan (issue 18): an image document of the procedure, normalised once with sharp
- * (decision 50) into a blob of its own, with alternative text, a labelled grid and an optional
+ * A procedure's plan (issue 18): an image document of the procedure (PNG, JPEG, WebP, or the first
+ * page of a PDF drawn by MuPDF), normalised once with sharp (decisions 50, 72) into a blob of its own, with alternative text, a labelled grid and an optional
  * north-up georeference. Every picture residents and staff see (the whole plan at a few widths, an
  * enlarged cell, a small crop around a point) is drawn from that blob on the server and kept in a
  * small per-process cache keyed by the blob's hash: nobody loads anything from another server.
@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { OverlayOptions } from "sharp";
 import type { Database, DocumentKind } from "#db/schema";
+import { PdfPageError, renderFirstPdfPage } from "~/modules/files/pdf-page.server";
 import { loadSharp } from "~/modules/files/sharp.server";
 import { claimBlob, deleteBlob, readBlobBytes, storeBlobFromBytes, type BlobInfo } from "~/modules/files/blobs.server";
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
@@ -23,8 +24,10 @@ const MAX_INPUT_PIXELS = 60_000_000;
 /** Widths the whole plan is served at (srcset); 576 is the form's picker at twice its CSS width. */
 export const PLAN_WIDTHS = [576, 1000, 1600] as const;
 export const PLAN_ALT_MAX = 1000;
-/** Documents that can become the plan (their kind was detected from their bytes when uploaded). */
-export const PLAN_IMAGE_KINDS: readonly DocumentKind[] = ["png", "jpeg", "webp"];
+/** The whole plan's byte budget: 120 KB at 1000 px wide (issue 18), in proportion to the square of a variant's width (whatever the plan's shape). */
+export const planBudgetBytes = (width: number) => Math.round((120 * 1024 * width * width) / 1_000_000);
+/** Documents that can become the plan (their kind was detected from their bytes when uploaded): a picture, or a PDF whose first page is drawn once. */
+export const PLAN_IMAGE_KINDS: readonly DocumentKind[] = ["png", "jpeg", "webp", "pdf"];
 
 export interface Plan {
   procedureId: number;
@@ -265,9 +268,9 @@ export async function savePlan(
   let image: PlanImage;
   try {
     const source = await readBlobBytes(db, { id: Number(document.id), byteSize: Number(document.byte_size), chunkBytes: Number(document.chunk_bytes) });
-    image = await normalisePlanImage(source);
-  } catch {
-    return { ok: false, error: { field: "document_id", message: "errors.undecodable" } };
+    image = await normalisePlanImage(document.kind === "pdf" ? (await renderFirstPdfPage(source, PLAN_MAX_SIDE)).png : source);
+  } catch (error) {
+    return { ok: false, error: { field: "document_id", message: error instanceof PdfPageError ? `errors.pdf.${error.reason}` : "errors.undecodable" } };
   }
   const geo = geoColumns(settings.geo, image.width, image.height);
   if ("error" in geo) return { ok: false, error: geo.error };
@@ -472,12 +475,22 @@ export async function renderPlanPicture(db: Kysely<Database>, plan: Plan, pictur
     overlays.push({ input: Buffer.from(markerSvg(outW, outH, px, py)), top: 0, left: 0 });
   }
   const sharp = await loadSharp();
-  const bytes = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS })
+  const drawn = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS })
     .extract(area)
     .resize({ width: outW, height: outH, fit: "fill" })
     .composite(overlays)
-    .webp({ quality: picture.kind === "whole" && picture.width >= 1000 ? 70 : 75 })
-    .toBuffer();
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const encode = (quality: number) => sharp(drawn.data, { raw: drawn.info }).webp({ quality }).toBuffer();
+  let bytes = await encode(picture.kind === "whole" && picture.width >= 1000 ? 70 : 75);
+  // the whole plan keeps its budget (a dense page of a PDF is larger than a map): lower quality until it fits
+  if (picture.kind === "whole") {
+    const budget = planBudgetBytes(picture.width);
+    for (const quality of [55, 40, 30]) {
+      if (bytes.length <= budget) break;
+      bytes = await encode(quality);
+    }
+  }
   remember(key, bytes);
   return bytes;
 }
