@@ -659,6 +659,9 @@ export interface SubmissionPlaceTable {
   grid_cell: string | null;
   x: number | null;
   y: number | null;
+  /** a moderator withheld the place from publication (migration 0042): left out of the results and the GeoJSON */
+  withheld_at: string | null;
+  withheld_by: number | null;
 }
 
 export interface Database {

@@ -84,7 +84,7 @@ async function addStatements(n: number, state: string) {
         ids.map((r) => {
           const x = Math.floor(next() * 10_000);
           const y = Math.floor(next() * 10_000);
-          return { submission_id: r.id, procedure_id: procedureId, description: null, grid_cell: `${String.fromCharCode(65 + Math.floor(x / 1250))}${Math.floor(y / 1250) + 1}`, x, y };
+          return { submission_id: r.id, procedure_id: procedureId, description: null, grid_cell: `${String.fromCharCode(65 + Math.floor(x / 1250))}${Math.floor(y / 1250) + 1}`, x, y, withheld_at: null, withheld_by: null };
         }),
       )
       .execute();

@@ -143,7 +143,7 @@ export default function ProcedurePage() {
         contents={numbered ? <SectionContents sections={sections} /> : null}
       />
       <DocumentList documents={documents} basePath={basePath} />
-      <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} />
+      <ShortPrivacyNotice procedure={procedure} controller={controller} fullNoticeHref={`${basePath}/datenschutz`} asksForPlace={placePicker !== null} />
       {acceptance === "open" ? (
         <p>
           <a href={`${basePath}/papier`}>{t("paper.link")}</a> · <a href={`${basePath}/papier?gross=1`}>{t("paper.linkLarge")}</a>

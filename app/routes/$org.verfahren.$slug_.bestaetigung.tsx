@@ -14,6 +14,8 @@ import { formatReceiptCode } from "~/modules/submissions/receipt-code";
 import { CONTENT_LANGUAGE } from "~/i18n/config";
 import { sectionLabel } from "~/modules/sections/outline";
 import { sectionOfSubmission } from "~/modules/sections/sections.server";
+import { placeOfStatement } from "~/modules/places/form.server";
+import { PlaceSummary } from "~/modules/places/ui/PlaceSummary";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -28,12 +30,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       receiptCode: formatReceiptCode(draft.receiptCode),
       section: await sectionOfSubmission(db, draft.submissionId).then((s) => (s ? sectionLabel(s) : null)),
       orgPath: `/${organisation.slug}`,
+      // the place as sent (issue 18): words, cell, a small picture of the point
+      place: await placeOfStatement(db, procedure.id, basePath, draft.submissionId).then((p) => (p && (p.description || p.cell) ? p : null)),
     };
   }, `/${params.org}/verfahren/${params.slug}`);
 }
 
 export default function Confirmation() {
-  const { receiptCode, procedureTitle, titleLang, note, orgPath, section } = useLoaderData<typeof loader>();
+  const { receiptCode, procedureTitle, titleLang, note, orgPath, section, place } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("submissions");
   return (
     <>
@@ -51,6 +55,12 @@ export default function Confirmation() {
         <p>
           {t("sections:receipt.about")} <span {...contentAttrs(CONTENT_LANGUAGE, i18n.language)}>{section}</span>
         </p>
+      ) : null}
+      {place ? (
+        <>
+          <h2>{t("place:legend")}</h2>
+          <PlaceSummary place={place} />
+        </>
       ) : null}
       <ContentLanguageNote coverage={note} />
       <p>{t("confirmation.keepCode")}</p>

@@ -12,6 +12,7 @@ import { loadProcedureContext, publicOrganisation } from "~/modules/procedures/c
 import { personalDataDeletionDate } from "~/modules/procedures/procedure";
 import { Paragraphs } from "~/components/Paragraphs";
 import { attachmentSettings } from "~/modules/attachments/attachments.server";
+import { getPlanGrid } from "~/modules/places/plans.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
@@ -35,6 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         contactFields: procedure.contactFields,
         // files are personal data too: named where the form takes them (issue 20)
         attachments: (await attachmentSettings(db, procedure.id)) !== null,
+        // a place is asked for where the procedure has a plan (issue 18): how it is published
+        place: (await getPlanGrid(db, procedure.id)) !== null,
       },
       basePath,
       note,
@@ -44,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function FullPrivacyNotice() {
   const { controller, dpo, authority, procedure, basePath, privacyPolicy, note, organisation } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation(["procedures", "attachments"]);
+  const { t, i18n } = useTranslation(["procedures", "attachments", "place"]);
   const de = CONTENT_LANGUAGE;
   return (
     <>
@@ -80,6 +83,7 @@ export default function FullPrivacyNotice() {
         </ul>
       )}
       {procedure.attachments ? <p>{t("attachments:notice", { date: formatDate(procedure.deletion, i18n.language) })}</p> : null}
+      {procedure.place ? <p>{t("place:privacy")}</p> : null}
       <h2>{t("fullNotice.legalBasisHeading")}</h2>
       <p lang={de}>{procedure.legalBasis}</p>
       <h2>{t("fullNotice.publicationHeading")}</h2>

@@ -21,13 +21,15 @@ import { ContentLanguageNote } from "~/modules/procedures/ui/ContentLanguageNote
 import { sectionsForReader } from "~/modules/sections/outline";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { PaperSectionChoice } from "~/modules/sections/ui/PaperSectionChoice";
+import { paperPlanFor } from "~/modules/places/form.server";
+import { PaperPlace } from "~/modules/places/ui/PaperPlace";
 
 const formNumber = (procedureId: number) =>
   `F${procedureId}-${Array.from({ length: 6 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]).join("")}`;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withErrorPages(async () => {
-    const { db, organisation, procedure: original, t, locale } = await loadProcedureContext(request, params);
+    const { db, organisation, procedure: original, t, locale, basePath } = await loadProcedureContext(request, params);
     // printed in the reader's language where translated; German pieces are marked as German
     const procedure = await procedureForReader(db, original, locale);
     const url = new URL(request.url);
@@ -44,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       documents: await listDocuments(db, procedure.id),
       sections: sectionsForReader(await sectionsOf(db, original), procedure.body, procedure.langs.body).sections,
       onlineAt: `${url.origin}/${organisation.slug}/verfahren/${procedure.slug}`,
+      // the plan with its grid, to mark with a cross or name a cell (issue 18)
+      plan: await paperPlanFor(db, procedure.id, basePath),
     };
   });
 }
@@ -99,7 +103,7 @@ function PaperQuestion({ q, n }: { q: LocalizedQuestion; n: number }) {
 }
 
 export default function PaperForm() {
-  const { procedure, large, numbers, postalAddress, deletion, controller, documents, onlineAt, sections } = useLoaderData<typeof loader>();
+  const { procedure, large, numbers, postalAddress, deletion, controller, documents, onlineAt, sections, plan } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("procedures");
   return (
     <div className={large ? "paper paper--large" : "paper"}>
@@ -125,6 +129,7 @@ export default function PaperForm() {
           {procedure.questions.map((q, i) => (
             <PaperQuestion key={q.id} q={q} n={i + 1} />
           ))}
+          {plan ? <PaperPlace plan={plan} /> : null}
           {procedure.contactFields.length > 0 ? (
             <>
               <h2>{t("paper.contactHeading")}</h2>
@@ -147,6 +152,7 @@ export default function PaperForm() {
             {t("privacy.controller")} <span lang={CONTENT_LANGUAGE}>{controller}</span>. {t("privacy.legalBasis")} <span lang={CONTENT_LANGUAGE}>{procedure.legalBasis}</span>.
           </p>
           {procedure.contactFields.length > 0 ? <p>{t("privacy.deletion", { date: formatDate(deletion, i18n.language), count: procedure.retentionMonths })}</p> : null}
+          {plan ? <p>{t("place:privacy")}</p> : null}
           <p>{t("paper.receipt")}</p>
         </article>
       ))}

@@ -31,6 +31,9 @@ import { sectionById } from "~/modules/sections/sections.server";
 import { listSubmissionAttachments } from "~/modules/attachments/attachments.server";
 import { setAttachmentPublished } from "~/modules/attachments/staff.server";
 import { StaffAttachments } from "~/modules/attachments/ui/StaffAttachments";
+import { placeOfStatement } from "~/modules/places/form.server";
+import { setPlaceWithheld } from "~/modules/places/places.server";
+import { PLACE_PUBLICATION_INTENT, PlaceReview } from "~/modules/places/ui/PlaceReview";
 
 const submissionId = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
@@ -61,6 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         section: await sectionById(getDb(), review.procedure.id, review.submission.section_id).then((x) => (x ? sectionLabel(x) : null)),
       },
       procedure: { id: review.procedure.id, title: review.procedure.title },
+      // words, cell and a picture of the point (issue 18), and whether the place is withheld from publication
+      place: await placeOfStatement(getDb(), review.procedure.id, `/${user.organisationSlug}/verfahren/${review.procedure.slug}`, review.submission.id),
       // a redacted answer's original stays on the server until it is opened (a logged step)
       answers: review.answers.map((a) => ({ ...a, original: a.redacted ? "" : a.original, suggestion: a.findings.length ? suggestRedaction(a.publicValue).redacted : a.publicValue })),
       contactCategories: review.contactCategories,
@@ -123,6 +128,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await recordConsideration(db, { organisationId: user.organisationId, procedureId: review.procedure.id, submissionIds: [id], moderatorId: user.id, decision, text, clientAddress: context?.clientAddress });
       return redirect(`${base}?erledigt=responded`, 303);
     }
+    if (intent === PLACE_PUBLICATION_INTENT) {
+      const withhold = one("withhold");
+      if (withhold !== "yes" && withhold !== "no") throw new HttpError(400, "unknown_field");
+      for (const name of fields.keys()) if (!["intent", "withhold"].includes(name)) throw new HttpError(400, "unknown_field");
+      const outcome = await setPlaceWithheld(db, moderator, { submissionId: id, withhold: withhold === "yes" });
+      if (outcome === "no_place") throw new HttpError(404, "not_found");
+      return redirect(`${base}?erledigt=${withhold === "yes" ? "place_withheld" : "place_released"}#place-heading`, 303);
+    }
     if (intent === "publish_attachment") {
       const token = one("token") ?? "";
       const publish = one("publish");
@@ -151,7 +164,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { s, procedure, answers, contactCategories, attachments, response, decisions, csrfToken, base, done, neighbours } = useLoaderData<typeof loader>();
+  const { s, procedure, answers, contactCategories, attachments, response, decisions, csrfToken, base, done, neighbours, place } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["moderation", "staff", "privacy", "attachments-staff"]);
   const errors = actionData?.errors ?? [];
@@ -249,6 +262,8 @@ export default function Review() {
         ) : null}
         <Button>{t("review.publish")}</Button>
       </form>
+
+      {place ? <PlaceReview place={place} csrfToken={csrfToken} /> : null}
 
       <StaffAttachments files={attachments} base={base.replace(/\/moderation$/, "")} csrfToken={csrfToken} errorFor={errorFor} />
 

@@ -20,6 +20,8 @@ import { spellDin5009 } from "~/modules/assisted-entry/spelling";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { formatReceiptCode } from "~/modules/submissions/receipt-code";
+import { placeOfStatement } from "~/modules/places/form.server";
+import type { ShownPlace } from "~/modules/places/place";
 import letterStylesheet from "~/styles/letters.css";
 import receiptLetterStylesheet from "~/styles/receipt-letter.css";
 
@@ -45,6 +47,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       csrfToken: user.csrfToken,
       lookupUrl: `${origin}/${user.organisationSlug}/beitrag`,
       base: `/${user.organisationSlug}/verwaltung/schalter`,
+      // the place as the clerk entered it (issue 18), on the slip the caller keeps
+      place: await placeOfStatement(getDb(), receipt.procedure.id, `/${user.organisationSlug}/verfahren/${receipt.procedure.slug}`, receipt.submissionId).then((p) =>
+        p && (p.description || p.cell) ? p : null,
+      ),
     };
   });
 }
@@ -64,7 +70,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 /** The slip's German text, the same on the plain slip and in the letter. */
-function SlipText({ receipt, code, lookupUrl }: { receipt: DeskReceipt; code: string; lookupUrl: string }) {
+function SlipText({ receipt, code, lookupUrl, place }: { receipt: DeskReceipt; code: string; lookupUrl: string; place: ShownPlace | null }) {
   return (
     <>
       {/* post: the one date of receipt is the day it arrived; when it was typed in stays apart, labelled */}
@@ -74,6 +80,7 @@ function SlipText({ receipt, code, lookupUrl }: { receipt: DeskReceipt; code: st
       </p>
       {receipt.sourceReference ? <p>Formular- bzw. Briefnummer: {receipt.sourceReference}</p> : null}
       {receipt.receivedOn ? <p>Von der Verwaltung erfasst am {formatDateTime(receipt.createdAt, "de")}.</p> : null}
+      {place ? <SlipPlace place={place} /> : null}
       <p className="slip__code">
         Eingangscode: <strong>{code}</strong>
       </p>
@@ -84,8 +91,19 @@ function SlipText({ receipt, code, lookupUrl }: { receipt: DeskReceipt; code: st
   );
 }
 
+/** The place the statement is about, as entered: words, the grid cell, a small picture of a point. */
+function SlipPlace({ place }: { place: ShownPlace }) {
+  const parts = [place.description ? `„${place.description}“` : null, place.cell ? `Feld ${place.cell} des Rasters auf dem Plan` : null].filter(Boolean);
+  return (
+    <>
+      <p>Ort, um den es geht: {parts.join(", ")}</p>
+      {place.pictureSrc ? <img className="place-crop" src={place.pictureSrc} width={288} height={192} alt={`Ausschnitt des Plans mit dem Punkt in Feld ${place.cell}`} /> : null}
+    </>
+  );
+}
+
 /** The slip as a letter: letterhead, DIN 5008 address field (return line, recipient), date, subject. */
-function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskReceipt; code: string; lookupUrl: string; letter: { lines: string[]; date: string } }) {
+function ReceiptLetter({ receipt, code, lookupUrl, letter, place }: { receipt: DeskReceipt; code: string; lookupUrl: string; letter: { lines: string[]; date: string }; place: ShownPlace | null }) {
   const { sender } = receipt;
   const senderLines = sender.address.split(/\s*\n\s*/).filter(Boolean);
   return (
@@ -107,7 +125,7 @@ function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskRece
         Eingangsbestätigung
       </h2>
       <p>Guten Tag,</p>
-      <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} />
+      <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} place={place} />
       <p>
         Mit freundlichen Grüßen
         <br />
@@ -118,7 +136,7 @@ function ReceiptLetter({ receipt, code, lookupUrl, letter }: { receipt: DeskRece
 }
 
 export default function DeskReceiptPage() {
-  const { code, spelled, receipt, lookupUrl, base, csrfToken } = useLoaderData<typeof loader>();
+  const { code, spelled, receipt, lookupUrl, base, csrfToken, place } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["desk", "attachments-staff"]);
   const letter = actionData?.letter ?? null;
@@ -163,11 +181,11 @@ export default function DeskReceiptPage() {
       ) : null}
       <p className="no-print">{letter ? t("receipt.printLetter") : t("receipt.print")}</p>
       {letter ? (
-        <ReceiptLetter receipt={receipt} code={code} lookupUrl={lookupUrl} letter={letter} />
+        <ReceiptLetter receipt={receipt} code={code} lookupUrl={lookupUrl} letter={letter} place={place} />
       ) : (
         <section className="slip" aria-labelledby="slip-heading" lang="de">
           <h2 id="slip-heading">Eingangsbestätigung</h2>
-          <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} />
+          <SlipText receipt={receipt} code={code} lookupUrl={lookupUrl} place={place} />
         </section>
       )}
       <p className="no-print">

@@ -37,6 +37,7 @@ import * as m0038 from "./0038-published-attachments";
 import * as m0039 from "./0039-alert-events-in-the-transparency-log";
 import * as m0040 from "./0040-alert-topics-and-districts";
 import * as m0041 from "./0041-videos-with-captions";
+import * as m0042 from "./0042-withheld-places";
 import * as m0043 from "./0043-plan-control-points-and-wms";
 import * as m0045 from "./0045-tlog-tile-nodes";
 
@@ -75,6 +76,7 @@ export const migrations: Record<string, Migration> = {
   "0039-alert-events-in-the-transparency-log": m0039,
   "0040-alert-topics-and-districts": m0040,
   "0041-videos-with-captions": m0041,
+  "0042-withheld-places": m0042,
   "0043-plan-control-points-and-wms": m0043,
   "0045-tlog-tile-nodes": m0045,
 };

@@ -117,6 +117,16 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     const stored = await places();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ description: "Ecke Markt / Mühlenweg", grid_cell: "E5", x: 5200, y: 5100 });
+    // the receipt shows the place as sent: words, cell and the picture of the point
+    const receipt = mainOf(await (await client.get(`${PUBLIC}/bestaetigung`)).text());
+    expect(textOf(receipt)).toMatch(/Wo ist das\?.*In Worten\s*Ecke Markt \/ Mühlenweg.*Feld des Rasters\s*E5/);
+    expect(receipt).toMatch(/<img class="place-crop" src="[^"]+\/plan\?punkt=5200-5100&amp;v=[^"]+"[^>]*alt="Ausschnitt des Plans mit dem Punkt in Feld E5"/);
+    // and so does the Art. 15 export the receipt code opens
+    const code = textOf(receipt).match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/)![0];
+    const owner = resident();
+    expect((await owner.post("/musterstadt/beitrag", [["code", code]])).status).toBe(303);
+    const exported = await (await owner.post("/musterstadt/beitrag/daten", "")).json();
+    expect(JSON.stringify(exported)).toContain('"place":{"description":"Ecke Markt / Mühlenweg","cell":"E5","x":5200,"y":5100}');
   });
 
   it("bad place input is a 400 with an error summary (de and en) and stores nothing", async () => {
@@ -182,6 +192,9 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     const stored = await places();
     expect(stored).toHaveLength(before + 1);
     expect(stored.at(-1)).toMatchObject({ description: "Vor der Schule", grid_cell: "C5", x: null, y: null });
+    // the slip the caller keeps says the place as entered
+    const slip = mainOf(await (await staff.get(res.headers.get("location")!)).text());
+    expect(textOf(slip)).toContain("Ort, um den es geht: „Vor der Schule“, Feld C5 des Rasters auf dem Plan");
   });
 
   it("moderators see every place on the plan as a numbered marker linked to the list, filtered, and counted per cell", async () => {
@@ -245,6 +258,12 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     const client = resident();
     expect((await client.post(PUBLIC, [...ANSWERS, ["place_description", "Meine Einfahrt"], ["place_cell", ""], ["place_x", "1000"], ["place_y", "1000"]])).status).toBe(303);
     expect((await client.post(`${PUBLIC}/pruefen`, "")).status).toBe(303);
+    // six more with only a cell of today's grid (4 × 3), five in B2 and one in A1, published below
+    for (const cell of ["B2", "B2", "B2", "B2", "B2", "A1"]) {
+      const another = resident();
+      expect((await another.post(PUBLIC, [...ANSWERS, ["place_cell", cell]])).status).toBe(303);
+      expect((await another.post(`${PUBLIC}/pruefen`, "")).status).toBe(303);
+    }
     expect((await resident().get(`${PUBLIC}/orte.geojson`)).status).toBe(404);
     // as if moderation had published the first statement with a point and the results were out
     const withPoint = await h.db.selectFrom("submission_places").select("submission_id").where("x", "is not", null).orderBy("submission_id").execute();
@@ -283,6 +302,58 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     const counts = await resident().get(`${PUBLIC}/plan?anzahl=1`);
     expect(counts.status).toBe(200);
     expect(counts.headers.get("cache-control")).not.toContain("immutable");
+    const cellTable = async () => {
+      const page = mainOf(await (await resident().get(`${PUBLIC}/ergebnisse`)).text());
+      const from = page.slice(page.indexOf('id="cell-counts-caption"'));
+      return from.slice(0, from.indexOf("</table>"));
+    };
+    // five published in B2 and one in A1: B2's 5 may be shown (decision 30)
+    const toPublish = await h.db.selectFrom("submission_places").select("submission_id").where("grid_cell", "in", ["B2", "A1"]).where("x", "is", null).orderBy("submission_id").execute();
+    expect(toPublish).toHaveLength(6);
+    await h.db.updateTable("submissions").set({ state: "published" }).where("id", "in", toPublish.map((r) => r.submission_id)).execute();
+    expect(await cellTable()).toContain('<td class="num">5</td>');
+    // a moderator withholds the published statement's place (it shows someone's home): the statement
+    // stays published, its point leaves the GeoJSON and its cell the counts; audited; and back again
+    const moderator = (await signIn(server.url, DEMO.moderator, { db: h.db })).client;
+    const review = `/musterstadt/verwaltung/moderation/beitrag/${withPoint[0].submission_id}`;
+    const before = await moderator.get(review);
+    const reviewHtml = mainOf(await before.text());
+    expect(textOf(reviewHtml)).toMatch(/Ort\s*In Worten\s*Ecke Markt \/ Mühlenweg\s*Feld des Rasters\s*E5/);
+    expect(reviewHtml).toMatch(/<img class="place-crop" src="[^"]+\/plan\?punkt=5200-5100&amp;v=/);
+    expect(textOf(reviewHtml)).toContain("Feld und Punkt werden mit dem veröffentlichten Beitrag veröffentlicht");
+    const withhold = await moderator.post(review, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "yes"]]);
+    expect(withhold.status).toBe(303);
+    const after = textOf(mainOf(await (await moderator.get(withhold.headers.get("location")!)).text()));
+    expect(after).toContain("Der Ort dieses Beitrags wird nicht veröffentlicht.");
+    expect(after).toContain("Der Ort ist von der Veröffentlichung zurückgehalten");
+    // sent twice: nothing more changes, nothing more recorded
+    expect((await moderator.post(review, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "yes"]])).status).toBe(303);
+    const withheld = await h.db.selectFrom("submission_places").selectAll().where("submission_id", "=", withPoint[0].submission_id).executeTakeFirstOrThrow();
+    expect(withheld.withheld_at).not.toBeNull();
+    expect((await h.db.selectFrom("submissions").select("state").where("id", "=", withPoint[0].submission_id).executeTakeFirstOrThrow()).state).toBe("published");
+    expect((await (await resident().get(`${PUBLIC}/orte.geojson`)).json()).features).toEqual([]);
+    expect(await h.db.selectFrom("audit_log").select(["action", "target_id"]).where("action", "in", ["place_withheld", "place_released"]).execute()).toEqual([
+      { action: "place_withheld", target_id: String(withPoint[0].submission_id) },
+    ]);
+    // bad input is a 400, a statement without a place a 404; neither changes anything
+    expect((await moderator.post(review, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "maybe"]])).status).toBe(400);
+    expect((await moderator.post(review, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "no"], ["x", "1"]])).status).toBe(400);
+    const noPlace = await h.db.selectFrom("submissions").select("id").where("procedure_id", "=", procedureId).where("id", "not in", h.db.selectFrom("submission_places").select("submission_id")).executeTakeFirstOrThrow();
+    expect((await moderator.post(`/musterstadt/verwaltung/moderation/beitrag/${noPlace.id}`, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "yes"]])).status).toBe(404);
+    // a place given only as a cell: withheld, it leaves its cell's count (B2 falls to 4: no number shown)
+    const inB2 = `/musterstadt/verwaltung/moderation/beitrag/${toPublish[0].submission_id}`;
+    expect((await moderator.post(inB2, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "yes"]])).status).toBe(303);
+    expect(await cellTable()).not.toMatch(/<td class="num">[0-9]+<\/td>/);
+    // and both published again
+    for (const page of [review, inB2]) expect((await moderator.post(page, [["_csrf", csrfOf(reviewHtml)], ["intent", "place_publication"], ["withhold", "no"]])).status).toBe(303);
+    expect((await (await resident().get(`${PUBLIC}/orte.geojson`)).json()).features).toHaveLength(1);
+    expect(await cellTable()).toContain('<td class="num">5</td>');
+    expect((await h.db.selectFrom("audit_log").select(["action", "target_id"]).where("action", "in", ["place_withheld", "place_released"]).orderBy("id").execute()).map((r) => `${r.action} ${r.target_id}`)).toEqual([
+      `place_withheld ${withPoint[0].submission_id}`,
+      `place_withheld ${toPublish[0].submission_id}`,
+      `place_released ${withPoint[0].submission_id}`,
+      `place_released ${toPublish[0].submission_id}`,
+    ]);
     // without a georeference there is no file and no entry
     await h.db.updateTable("procedure_plans").set({ north_udeg: null, west_udeg: null, south_udeg: null, east_udeg: null }).where("procedure_id", "=", procedureId).execute();
     expect((await resident().get(`${PUBLIC}/orte.geojson`)).status).toBe(404);

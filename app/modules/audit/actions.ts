@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   // a procedure's plan (issue 18)
   "plan_saved",
   "plan_removed",
+  // a statement's place withheld from publication, or published again
+  "place_withheld",
+  "place_released",
   // attachments (issue 20): the procedure's setting, staff opening and publishing files
   "attachment_settings_changed",
   // e-mail alerts (issue 21): a procedure's topics and districts

@@ -2,8 +2,9 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 import { allowedFields, type FormValues, type ValidatedProcedure } from "~/modules/submissions/validation";
-import { placeStep, type PlaceInput, type PlaceNotice, type PlacePicker, type PlanGrid, type ShownPlace } from "./place";
+import { columnLabel, placeStep, type PlaceInput, type PlaceNotice, type PlacePicker, type PlanGrid, type ShownPlace } from "./place";
 import { getPlan, getPlanGrid, pictureUrl } from "./plans.server";
+import { placeOfSubmission } from "./places.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,4 +48,24 @@ export async function shownPlace(db: Db, procedureId: number, basePath: string, 
   const shown: ShownPlace = { ...place };
   if (plan && place.x !== undefined && place.y !== undefined) shown.pictureSrc = pictureUrl(basePath, plan, { kind: "point", point: { x: place.x, y: place.y } });
   return shown;
+}
+
+/** A stored statement's place to show (receipt, desk, moderation): null when the procedure has no plan and none was given. */
+export async function placeOfStatement(db: Db, procedureId: number, basePath: string, submissionId: number): Promise<ShownPlace | null> {
+  return shownPlace(db, procedureId, basePath, await placeOfSubmission(db, submissionId));
+}
+
+/** The plan on the paper form (issue 18): printed with its grid, to mark with a cross or name a cell. Null without a plan. */
+export async function paperPlanFor(db: Db, procedureId: number, basePath: string) {
+  const plan = await getPlan(db, procedureId);
+  if (!plan) return null;
+  const width = 1000;
+  return {
+    src: pictureUrl(basePath, plan, { kind: "whole", width }),
+    width,
+    height: Math.max(1, Math.round((width * plan.grid.height) / plan.grid.width)),
+    alt: plan.alt,
+    lastColumn: columnLabel(plan.grid.columns - 1),
+    rows: plan.grid.rows,
+  };
 }

@@ -79,6 +79,8 @@ export interface PlaceInput {
   cell?: string;
   x?: number;
   y?: number;
+  /** a moderator withheld it from publication (staff views say so; never set by a form) */
+  withheld?: boolean;
 }
 
 export interface Point {

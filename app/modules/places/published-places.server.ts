@@ -28,6 +28,8 @@ export async function publishedCellCounts(db: Db, procedureId: number, grid: Pla
     .where("submission_places.procedure_id", "=", procedureId)
     .where("submissions.state", "in", PUBLISHED_STATES)
     .where("submission_places.grid_cell", "is not", null)
+    // a place a moderator withheld is not published, not even as a count
+    .where("submission_places.withheld_at", "is", null)
     .groupBy("submission_places.grid_cell")
     .execute();
   const labels = cellLabels(grid);

@@ -125,6 +125,8 @@ async function withPoints(db: Db, refs: SubmissionRef[], items: PublishedSubmiss
     .select(["submission_id", "grid_cell", "x", "y"])
     .where("submission_id", "in", refs.map((r) => r.id))
     .where("x", "is not", null)
+    // a place a moderator withheld stays out of everything published
+    .where("withheld_at", "is", null)
     .execute();
   const index = new Map(refs.map((r, i) => [r.id, i]));
   for (const r of rows) if (r.x !== null && r.y !== null) items[index.get(Number(r.submission_id))!].point = { x: Number(r.x), y: Number(r.y), cell: r.grid_cell };

@@ -12,12 +12,15 @@ export function ShortPrivacyNotice({
   procedure,
   controller,
   fullNoticeHref,
+  asksForPlace = false,
 }: {
   procedure: Procedure;
   controller: string;
   fullNoticeHref: string;
+  /** the form asks where it is about (issue 18): a place can be personal data, say how it is published */
+  asksForPlace?: boolean;
 }) {
-  const { t, i18n } = useTranslation("procedures");
+  const { t, i18n } = useTranslation(["procedures", "place"]);
   const deletion = formatDate(personalDataDeletionDate(procedure), i18n.language);
   return (
     <section className="notice" aria-labelledby="privacy-heading">
@@ -38,6 +41,7 @@ export function ShortPrivacyNotice({
           <p>{t("privacy.deletion", { date: deletion, count: procedure.retentionMonths })}</p>
         </>
       )}
+      {asksForPlace ? <p>{t("place:privacy")}</p> : null}
       <p>
         {t("privacy.controller")} <span lang={CONTENT_LANGUAGE}>{controller}</span>.{" "}
         {t("privacy.legalBasis")} <span lang={CONTENT_LANGUAGE}>{procedure.legalBasis}</span>.
