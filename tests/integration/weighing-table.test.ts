@@ -27,6 +27,7 @@ import { appendPrivacyEvent, readPrivacyLog, verifyAllChains } from "~/modules/p
 import { describeSubmission, withdrawSubmission } from "~/modules/privacy/rights.server";
 import { seedDemoPlan } from "~/modules/places/demo.server";
 import type { PlaceInput } from "~/modules/places/place";
+import { placesOfSubmissions, setPlaceWithheld } from "~/modules/places/places.server";
 import type { Procedure } from "~/modules/procedures/procedure";
 import { sectionsOf } from "~/modules/sections/sections.server";
 import { createSubmission } from "~/modules/submissions/submissions.server";
@@ -186,6 +187,24 @@ describe.each(engines)("considerations and the weighing table on %s", (engine) =
     ]) {
       expect(() => parseWeighingRequest(format, new URLSearchParams(query))).toThrow(expect.objectContaining({ status: 400 }));
     }
+  });
+
+  it("a place a moderator withheld is left out of the anonymised table (it is handed on); staff still have it", async () => {
+    const moderator = { organisationId: procedure.organisationId, accountId: moderatorId };
+    const placeColumn = async () => {
+      const file = await exportWeighingTable(h.db, { procedure, moderatorId, request: { format: "xlsx", variant: "anonymised", text: "original" } });
+      const rows = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(await bytesOf(file.body), { type: "buffer" }).Sheets["Abwägung"], { header: 1, defval: "" });
+      const column = (rows[0] as string[]).indexOf("Ort");
+      return rows.find((r) => r[0] === ids[3])![column];
+    };
+    expect(await setPlaceWithheld(h.db, moderator, { submissionId: ids[3], withhold: true })).toBe("changed");
+    try {
+      expect(await placeColumn()).toBe("");
+      expect((await placesOfSubmissions(h.db, [ids[3]])).get(ids[3])).toEqual({ cell: "B2", withheld: true });
+    } finally {
+      expect(await setPlaceWithheld(h.db, moderator, { submissionId: ids[3], withhold: false })).toBe("changed");
+    }
+    expect(await placeColumn()).toBe("Feld B2");
   });
 
   it("the anonymised XLSX: one row per statement under a frozen, filtered header, text cells and numbers, no formula, no personal data", async () => {

@@ -113,6 +113,8 @@ export const EXTRA_COLUMNS: ExtraColumn[] = [
       const places = await placesOfSubmissions(db, submissionIds);
       const values = new Map<number, string>();
       for (const [id, place] of places) {
+        // a place a moderator withheld from publication (decision 51) is not handed on
+        if (variant === "anonymised" && place.withheld) continue;
         const lines: string[] = [];
         if (place.description) lines.push(variant === "anonymised" ? suggestRedaction(place.description).redacted : place.description);
         if (place.cell) lines.push(`Feld ${place.cell}`);
