@@ -19,6 +19,7 @@ const PROCEDURE = "/musterstadt/verfahren/radverkehrsplan-2030";
 let server: TestServer;
 let browser: Browser;
 let page: Page;
+let adminCookies: { name: string; value: string; url: string }[] = [];
 
 beforeAll(async () => {
   server = await startServer({ env: { JOBS_INTERVAL_MS: "0" } });
@@ -41,6 +42,7 @@ beforeAll(async () => {
   signLanguage.append("file", new Blob([new Uint8Array(WEBM)]), "dgs.webm");
   signLanguage.append("captions", new Blob([new Uint8Array(VTT)]), "dgs.vtt");
   expect((await admin.fetch("/musterstadt/verwaltung/gebaerdensprache", { method: "POST", body: signLanguage })).status).toBe(303);
+  adminCookies = [...admin.cookies].map(([name, value]) => ({ name, value, url: server.url }));
   browser = await launchBrowser({ javaScriptEnabled: true, viewport: DESKTOP, bypassCSP: true });
   page = browser.page;
 }, 90_000);
@@ -74,4 +76,16 @@ test.each(cases)("$name [$lng]: a captioned video, 0 axe violations, no sideways
   page.off("request", onRequest);
   // preload="none": the page loads none of the video's bytes
   expect(media).toEqual([]);
+});
+
+test.each(["de", "en"])("the admin's sign-language page [%s]: 0 axe violations, its form and the current video", async (lng) => {
+  await page.context().addCookies(adminCookies);
+  await page.setViewportSize(DESKTOP);
+  const response = await page.goto(`${server.url}/musterstadt/verwaltung/gebaerdensprache?lng=${lng}`);
+  expect(response?.status()).toBe(200);
+  expect(await page.locator("input[type=file][name=captions]").count()).toBe(1);
+  expect.soft(await axeCheck(page), `axe-core violations on the sign-language admin page [${lng}]`).toEqual([]);
+  await page.setViewportSize(NARROW);
+  expect.soft(await reflow(page), `reflow at 320 px on the sign-language admin page [${lng}]`).toEqual([]);
+  await page.context().clearCookies();
 });
