@@ -95,6 +95,8 @@ const ours = await startProcess(["--max-old-space-size=128", "build/server/index
   ACCESS_LOG: "false",
   MALLOC_ARENA_MAX: "2",
   REQUEST_TIMEOUT_MS: "300000",
+  // a submission waiting for its turn at sharp on a loaded machine sends nothing for a while
+  SOCKET_IDLE_TIMEOUT_MS: "300000",
 });
 const h = openDatabase(database);
 const procedure = await h.db.selectFrom("procedures").select("id").where("slug", "=", "radverkehrsplan-2030").executeTakeFirstOrThrow();

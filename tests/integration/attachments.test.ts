@@ -139,6 +139,11 @@ describe("what an attachment must pass", () => {
       ["a JPEG that is also HTML", Buffer.concat([jpeg.subarray(0, 20), Buffer.from("<html><script>alert(document.cookie)</script></html>"), jpeg.subarray(20)]), "polyglot"],
       ["a JPEG that is also a ZIP", Buffer.concat([jpeg, zipOf([["a.txt", "x"]])]), "polyglot"],
       ["a PDF that is also a ZIP", Buffer.concat([pdfOf(2000), zipOf([["a.txt", "x"]]), Buffer.from("\n%%EOF\n")]), "polyglot"],
+      // markup in capitals, split between two of the 64 KiB pieces the check reads
+      ["a PDF with <SCRIPT> across a read boundary", (() => {
+        const pdf = pdfOf(200_000, 4);
+        return Buffer.concat([pdf.subarray(0, 65_536 - 3), Buffer.from("<SCRIPT>"), pdf.subarray(65_536 - 3)]);
+      })(), "polyglot"],
       ["a decompression bomb", pngBomb(), "too_many_pixels"],
       ["a JPEG with broken data", Buffer.concat([jpeg.subarray(0, 200), Buffer.alloc(2000, 0x11), Buffer.from([0xff, 0xd9])]), "unreadable"],
     ];

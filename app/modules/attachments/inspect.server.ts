@@ -54,8 +54,11 @@ export type Preparation = { ok: true; prepared: PreparedAttachment; cleanup(): P
 const IMAGE_TYPES = new Set(["jpg", "png", "webp", "heic"]);
 const tempPath = (what: string) => join(UPLOAD_DIR, `teilhabe-upload-${what}-${randomBytes(12).toString("hex")}`);
 
-/** At most two images decoded at once per process: sharp's memory is the one large cost of an upload. */
-const IMAGE_SLOTS = 2;
+/**
+ * One image decoded at a time per process: sharp's memory is the one large cost of an upload; two
+ * at a time held ~40 MB more at the peak, with 32 photos arriving at once (decision 61).
+ */
+const IMAGE_SLOTS = 1;
 let busy = 0;
 const waiting: (() => void)[] = [];
 async function withImageSlot<T>(fn: () => Promise<T>): Promise<T> {
@@ -69,29 +72,48 @@ async function withImageSlot<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Markers of an HTML page or script hidden in a file (lower case; the file is read case-folded). */
-const MARKUP = ["<html", "<script", "<!doctype", "<svg", "<iframe", "<body", "<?php"];
+/** Markers of an HTML page or script hidden in a file (lower case; the bytes are compared case-folded). */
+const MARKUP = ["<html", "<script", "<!doctype", "<svg", "<iframe", "<body", "<?php"].map((m) => Buffer.from(m, "latin1"));
 const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const ZIP_END = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const READ_BYTES = 64 * 1024;
+const OVERLAP = 16;
+
+/** A–Z to a–z, every other byte as it is: markup is found whatever its case, without making strings of the file. */
+function foldInto(target: Buffer, at: number, source: Buffer): void {
+  for (let i = 0; i < source.length; i++) {
+    const b = source[i];
+    target[at + i] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+  }
+}
 
 /**
  * Whether the file is also something else a browser or an unpacker would open: markup anywhere in it,
  * or a ZIP archive (a local file header anywhere in an image; in a PDF, whose compressed streams could
  * hold those four bytes by chance, the archive's end record in its last 64 KiB, which is what unpackers look for).
+ * Read in 64 KiB pieces into two buffers kept for the whole file (the bytes, and the bytes case-folded):
+ * 32 uploads checked at once make no garbage beyond the read buffers (decision 61).
  */
 export async function isPolyglot(path: string, kind: "image" | "pdf"): Promise<boolean> {
-  const overlap = 16;
-  let carry = Buffer.alloc(0);
-  let tail = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-    const window = Buffer.concat([carry, chunk]);
-    const text = window.toString("latin1").toLowerCase();
+  const raw = Buffer.allocUnsafe(OVERLAP + READ_BYTES);
+  const folded = Buffer.allocUnsafe(OVERLAP + READ_BYTES);
+  let carried = 0;
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    chunk.copy(raw, carried);
+    foldInto(folded, carried, chunk);
+    const length = carried + chunk.length;
+    const text = folded.subarray(0, length);
     if (MARKUP.some((m) => text.includes(m))) return true;
-    if (kind === "image" && (window.includes(ZIP_LOCAL_HEADER) || window.includes(ZIP_END))) return true;
-    carry = window.subarray(Math.max(0, window.length - overlap));
-    tail = Buffer.concat([tail, chunk]).subarray(-64 * 1024);
+    const bytes = raw.subarray(0, length);
+    if (kind === "image" && (bytes.includes(ZIP_LOCAL_HEADER) || bytes.includes(ZIP_END))) return true;
+    // the last bytes go to the front: a marker split between two pieces is still found
+    carried = Math.min(OVERLAP, length);
+    raw.copy(raw, 0, length - carried, length);
+    folded.copy(folded, 0, length - carried, length);
   }
-  return kind === "pdf" && tail.includes(ZIP_END);
+  return kind === "pdf" && size > 0 && (await tailOf(path, size, 64 * 1024)).includes(ZIP_END);
 }
 
 async function sha256Of(path: string): Promise<string> {
