@@ -50,6 +50,23 @@ describe.each(engines)("a place on the plan (%s)", (engine) => {
     expect(html).not.toContain("<script");
   });
 
+  it("the paper form prints the plan with its grid to mark with a cross or name a cell; the privacy notices say how a place is published", async () => {
+    const paper = mainOf(await (await resident().get(`${PUBLIC}/papier`)).text());
+    expect(paper).toMatch(/<img class="place-crop" src="[^"]+\/plan\?b=1000&amp;v=[^"]+" width="1000"/);
+    const paperText = textOf(paper);
+    expect(paperText).toContain("Machen Sie ein Kreuz auf dem Plan oder schreiben Sie das Feld des Rasters (zum Beispiel C3)");
+    expect(paperText).toContain("Spalten A bis H von links nach rechts, Zeilen 1 bis 8");
+    expect(paperText).toContain("Veröffentlicht wird nur der Ort eines veröffentlichten Beitrags");
+    for (const path of [PUBLIC, `${PUBLIC}/datenschutz`]) {
+      expect(textOf(mainOf(await (await resident().get(path)).text())), path).toContain("nie mit Ihrem Namen. Ihre Worte zum Ort veröffentlichen wir nie.");
+      const english = textOf(mainOf(await (await new Client(server.url, { "accept-language": "en" }).get(path)).text()));
+      expect(english, path).toContain("Only the place of a published response is published");
+    }
+    // a procedure without a plan asks for no place and says nothing about one
+    const survey = "/musterstadt/verfahren/buergerhaushalt-2027";
+    for (const path of [survey, `${survey}/datenschutz`, `${survey}/papier`]) expect(textOf(mainOf(await (await resident().get(path)).text())), path).not.toContain("Ort eines veröffentlichten Beitrags");
+  });
+
   it("a click comes back with a mark and the cell filled in, the answers kept; a keyboard press (0,0) is no point, said so", async () => {
     const client = resident();
     const res = await client.post(PUBLIC, [...ANSWERS, ["place_description", "Markt"], ["place_cell", ""], ["place_plan.x", "150"], ["place_plan.y", "112"]]);
