@@ -304,6 +304,24 @@ const PAGES: PageState[] = [
     },
   },
   {
+    name: "weighing table (printable), opened by an admin",
+    reach: (lng) => staffPage(`${STAFF}/moderation/${ids.open}/abwaegung`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main table.weighing caption"));
+      await shown(page.locator(`main form[action="${STAFF}/moderation/${ids.open}/abwaegung/xlsx"] button[formaction="${STAFF}/moderation/${ids.open}/abwaegung/odt"]`));
+    },
+  },
+  {
+    name: "decisions of the weighing (the municipality's set)",
+    reach: (lng) => staffPage(`${STAFF}/entscheidungen`)(lng),
+    status: 200,
+    shows: async () => {
+      await shown(page.locator("main h1"));
+      await shown(page.locator("main input[name=label_de]").first());
+    },
+  },
+  {
     name: "new procedure",
     reach: staffPage(`${STAFF}/verfahren/neu`),
     status: 200,
