@@ -11,19 +11,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { judgeCheckpoint, type SeenCheckpoint } from "~/modules/transparency-log/monitor";
 import { parseVerifierKey } from "~/modules/transparency-log/note";
+import { commandLine, siteReader } from "~/modules/transparency-log/site-reader";
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const site = args.find((a, i) => !a.startsWith("--") && (i === 0 || !args[i - 1].startsWith("--")));
-if (!site || !/^https?:\/\//.test(site)) {
+const line = commandLine(process.argv.slice(2), ["key", "state", "watch", "times"] as const);
+const site = line?.subject;
+if (!line || !site || !/^https?:\/\//.test(site)) {
   console.error("Usage: npm run privacy:monitor -- https://beteiligung.example.de [--key <name>+<id>+<key>] [--state <file>] [--watch <seconds> --times <n>]");
   process.exit(2);
 }
+const option = (name: "key" | "state" | "watch" | "times") => line.options[name];
 const base = site.replace(/\/+$/, "");
-const stateFile = option("--state") ?? `teilhabe-monitor-${new URL(base).host.replace(/[^a-z0-9.-]/gi, "_")}.json`;
+const stateFile = option("state") ?? `teilhabe-monitor-${new URL(base).host.replace(/[^a-z0-9.-]/gi, "_")}.json`;
 
 interface State {
   key: string;
@@ -31,11 +29,7 @@ interface State {
   history: (SeenCheckpoint & { seenAt: string })[];
 }
 
-async function get(path: string): Promise<string> {
-  const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.text();
-}
+const get = siteReader(base);
 
 function loadState(): State | null {
   try {
@@ -47,8 +41,8 @@ function loadState(): State | null {
 
 async function checkOnce(): Promise<number> {
   let state = loadState();
-  const keyText = option("--key") ?? state?.key ?? (await get("/transparenz/key")).trim();
-  if (state && option("--key") && state.key !== keyText) {
+  const keyText = option("key") ?? state?.key ?? (await get("/transparenz/key")).trim();
+  if (state && option("key") && state.key !== keyText) {
     console.error(`The key given differs from the one pinned in ${stateFile}: a new key must be announced by the operator; start a new state file to accept it.`);
     return 1;
   }
@@ -88,8 +82,8 @@ async function checkOnce(): Promise<number> {
   return 0;
 }
 
-const watch = Number(option("--watch") ?? 0);
-const times = Number(option("--times") ?? (watch > 0 ? 1000 : 1));
+const watch = Number(option("watch") ?? 0);
+const times = Number(option("times") ?? (watch > 0 ? 1000 : 1));
 let code = 0;
 for (let i = 0; i < times; i++) {
   try {

@@ -12,23 +12,17 @@ import { readFileSync } from "node:fs";
 import { verifyConsistency } from "~/modules/transparency-log/merkle";
 import { openCheckpoint, parseVerifierKey } from "~/modules/transparency-log/note";
 import { describeProblem, verifyExport } from "~/modules/transparency-log/verify-export";
+import { commandLine, siteReader } from "~/modules/transparency-log/site-reader";
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const file = args.find((a, i) => !a.startsWith("--") && (i === 0 || !args[i - 1].startsWith("--")));
-if (!file) {
+const line = commandLine(process.argv.slice(2), ["key", "site"] as const);
+const file = line?.subject;
+if (!line || !file) {
   console.error("Usage: npm run privacy:verify-export -- export.json [--key <name>+<id>+<key>] [--site https://beteiligung.example.de]");
   process.exit(2);
 }
-const site = option("--site")?.replace(/\/+$/, "");
-const get = async (path: string) => {
-  const response = await fetch(`${site}${path}`, { signal: AbortSignal.timeout(30_000) });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.text();
-};
+const option = (name: "key" | "site") => line.options[name];
+const site = option("site");
+const get = siteReader(site ?? "");
 
 let doc: any;
 try {
@@ -37,7 +31,7 @@ try {
   console.error(`${file} cannot be read as JSON: ${(error as Error).message}`);
   process.exit(1);
 }
-let keyText = option("--key") ?? (site ? (await get("/transparenz/key")).trim() : undefined);
+let keyText = option("key") ?? (site ? (await get("/transparenz/key")).trim() : undefined);
 if (!keyText) {
   keyText = String(doc?.transparencyLog?.verifierKey ?? "");
   console.log(`Using the key written in the export: ${keyText}\nCompare it with the key the municipality publishes (/transparenz/key, and its operations docs).`);
