@@ -6,16 +6,13 @@
  * cannot scan.
  */
 import { toString as qrToString } from "qrcode";
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
-}
+import escapeHtml from "escape-html";
 
 export async function qrCodeSvg(text: string, label: string): Promise<string> {
   const svg = (await qrToString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 })).trim();
   const open = /^<svg\b[^>]*>/.exec(svg);
   if (!open) throw new Error("unexpected QR code output");
-  const safeLabel = escapeXml(label);
+  const safeLabel = escapeHtml(label);
   const openTag = open[0].replace(/^<svg\b/, `<svg role="img" aria-label="${safeLabel}"`);
   return `${openTag}<title>${safeLabel}</title>${svg.slice(open[0].length)}`;
 }

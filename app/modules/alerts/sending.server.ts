@@ -20,7 +20,7 @@ import { isSupportedLanguage, type Language } from "~/i18n/config";
 import { formatDate } from "~/i18n/format";
 import { fixedT } from "~/i18n/i18n.server";
 import { log } from "~/modules/http/log.server";
-import { configuredMailer, MAX_ATTEMPTS, withoutAddresses, type Mailer } from "~/modules/notifications/outbox.server";
+import { configuredMailer, mailErrorText, MAX_ATTEMPTS, type Mailer } from "~/modules/notifications/outbox.server";
 import { CONSENT_LEGAL_BASIS } from "~/modules/privacy-log/events";
 import { appendAlertEvents } from "~/modules/privacy-log/alert-log.server";
 import { alertLinks, unsubscribeHeaders } from "./alerts";
@@ -158,11 +158,6 @@ export interface AlertSendResult {
   cancelled: number;
 }
 
-const errorText = (error: unknown) => {
-  const e = error as { code?: unknown; responseCode?: unknown; message?: unknown } | null;
-  return withoutAddresses([typeof e?.code === "string" ? e.code : "", typeof e?.responseCode === "number" ? String(e.responseCode) : "", typeof e?.message === "string" ? e.message : String(error)].filter(Boolean).join(" "));
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface SendOptions {
@@ -282,7 +277,7 @@ export async function sendAlertMails(db: Kysely<Database>, transport: Mailer, op
         });
       } catch (error) {
         const gaveUp = attempts >= MAX_ATTEMPTS;
-        const lastError = errorText(error);
+        const lastError = mailErrorText(error);
         await db
           .updateTable("alert_deliveries")
           .set({ state: "failed" satisfies OutboxState, attempts, last_error: lastError, next_attempt_at: gaveUp ? null : new Date(clock().getTime() + 2 ** attempts * 60_000).toISOString() })

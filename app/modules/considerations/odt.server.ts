@@ -10,10 +10,9 @@
 import { PassThrough, Readable } from "node:stream";
 import yazl from "yazl";
 import { WHOLE_DRAFT, type WeighingColumn, type WeighingRow } from "./weighing-table.server";
+import escapeHtml from "escape-html";
 
 export const ODT_TYPE = "application/vnd.oasis.opendocument.text";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const NS =
   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
@@ -46,7 +45,7 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 const meta = (title: string, now: Date) => `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-meta ${NS} office:version="1.3"><office:meta><dc:title>${esc(title)}</dc:title><meta:generator>Teilhabe</meta:generator><dc:date>${now.toISOString().slice(0, 19)}</dc:date></office:meta></office:document-meta>
+<office:document-meta ${NS} office:version="1.3"><office:meta><dc:title>${escapeHtml(title)}</dc:title><meta:generator>Teilhabe</meta:generator><dc:date>${now.toISOString().slice(0, 19)}</dc:date></office:meta></office:document-meta>
 `;
 
 /** A cell's text as paragraphs: one per line, blank lines kept as empty paragraphs. */
@@ -54,7 +53,7 @@ const paragraphs = (value: string | number, style = "") => {
   const attr = style ? ` text:style-name="${style}"` : "";
   return String(value)
     .split("\n")
-    .map((line) => `<text:p${attr}>${esc(line)}</text:p>`)
+    .map((line) => `<text:p${attr}>${escapeHtml(line)}</text:p>`)
     .join("");
 };
 const cell = (content: string) => `<table:table-cell table:style-name="Cell" office:value-type="string">${content}</table:table-cell>`;
@@ -77,7 +76,7 @@ async function* contentXml(heading: OdtHeading, columns: WeighingColumn[], batch
 <style:style style:name="Head" style:family="paragraph"><style:text-properties fo:font-weight="bold"/></style:style>
 <style:style style:name="Decision" style:family="paragraph"><style:text-properties fo:font-weight="bold"/></style:style>
 </office:automatic-styles><office:body><office:text>
-<text:h text:style-name="Heading_20_1" text:outline-level="1">${esc(heading.title)}</text:h>${heading.lines.map((l) => `<text:p>${esc(l)}</text:p>`).join("")}`;
+<text:h text:style-name="Heading_20_1" text:outline-level="1">${escapeHtml(heading.title)}</text:h>${heading.lines.map((l) => `<text:p>${escapeHtml(l)}</text:p>`).join("")}`;
   const shown = columns.filter((c) => c.key !== groupBy);
   const header = `<table:table-header-rows><table:table-row>${shown.map((c) => cell(paragraphs(c.header, "Head"))).join("")}</table:table-row></table:table-header-rows>`;
   let tables = 0;
@@ -96,7 +95,7 @@ async function* contentXml(heading: OdtHeading, columns: WeighingColumn[], batch
         if (open) chunk += "</table:table>";
         open = false;
         group = g;
-        chunk += `<text:h text:style-name="Heading_20_2" text:outline-level="2">${esc(g!)}</text:h>`;
+        chunk += `<text:h text:style-name="Heading_20_2" text:outline-level="2">${escapeHtml(g!)}</text:h>`;
       }
       if (!open) chunk += openTable();
       chunk += `<table:table-row>${shown

@@ -215,7 +215,8 @@ export function withoutAddresses(text: string): string {
   return text.replace(ADDRESS_LIKE, "[address]").slice(0, 500);
 }
 
-const errorText = (error: unknown) => {
+/** What a failed send is kept as: the SMTP code and message, never an address. */
+export const mailErrorText = (error: unknown) => {
   const e = error as { code?: unknown; responseCode?: unknown; message?: unknown } | null;
   const parts = [typeof e?.code === "string" ? e.code : "", typeof e?.responseCode === "number" ? String(e.responseCode) : "", typeof e?.message === "string" ? e.message : String(error)];
   return withoutAddresses(parts.filter(Boolean).join(" "));
@@ -294,7 +295,7 @@ export async function sendPendingEmails(db: Kysely<Database>, transport: Mailer,
       await transport.sendMail({ to: claim.to, subject: row.subject, text: row.body_text, headers: { "Auto-Submitted": "auto-generated" } });
     } catch (error) {
       const gaveUp = attempts >= MAX_ATTEMPTS;
-      const lastError = errorText(error);
+      const lastError = mailErrorText(error);
       await db
         .updateTable("outbox")
         .set({

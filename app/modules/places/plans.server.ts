@@ -14,6 +14,7 @@ import { claimBlob, deleteBlob, readBlobBytes, storeBlobFromBytes, type BlobInfo
 import { audit, withAudit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import type { FieldError } from "~/modules/forms/fields";
 import { cellBox, columnLabel, controlPointsProblem, GRID_LIMITS, parseCell, POINT_SCALE, type ControlPoint, type CornerGeoreference, type Georeference, type PlanGrid, type Point, type PointsGeoreference } from "./place";
+import escapeHtml from "escape-html";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -361,8 +362,6 @@ export function parsePicture(grid: PlanGrid, search: URLSearchParams): PlanPictu
   return null;
 }
 
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** The grid drawn over an area of the plan (plan pixels left/top/width/height) shown at outW × outH. */
 function gridSvg(grid: PlanGrid, area: { left: number; top: number; width: number; height: number }, outW: number, outH: number, labels: boolean): string {
   const sx = outW / area.width;
@@ -391,7 +390,7 @@ function gridSvg(grid: PlanGrid, area: { left: number; top: number; width: numbe
         const w = font * (label.length * 0.7 + 0.5);
         text.push(
           `<rect x="${(x + 2).toFixed(1)}" y="${(y + 2).toFixed(1)}" width="${w.toFixed(1)}" height="${(font * 1.25).toFixed(1)}" fill="#fff" stroke="#000" stroke-width="1"/>` +
-            `<text x="${(x + 2 + font * 0.25).toFixed(1)}" y="${(y + 2 + font).toFixed(1)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#000">${escapeXml(label)}</text>`,
+            `<text x="${(x + 2 + font * 0.25).toFixed(1)}" y="${(y + 2 + font).toFixed(1)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#000">${escapeHtml(label)}</text>`,
         );
       }
     }
@@ -410,7 +409,7 @@ function countsSvg(grid: PlanGrid, outW: number, outH: number, texts: readonly s
     const w = font * (text.length * 0.65 + 0.8);
     return (
       `<rect x="${(cx - w / 2).toFixed(1)}" y="${(cy - font * 0.75).toFixed(1)}" width="${w.toFixed(1)}" height="${(font * 1.5).toFixed(1)}" rx="4" fill="#fff" stroke="#0b0c0c" stroke-width="2"/>` +
-      `<text x="${cx.toFixed(1)}" y="${(cy + font * 0.35).toFixed(1)}" text-anchor="middle" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#0b0c0c">${escapeXml(text)}</text>`
+      `<text x="${cx.toFixed(1)}" y="${(cy + font * 0.35).toFixed(1)}" text-anchor="middle" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-weight="bold" font-size="${font}" fill="#0b0c0c">${escapeHtml(text)}</text>`
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}">${boxes.join("")}</svg>`;
