@@ -8,7 +8,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, DocumentKind, DocumentRow } from "#db/schema";
-import { audit, type AuditActor } from "~/modules/audit/audit.server";
+import { audit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
 import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { CAPTIONS_MAX_BYTES, checkCaptions } from "~/modules/files/captions.server";
 import { cleanFileName, detectFile, isVideoKind, VIDEO_KINDS, type FileKind } from "~/modules/files/detect.server";
@@ -192,6 +192,48 @@ export async function checkVideoWithCaptions(
   return { ok: true, ...checked };
 }
 
+/** Whether the procedure already holds as many documents as it may. */
+async function procedureIsFull(db: Db, procedureId: number): Promise<boolean> {
+  const count = await db.selectFrom("documents").select((eb) => eb.fn.countAll().as("n")).where("procedure_id", "=", procedureId).executeTakeFirstOrThrow();
+  return Number(count.n) >= DOCUMENT_LIMITS.perProcedure;
+}
+
+/** A document's row at the end of its procedure's list, with its audit entry, in the caller's transaction. */
+async function insertDocumentRow(
+  trx: Db,
+  input: UploadInput,
+  file: { values: DocumentValues; kind: DocumentKind; mediaType: string; fileName: string; blob: { id: number; byteSize: number; sha256: string }; captionsBlobId?: number },
+  entry: (id: number) => { action: "document_added" | "video_added"; targetId: number; details: AuditEntry["details"] },
+): Promise<number> {
+  const now = (input.now ?? new Date()).toISOString();
+  const last = await trx.selectFrom("documents").select((eb) => eb.fn.max("position").as("p")).where("procedure_id", "=", input.procedureId).executeTakeFirst();
+  const row = await trx
+    .insertInto("documents")
+    .values({
+      organisation_id: input.organisationId,
+      procedure_id: input.procedureId,
+      blob_id: file.blob.id,
+      ...(file.captionsBlobId !== undefined ? { captions_blob_id: file.captionsBlobId } : {}),
+      position: Number(last?.p ?? 0) + 1,
+      title: file.values.title,
+      description: file.values.description,
+      summary: file.values.summary,
+      kind: file.kind,
+      media_type: file.mediaType,
+      file_name: file.fileName,
+      byte_size: file.blob.byteSize,
+      sha256: file.blob.sha256,
+      created_by: input.accountId,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  if (input.actor) await audit(trx, { ...input.actor, targetType: "document", ...entry(id) });
+  return id;
+}
+
 export interface VideoUploadInput extends UploadInput {
   captions: SpooledFile | undefined;
   /** the field whose file passed the size limit ("file" or "captions"), else null */
@@ -206,10 +248,8 @@ export async function addVideo(db: Db, input: VideoUploadInput): Promise<Outcome
   const { values, errors } = readTexts(input.fields);
   const checked = await checkVideoWithCaptions(input.file, input.captions, input.tooLarge);
   if (!checked.ok) errors.push(...checked.errors);
-  const count = await db.selectFrom("documents").select((eb) => eb.fn.countAll().as("n")).where("procedure_id", "=", input.procedureId).executeTakeFirstOrThrow();
-  if (Number(count.n) >= DOCUMENT_LIMITS.perProcedure) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
+  if (await procedureIsFull(db, input.procedureId)) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
   if (errors.length > 0 || !checked.ok || !input.file || !input.captions) return { ok: false, status: input.tooLarge ? 413 : 400, errors, values };
-  const now = (input.now ?? new Date()).toISOString();
   const blob = await storeBlobFromFile(db, input.file.path);
   let captions: Awaited<ReturnType<typeof storeBlobFromFile>> | undefined;
   try {
@@ -218,40 +258,11 @@ export async function addVideo(db: Db, input: VideoUploadInput): Promise<Outcome
     const id = await db.transaction().execute(async (trx) => {
       await claimBlob(trx, blob.id);
       await claimBlob(trx, captionsBlob.id);
-      const last = await trx.selectFrom("documents").select((eb) => eb.fn.max("position").as("p")).where("procedure_id", "=", input.procedureId).executeTakeFirst();
-      const row = await trx
-        .insertInto("documents")
-        .values({
-          organisation_id: input.organisationId,
-          procedure_id: input.procedureId,
-          blob_id: blob.id,
-          captions_blob_id: captionsBlob.id,
-          position: Number(last?.p ?? 0) + 1,
-          title: values.title,
-          description: values.description,
-          summary: values.summary,
-          kind: checked.kind,
-          media_type: checked.mediaType,
-          file_name: checked.fileName,
-          byte_size: blob.byteSize,
-          sha256: blob.sha256,
-          created_by: input.accountId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const id = Number(row.id);
-      if (input.actor) {
-        await audit(trx, {
-          ...input.actor,
-          action: "video_added",
-          targetType: "document",
-          targetId: id,
-          details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256, captions_bytes: captionsBlob.byteSize, captions_sha256: captionsBlob.sha256 },
-        });
-      }
-      return id;
+      return insertDocumentRow(trx, input, { values, kind: checked.kind, mediaType: checked.mediaType, fileName: checked.fileName, blob, captionsBlobId: captionsBlob.id }, (id) => ({
+        action: "video_added",
+        targetId: id,
+        details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256, captions_bytes: captionsBlob.byteSize, captions_sha256: captionsBlob.sha256 },
+      }));
     });
     return { ok: true, id, title: values.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256 };
   } catch (error) {
@@ -278,41 +289,17 @@ export async function addDocument(db: Db, input: UploadInput): Promise<Outcome<{
   const { values, errors } = readTexts(input.fields);
   const checked = await checkFile(input.file, input.fileTooLarge);
   if ("field" in checked) errors.push(checked);
-  const count = await db.selectFrom("documents").select((eb) => eb.fn.countAll().as("n")).where("procedure_id", "=", input.procedureId).executeTakeFirstOrThrow();
-  if (Number(count.n) >= DOCUMENT_LIMITS.perProcedure) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
+  if (await procedureIsFull(db, input.procedureId)) errors.push({ field: "file", message: "documents.errors.tooMany", params: { max: DOCUMENT_LIMITS.perProcedure } });
   if (errors.length > 0 || "field" in checked || !input.file) return { ok: false, status: input.fileTooLarge ? 413 : 400, errors, values };
-  const now = (input.now ?? new Date()).toISOString();
   const blob = await storeBlobFromFile(db, input.file.path);
   try {
     const id = await db.transaction().execute(async (trx) => {
       await claimBlob(trx, blob.id);
-      const last = await trx.selectFrom("documents").select((eb) => eb.fn.max("position").as("p")).where("procedure_id", "=", input.procedureId).executeTakeFirst();
-      const row = await trx
-        .insertInto("documents")
-        .values({
-          organisation_id: input.organisationId,
-          procedure_id: input.procedureId,
-          blob_id: blob.id,
-          position: Number(last?.p ?? 0) + 1,
-          title: values.title,
-          description: values.description,
-          summary: values.summary,
-          kind: checked.kind,
-          media_type: checked.mediaType,
-          file_name: checked.fileName,
-          byte_size: blob.byteSize,
-          sha256: blob.sha256,
-          created_by: input.accountId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const id = Number(row.id);
-      if (input.actor) {
-        await audit(trx, { ...input.actor, action: "document_added", targetType: "document", targetId: id, details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256 } });
-      }
-      return id;
+      return insertDocumentRow(trx, input, { values, kind: checked.kind, mediaType: checked.mediaType, fileName: checked.fileName, blob }, (id) => ({
+        action: "document_added",
+        targetId: id,
+        details: { procedure_id: input.procedureId, title: values.title, file_name: checked.fileName, bytes: blob.byteSize, sha256: blob.sha256 },
+      }));
     });
     return { ok: true, id, title: values.title, fileName: checked.fileName, byteSize: blob.byteSize, sha256: blob.sha256 };
   } catch (error) {

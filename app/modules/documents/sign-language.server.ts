@@ -11,7 +11,9 @@ import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo, type
 import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { SpooledFile } from "~/modules/http/multipart.server";
 import type { FieldError } from "~/modules/forms/fields";
-import { captionsFileName, checkVideoWithCaptions } from "./documents.server";
+import { HttpError } from "~/modules/http/errors";
+import { fileResponse } from "~/modules/http/file-response.server";
+import { captionsFileName, checkVideoWithCaptions, readDocumentBytes } from "./documents.server";
 
 type Db = Kysely<Database>;
 
@@ -58,7 +60,30 @@ export async function findSignLanguageFile(db: Db, organisationId: number, part:
     : { fileName: captionsFileName(row.file_name), mediaType: "text/vtt; charset=utf-8", blob: blobOf(row) };
 }
 
-export { readBlob };
+/**
+ * The download of the video or of its captions: byte ranges, ETag, nosniff, the type found from its
+ * bytes; the video from this machine's copy on disk after the first download (decision 46). 404 when
+ * the municipality has none.
+ */
+export async function signLanguageDownload(
+  request: Request,
+  db: Db,
+  organisationId: number,
+  part: "video" | "captions",
+  readSync?: Parameters<typeof readBlob>[4],
+): Promise<Response> {
+  const file = await findSignLanguageFile(db, organisationId, part);
+  if (!file) throw new HttpError(404, "not_found");
+  return fileResponse(request, {
+    byteSize: file.blob.byteSize,
+    hash: file.blob.sha256,
+    mediaType: file.mediaType,
+    fileName: file.fileName,
+    // a replaced video is gone from caches within minutes; the ETag makes a re-check cheap
+    cacheControl: "public, max-age=300",
+    read: (start, end) => (part === "video" ? readDocumentBytes(db, file.blob, start, end, readSync) : readBlob(db, file.blob, start, end)),
+  });
+}
 
 export interface SignLanguageUpload {
   organisationId: number;
