@@ -13,11 +13,11 @@
  * The machine's load (uptime) is printed before and after: figures from a shared machine are ratios.
  */
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, root } from "./build-if-stale.js";
+import { uploadBenchDocument } from "./bench-staff.js";
 
 const clients = Number(process.env.BENCH_DOWNLOAD_CLIENTS ?? 20);
 const size = Number(process.env.BENCH_DOWNLOAD_MB ?? 20) * 1_000_000;
@@ -88,32 +88,9 @@ const { child: server, url } = await startProcess("build/server/index.js", {
 });
 console.log(`Server started: RSS ${rssMb(server.pid).toFixed(0)} MB`);
 
-// a PDF to the checks (header, %%EOF) of bytes that do not compress
 const file = join(dir, "plan.pdf");
-const bytes = Buffer.alloc(size);
-for (let i = 0; i + 4 <= size; i += 4) bytes.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x5a5a5a5a) >>> 0, i);
-bytes.write("%PDF-1.7\n", 0, "latin1");
-bytes.write("\n%%EOF\n", size - 7, "latin1");
-writeFileSync(file, bytes);
-
-const cookie = await signIn(url, "admin@demo.example");
-const dashboard = await (await fetch(`${url}/musterstadt/verwaltung`, { headers: { cookie } })).text();
-const procedureId = /href="\/musterstadt\/verwaltung\/verfahren\/(\d+)"[^>]*>Radverkehrsplan 2030/.exec(dashboard)?.[1];
-if (!procedureId) throw new Error("the cycling plan is not on the admin dashboard");
-const page = `${url}/musterstadt/verwaltung/verfahren/${procedureId}/dokumente`;
-const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(page, { headers: { cookie } })).text())?.[1];
-const form = new FormData();
-form.append("_csrf", csrf);
-form.append("intent", "add");
-form.append("title", "Radverkehrsplan 2030 – Anlagen (Benchmark)");
-form.append("summary", "Anlagen zum Entwurf.");
-form.append("file", new Blob([bytes]), "anlagen.pdf");
-let t0 = Date.now();
-const uploaded = await fetch(page, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
-const documentId = /dokument-(\d+)/.exec(uploaded.headers.get("location") ?? "")?.[1];
-if (uploaded.status !== 303 || !documentId) throw new Error(`upload answered ${uploaded.status}`);
-console.log(`Uploaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, peak so far ${hwmMb(server.pid).toFixed(0)} MB`);
-const ours = `${url}/musterstadt/verfahren/radverkehrsplan-2030/dokumente/${documentId}`;
+const { seconds: uploadSeconds, download: ours } = await uploadBenchDocument(url, file, size);
+console.log(`Uploaded in ${uploadSeconds.toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, peak so far ${hwmMb(server.pid).toFixed(0)} MB`);
 
 /** One range request; the bytes the server read meanwhile (with a moment for a background copy to show). */
 async function rangeRead(from) {
@@ -149,7 +126,7 @@ const round = async (target, pid) => {
   if (pid === server.pid) downloadPeak = Math.max(downloadPeak, peak);
   return { mbPerSecond: mb / seconds, peakRss: peak, cpuPerMb: (cpuMs(pid) - cpuBefore) / mb };
 };
-t0 = Date.now();
+const t0 = Date.now();
 await round(ours, server.pid); // warm-up: JIT; the first download fills this machine's copy (decision 46)
 await round(`${bareUrl}/file`, bare.pid);
 const ourRounds = [];
@@ -188,34 +165,3 @@ console.table([
 ]);
 stopAll();
 rmSync(dir, { recursive: true, force: true });
-
-/** A demo staff member signed in with the demo TOTP secret: the session cookie. */
-async function signIn(base, email) {
-  const res = await fetch(`${base}/anmelden`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: `email=${encodeURIComponent(email)}&password=teilhabe-demo`,
-  });
-  let session = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  const code = await fetch(`${base}/anmelden/code`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: session },
-    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
-  });
-  session = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  return session;
-}
-
-function totp(secret) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const h = createHmac("sha1", key).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
-}

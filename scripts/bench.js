@@ -24,11 +24,11 @@
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, root } from "./build-if-stale.js";
+import { signIn, uploadBenchDocument } from "./bench-staff.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const getConnections = Number(process.env.BENCH_GET_CONNECTIONS ?? process.env.BENCH_CONNECTIONS ?? 10);
@@ -692,18 +692,6 @@ function signInModerator(base) {
   return signIn(base, "moderation@demo.example");
 }
 
-function totp(secret) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const h = createHmac("sha1", key).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
-}
-
 /**
  * BENCH_DOWNLOAD_CLIENTS (20) concurrent downloads of a BENCH_DOWNLOAD_MB (20) MB PDF, uploaded
  * through the admin page into the database, against the bare server streaming the same file from
@@ -715,31 +703,8 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
   const clients = Number(process.env.BENCH_DOWNLOAD_CLIENTS ?? 20);
   const size = Number(process.env.BENCH_DOWNLOAD_MB ?? 20) * 1_000_000;
   const file = join(dir, "plan.pdf");
-  const bytes = Buffer.alloc(size);
-  // a PDF to the checks (header, %%EOF), and bytes that do not compress
-  for (let i = 0; i + 4 <= size; i += 4) bytes.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x5a5a5a5a) >>> 0, i);
-  bytes.write("%PDF-1.7\n", 0, "latin1");
-  bytes.write("\n%%EOF\n", size - 7, "latin1");
-  writeFileSync(file, bytes);
-
-  const cookie = await signIn(url, "admin@demo.example");
-  const dashboard = await (await fetch(`${url}/musterstadt/verwaltung`, { headers: { cookie } })).text();
-  const procedureId = /href="\/musterstadt\/verwaltung\/verfahren\/(\d+)"[^>]*>Radverkehrsplan 2030/.exec(dashboard)?.[1];
-  if (!procedureId) throw new Error("download bench: the cycling plan is not on the admin dashboard");
-  const page = `${url}/musterstadt/verwaltung/verfahren/${procedureId}/dokumente`;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(page, { headers: { cookie } })).text())?.[1];
-  const form = new FormData();
-  form.append("_csrf", csrf);
-  form.append("intent", "add");
-  form.append("title", "Radverkehrsplan 2030 – Anlagen (Benchmark)");
-  form.append("summary", "Anlagen zum Entwurf.");
-  form.append("file", new Blob([bytes]), "anlagen.pdf");
-  const t0 = Date.now();
-  const uploaded = await fetch(page, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
-  const documentId = /dokument-(\d+)/.exec(uploaded.headers.get("location") ?? "")?.[1];
-  if (uploaded.status !== 303 || !documentId) throw new Error(`download bench: upload answered ${uploaded.status}`);
-  console.log(`\nDocument downloads: a ${size / 1e6} MB PDF uploaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${clients} concurrent downloads per round, ${rounds} rounds per server`);
-  const ours = `${url}/musterstadt/verfahren/radverkehrsplan-2030/dokumente/${documentId}`;
+  const { seconds: uploadSeconds, download: ours } = await uploadBenchDocument(url, file, size);
+  console.log(`\nDocument downloads: a ${size / 1e6} MB PDF uploaded in ${uploadSeconds.toFixed(1)} s; ${clients} concurrent downloads per round, ${rounds} rounds per server`);
 
   const { child: bareFiles, url: bareFilesUrl } = await startProcess("scripts/bench-bare.js", { BARE_PAGE: pageFile, BARE_DATABASE: join(dir, "bare-files.sqlite"), BARE_FILE: file });
   const round = async (target, pid) => {
@@ -800,25 +765,6 @@ async function runDownloadPhase({ url, serverPid, pageFile }) {
     },
     { goal: "Server RSS during the downloads < 200 MB", measured: `${peak.toFixed(0)} MB (peak of 20 ms samples)`, result: verdict(peak < 200) },
   ];
-}
-
-/** A demo staff member signed in with the demo TOTP secret: the session cookie. */
-async function signIn(base, email) {
-  const res = await fetch(`${base}/anmelden`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: `email=${encodeURIComponent(email)}&password=teilhabe-demo`,
-  });
-  let cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  const code = await fetch(`${base}/anmelden/code`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: `code=${totp("JBSWY3DPEHPK3PXP")}`,
-  });
-  cookie = code.headers.getSetCookie().map((c) => c.split(";")[0]).filter((c) => !c.endsWith("=")).pop();
-  return cookie;
 }
 
 /** Download an export while sampling the server's resident memory. */
