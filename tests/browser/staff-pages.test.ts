@@ -781,13 +781,33 @@ describe("without JavaScript", () => {
 });
 
 /**
- * The pages of issue 20 by keyboard alone, in German and English: Tab walks every control of the
- * main content, each stop on screen with a visible focus indicator of 3:1 contrast, and reaches what
- * the page is for (the setting's fields and its button, the scan's file field and its button, the
+ * The pages of issues 19 and 20 by keyboard alone, in German and English: Tab walks every control of
+ * the main content, each stop on screen with a visible focus indicator of 3:1 contrast, and reaches
+ * what the page is for (the weighing table's variant, text and download buttons, the decision set's
+ * label fields, the files setting's fields and its button, the scan's file field and its button, the
  * moderator's file downloads and the publish button of the photo).
  */
-describe.each(LANGUAGES)("the files pages by keyboard (%s)", (lng) => {
+describe.each(LANGUAGES)("the weighing and files pages by keyboard (%s)", (lng) => {
   const walks: { name: string; reach(): Promise<Response>; reaches: { what: string; is(s: import("../support/focus").Stop): boolean }[] }[] = [
+    {
+      name: "weighing table: variant, text and the two downloads",
+      reach: () => staffPage(`${STAFF}/moderation/${ids.open}/abwaegung`)(lng),
+      reaches: [
+        { what: "the variant (named or anonymised)", is: (s) => s.name === "variante" },
+        { what: "the text (original or redacted)", is: (s) => s.name === "text" },
+        { what: "the XLSX download button", is: (s) => s.inMain && s.type === "submit" && !s.element.includes("secondary") },
+        { what: "the ODT download button", is: (s) => s.inMain && s.type === "submit" && s.element.includes("secondary") },
+      ],
+    },
+    {
+      name: "decisions of the weighing (the municipality's set)",
+      reach: () => staffPage(`${STAFF}/entscheidungen`)(lng),
+      reaches: [
+        { what: "a decision's German label", is: (s) => (s.name ?? "").startsWith("label_de") },
+        { what: "a decision's English label", is: (s) => (s.name ?? "").startsWith("label_en") },
+        { what: "a save or add button", is: (s) => s.inMain && s.type === "submit" },
+      ],
+    },
     {
       name: "files of a procedure (setting)",
       reach: () => staffPage(`${STAFF}/verfahren/${ids.open}/dateien`)(lng),
