@@ -153,11 +153,10 @@ export interface ContactDetailsTable {
   delete_after: string | null;
 }
 
-/** The per-submission privacy log: append-only and hash-chained. */
-export interface PrivacyEventTable {
+/** The columns every privacy log has (a submission's, an alert's): append-only and hash-chained. */
+interface ChainedEventColumns {
   id: Generated<number>;
   organisation_id: number;
-  submission_id: number;
   seq: number;
   occurred_at: string;
   type: string;
@@ -172,6 +171,11 @@ export interface PrivacyEventTable {
   details_json: string;
   prev_hash: string;
   hash: string;
+}
+
+/** The per-submission privacy log. */
+export interface PrivacyEventTable extends ChainedEventColumns {
+  submission_id: number;
 }
 
 export interface RateLimitTable {
@@ -571,21 +575,8 @@ export interface AlertTable {
 }
 
 /** An alert's own privacy log: the columns of privacy_events, chained per alert. */
-export interface AlertEventTable {
-  id: Generated<number>;
-  organisation_id: number;
+export interface AlertEventTable extends ChainedEventColumns {
   alert_id: number;
-  seq: number;
-  occurred_at: string;
-  type: string;
-  actor_role: string;
-  actor_account_id: number | null;
-  data_categories: string;
-  purpose: string;
-  legal_basis: string;
-  details_json: string;
-  prev_hash: string;
-  hash: string;
 }
 
 export type AlertTagKind = "topic" | "district";
