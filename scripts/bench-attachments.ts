@@ -6,8 +6,8 @@
  * rounds: submissions/s, p99 latency of a whole submission, and the server's peak RSS over the run
  * (VmHWM; the goal is < 200 MB). In the same run, the bare baseline: a node:http server that streams
  * the same multipart body to a file and answers 303 (the I/O of an upload and nothing else) — our
- * submissions/s as a ratio of its uploads/s. The server runs as `npm run bench` runs it
- * (--max-old-space-size=128, MALLOC_ARENA_MAX=2).
+ * submissions/s as a ratio of its uploads/s. The server runs with the flags it has
+ * in production (docs/operations.md: --max-old-space-size=128 --max-semi-space-size=1, MALLOC_ARENA_MAX=2).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -87,7 +87,7 @@ console.log(`photo: ${(image.length / 1e6).toFixed(1)} MB JPEG; ${N} submissions
 
 // our server, on a fresh database with attachments allowed (1 file of 10 MB)
 const database = join(dir, "bench.sqlite");
-const ours = await startProcess(["--max-old-space-size=128", "build/server/index.js"], {
+const ours = await startProcess(["--max-old-space-size=128", "--max-semi-space-size=1", "build/server/index.js"], {
   DATABASE_URL: database,
   JOBS_INTERVAL_MS: "0",
   TLOG_INTERVAL_MS: "0",

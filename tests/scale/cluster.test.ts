@@ -40,6 +40,8 @@ describe("a cluster of two workers on one SQLite database", () => {
       await app.ready;
       workers = workersOf(app.child.pid!);
       expect(workers).toHaveLength(2);
+      // each worker runs with a small young generation, so streamed uploads are freed sooner (decision 61)
+      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")).toContain("--max-semi-space-size=1");
       ticks = workers.map(cpuTicks);
       const base = () => `http://127.0.0.1:${port}`;
       const perClient = 12;
