@@ -3,7 +3,8 @@
  * text, the grid (columns × rows) and, optionally, a georeference: the WGS 84 coordinates of its
  * edges (north-up) or three control points (any plan).
  * The image itself is uploaded as a document first (documents page); here it is chosen, decoded
- * once and stored as the plan. No JavaScript.
+ * once and stored as the plan. Or it is rendered once from the municipality's WMS (GetMap) and
+ * stored the same way, georeferenced by its bounding box. No JavaScript.
  */
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
@@ -19,7 +20,7 @@ import { errorMessageFor, type FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
 import { withErrorPages } from "~/modules/http/route-errors.server";
 import { GRID_LIMITS } from "~/modules/places/place";
-import { planAdminView, savePlanFromForm, removePlanOf, type PlanFormValues } from "~/modules/places/admin.server";
+import { planAdminView, savePlanFromForm, saveWmsPlanFromForm, removePlanOf, type PlanFormValues, type WmsFormValues } from "~/modules/places/admin.server";
 import { getProcedureForAdmin } from "~/modules/procedures/admin-procedures.server";
 import { parseId, takeIntent } from "~/modules/forms/parse.server";
 
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = { errors: FieldError[]; values: PlanFormValues };
+type ActionResult = { errors: FieldError[]; values?: PlanFormValues; wmsValues?: WmsFormValues };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   return withErrorPages(async () => {
@@ -59,11 +60,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { user, fields } = await requireStaffAction(request, params, ["admin"]);
     const procedure = await procedureOf(user.organisationId, params.id);
     const entry = { organisationId: user.organisationId, accountId: user.id, clientAddress: context.clientAddress as string | undefined };
-    const intent = takeIntent(fields, ["save", "remove"] as const);
+    const intent = takeIntent(fields, ["save", "wms", "remove"] as const);
     if (intent === "remove") {
       if (fields.size > 0) throw new HttpError(400, "unknown_field");
       await removePlanOf(db, procedure.id, entry);
       return redirect(`${here}?hinweis=removed`, 303);
+    }
+    if (intent === "wms") {
+      const fromWms = await saveWmsPlanFromForm(db, { organisationId: user.organisationId, procedureId: procedure.id, fields, actor: entry });
+      if (!fromWms.ok) return data<ActionResult>({ errors: fromWms.errors, wmsValues: fromWms.wmsValues }, { status: 400 });
+      return redirect(`${here}?hinweis=saved`, 303);
     }
     const result = await savePlanFromForm(db, { organisationId: user.organisationId, procedureId: procedure.id, fields, actor: entry });
     if (!result.ok) return data<ActionResult>({ errors: result.errors, values: result.values }, { status: 400 });
@@ -72,12 +78,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PlanAdmin() {
-  const { procedure, csrfToken, base, notice, images, plan, values: stored } = useLoaderData<typeof loader>();
+  const { procedure, csrfToken, base, notice, images, plan, values: stored, wmsValues: storedWms, wmsWidth } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   const { t } = useTranslation("plan");
   const errors = actionData?.errors ?? [];
   const errorFor = errorMessageFor(errors, t);
   const values = actionData?.values ?? stored;
+  const wms = actionData?.wmsValues ?? storedWms;
   const here = `${base}/plan`;
   return (
     <>
@@ -147,6 +154,27 @@ export default function PlanAdmin() {
           <Button>{t("admin.save")}</Button>
         </form>
       )}
+      <form method="post" action={here} noValidate className="form">
+        <h2>{t("admin.wms.heading")}</h2>
+        <p>{t("admin.wms.intro")}</p>
+        <CsrfField token={csrfToken} />
+        <input type="hidden" name="intent" value="wms" />
+        <TextField name="wms_url" label={t("admin.wms.url")} hint={t("admin.wms.urlHint")} value={wms.wms_url} error={errorFor("wms_url")} required maxLength={500} />
+        <TextField name="wms_layers" label={t("admin.wms.layers")} hint={t("admin.wms.layersHint")} value={wms.wms_layers} error={errorFor("wms_layers")} required maxLength={200} />
+        <fieldset className="fieldset fieldset--group">
+          <legend className="legend">{t("admin.wms.boxLegend")}</legend>
+          <p className="hint">{t("admin.wms.boxHint")}</p>
+          <TextField name="wms_west" label={t("admin.fields.west")} value={wms.wms_west} error={errorFor("wms_west")} required inputMode="text" width="half" />
+          <TextField name="wms_south" label={t("admin.fields.south")} value={wms.wms_south} error={errorFor("wms_south")} required inputMode="text" width="half" />
+          <TextField name="wms_east" label={t("admin.fields.east")} value={wms.wms_east} error={errorFor("wms_east")} required inputMode="text" width="half" />
+          <TextField name="wms_north" label={t("admin.fields.north")} value={wms.wms_north} error={errorFor("wms_north")} required inputMode="text" width="half" />
+        </fieldset>
+        <TextField name="wms_width" label={t("admin.wms.width")} hint={t("admin.wms.widthHint", wmsWidth)} value={wms.wms_width} error={errorFor("wms_width")} required inputMode="numeric" width="half" />
+        <TextField name="wms_alt" label={t("admin.fields.alt")} hint={t("admin.fields.altHint")} value={wms.wms_alt} error={errorFor("wms_alt")} required multiline maxLength={1000} />
+        <TextField name="wms_columns" label={t("admin.fields.columns")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={wms.wms_columns} error={errorFor("wms_columns")} required inputMode="numeric" width="half" />
+        <TextField name="wms_rows" label={t("admin.fields.rows")} hint={t("admin.fields.gridHint", GRID_LIMITS)} value={wms.wms_rows} error={errorFor("wms_rows")} required inputMode="numeric" width="half" />
+        <Button>{t("admin.wms.save")}</Button>
+      </form>
       {plan ? (
         <form method="post" action={here}>
           <h2>{t("admin.removeHeading")}</h2>

@@ -6,7 +6,9 @@ import type { FieldError } from "~/modules/forms/fields";
 import { pickerHeight, type Georeference } from "./place";
 import { EMPTY_PLAN_FORM, getPlan, PLAN_IMAGE_KINDS, pictureUrl, readPlanForm, removePlan, savePlan, type PlanFormValues } from "./plans.server";
 
-export type { PlanFormValues };
+import { EMPTY_WMS_FORM, readWmsForm, saveWmsPlan, WMS_FIELDS, WMS_WIDTH, wmsFormValues, type WmsFormValues } from "./wms.server";
+
+export type { PlanFormValues, WmsFormValues };
 
 const EMPTY = EMPTY_PLAN_FORM;
 
@@ -45,6 +47,10 @@ export async function planAdminView(db: Kysely<Database>, procedureId: number, p
         }
       : null,
     values,
+    wmsValues: plan
+      ? { ...EMPTY_WMS_FORM, wms_alt: plan.alt, wms_columns: String(plan.grid.columns), wms_rows: String(plan.grid.rows), ...wmsFormValues(plan.wmsRequest) }
+      : EMPTY_WMS_FORM,
+    wmsWidth: WMS_WIDTH,
   };
 }
 
@@ -58,6 +64,19 @@ export async function savePlanFromForm(
   if (!read.settings) return { ok: false, errors: read.errors, values: read.values };
   const saved = await savePlan(db, { organisationId: args.organisationId, procedureId: args.procedureId, settings: read.settings, actor: args.actor });
   if (!saved.ok) return { ok: false, errors: [saved.error], values: read.values };
+  return { ok: true };
+}
+
+/** The second way to the plan: rendered once from the municipality's WMS (GetMap) and stored. */
+export async function saveWmsPlanFromForm(
+  db: Kysely<Database>,
+  args: { organisationId: number; procedureId: number; fields: Map<string, string[]>; actor: AuditActor },
+): Promise<{ ok: true } | { ok: false; errors: FieldError[]; wmsValues: WmsFormValues }> {
+  for (const [name, list] of args.fields) if (!(WMS_FIELDS as readonly string[]).includes(name) || list.length > 1) return { ok: false, errors: [{ field: "wms_url", message: "errors.wms.url" }], wmsValues: EMPTY_WMS_FORM };
+  const read = readWmsForm(args.fields);
+  if (!read.settings) return { ok: false, errors: read.errors, wmsValues: read.values };
+  const saved = await saveWmsPlan(db, { organisationId: args.organisationId, procedureId: args.procedureId, settings: read.settings, actor: args.actor });
+  if (!saved.ok) return { ok: false, errors: [saved.error], wmsValues: read.values };
   return { ok: true };
 }
 

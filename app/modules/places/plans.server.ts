@@ -205,7 +205,7 @@ export function readPlanForm(fields: Map<string, string[]>, documentIds: readonl
 }
 
 /** The georeference columns for what the form gave, or the error that the plan's size shows (a point outside it, points on a line). */
-function geoColumns(geo: PlanSettings["geo"], width: number, height: number): { columns: GeoColumnValues } | { error: FieldError } {
+export function geoColumns(geo: PlanSettings["geo"], width: number, height: number): { columns: GeoColumnValues } | { error: FieldError } {
   const none = { north_udeg: null, west_udeg: null, south_udeg: null, east_udeg: null, control_points: null };
   if (geo === null) return { columns: none };
   if ("corners" in geo) {
@@ -286,10 +286,10 @@ export async function savePlan(
   return { ok: true, changedImage: true };
 }
 
-type PlanImage = Awaited<ReturnType<typeof normalisePlanImage>>;
+export type PlanImage = Awaited<ReturnType<typeof normalisePlanImage>>;
 
 /** A new picture as the procedure's plan: stored as a blob, the row made or changed, the old blob deleted, the audit entry written, in one transaction. */
-async function replacePlanImage(
+export async function replacePlanImage(
   db: Kysely<Database>,
   args: {
     organisationId: number;
