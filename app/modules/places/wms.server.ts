@@ -84,8 +84,9 @@ export function wmsFormValues(stored: string | null): Partial<WmsFormValues> {
   const url = new URL(stored);
   const get = (n: string) => url.searchParams.get(n) ?? "";
   const [south, west, north, east] = get("BBOX").split(",");
+  const values = { wms_layers: get("LAYERS"), wms_west: west ?? "", wms_south: south ?? "", wms_east: east ?? "", wms_north: north ?? "", wms_width: get("WIDTH") };
   for (const n of ["SERVICE", "REQUEST", "VERSION", "LAYERS", "STYLES", "CRS", "BBOX", "WIDTH", "HEIGHT", "FORMAT"]) url.searchParams.delete(n);
-  return { wms_url: url.toString(), wms_layers: get("LAYERS"), wms_west: west ?? "", wms_south: south ?? "", wms_east: east ?? "", wms_north: north ?? "", wms_width: get("WIDTH") };
+  return { wms_url: url.toString(), ...values };
 }
 
 export interface WmsPlanSettings {
