@@ -17,12 +17,15 @@ export { closeDatabase } from "~/db.server";
 export { prepareDatabase, runScheduledJobs, runTransparencyLog } from "~/startup.server";
 import { serverSupport as support } from "~/modules/http/server-support.server";
 import { DOCUMENT_UPLOAD_MAX_BODY, DOCUMENT_UPLOAD_PATH } from "~/modules/documents/documents.server";
+import { takeFileOfBody } from "~/modules/files/disk-copies.server";
 import { SIGN_LANGUAGE_UPLOAD_PATH } from "~/modules/documents/sign-language.server";
 import { DESK_SCAN_MAX_BODY, DESK_SCAN_PATH, RESIDENT_FORM_MAX_BODY, RESIDENT_FORM_PATH } from "~/modules/attachments/form.server";
 
 /** The server's helpers (server/); upload pages may receive larger bodies than forms (the limit is enforced while streaming) */
 export const serverSupport = {
   ...support,
+  /** a download from a local copy: its open file (the adapter sends it), else null */
+  takeFileOfBody,
   maxBodyBytesFor: (path: string) =>
     DOCUMENT_UPLOAD_PATH.test(path) || SIGN_LANGUAGE_UPLOAD_PATH.test(path)
       ? DOCUMENT_UPLOAD_MAX_BODY

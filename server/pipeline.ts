@@ -46,7 +46,7 @@ const isChange = (method: string | undefined) => method !== "GET" && method !== 
 
 export function createPipeline(build: AppBuild, options: PipelineOptions) {
   const { serverSupport, createPageCache } = build.entry.module;
-  const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytesFor, isPrivatePath } = serverSupport;
+  const { log, readiness, securityHeaders, observeRequest, renderMetrics, maxBodyBytesFor, isPrivatePath, takeFileOfBody } = serverSupport;
   const routePattern = serverSupport.routePatterns(build.routes);
   const securityHeaderList = Object.entries(securityHeaders());
 
@@ -82,7 +82,7 @@ export function createPipeline(build: AppBuild, options: PipelineOptions) {
     const request = fetchRequestOf(req, facts, controller.signal, maxBodyBytesFor(pathOf(req)));
     const response = await handleRemixRequest(request, { clientAddress: facts.clientAddressOf(req) ?? "unknown" });
     if (!req.complete) res.setHeader("Connection", "close");
-    await sendResponse(req, res, response, { isPrivatePath, compress: compressBody ? compressNode : undefined });
+    await sendResponse(req, res, response, { isPrivatePath, takeFileOfBody, compress: compressBody ? compressNode : undefined });
   }
 
   /** The page cache (PAGE_CACHE_MB, 32; 0 = off); a miss renders through Remix. */

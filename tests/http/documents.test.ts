@@ -129,6 +129,16 @@ describe.each(engines)("documents (%s)", (engine) => {
     expect(download.headers.get("cache-control")).toMatch(/max-age=\d+/);
     expect(download.headers.get("etag")).toMatch(/^"[0-9a-f]{64}"$/);
     expect(Buffer.from(await download.arrayBuffer()).equals(file)).toBe(true);
+    // again, once the first download has copied the file to this machine's disk (decision 46): sent
+    // from the open copy (issue 17), with the same headers and bytes; the ranges below come from it too
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const again = await resident().get(`${PUBLIC}/dokumente/${id}`);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("content-length")).toBe(String(file.length));
+    expect(again.headers.get("content-disposition")).toBe(download.headers.get("content-disposition"));
+    expect(again.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(again.headers.get("content-encoding")).toBeNull();
+    expect(Buffer.from(await again.arrayBuffer()).equals(file)).toBe(true);
 
     const etag = download.headers.get("etag")!;
     expect((await resident().get(`${PUBLIC}/dokumente/${id}`, { "if-none-match": etag })).status).toBe(304);

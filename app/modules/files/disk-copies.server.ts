@@ -130,6 +130,25 @@ export function createDiskCopies({ dir, maxBytes }: DiskCopiesOptions) {
 
 /** 256 KiB per read */
 const READ_BYTES = 256 * 1024;
+/** An open file's bytes start..end (inclusive); whoever takes it closes fd. */
+export interface OpenFileRange {
+  fd: number;
+  start: number;
+  end: number;
+}
+
+/** A copy's web stream → its open file, handed over once while nobody has read the web stream. */
+const openFiles = new WeakMap<ReadableStream<Uint8Array>, () => OpenFileRange | null>();
+
+/**
+ * The open file behind a copy's web stream (a Response body from `read`), or null for any other
+ * body; the caller then owns the file and must close it, and the web stream is not to be read. The
+ * server sends it from a few reused buffers (issue 17): every chunk a new Buffer made V8 run a full
+ * garbage collection of the app's heap every ~40 MB sent (external memory), over half our CPU per MB.
+ */
+export function takeFileOfBody(body: ReadableStream<Uint8Array>): OpenFileRange | null {
+  return openFiles.get(body)?.() ?? null;
+}
 
 /**
  * The bytes start..end of an open file as a web stream, one read per pull: about half the CPU per
@@ -142,7 +161,7 @@ function streamOf(fd: number, start: number, end: number): ReadableStream<Uint8A
     if (!closed) close(fd, () => {});
     closed = true;
   };
-  return new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         if (position > end) return void (done(), controller.close());
@@ -165,6 +184,13 @@ function streamOf(fd: number, start: number, end: number): ReadableStream<Uint8A
     },
     { highWaterMark: 0 },
   );
+  openFiles.set(stream, () => {
+    // only once, and only while nothing was read: then the taker owns (and closes) the file
+    if (closed || position !== start || stream.locked) return null;
+    closed = true;
+    return { fd, start, end };
+  });
+  return stream;
 }
 
 let shared: DiskCopies | undefined;
