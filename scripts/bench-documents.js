@@ -83,7 +83,8 @@ const { child: server, url } = await startProcess("build/server/index.js", {
   NODE_ENV: "production",
   FILE_COPIES_DIR: join(dir, "file-copies"),
   ACCESS_LOG: "false",
-  NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128",
+  // the flags production runs with (docs/operations.md, decision 61)
+  NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "--max-old-space-size=128 --max-semi-space-size=1",
   MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
 });
 console.log(`Server started: RSS ${rssMb(server.pid).toFixed(0)} MB`);
