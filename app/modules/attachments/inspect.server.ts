@@ -52,6 +52,8 @@ export interface PreparedAttachment {
 export type Preparation = { ok: true; prepared: PreparedAttachment; cleanup(): Promise<void> } | { ok: false; problem: AttachmentProblem };
 
 const IMAGE_TYPES = new Set(["jpg", "png", "webp", "heic"]);
+/** The types whose end shows a cut-off upload, by file-type's extension (HEIC has no such marker). */
+const END_CHECKED: Record<string, "jpeg" | "png" | "pdf" | "webp"> = { jpg: "jpeg", png: "png", pdf: "pdf", webp: "webp" };
 const tempPath = (what: string) => join(UPLOAD_DIR, `teilhabe-upload-${what}-${randomBytes(12).toString("hex")}`);
 
 /**
@@ -84,6 +86,18 @@ function foldInto(target: Buffer, at: number, source: Buffer): void {
   for (let i = 0; i < source.length; i++) {
     const b = source[i];
     target[at + i] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+  }
+}
+
+/** The first `bytes` bytes of a file (fewer when it is shorter). */
+async function headOf(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(bytes);
+    const { bytesRead } = await file.read(head, 0, bytes, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
   }
 }
 
@@ -134,18 +148,6 @@ async function tailOf(path: string, size: number, bytes = 22 + 0xffff): Promise<
   }
 }
 
-/** A WebP's RIFF header states its length: a cut-off file is shorter. */
-async function webpComplete(path: string, size: number): Promise<boolean> {
-  const file = await open(path, "r");
-  try {
-    const head = Buffer.alloc(12);
-    await file.read(head, 0, 12, 0);
-    return head.readUInt32LE(4) + 8 <= size;
-  } finally {
-    await file.close();
-  }
-}
-
 /**
  * Checks a spooled upload and makes the copy to keep. Nothing is stored here; the caller stores the
  * prepared files and then calls cleanup(). `clamd` is the daemon's address, or null (not scanned).
@@ -158,11 +160,10 @@ export async function prepareAttachment(file: SpooledFile, clamd: string | null,
   if (!isImage && ext !== "pdf") return { ok: false, problem: "unknown_type" };
   // a polyglot first: an archive appended to a JPEG would otherwise only look cut off
   if (await isPolyglot(file.path, isImage ? "image" : "pdf")) return { ok: false, problem: "polyglot" };
-  const tail = await tailOf(file.path, file.size);
-  if (ext === "jpg" && !isComplete("jpeg", tail)) return { ok: false, problem: "truncated" };
-  if (ext === "png" && !isComplete("png", tail)) return { ok: false, problem: "truncated" };
-  if (ext === "pdf" && !isComplete("pdf", tail)) return { ok: false, problem: "truncated" };
-  if (ext === "webp" && !(await webpComplete(file.path, file.size))) return { ok: false, problem: "truncated" };
+  // the end markers the documents' check knows (a WebP's RIFF length is read from its head)
+  const endKind = END_CHECKED[ext];
+  if (endKind && !isComplete(endKind, await tailOf(file.path, file.size), { head: await headOf(file.path, 12), size: file.size }))
+    return { ok: false, problem: "truncated" };
   if (clamd) {
     const scan = await scanFile(file.path, clamd);
     if (scan.verdict === "infected") return { ok: false, problem: "infected" };

@@ -9,7 +9,7 @@
 import type { Kysely } from "kysely";
 import type { Database, DocumentKind, DocumentRow } from "#db/schema";
 import { audit, type AuditActor, type AuditEntry } from "~/modules/audit/audit.server";
-import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
+import { blobInfoOf, claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo } from "~/modules/files/blobs.server";
 import { CAPTIONS_MAX_BYTES, checkCaptions } from "~/modules/files/captions.server";
 import { cleanFileName, detectFile, isVideoKind, VIDEO_KINDS, type FileKind } from "~/modules/files/detect.server";
 import { diskCopies } from "~/modules/files/disk-copies.server";
@@ -95,7 +95,7 @@ export async function findDocumentForDownload(db: Db, procedureId: number, docum
     fileName: row.file_name,
     mediaType: row.media_type,
     kind: row.kind,
-    blob: { id: Number(row.id), byteSize: Number(row.byte_size), chunkBytes: Number(row.chunk_bytes), sha256: row.sha256 },
+    blob: blobInfoOf(row),
   };
 }
 
@@ -109,7 +109,7 @@ export async function findCaptionsForDownload(db: Db, procedureId: number, docum
     .where("documents.id", "=", documentId)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { fileName: captionsFileName(row.file_name), blob: { id: Number(row.id), byteSize: Number(row.byte_size), chunkBytes: Number(row.chunk_bytes), sha256: row.sha256 } };
+  return { fileName: captionsFileName(row.file_name), blob: blobInfoOf(row) };
 }
 
 /** "erklaerung.mp4" → "erklaerung.vtt" */

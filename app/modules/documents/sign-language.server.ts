@@ -7,7 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { audit, type AuditActor } from "~/modules/audit/audit.server";
-import { claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo, type StoredBlob } from "~/modules/files/blobs.server";
+import { blobInfoOf, claimBlob, deleteBlob, readBlob, storeBlobFromFile, type BlobInfo, type StoredBlob } from "~/modules/files/blobs.server";
 import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { SpooledFile } from "~/modules/http/multipart.server";
 import type { FieldError } from "~/modules/forms/fields";
@@ -39,13 +39,6 @@ export async function findSignLanguageVideo(db: Db, organisationId: number): Pro
   return { kind: row.kind, fileName: row.file_name, byteSize: Number(row.byte_size), captionsByteSize: Number(row.captions_byte_size), updatedAt: row.updated_at };
 }
 
-const blobOf = (r: { id: number; byte_size: number; chunk_bytes: number; sha256: string }): BlobInfo => ({
-  id: Number(r.id),
-  byteSize: Number(r.byte_size),
-  chunkBytes: Number(r.chunk_bytes),
-  sha256: r.sha256,
-});
-
 /** The video ("video") or its captions ("captions") with what a download needs, or undefined. */
 export async function findSignLanguageFile(db: Db, organisationId: number, part: "video" | "captions"): Promise<{ fileName: string; mediaType: string; blob: BlobInfo } | undefined> {
   const row = await db
@@ -56,8 +49,8 @@ export async function findSignLanguageFile(db: Db, organisationId: number, part:
     .executeTakeFirst();
   if (!row) return undefined;
   return part === "video"
-    ? { fileName: row.file_name, mediaType: row.media_type, blob: blobOf(row) }
-    : { fileName: captionsFileName(row.file_name), mediaType: "text/vtt; charset=utf-8", blob: blobOf(row) };
+    ? { fileName: row.file_name, mediaType: row.media_type, blob: blobInfoOf(row) }
+    : { fileName: captionsFileName(row.file_name), mediaType: "text/vtt; charset=utf-8", blob: blobInfoOf(row) };
 }
 
 /**

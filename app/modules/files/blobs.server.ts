@@ -33,6 +33,14 @@ export interface BlobInfo extends StoredBlob {
   chunkBytes: number;
 }
 
+/** A file_blobs row as read (PostgreSQL may hand numbers back as strings), as BlobInfo. */
+export const blobInfoOf = (row: { id: number; byte_size: number; chunk_bytes: number; sha256: string }): BlobInfo => ({
+  id: Number(row.id),
+  byteSize: Number(row.byte_size),
+  chunkBytes: Number(row.chunk_bytes),
+  sha256: row.sha256,
+});
+
 /** Copy a file from disk into a new, unclaimed blob. */
 export async function storeBlobFromFile(db: Kysely<Database>, path: string, now: Date = new Date()): Promise<StoredBlob> {
   const file = await open(path, "r");
@@ -172,7 +180,7 @@ export async function verifyAllBlobs(db: Kysely<Database>): Promise<{ checked: n
   const blobs = await db.selectFrom("file_blobs").select(["id", "byte_size", "chunk_bytes", "sha256"]).where("claimed", "=", 1).orderBy("id").execute();
   const broken: number[] = [];
   for (const b of blobs) {
-    const info = { id: Number(b.id), byteSize: Number(b.byte_size), chunkBytes: Number(b.chunk_bytes), sha256: b.sha256 };
+    const info = blobInfoOf(b);
     if (!(await verifyBlob(db, info))) broken.push(info.id);
   }
   return { checked: blobs.length, broken };
