@@ -12,12 +12,11 @@
  *     any whole download (from the database's chunks) and after (from the copy on disk, decision 46).
  * The machine's load (uptime) is printed before and after: figures from a shared machine are ratios.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, root } from "./build-if-stale.js";
-import { uploadBenchDocument } from "./bench-staff.js";
+import { startProcess as startServerProcess, uploadBenchDocument } from "./bench-support.js";
 
 const clients = Number(process.env.BENCH_DOWNLOAD_CLIENTS ?? 20);
 const size = Number(process.env.BENCH_DOWNLOAD_MB ?? 20) * 1_000_000;
@@ -37,26 +36,11 @@ process.on("uncaughtException", (error) => {
   process.exit(1);
 });
 
-/** Starts a node process and waits for its {"event":"listening","port":n} line. */
+/** A server process of the shared kind, stopped with the others at the end. */
 async function startProcess(script, env) {
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (c) => {
-      out += c;
-      const m = out.match(/"event":"listening","port":(\d+)/);
-      if (m) {
-        child.stdout.off("data", onData);
-        child.stdout.resume();
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  child.removeAllListeners("exit");
-  return { child, url: `http://127.0.0.1:${port}` };
+  const started = await startServerProcess(script, env);
+  children.push(started.child);
+  return started;
 }
 
 const procField = (pid, file, field) => Number(readFileSync(`/proc/${pid}/${file}`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);

@@ -23,12 +23,11 @@
  * the machine is shared.
  */
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, root } from "./build-if-stale.js";
-import { signIn, uploadBenchDocument } from "./bench-staff.js";
+import { signIn, startProcess, uploadBenchDocument } from "./bench-support.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const getConnections = Number(process.env.BENCH_GET_CONNECTIONS ?? process.env.BENCH_CONNECTIONS ?? 10);
@@ -40,27 +39,6 @@ const BROWSER = { "accept-encoding": "gzip, deflate, br", "accept-language": "de
 buildIfStale();
 const dir = mkdtempSync(join(tmpdir(), "teilhabe-bench-"));
 const databaseUrl = process.env.BENCH_DATABASE_URL || join(dir, "bench.sqlite");
-
-/** Starts a node process and waits for its {"event":"listening","port":n} line. */
-async function startProcess(script, env, nodeArgs = [], cwd = root) {
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (c) => {
-      out += c;
-      const m = out.match(/"event":"listening","port":(\d+)/);
-      if (m) {
-        child.stdout.off("data", onData);
-        child.stdout.resume(); // the access log: read and dropped
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  child.removeAllListeners("exit");
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 const stopProcess = async (child) => {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,9 +1,33 @@
 /**
- * What the benchmarks do as demo staff: sign in (password and the demo TOTP secret) and upload a
- * large PDF through the admin's documents page. Shared by `npm run bench` and `npm run bench:documents`.
+ * What `npm run bench` and `npm run bench:documents` share: starting a server process, and what they
+ * do as demo staff (sign in with the demo TOTP secret, upload a large PDF through the admin's
+ * documents page).
  */
+import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { root } from "./build-if-stale.js";
+
+/** Starts a node process and waits for its {"event":"listening","port":n} line. */
+export async function startProcess(script, env, nodeArgs = [], cwd = root) {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env: { ...process.env, PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (c) => {
+      out += c;
+      const m = out.match(/"event":"listening","port":(\d+)/);
+      if (m) {
+        child.stdout.off("data", onData);
+        child.stdout.resume(); // the access log: read and dropped
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  child.removeAllListeners("exit");
+  return { child, url: `http://127.0.0.1:${port}` };
+}
 
 /** A demo staff member signed in with the demo TOTP secret: the session cookie. */
 export async function signIn(base, email) {
