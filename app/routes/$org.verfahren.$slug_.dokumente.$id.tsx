@@ -5,9 +5,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDatabaseHandle } from "~/db.server";
-import { findDocumentForDownload, readDocumentBytes } from "~/modules/documents/documents.server";
+import { findDocumentForDownload, publishedFileResponse } from "~/modules/documents/documents.server";
 import { HttpError } from "~/modules/http/errors";
-import { fileResponse } from "~/modules/http/file-response.server";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { parseId } from "~/modules/forms/parse.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
@@ -18,15 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const id = parseId(params.id);
     const document = id === null ? undefined : await findDocumentForDownload(db, procedure.id, id);
     if (!document) throw new HttpError(404, "not_found");
-    return fileResponse(request, {
-      byteSize: document.blob.byteSize,
-      hash: document.blob.sha256,
-      mediaType: document.mediaType,
-      fileName: document.fileName,
-      // a withdrawn or replaced document is gone from caches within minutes; the ETag makes a re-check cheap
-      cacheControl: "public, max-age=300",
-      read: (start, end) => readDocumentBytes(db, document.blob, start, end, getDatabaseHandle().readSync),
-    });
+    return publishedFileResponse(request, db, document, { diskCopy: true, readSync: getDatabaseHandle().readSync });
   });
 }
 

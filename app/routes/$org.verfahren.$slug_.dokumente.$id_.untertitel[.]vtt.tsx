@@ -3,10 +3,9 @@
  * text/vtt, nosniff, byte ranges and ETag like every document (app/modules/http/file-response.server.ts).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { findCaptionsForDownload, readBlob } from "~/modules/documents/documents.server";
+import { findCaptionsForDownload, publishedFileResponse } from "~/modules/documents/documents.server";
 import { CAPTIONS_MEDIA_TYPE } from "~/modules/files/captions.server";
 import { HttpError } from "~/modules/http/errors";
-import { fileResponse } from "~/modules/http/file-response.server";
 import { withResourceErrors } from "~/modules/http/route-errors.server";
 import { parseId } from "~/modules/forms/parse.server";
 import { loadProcedureContext } from "~/modules/procedures/context.server";
@@ -17,14 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const id = parseId(params.id);
     const captions = id === null ? undefined : await findCaptionsForDownload(db, procedure.id, id);
     if (!captions) throw new HttpError(404, "not_found");
-    return fileResponse(request, {
-      byteSize: captions.blob.byteSize,
-      hash: captions.blob.sha256,
-      mediaType: CAPTIONS_MEDIA_TYPE,
-      fileName: captions.fileName,
-      cacheControl: "public, max-age=300",
-      read: (start, end) => readBlob(db, captions.blob, start, end),
-    });
+    return publishedFileResponse(request, db, { ...captions, mediaType: CAPTIONS_MEDIA_TYPE }, { diskCopy: false });
   });
 }
 

@@ -15,6 +15,7 @@ import { cleanFileName, detectFile, isVideoKind, VIDEO_KINDS, type FileKind } fr
 import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { MultipartLimits, SpooledFile } from "~/modules/http/multipart.server";
 import { FORBIDDEN_CHARACTERS, type FieldError } from "~/modules/forms/fields";
+import { fileResponse } from "~/modules/http/file-response.server";
 
 const MB = 1000 * 1000;
 /** DOCUMENT_MAX_BYTES (50 MB); at most 1 GB: sizes are 32-bit columns */
@@ -115,15 +116,13 @@ export async function findCaptionsForDownload(db: Db, procedureId: number, docum
 /** "erklaerung.mp4" → "erklaerung.vtt" */
 export const captionsFileName = (videoFileName: string) => videoFileName.replace(/\.[a-z0-9]+$/i, "") + ".vtt";
 
-export { readBlob };
-
 /**
  * A document's bytes start..end (inclusive): from this machine's copy on disk when there is one,
  * else from the database; a whole download copies the file to disk meanwhile for the next reader
  * (documents are public; decision 46). A range never starts that copy: it reads only its own
  * chunks (issue 17). `readSync`: SQLite's synchronous reader, see readBlob.
  */
-export function readDocumentBytes(
+function readDocumentBytes(
   db: Kysely<Database>,
   blob: BlobInfo,
   start: number,
@@ -135,6 +134,28 @@ export function readDocumentBytes(
   if (copy) return copy;
   if (start === 0 && end === blob.byteSize - 1) copies.fill(blob.sha256, blob.byteSize, () => readBlob(db, blob, 0, blob.byteSize - 1, readSync));
   return readBlob(db, blob, start, end, readSync);
+}
+
+/**
+ * A published file (a document, a video, their captions) as a download: byte ranges, a strong ETag,
+ * nosniff, never shown as a page; five minutes in caches (a withdrawn or replaced file is gone from
+ * them soon, the ETag makes a re-check cheap). Large files are read through this machine's copy on
+ * disk (`diskCopy`, decision 46), small ones (captions) straight from the database.
+ */
+export function publishedFileResponse(
+  request: Request,
+  db: Kysely<Database>,
+  file: { blob: BlobInfo; mediaType: string; fileName: string },
+  { diskCopy, readSync }: { diskCopy: boolean; readSync?: Parameters<typeof readBlob>[4] },
+): Response {
+  return fileResponse(request, {
+    byteSize: file.blob.byteSize,
+    hash: file.blob.sha256,
+    mediaType: file.mediaType,
+    fileName: file.fileName,
+    cacheControl: "public, max-age=300",
+    read: (start, end) => (diskCopy ? readDocumentBytes(db, file.blob, start, end, readSync) : readBlob(db, file.blob, start, end)),
+  });
 }
 
 export type DocumentValues = Record<"title" | "description" | "summary", string>;

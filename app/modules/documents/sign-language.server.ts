@@ -12,8 +12,7 @@ import { diskCopies } from "~/modules/files/disk-copies.server";
 import type { SpooledFile } from "~/modules/http/multipart.server";
 import type { FieldError } from "~/modules/forms/fields";
 import { HttpError } from "~/modules/http/errors";
-import { fileResponse } from "~/modules/http/file-response.server";
-import { captionsFileName, checkVideoWithCaptions, readDocumentBytes } from "./documents.server";
+import { captionsFileName, checkVideoWithCaptions, publishedFileResponse } from "./documents.server";
 
 type Db = Kysely<Database>;
 
@@ -67,15 +66,7 @@ export async function signLanguageDownload(
 ): Promise<Response> {
   const file = await findSignLanguageFile(db, organisationId, part);
   if (!file) throw new HttpError(404, "not_found");
-  return fileResponse(request, {
-    byteSize: file.blob.byteSize,
-    hash: file.blob.sha256,
-    mediaType: file.mediaType,
-    fileName: file.fileName,
-    // a replaced video is gone from caches within minutes; the ETag makes a re-check cheap
-    cacheControl: "public, max-age=300",
-    read: (start, end) => (part === "video" ? readDocumentBytes(db, file.blob, start, end, readSync) : readBlob(db, file.blob, start, end)),
-  });
+  return publishedFileResponse(request, db, file, { diskCopy: part === "video", readSync });
 }
 
 export interface SignLanguageUpload {
