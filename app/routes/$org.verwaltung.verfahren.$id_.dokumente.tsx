@@ -105,7 +105,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             fields: texts,
             file: body.files.find((f) => f.field === "video_file"),
             captions: body.files.find((f) => f.field === "captions"),
-            fileTooLarge: tooLarge === "file",
             tooLarge,
             actor: entry,
           });

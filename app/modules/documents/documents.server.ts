@@ -222,7 +222,7 @@ async function procedureIsFull(db: Db, procedureId: number): Promise<boolean> {
 /** A document's row at the end of its procedure's list, with its audit entry, in the caller's transaction. */
 async function insertDocumentRow(
   trx: Db,
-  input: UploadInput,
+  input: Pick<UploadInput, "organisationId" | "procedureId" | "accountId" | "actor" | "now">,
   file: { values: DocumentValues; kind: DocumentKind; mediaType: string; fileName: string; blob: { id: number; byteSize: number; sha256: string }; captionsBlobId?: number },
   entry: (id: number) => { action: "document_added" | "video_added"; targetId: number; details: AuditEntry["details"] },
 ): Promise<number> {
@@ -255,7 +255,7 @@ async function insertDocumentRow(
   return id;
 }
 
-export interface VideoUploadInput extends UploadInput {
+export interface VideoUploadInput extends Omit<UploadInput, "fileTooLarge"> {
   captions: SpooledFile | undefined;
   /** the field whose file passed the size limit ("file" or "captions"), else null */
   tooLarge: string | null;
